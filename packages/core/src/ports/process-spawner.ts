@@ -1,0 +1,129 @@
+/**
+ * The process spawner port: starts one program exactly as an ExecSpec describes. The production
+ * implementation forks and execs through `@unitkit/native`; the fake of `@unitkit/testing` records
+ * the spec and lets a test decide when the process exits.
+ */
+
+/** Where one of the standard streams of a child comes from or goes to. */
+export type StdioSpec =
+  | { kind: 'null' }
+  | { kind: 'inherit' }
+  /** An fd of the manager, duplicated onto the stream (a socket for StandardInput=socket, a pipe to the journal…). */
+  | { kind: 'fd'; fd: number }
+  /** A file opened by the child: 'read' for input, 'write' (no truncation, as file:), 'append', 'truncate'. */
+  | { kind: 'file'; path: string; mode: 'read' | 'write' | 'append' | 'truncate' };
+
+/** A resource limit, as setrlimit() takes it; `Infinity` is RLIM_INFINITY. */
+export interface RlimitSpec {
+  soft: number;
+  hard: number;
+}
+
+/** Everything needed to start one process. */
+export interface ExecSpec {
+  /** The program to execute (absolute path). */
+  path: string;
+  /** The full argument vector, argv[0] included. */
+  argv: string[];
+  /** The complete environment of the child, as KEY=VALUE strings. */
+  env: string[];
+  /** Working directory; when unset, `/` as systemd does. `missingOk` mirrors the `-` prefix of WorkingDirectory=. */
+  cwd?: string;
+  cwdMissingOk?: boolean;
+  uid?: number;
+  gid?: number;
+  supplementaryGroups?: number[];
+  umask?: number;
+  /** Start a new session (setsid), as systemd does for every service process. */
+  newSession?: boolean;
+  stdin: StdioSpec;
+  stdout: StdioSpec;
+  stderr: StdioSpec;
+  /**
+   * Fds of the manager placed at 3, 4, … in the child with CLOEXEC cleared; every other fd above 2
+   * is closed. Used for LISTEN_FDS hand-over and stored fds.
+   */
+  fds?: number[];
+  /**
+   * When set, LISTEN_PID (the child's own pid), LISTEN_FDS (the number of `fds`) and
+   * LISTEN_FDNAMES (these names joined by ':') are added to the environment in the child.
+   */
+  listenFdNames?: string[];
+  /** Resource limits by name as systemd spells them: NOFILE, NPROC, CORE, … */
+  rlimits?: Partial<Record<string, RlimitSpec>>;
+  /** A cgroup directory (absolute path under the cgroup2 mount) the child joins before exec. */
+  cgroupPath?: string;
+  /** Only for diagnostics: the unit this process belongs to. */
+  unit?: string;
+}
+
+/**
+ * Why a child could not run what it was asked to, reported by the child as systemd's exit
+ * statuses (systemd.exec(5), "Process Exit Codes"): the parent sees an ordinary exit with it.
+ */
+export const ExecExitStatus = {
+  CHDIR: 200,
+  NICE: 201,
+  FDS: 202,
+  EXEC: 203,
+  MEMORY: 204,
+  LIMITS: 205,
+  OOM_ADJUST: 206,
+  SIGNAL_MASK: 207,
+  STDIN: 208,
+  STDOUT: 209,
+  CHROOT: 210,
+  IOPRIO: 211,
+  TIMERSLACK: 212,
+  SECUREBITS: 213,
+  SETSCHEDULER: 214,
+  CPUAFFINITY: 215,
+  GROUP: 216,
+  USER: 217,
+  CAPABILITIES: 218,
+  CGROUP: 219,
+  SETSID: 220,
+  CONFIRM: 221,
+  STDERR: 222,
+  PAM: 224,
+  NETWORK: 225,
+  NAMESPACE: 226,
+  NO_NEW_PRIVILEGES: 227,
+  SECCOMP: 228,
+  SELINUX_CONTEXT: 229,
+  PERSONALITY: 230,
+  APPARMOR_PROFILE: 231,
+  ADDRESS_FAMILIES: 232,
+  RUNTIME_DIRECTORY: 233,
+  CHOWN: 235,
+  SMACK_PROCESS_LABEL: 236,
+  KEYRING: 237,
+  STATE_DIRECTORY: 238,
+  CACHE_DIRECTORY: 239,
+  LOGS_DIRECTORY: 240,
+  CONFIGURATION_DIRECTORY: 241,
+  NUMA_POLICY: 242,
+  CREDENTIALS: 243,
+  BPF: 245,
+} as const;
+
+/** A spawned process. */
+export interface SpawnedProcess {
+  pid: number;
+}
+
+/** Token and interface of the process spawner port. */
+export const ProcessSpawner = Symbol('ProcessSpawner');
+export interface ProcessSpawner {
+  /**
+   * Forks and execs `spec`. Returns once the child exists; failures inside the child (chdir, exec,
+   * setuid…) are not thrown but end the child with the matching ExecExitStatus, as systemd's do.
+   * Throws (an Error with an errno `code`) only when no child could be created at all.
+   * The child's exit reaches the manager through EventLoop.onChildExit.
+   */
+  spawn(spec: ExecSpec): SpawnedProcess;
+  /** Sends `signal` (a number) to a process; false when it no longer exists (ESRCH). */
+  kill(pid: number, signal: number): boolean;
+  /** Sends `signal` to a process group; false when it no longer exists. */
+  killGroup(pgid: number, signal: number): boolean;
+}
