@@ -5,3 +5,20 @@
 import 'reflect-metadata';
 
 export * from './ports/index.js';
+export * from './unit-active-state.js';
+export * from './unit-dependency.js';
+export * from './unit-definition.js';
+export * from './unit-settings.js';
+export * from './unit-type.js';
+export * from './unit.js';
+export * from './job.js';
+export * from './job-type.js';
+export * from './transaction.js';
+export * from './manager.js';
+export * from './manager-error.js';
+export * from './manager-events.js';
+export * from './manager-options.js';
+export * from './rate-limit.js';
+export * from './condition.js';
+export * from './notify-message.js';
+export * from './property.js';

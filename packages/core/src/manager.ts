@@ -1,0 +1,1208 @@
+/**
+ * The Manager: the unit registry with its load queue and aliases, the job engine (install, run,
+ * finish), what follows from a unit's state change (jobs finish, BindsTo=, Upholds=,
+ * StopWhenUnneeded=, OnFailure=, OnSuccess=, retroactive dependencies), garbage collection, and the
+ * routing of pids, timers, fds and notify datagrams to units. It knows no unit type: every type is
+ * a contributed {@link UnitType}.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { EventEmitter } from 'eventemitter3';
+import type { ChildExit, Disposable, FdEvents } from './ports/event-loop.js';
+import { EventLoop } from './ports/event-loop.js';
+import type { LogLevel } from './ports/logger.js';
+import { Logger } from './ports/logger.js';
+import type { NotifyDatagram } from './ports/notify-receiver.js';
+import { NotifyReceiver } from './ports/notify-receiver.js';
+import { Job } from './job.js';
+import type { JobMode, JobResult, JobType } from './job-type.js';
+import { jobModes, jobTypeAllowsLateMerge, jobTypeCollapse, jobTypeIsConflicting, jobTypeIsSuperset, jobTypeMergeAndCollapse } from './job-type.js';
+import { ManagerError } from './manager-error.js';
+import type { ManagerEvents } from './manager-events.js';
+import { ManagerOptions } from './manager-options.js';
+import { Transaction, jobCompare } from './transaction.js';
+import { Unit } from './unit.js';
+import type { UnitActiveState } from './unit-active-state.js';
+import { isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './unit-active-state.js';
+import type { DirectiveTable, UnitDefinition } from './unit-definition.js';
+import { DirectiveTableContribution, UnitDefinitionSource, notFoundDefinition } from './unit-definition.js';
+import type { AtomName, UnitDependency } from './unit-dependency.js';
+import { dependencyInverse } from './unit-dependency.js';
+import type { ManagerDefaults } from './unit-settings.js';
+import { builtinManagerDefaults, readUnitSettings } from './unit-settings.js';
+import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js';
+import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
+import { testConditionList } from './condition.js';
+import { parseNotifyMessage } from './notify-message.js';
+
+/** What core's start/stop/reload wrappers return: the type's answer or one of core's own refusals. */
+type CoreActionResult = UnitActionResult | 'condition' | 'assert' | 'skipped' | 'invalid' | 'dependency';
+
+/** Options of {@link Manager.addJob}. */
+export interface AddJobOptions {
+  /** A user asked for it (not a dependency): RefuseManualStart=/RefuseManualStop= apply. */
+  manual?: boolean;
+}
+
+const queueNames = ['load', 'target-deps', 'gc', 'stop-when-unneeded', 'start-when-upheld', 'stop-when-bound'] as const;
+type QueueName = (typeof queueNames)[number];
+
+/** The manager. Created by the container; see createManager(). */
+@injectable()
+export class Manager {
+  /** Typed events: unit state changes, jobs, loads. */
+  readonly events = new EventEmitter<ManagerEvents>();
+  /** Start-limit defaults in force. */
+  readonly defaults: ManagerDefaults;
+  /** 'system' or 'user'. */
+  readonly scope: 'system' | 'user';
+  /** The manager's environment (ConditionEnvironment= and the base environment of processes). */
+  readonly environment: Record<string, string>;
+
+  private readonly types = new Map<string, UnitType>();
+  private readonly tables: DirectiveTable[];
+  /** Every name (ids and aliases) → its unit. */
+  private readonly units = new Map<string, Unit>();
+  private readonly jobs = new Map<number, Job>();
+  private readonly pidOwners = new Map<number, Set<Unit>>();
+  private readonly queues: Record<QueueName, Set<Unit>> = Object.fromEntries(queueNames.map((q) => [q, new Set<Unit>()])) as Record<QueueName, Set<Unit>>;
+  private readonly runQueue = new Set<Job>();
+  private dispatchScheduled = false;
+  private dispatching = false;
+  private gcMarker = 0;
+  private readonly failedUnits = new Set<Unit>();
+  private readonly disposables: Disposable[] = [];
+
+  constructor(
+    @inject(EventLoop) readonly loop: EventLoop,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(UnitDefinitionSource) private readonly source: UnitDefinitionSource,
+    @multiInject(UnitTypeContribution) types: UnitType[],
+    @multiInject(DirectiveTableContribution) @optional() tables: DirectiveTable[] | undefined,
+    @inject(ManagerOptions) @optional() options: ManagerOptions | undefined,
+    @inject(NotifyReceiver) @optional() notify: NotifyReceiver | undefined,
+  ) {
+    for (const t of types) {
+      if (this.types.has(t.suffix)) throw new Error(`Two unit types claim the suffix .${t.suffix}`);
+      this.types.set(t.suffix, t);
+    }
+    this.tables = tables ?? [];
+    this.scope = options?.scope ?? 'user';
+    this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
+    this.environment = options?.environment ?? {};
+    this.disposables.push(loop.onChildExit((exit) => this.dispatchChildExit(exit)));
+    if (notify) this.disposables.push(notify.onDatagram((d) => this.dispatchNotify(d)));
+  }
+
+  /** Stops listening to the loop; units keep their state (for tests and embedding). */
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Registry and loading
+  // ---------------------------------------------------------------------------------------------
+
+  /** The unit types this manager knows, by suffix. */
+  unitTypes(): ReadonlyMap<string, UnitType> {
+    return this.types;
+  }
+
+  /** The directive tables of every contributed section, as handed to the definition source. */
+  directiveTables(): readonly DirectiveTable[] {
+    return this.tables;
+  }
+
+  /** The unit with this name or alias, if it is loaded. */
+  getUnit(name: string): Unit | undefined {
+    return this.units.get(name);
+  }
+
+  /** Every unit once (aliases not repeated), in creation order. */
+  allUnits(): Unit[] {
+    const seen = new Set<Unit>();
+    for (const u of this.units.values()) seen.add(u);
+    return [...seen];
+  }
+
+  /** The units currently in the failed state. */
+  failed(): Unit[] {
+    return [...this.failedUnits];
+  }
+
+  /**
+   * Returns the unit `name`, loading it (and, lazily, what it references) if needed. Throws
+   * ManagerError InvalidArgs for a name that is not a valid unit name or has an unknown type.
+   */
+  loadUnit(name: string): Unit {
+    const u = this.prepareUnit(name);
+    this.dispatchLoadQueue();
+    return u;
+  }
+
+  /** Creates a stub for `name` (or returns the existing unit) and queues it for loading. */
+  private prepareUnit(name: string): Unit {
+    const existing = this.units.get(name);
+    if (existing) return existing;
+    const type = this.typeOfName(name);
+    const u = new Unit(name, type, this);
+    this.units.set(name, u);
+    this.queues.load.add(u);
+    this.events.emit('unit-new', u);
+    return u;
+  }
+
+  private typeOfName(name: string): UnitType {
+    if (!isValidUnitName(name)) throw new ManagerError('InvalidArgs', `Unit name ${name} is not valid.`);
+    const suffix = name.slice(name.lastIndexOf('.') + 1);
+    const type = this.types.get(suffix);
+    if (!type) throw new ManagerError('InvalidArgs', `Unit type ${suffix} is not supported by this manager.`);
+    return type;
+  }
+
+  private dispatchLoadQueue(): void {
+    const q = this.queues.load;
+    while (q.size > 0) {
+      const u = q.values().next().value as Unit;
+      q.delete(u);
+      this.loadOne(u);
+    }
+  }
+
+  private loadOne(u: Unit): void {
+    if (u.loadState !== 'stub') return;
+    let def: UnitDefinition;
+    try {
+      def = this.source.load(u.id, this.tables);
+    } catch (e) {
+      def = { ...notFoundDefinition(u.id), loadState: 'error', loadError: `Failed to load configuration: ${(e as Error).message}` };
+    }
+    for (const d of def.diagnostics) {
+      this.log(d.severity === 'error' ? 'err' : 'warning', `${d.file}:${d.line}: ${d.message}`, u);
+    }
+    // The file was an alias of another unit: merge into that one.
+    if (def.id !== u.id) {
+      const target = this.units.get(def.id);
+      if (target && target !== u) {
+        this.mergeInto(u, target, def);
+        return;
+      }
+      this.units.delete(u.id);
+      u.names.delete(u.id);
+      u.id = def.id;
+    }
+    for (const n of def.names) {
+      const other = this.units.get(n);
+      if (other && other !== u) {
+        if (other.loadState === 'stub') this.mergeInto(other, u, def);
+        else continue;
+      }
+      this.units.set(n, u);
+      u.names.add(n);
+    }
+    this.units.set(u.id, u);
+    u.names.add(u.id);
+    u.definition = def;
+    u.settings = readUnitSettings(def, this.defaults);
+    u.startLimit.interval = u.settings.startLimitInterval;
+    u.startLimit.burst = u.settings.startLimitBurst;
+
+    if (def.loadState !== 'loaded') {
+      u.loadState = def.loadState;
+      u.loadError = def.loadError;
+    } else {
+      try {
+        for (const [kind, names] of u.settings.dependencies) for (const n of names) this.addDependency(u, kind, n, true);
+        u.type.load(u, def);
+        u.loadState = 'loaded';
+        this.queues['target-deps'].add(u);
+        if (u.settings.onFailureJobMode === 'isolate' && u.dependencies('OnFailure').size > 1) {
+          throw new UnitLoadError('More than one OnFailure= dependencies specified but OnFailureJobMode=isolate set. Refusing.');
+        }
+        if (u.settings.onSuccessJobMode === 'isolate' && u.dependencies('OnSuccess').size > 1) {
+          throw new UnitLoadError('More than one OnSuccess= dependencies specified but OnSuccessJobMode=isolate set. Refusing.');
+        }
+        if (u.settings.jobRunningTimeout !== Infinity && u.settings.jobRunningTimeout > u.settings.jobTimeout) {
+          u.log('warning', 'JobRunningTimeoutSec= is greater than JobTimeoutSec=, it has no effect.');
+        }
+        u.type.done?.(u);
+      } catch (e) {
+        if (!(e instanceof UnitLoadError)) throw e;
+        u.loadState = e.loadState;
+        u.loadError = e.message;
+        u.log('err', e.message);
+      }
+    }
+    if (u.loadState !== 'loaded') u.log('debug', `Failed to load configuration: ${u.loadState}${u.loadError ? `: ${u.loadError}` : ''}`);
+    u.lastActiveState = u.activeState();
+    this.queues.gc.add(u);
+    this.events.emit('unit-loaded', u);
+    this.scheduleDispatch();
+  }
+
+  /** Folds the stub `from` (an alias name) into `to`: its names and any edges point to `to`. */
+  private mergeInto(from: Unit, to: Unit, def: UnitDefinition): void {
+    for (const [kind, other] of [...from.allDependencies()]) {
+      this.removeEdge(from, kind, other);
+      if (other !== to) this.addDependency(to, kind, other, false);
+    }
+    for (const n of from.names) {
+      this.units.set(n, to);
+      to.names.add(n);
+    }
+    for (const n of def.names) {
+      if (!this.units.has(n)) this.units.set(n, to);
+      to.names.add(n);
+    }
+    from.loadState = 'merged';
+    for (const q of Object.values(this.queues)) q.delete(from);
+    from.releaseWatches();
+  }
+
+  /**
+   * Adds the dependency `unit kind other` and its inverse; with `reference`, also References=.
+   * Loads `other` lazily. Returns the other unit, or undefined for an invalid name.
+   */
+  addDependency(unit: Unit, kind: UnitDependency, other: string | Unit, reference = true): Unit | undefined {
+    let o: Unit;
+    if (typeof other === 'string') {
+      try {
+        o = this.prepareUnit(other);
+      } catch (e) {
+        if (!(e instanceof ManagerError)) throw e;
+        unit.log('warning', `Failed to add dependency on ${other}, ignoring: ${e.message}`);
+        return undefined;
+      }
+    } else o = other;
+    if (o === unit) {
+      // systemd ignores self-dependencies for most kinds and warns for the ordering ones.
+      if (kind === 'Before' || kind === 'After') unit.log('warning', `Dependency ${kind}=${o.id} is dropped, as it refers to the unit itself.`);
+      return o;
+    }
+    unit.linkDependency(kind, o);
+    o.linkDependency(dependencyInverse[kind], unit);
+    if (reference) {
+      unit.linkDependency('References', o);
+      o.linkDependency('ReferencedBy', unit);
+    }
+    this.scheduleDispatch();
+    return o;
+  }
+
+  private removeEdge(u: Unit, kind: UnitDependency, other: Unit): void {
+    u.unlinkDependency(kind, other);
+    other.unlinkDependency(dependencyInverse[kind], u);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Jobs
+  // ---------------------------------------------------------------------------------------------
+
+  /** The installed jobs, in installation order. */
+  installedJobs(): Job[] {
+    return [...this.jobs.values()];
+  }
+
+  /** The installed job with this id. */
+  getJob(id: number): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  /**
+   * Enqueues a job for `unit` with its dependencies in `mode`, as systemd's manager_add_job(): builds
+   * a transaction, checks it and installs it. Returns the installed job (the request's anchor, or an
+   * existing job it merged into) — "enqueue and return"; `await job.wait()` for the result.
+   * Throws ManagerError when the request is refused; nothing changes then.
+   */
+  addJob(type: JobType, unitOrName: Unit | string, mode: JobMode = 'replace', opts: AddJobOptions = {}): Job {
+    if (!jobModes.includes(mode)) throw new ManagerError('InvalidArgs', `Job mode ${mode} is invalid.`);
+    const unit = typeof unitOrName === 'string' ? this.loadUnit(unitOrName) : unitOrName;
+    if (mode === 'isolate' && type !== 'start') throw new ManagerError('InvalidArgs', 'Isolate is only valid for start.');
+    if (mode === 'isolate' && !unit.settings.allowIsolate) throw new ManagerError('NoIsolation', 'Operation refused, unit may not be isolated.');
+    if (mode === 'triggering' && type !== 'stop') throw new ManagerError('InvalidArgs', '--job-mode=triggering is only valid for stop.');
+    if (opts.manual) this.checkManual(unit, type);
+    unit.log('debug', `Trying to enqueue job ${unit.id}/${type}/${mode}`);
+    const collapsed = jobTypeCollapse(type, unit.activeState());
+    const tr = new Transaction(this, mode === 'replace-irreversibly');
+    tr.addJobAndDependencies(collapsed, unit, undefined, {
+      matters: true,
+      conflicts: false,
+      ignoreRequirements: mode === 'ignore-dependencies' || mode === 'ignore-requirements',
+      ignoreOrder: mode === 'ignore-dependencies',
+    });
+    if (mode === 'isolate') tr.addIsolateJobs();
+    if (mode === 'triggering') tr.addTriggeringJobs(unit);
+    const job = tr.activate(mode);
+    unit.log('debug', `Enqueued job ${unit.id}/${job.type} as ${job.id}`);
+    this.scheduleDispatch();
+    return job;
+  }
+
+  private checkManual(unit: Unit, type: JobType): void {
+    const starts = ['start', 'restart', 'try-restart', 'reload-or-start', 'verify-active'].includes(type);
+    const stops = ['stop', 'restart', 'try-restart'].includes(type);
+    if ((starts && unit.settings.refuseManualStart) || (stops && unit.settings.refuseManualStop)) {
+      throw new ManagerError('OnlyByDependency', `Operation refused, unit ${unit.id} may be requested by dependency only (it is configured to refuse manual start/stop).`);
+    }
+  }
+
+  /** Refuses jobs other than stop for units that did not load, with systemd's messages. */
+  validateLoadState(u: Unit): void {
+    switch (u.loadState) {
+      case 'loaded':
+      case 'stub':
+      case 'merged':
+        return;
+      case 'not-found':
+        // The file may have appeared since: try once more, as systemd's unit cache retry does.
+        if (this.retryLoad(u)) return;
+        throw new ManagerError('NoSuchUnit', `Unit ${u.id} not found.`);
+      case 'masked':
+        throw new ManagerError('UnitMasked', `Unit ${u.id} is masked.`);
+      case 'bad-setting':
+        throw new ManagerError('BadUnitSetting', `Unit ${u.id} has a bad unit file setting.`);
+      case 'error':
+        throw new ManagerError('LoadFailed', `Unit ${u.id} failed to load properly, please adjust/correct and reload service manager: ${u.loadError ?? 'unknown error'}`);
+    }
+  }
+
+  private retryLoad(u: Unit): boolean {
+    if (u.job || !isInactiveOrFailed(u.activeState())) return false;
+    this.source.invalidate?.();
+    u.loadState = 'stub';
+    this.loadOne(u);
+    this.dispatchLoadQueue();
+    const state = u.loadState as Unit['loadState'];
+    if (state === 'stub') u.loadState = 'not-found';
+    return state === 'loaded';
+  }
+
+  /** Whether a job of `type` can be queued for `u` at all (systemd's unit_job_is_applicable). */
+  jobIsApplicable(u: Unit, type: JobType): boolean {
+    switch (type) {
+      case 'verify-active':
+      case 'start':
+      case 'nop':
+      case 'stop':
+        return true;
+      case 'restart':
+      case 'try-restart':
+        return this.canStart(u) && this.canStop(u);
+      case 'reload':
+      case 'try-reload':
+        return this.canReload(u);
+      case 'reload-or-start':
+        return this.canReload(u) && this.canStart(u);
+    }
+  }
+
+  /** Whether the unit is loaded and its type can start it. */
+  canStart(u: Unit): boolean {
+    return u.loadState === 'loaded' && !!u.type.start;
+  }
+
+  /** Whether the unit's type can stop it. */
+  canStop(u: Unit): boolean {
+    return !!u.type.stop;
+  }
+
+  /** Whether the unit can take a reload job. */
+  canReload(u: Unit): boolean {
+    if (u.hasAnyAtom('PropagatesReloadTo')) return true;
+    const cr = u.type.canReload;
+    if (typeof cr === 'function') return cr(u);
+    if (cr !== undefined) return cr;
+    return !!u.type.reload;
+  }
+
+  /**
+   * Installs a job built by a transaction on its unit, merging it into the unit's installed job
+   * when they are compatible and cancelling the installed one when they are not.
+   * @internal Called by Transaction.
+   */
+  installJob(j: Job): Job {
+    const u = j.unit;
+    const slot = j.type === 'nop' ? 'nopJob' : 'job';
+    const uj = u[slot];
+    if (uj) {
+      if (jobTypeIsConflicting(uj.type, j.type)) {
+        this.finishJob(uj, 'canceled', false, false);
+      } else {
+        if (uj.state === 'waiting' || (jobTypeAllowsLateMerge(j.type) && jobTypeIsSuperset(uj.type, j.type))) {
+          this.mergeIntoInstalled(uj, j);
+          u.log('debug', `Merged ${j} into installed job ${uj} as ${uj.id}`);
+          return uj;
+        }
+        // Already running and not safe to merge into: merge and run it again.
+        this.mergeIntoInstalled(uj, j);
+        u.log('debug', `Merged into running job, re-running: ${uj} as ${uj.id}`);
+        this.setJobState(uj, 'waiting');
+        return uj;
+      }
+    }
+    u[slot] = j;
+    j.installed = true;
+    this.jobs.set(j.id, j);
+    u.log('debug', `Installed new job ${j} as ${j.id}`);
+    this.startJobTimer(j, false);
+    this.events.emit('job-new', j);
+    return j;
+  }
+
+  private mergeIntoInstalled(uj: Job, j: Job): void {
+    if (uj.type !== 'nop') uj.type = jobTypeMergeAndCollapse(uj.type, j.type, uj.unit.activeState()) ?? uj.type;
+    uj.irreversible ||= j.irreversible;
+    uj.ignoreOrder ||= j.ignoreOrder;
+  }
+
+  private setJobState(j: Job, state: Job['state']): void {
+    if (j.state === state) return;
+    j.state = state;
+    this.events.emit('job-changed', j);
+  }
+
+  /** @internal Queues an installed job to be run at the next dispatch. */
+  addToRunQueue(j: Job): void {
+    if (!j.installed) return;
+    this.runQueue.add(j);
+    this.scheduleDispatch();
+  }
+
+  private startJobTimer(j: Job, running: boolean): void {
+    const s = j.unit.settings;
+    let at: number;
+    if (running) {
+      if (s.jobRunningTimeout === Infinity) return;
+      at = this.loop.now() + s.jobRunningTimeout;
+      if (s.jobTimeout !== Infinity && at > j.beginUsec + s.jobTimeout) return;
+    } else {
+      if (s.jobTimeout === Infinity) return;
+      at = j.beginUsec + s.jobTimeout;
+    }
+    j.timer?.dispose();
+    j.timer = this.loop.armTimer(at, () => {
+      j.timer = undefined;
+      if (!j.installed) return;
+      j.unit.log('warning', `Job ${j} timed out.`);
+      this.finishJob(j, 'timeout', true, false);
+      this.scheduleDispatch();
+    });
+  }
+
+  /** Whether no job this one is ordered after (or that must stop first) is still installed. */
+  private jobIsRunnable(j: Job): boolean {
+    if (j.ignoreOrder || j.type === 'nop') return true;
+    for (const atom of ['After', 'Before'] as const) {
+      for (const other of j.unit.unitsWithAtom(atom)) {
+        if (other.job && jobCompare(j, other.job, atom) > 0) return false;
+      }
+    }
+    return true;
+  }
+
+  private runJob(j: Job): void {
+    if (j.state !== 'waiting' || !j.installed) return;
+    if (!this.jobIsRunnable(j)) return;
+    this.startJobTimer(j, true);
+    this.setJobState(j, 'running');
+    const u = j.unit;
+    let r: CoreActionResult;
+    switch (j.type) {
+      case 'verify-active': {
+        const s = u.activeState();
+        r = isActiveOrReloading(s) ? 'already' : s === 'activating' ? 'again' : 'skipped';
+        break;
+      }
+      case 'start':
+        r = this.unitStart(u);
+        if (r === 'skipped') r = 'waiting';
+        if (r === 'started') this.emitStartMessage(j, 'start');
+        break;
+      case 'stop':
+      case 'restart':
+        r = this.unitStop(u);
+        if (r === 'skipped') r = 'waiting';
+        if (r === 'started') this.emitStartMessage(j, 'stop');
+        break;
+      case 'reload':
+        r = this.unitReload(u);
+        if (r === 'started') this.emitStartMessage(j, 'reload');
+        break;
+      case 'nop':
+        r = 'already';
+        break;
+      default:
+        throw new Error(`job type ${j.type} cannot run`);
+    }
+    // The hook may already have finished the job through a state change.
+    if (!j.installed || this.jobs.get(j.id) !== j) return;
+    switch (r) {
+      case 'again':
+        this.setJobState(j, 'waiting');
+        break;
+      case 'already':
+        this.finishJob(j, 'done', true, true);
+        break;
+      case 'condition':
+        this.finishJob(j, 'done', true, false);
+        break;
+      case 'skipped':
+        this.finishJob(j, 'skipped', true, false);
+        break;
+      case 'invalid':
+        this.finishJob(j, 'invalid', true, false);
+        break;
+      case 'assert':
+        this.finishJob(j, 'assert', true, false);
+        break;
+      case 'dependency':
+        this.finishJob(j, 'dependency', true, false);
+        break;
+      case 'failed':
+        this.finishJob(j, 'failed', true, false);
+        break;
+      case 'started':
+      case 'waiting':
+        break;
+    }
+  }
+
+  private emitStartMessage(j: Job, verb: 'start' | 'stop' | 'reload'): void {
+    const what = { start: 'Starting', stop: 'Stopping', reload: 'Reloading' }[verb];
+    j.unit.log('info', `${what} ${j.unit.description}...`, { JOB_ID: String(j.id), JOB_TYPE: verb });
+  }
+
+  /** systemd's unit_start(): the generic checks, then the type's start. */
+  private unitStart(u: Unit): CoreActionResult {
+    const state = u.activeState();
+    if (isActiveOrReloading(state)) return 'already';
+    if (state === 'maintenance') return 'again';
+    if (u.loadState !== 'loaded') return 'failed';
+    if (state !== 'activating' && !this.testConditions(u)) {
+      u.log('debug', 'Starting requested but condition failed. Not starting unit.');
+      return 'condition';
+    }
+    if (state !== 'activating' && !this.testAsserts(u)) {
+      u.log('notice', 'Starting requested but asserts failed.');
+      return 'assert';
+    }
+    for (const other of u.unitsWithAtom('CannotBeActiveWithout')) {
+      if (!u.hasAtom('After', other)) continue;
+      if (!isActiveOrReloading(other.activeState())) {
+        u.log('notice', `Bound to unit ${other.id}, but unit isn't active.`);
+        return 'dependency';
+      }
+    }
+    if (!u.type.start) return 'skipped';
+    if (u.type.startLimited) {
+      if (u.startLimit.below(this.loop.now())) {
+        u.startLimitHit = false;
+      } else {
+        u.log('warning', 'Start request repeated too quickly.');
+        u.startLimitHit = true;
+        u.type.startLimitHit?.(u);
+        return 'failed';
+      }
+    }
+    return u.type.start(u);
+  }
+
+  private unitStop(u: Unit): CoreActionResult {
+    if (isInactiveOrFailed(u.activeState())) return 'already';
+    if (!u.type.stop) return 'skipped';
+    return u.type.stop(u);
+  }
+
+  private unitReload(u: Unit): CoreActionResult {
+    if (u.loadState !== 'loaded') return 'failed';
+    if (!this.canReload(u)) return 'skipped';
+    const state = u.activeState();
+    if (state === 'reloading') return 'again';
+    if (state !== 'active') {
+      u.log('warning', 'Unit cannot be reloaded because it is inactive.');
+      return 'invalid';
+    }
+    if (!u.type.reload) {
+      // Nothing to do for the unit itself, but the job must finish and propagate.
+      this.unitNotify(u, {});
+      return 'waiting';
+    }
+    return u.type.reload(u);
+  }
+
+  private testConditions(u: Unit): boolean {
+    u.conditionTimestamp = this.dualNow();
+    const r = testConditionList(u.settings.conditions, this.conditionEnvironment(), 'Condition', (d) =>
+      u.log('debug', `${d} is not supported by unitkit, treating it as met.`),
+    );
+    u.conditionResult = r.passed;
+    u.failedCondition = r.failed;
+    if (!r.passed) u.log('info', `${r.failed} was not met`);
+    return r.passed;
+  }
+
+  private testAsserts(u: Unit): boolean {
+    u.assertTimestamp = this.dualNow();
+    const r = testConditionList(u.settings.asserts, this.conditionEnvironment(), 'Assert');
+    u.assertResult = r.passed;
+    if (!r.passed) u.log('err', `${r.failed} failed`);
+    return r.passed;
+  }
+
+  private conditionEnvironment(): Record<string, string | undefined> {
+    return Object.keys(this.environment).length > 0 ? this.environment : process.env;
+  }
+
+  /**
+   * Finishes a job with `result` (systemd's job_finish_and_invalidate()): logs the outcome, turns a
+   * finished restart into a start, uninstalls the job, fails the jobs that depended on it, starts
+   * OnFailure= units for timeouts and dependency failures, and wakes the jobs ordered around it.
+   * @internal Also called by Transaction when isolating.
+   */
+  finishJob(j: Job, result: JobResult, recursive: boolean, already: boolean): void {
+    const u = j.unit;
+    const t = j.type;
+    u.log('debug', `Job ${j.id} ${u.id}/${t} finished, result=${result}`);
+    if (!already) this.emitDoneMessage(j, result);
+
+    if (result === 'done' && t === 'restart') {
+      // The stop half is done; the same job now starts the unit.
+      j.type = 'start';
+      j.state = 'waiting';
+      this.events.emit('job-changed', j);
+      this.addToRunQueue(j);
+      this.wakeOrderedJobs(u);
+      return;
+    }
+
+    this.uninstallJob(j);
+    j.settle(result);
+    this.events.emit('job-removed', j, result);
+
+    if (result !== 'done' && recursive) {
+      if (t === 'start' || t === 'verify-active') this.failDependentJobs(u, 'PropagateStartFailure');
+      else if (t === 'stop') this.failDependentJobs(u, 'PropagateStopFailure');
+    }
+    if (t === 'start' && result === 'done' && !isActiveOrReloading(u.activeState())) {
+      this.failDependentJobs(u, 'PropagateInactiveStartAsFailure');
+    }
+    if (result === 'timeout' || result === 'dependency') {
+      u.log('notice', `Job ${u.id}/${t} failed with result '${result}'.`, { JOB_TYPE: t, JOB_RESULT: result });
+      this.startOnFailureOrSuccess(u, 'OnFailure');
+    }
+    this.triggerNotify(u);
+    this.wakeOrderedJobs(u);
+    if (this.jobs.size === 0) this.events.emit('idle');
+  }
+
+  private uninstallJob(j: Job): void {
+    const u = j.unit;
+    if (u.job === j) u.job = undefined;
+    if (u.nopJob === j) u.nopJob = undefined;
+    j.installed = false;
+    j.timer?.dispose();
+    j.timer = undefined;
+    this.jobs.delete(j.id);
+    this.runQueue.delete(j);
+    this.queues.gc.add(u);
+    this.scheduleDispatch();
+  }
+
+  private failDependentJobs(u: Unit, atom: AtomName): void {
+    for (const other of u.unitsWithAtom(atom)) {
+      const oj = other.job;
+      if (!oj || (oj.type !== 'start' && oj.type !== 'verify-active')) continue;
+      this.finishJob(oj, 'dependency', true, false);
+    }
+  }
+
+  private wakeOrderedJobs(u: Unit): void {
+    for (const atom of ['After', 'Before'] as const) {
+      for (const other of u.unitsWithAtom(atom)) if (other.job) this.addToRunQueue(other.job);
+    }
+  }
+
+  private emitDoneMessage(j: Job, result: JobResult): void {
+    const u = j.unit;
+    const d = u.description;
+    let msg: string | undefined;
+    let level: LogLevel = 'info';
+    if (j.type === 'start') {
+      if (result === 'done') msg = u.conditionResult ? `Started ${d}.` : `Condition check resulted in ${d} being skipped.`;
+      else if (result === 'failed') (msg = `Failed to start ${d}.`), (level = 'err');
+      else if (result === 'dependency') (msg = `Dependency failed for ${d}.`), (level = 'warning');
+      else if (result === 'timeout') (msg = `Timed out starting ${d}.`), (level = 'err');
+      else if (result === 'assert') (msg = `Assertion failed for ${d}.`), (level = 'warning');
+      else if (result === 'unsupported') (msg = `Starting of ${d} unsupported.`), (level = 'warning');
+      else if (result === 'once') (msg = `Unit ${u.id} has been started before and cannot be started again.`), (level = 'err');
+    } else if (j.type === 'stop' || j.type === 'restart') {
+      if (result === 'done') msg = `Stopped ${d}.`;
+      else if (result === 'failed') (msg = `Stopped (with error) ${d}.`), (level = 'err');
+      else if (result === 'timeout') (msg = `Timed out stopping ${d}.`), (level = 'err');
+    } else if (j.type === 'reload') {
+      if (result === 'done') msg = `Reloaded ${d}.`;
+      else if (result === 'failed') (msg = `Failed to reload ${d}.`), (level = 'err');
+      else if (result === 'timeout') (msg = `Timed out reloading ${d}.`), (level = 'err');
+    }
+    if (msg) u.log(level, msg, { JOB_ID: String(j.id), JOB_TYPE: j.type, JOB_RESULT: result });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State changes
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Everything that follows from a unit's state change (systemd's unit_notify()).
+   * @internal Unit types call `unit.notifyStateChange()`.
+   */
+  unitNotify(u: Unit, flags: UnitNotifyFlags): void {
+    const os = u.lastActiveState;
+    const ns = u.activeState();
+    u.lastActiveState = ns;
+
+    const now = this.dualNow();
+    u.stateChangeTimestamp = now;
+    if (isInactiveOrFailed(os) && !isInactiveOrFailed(ns)) u.inactiveExitTimestamp = now;
+    else if (!isInactiveOrFailed(os) && isInactiveOrFailed(ns)) u.inactiveEnterTimestamp = now;
+    if (!isActiveOrReloading(os) && isActiveOrReloading(ns)) u.activeEnterTimestamp = now;
+    else if (isActiveOrReloading(os) && !isActiveOrReloading(ns)) u.activeExitTimestamp = now;
+
+    if (ns === 'failed') this.failedUnits.add(u);
+    else this.failedUnits.delete(u);
+
+    this.events.emit('unit-state', u, os, ns);
+
+    const unexpected = u.job ? this.processJob(u.job, ns, flags) : true;
+    if (unexpected) {
+      if (isInactiveOrFailed(os) && isActiveOrActivating(ns)) this.retroactivelyStartDependencies(u);
+      else if (isActiveOrActivating(os) && isInactiveOrDeactivating(ns)) this.retroactivelyStopDependencies(u);
+    }
+    if (ns !== os && ns === 'failed' && !flags.willAutoRestart) this.startOnFailureOrSuccess(u, 'OnFailure');
+    if (ns === 'inactive' && !['failed', 'inactive', 'maintenance'].includes(os) && !flags.willAutoRestart) {
+      this.startOnFailureOrSuccess(u, 'OnSuccess');
+    }
+    this.triggerNotify(u);
+
+    if (isInactiveOrFailed(ns)) {
+      for (const o of u.unitsWithAtom('AddStopWhenUnneededQueue')) this.queues['stop-when-unneeded'].add(o);
+      for (const o of u.unitsWithAtom('AddCannotBeActiveWithoutQueue')) this.queues['stop-when-bound'].add(o);
+      this.queues['start-when-upheld'].add(u);
+      this.queues.gc.add(u);
+    }
+    if (isActiveOrReloading(ns)) {
+      for (const o of u.unitsWithAtom('AddStartWhenUpheldQueue')) this.queues['start-when-upheld'].add(o);
+      this.queues['stop-when-unneeded'].add(u);
+      this.queues['stop-when-bound'].add(u);
+    }
+    this.scheduleDispatch();
+  }
+
+  /** systemd's unit_process_job(): does the new state finish or contradict the unit's job? Returns "unexpected". */
+  private processJob(j: Job, ns: UnitActiveState, flags: UnitNotifyFlags): boolean {
+    let unexpected = false;
+    if (j.state === 'waiting') this.addToRunQueue(j);
+    switch (j.type) {
+      case 'start':
+      case 'verify-active':
+        if (isActiveOrReloading(ns)) this.finishJob(j, 'done', true, false);
+        else if (j.state === 'running' && ns !== 'activating') {
+          unexpected = true;
+          if (isInactiveOrFailed(ns)) this.finishJob(j, ns === 'failed' ? 'failed' : 'done', true, false);
+        }
+        break;
+      case 'reload':
+      case 'reload-or-start':
+      case 'try-reload':
+        if (j.state === 'running') {
+          if (ns === 'active') this.finishJob(j, flags.reloadFailure ? 'failed' : 'done', true, false);
+          else if (ns !== 'activating' && ns !== 'reloading') {
+            unexpected = true;
+            if (isInactiveOrFailed(ns)) this.finishJob(j, ns === 'failed' ? 'failed' : 'done', true, false);
+          }
+        }
+        break;
+      case 'stop':
+      case 'restart':
+      case 'try-restart':
+        if (isInactiveOrFailed(ns)) this.finishJob(j, 'done', true, false);
+        else if (j.state === 'running' && ns !== 'deactivating') {
+          unexpected = true;
+          this.finishJob(j, 'failed', true, false);
+        }
+        break;
+      case 'nop':
+        break;
+    }
+    return unexpected;
+  }
+
+  private tryAddJob(type: JobType, u: Unit, mode: JobMode, why: string): void {
+    try {
+      this.addJob(type, u, mode);
+    } catch (e) {
+      if (!(e instanceof ManagerError)) throw e;
+      u.log('warning', `Failed to enqueue ${why} job, ignoring: ${e.message}`);
+    }
+  }
+
+  private retroactivelyStartDependencies(u: Unit): void {
+    for (const o of u.unitsWithAtom('RetroactiveStartReplace')) {
+      if (!u.hasAtom('After', o) && !isActiveOrActivating(o.activeState())) this.tryAddJob('start', o, 'replace', 'retroactive start');
+    }
+    for (const o of u.unitsWithAtom('RetroactiveStartFail')) {
+      if (!u.hasAtom('After', o) && !isActiveOrActivating(o.activeState())) this.tryAddJob('start', o, 'fail', 'retroactive start');
+    }
+    for (const o of u.unitsWithAtom('RetroactiveStopOnStart')) {
+      if (!isInactiveOrDeactivating(o.activeState())) this.tryAddJob('stop', o, 'replace', 'retroactive stop');
+    }
+  }
+
+  private retroactivelyStopDependencies(u: Unit): void {
+    for (const o of u.unitsWithAtom('RetroactiveStopOnStop')) {
+      if (!isInactiveOrDeactivating(o.activeState())) this.tryAddJob('stop', o, 'replace', 'retroactive stop');
+    }
+  }
+
+  private startOnFailureOrSuccess(u: Unit, which: 'OnFailure' | 'OnSuccess'): void {
+    const targets = u.unitsWithAtom(which);
+    if (targets.length === 0) return;
+    u.log('info', `Triggering ${which}= dependencies.`);
+    const mode = which === 'OnFailure' ? u.settings.onFailureJobMode : u.settings.onSuccessJobMode;
+    for (const o of targets) {
+      try {
+        this.addJob('start', o, mode);
+      } catch (e) {
+        if (!(e instanceof ManagerError)) throw e;
+        u.log('warning', `Failed to enqueue ${which}= job, ignoring: ${e.message}`);
+      }
+    }
+  }
+
+  private triggerNotify(u: Unit): void {
+    for (const o of u.unitsWithAtom('TriggeredBy')) o.type.triggerNotify?.(o, u);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The dispatch loop and its queues
+  // ---------------------------------------------------------------------------------------------
+
+  /** Schedules one pass over the manager's queues after the current event. */
+  scheduleDispatch(): void {
+    if (this.dispatchScheduled || this.dispatching) return;
+    this.dispatchScheduled = true;
+    this.loop.defer(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
+  }
+
+  /** Runs the queues until they are all empty: loads, default ordering, BindsTo/Upholds/StopWhenUnneeded, jobs, then GC. */
+  dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let round = 0; round < 10_000; round++) {
+        this.dispatchLoadQueue();
+        this.dispatchTargetDepsQueue();
+        this.dispatchStartWhenUpheld();
+        this.dispatchStopWhenBound();
+        this.dispatchStopWhenUnneeded();
+        if (this.runQueue.size > 0) {
+          const batch = [...this.runQueue];
+          this.runQueue.clear();
+          for (const j of batch) {
+            j.inRunQueue = false;
+            this.runJob(j);
+          }
+          continue;
+        }
+        if (this.queues.load.size || this.queues['target-deps'].size || this.queues['start-when-upheld'].size || this.queues['stop-when-bound'].size || this.queues['stop-when-unneeded'].size) continue;
+        this.dispatchGcQueue();
+        if (this.runQueue.size === 0 && this.queues.load.size === 0) break;
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /**
+   * Orders targets after the units they pull in, and after the units that say they are wanted by
+   * them, when both sides have DefaultDependencies=yes (systemd's target-deps queue).
+   */
+  private dispatchTargetDepsQueue(): void {
+    const q = this.queues['target-deps'];
+    while (q.size > 0) {
+      const u = q.values().next().value as Unit;
+      q.delete(u);
+      if (u.loadState !== 'loaded') continue;
+      for (const target of u.unitsWithAtom('DefaultTargetDependencies')) this.addDefaultTargetDependency(u, target);
+      if (u.type.orderedAfterDependencies) {
+        for (const o of u.unitsWithAtom('AddDefaultTargetDependencyQueue')) this.addDefaultTargetDependency(o, u);
+      }
+    }
+  }
+
+  private addDefaultTargetDependency(u: Unit, target: Unit): void {
+    if (!target.type.orderedAfterDependencies) return;
+    if (u.loadState !== 'loaded' || target.loadState !== 'loaded') return;
+    if (!u.settings.defaultDependencies || !target.settings.defaultDependencies) return;
+    // Never create a loop against an ordering the user configured.
+    if (target.hasDependency('Before', u)) return;
+    if (target.hasDependency('After', u)) return;
+    this.addDependency(target, 'After', u, false);
+  }
+
+  private dispatchStartWhenUpheld(): void {
+    const q = this.queues['start-when-upheld'];
+    for (const u of [...q]) {
+      q.delete(u);
+      if (!isInactiveOrFailed(u.activeState()) || u.job) continue;
+      const culprit = u.unitsWithAtom('StartSteadily').find((o) => !o.job && isActiveOrReloading(o.activeState()));
+      if (!culprit) continue;
+      if (!u.autoStartStopLimit.below(this.loop.now())) {
+        u.log('warning', `Unit needs to be started because active unit ${culprit.id} upholds it, but not starting since we tried this too often recently.`);
+        continue;
+      }
+      u.log('info', `Unit needs to be started because active unit ${culprit.id} upholds it.`);
+      this.tryAddJob('start', u, 'fail', 'uphold');
+    }
+  }
+
+  private dispatchStopWhenBound(): void {
+    const q = this.queues['stop-when-bound'];
+    for (const u of [...q]) {
+      q.delete(u);
+      if (u.job || !isActiveOrReloading(u.activeState())) continue;
+      const culprit = u.unitsWithAtom('CannotBeActiveWithout').find((o) => !o.job && isInactiveOrFailed(o.activeState()));
+      if (!culprit) continue;
+      if (!u.autoStartStopLimit.below(this.loop.now())) {
+        u.log('warning', `Unit needs to stop because bound to inactive unit ${culprit.id}, but not stopping since we tried this too often recently.`);
+        continue;
+      }
+      u.log('info', `Unit is bound to inactive unit ${culprit.id}. Stopping, too.`);
+      this.tryAddJob('stop', u, 'replace', 'stop');
+    }
+  }
+
+  private dispatchStopWhenUnneeded(): void {
+    const q = this.queues['stop-when-unneeded'];
+    for (const u of [...q]) {
+      q.delete(u);
+      if (!this.unitIsUnneeded(u)) continue;
+      if (!u.autoStartStopLimit.below(this.loop.now())) {
+        u.log('warning', 'Unit not needed anymore, but not stopping since we tried this too often recently.');
+        continue;
+      }
+      u.log('info', 'Unit not needed anymore. Stopping.');
+      this.tryAddJob('stop', u, 'fail', 'stop');
+    }
+  }
+
+  private unitIsUnneeded(u: Unit): boolean {
+    if (!u.settings.stopWhenUnneeded) return false;
+    if (u.activeState() !== 'active') return false;
+    if (u.job) return false;
+    for (const o of u.unitsWithAtom('PinsStopWhenUnneeded')) {
+      if (o.job) return false;
+      if (!isInactiveOrFailed(o.activeState())) return false;
+      if (o.type.willRestart?.(o)) return false;
+    }
+    return true;
+  }
+
+  // --- garbage collection ---
+
+  /** Whether a unit is ready to be dropped, references aside (systemd's unit_may_gc()). */
+  private unitMayGc(u: Unit): boolean {
+    if (u.job || u.nopJob) return false;
+    if (u.refs > 0) return false;
+    if (u.loadState === 'stub') return false;
+    const s = u.activeState();
+    if (u.settings.collectMode === 'inactive' ? s !== 'inactive' : !isInactiveOrFailed(s)) return false;
+    for (const which of ['OnFailure', 'OnSuccess'] as const) {
+      if (u.unitsWithAtom(which).some((o) => o.job)) return false;
+    }
+    if (u.type.mayGc && !u.type.mayGc(u)) return false;
+    return true;
+  }
+
+  private dispatchGcQueue(): void {
+    const q = this.queues.gc;
+    if (q.size === 0) return;
+    this.gcMarker += 4;
+    const m = this.gcMarker;
+    const collect: Unit[] = [];
+    while (q.size > 0) {
+      const u = q.values().next().value as Unit;
+      q.delete(u);
+      if (u.loadState === 'merged') continue;
+      this.gcSweep(u, m);
+      if (u.gcMark === m + GcOffset.Bad || u.gcMark === m + GcOffset.Unsure) {
+        u.gcMark = m + GcOffset.Bad;
+        collect.push(u);
+      }
+    }
+    for (const u of collect) this.freeUnit(u);
+  }
+
+  private gcSweep(u: Unit, m: number): void {
+    const off = u.gcMark - m;
+    if (off === GcOffset.Good || off === GcOffset.Bad || off === GcOffset.Unsure || off === GcOffset.InPath) return;
+    if (!this.unitMayGc(u)) {
+      u.gcMark = m + GcOffset.Good;
+      return;
+    }
+    u.gcMark = m + GcOffset.InPath;
+    let isBad = true;
+    for (const other of u.dependencies('ReferencedBy')) {
+      this.gcSweep(other, m);
+      if (other.gcMark === m + GcOffset.Good) {
+        u.gcMark = m + GcOffset.Good;
+        return;
+      }
+      if (other.gcMark !== m + GcOffset.Bad) isBad = false;
+    }
+    if (isBad) {
+      u.gcMark = m + GcOffset.Bad;
+      return;
+    }
+    // Nothing certain yet (a reference cycle): decide when the queue is drained.
+    u.gcMark = m + GcOffset.Unsure;
+  }
+
+  /** Drops a unit: removes its edges, names and watches. Units it referenced are checked for GC next. */
+  private freeUnit(u: Unit): void {
+    u.log('debug', 'Collecting.');
+    for (const [kind, other] of [...u.allDependencies()]) {
+      this.removeEdge(u, kind, other);
+      this.queues.gc.add(other);
+    }
+    u.releaseWatches();
+    for (const n of u.names) if (this.units.get(n) === u) this.units.delete(n);
+    for (const q of Object.values(this.queues)) q.delete(u);
+    this.failedUnits.delete(u);
+    this.events.emit('unit-removed', u);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Routing of pids, timers, fds and notify datagrams
+  // ---------------------------------------------------------------------------------------------
+
+  /** @internal */
+  watchPid(u: Unit, pid: number): void {
+    let set = this.pidOwners.get(pid);
+    if (!set) this.pidOwners.set(pid, (set = new Set()));
+    set.add(u);
+  }
+
+  /** @internal */
+  unwatchPid(u: Unit, pid: number): void {
+    const set = this.pidOwners.get(pid);
+    if (!set) return;
+    set.delete(u);
+    if (set.size === 0) this.pidOwners.delete(pid);
+  }
+
+  /** The units watching `pid`. */
+  unitsOfPid(pid: number): Unit[] {
+    return [...(this.pidOwners.get(pid) ?? [])];
+  }
+
+  private dispatchChildExit(exit: ChildExit): void {
+    const owners = this.unitsOfPid(exit.pid);
+    if (owners.length === 0) {
+      this.log('debug', `Child ${exit.pid} belongs to no unit (${exit.code}, status ${exit.status}).`);
+      return;
+    }
+    for (const u of owners) {
+      // The pid is gone: stop routing it before the type looks at it, so a re-used pid is not confused.
+      u.unwatchPid(exit.pid);
+      u.deliverExit(exit);
+    }
+    this.scheduleDispatch();
+  }
+
+  /** @internal */
+  dispatchTimer(u: Unit, key: string): void {
+    u.type.timerEvent?.(u, key);
+    this.scheduleDispatch();
+  }
+
+  /** @internal */
+  dispatchFd(u: Unit, fd: number, events: FdEvents): void {
+    u.type.fdEvent?.(u, fd, events);
+    this.scheduleDispatch();
+  }
+
+  /**
+   * Routes a notify datagram to the unit(s) that watch its sender's pid. Datagrams that do not parse
+   * or come from no known pid are refused, logged and their fds closed by the caller.
+   */
+  private dispatchNotify(d: NotifyDatagram): number[] {
+    const parsed = parseNotifyMessage(d.text);
+    if (!parsed.ok) {
+      this.log('warning', `Received invalid notification message from PID ${d.pid}, ignoring: ${parsed.error}`);
+      return d.fds;
+    }
+    const owners = this.unitsOfPid(d.pid);
+    const handlers = owners.filter((u) => u.type.notifyMessage);
+    if (handlers.length === 0) {
+      this.log('warning', `Cannot find unit for notify message of PID ${d.pid}, ignoring.`);
+      return d.fds;
+    }
+    handlers.forEach((u, i) => u.type.notifyMessage!(u, { pid: d.pid, uid: d.uid, gid: d.gid }, parsed.fields, i === 0 ? d.fds : []));
+    this.scheduleDispatch();
+    return [];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operations for clients
+  // ---------------------------------------------------------------------------------------------
+
+  /** `reset-failed`: forgets failures (one unit, or every failed unit) and resets start limits. */
+  resetFailed(unit?: Unit): void {
+    const units = unit ? [unit] : this.allUnits();
+    for (const u of units) {
+      u.type.resetFailed?.(u);
+      u.startLimit.reset();
+      u.startLimitHit = false;
+      if (u.activeState() !== u.lastActiveState) u.notifyStateChange();
+      this.queues.gc.add(u);
+    }
+    this.scheduleDispatch();
+  }
+
+  /** A fresh invocation id for a unit that is starting (INVOCATION_ID=). */
+  acquireInvocationId(u: Unit): string {
+    u.invocationId = randomBytes(16).toString('hex');
+    return u.invocationId;
+  }
+
+  /** Both clocks now. */
+  dualNow(): { realtime: number; monotonic: number } {
+    return { realtime: this.loop.realtime(), monotonic: this.loop.now() };
+  }
+
+  /** Logs a message, about a unit when one is given. */
+  log(level: LogLevel, message: string, unit?: Unit, fields?: Record<string, string>): void {
+    if (!this.logger.enabled(level)) return;
+    this.logger.log({ level, message, unit: unit?.id, fields });
+  }
+}
+
+const GcOffset = { InPath: 0, Unsure: 1, Good: 2, Bad: 3 } as const;
+
+const unitNameChars = /^[A-Za-z0-9:_.\\@-]+$/;
+
+/** A quick check of a unit name's shape: allowed characters, a suffix, at most 255 characters, one `@` at most before the suffix. */
+export function isValidUnitName(name: string): boolean {
+  if (name.length === 0 || name.length > 255) return false;
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return false;
+  if (!unitNameChars.test(name)) return false;
+  const stem = name.slice(0, dot);
+  const at = stem.indexOf('@');
+  if (at === 0) return false;
+  if (at >= 0 && stem.indexOf('@', at + 1) >= 0) return false;
+  return true;
+}

@@ -1,0 +1,143 @@
+/**
+ * Property values as `systemctl show` prints them. Every unit type describes its properties with
+ * these typed values, and one formatter turns them into systemctl's text, so scripts that parse
+ * `show` output work unchanged.
+ */
+import type { Usec } from './ports/event-loop.js';
+
+/** One property value, typed the way its D-Bus signature is typed in systemd. */
+export type PropertyValue =
+  /** A string (D-Bus "s"), printed as is. */
+  | { type: 'string'; value: string }
+  /** A boolean, printed yes/no. */
+  | { type: 'bool'; value: boolean }
+  /** A string array, printed space-separated. */
+  | { type: 'strv'; value: readonly string[] }
+  /** An integer; `Infinity` prints as "infinity" (UINT64_MAX in systemd). */
+  | { type: 'int'; value: number }
+  /** A time span in µs, printed as systemd's format_timespan does ("1min 30s", "infinity"). */
+  | { type: 'usec'; value: Usec }
+  /** A wall-clock time in µs since the epoch, printed as "Sat 2026-11-21 01:28:26 UTC"; 0 prints empty. */
+  | { type: 'timestamp'; value: Usec }
+  /** Text already in its final form (exec command lists, listen addresses…). */
+  | { type: 'raw'; value: string };
+
+/** An ordered list of named properties. */
+export type PropertyList = Array<[name: string, value: PropertyValue]>;
+
+/** Shorthands that keep property tables readable. */
+export const prop = {
+  string: (value: string | undefined | null): PropertyValue => ({ type: 'string', value: value ?? '' }),
+  bool: (value: boolean): PropertyValue => ({ type: 'bool', value }),
+  strv: (value: readonly string[]): PropertyValue => ({ type: 'strv', value }),
+  int: (value: number): PropertyValue => ({ type: 'int', value }),
+  usec: (value: Usec): PropertyValue => ({ type: 'usec', value }),
+  timestamp: (value: Usec): PropertyValue => ({ type: 'timestamp', value }),
+  raw: (value: string): PropertyValue => ({ type: 'raw', value }),
+};
+
+const timespanUnits: Array<[string, number]> = [
+  ['y', 31_557_600_000_000],
+  ['month', 2_629_800_000_000],
+  ['w', 604_800_000_000],
+  ['d', 86_400_000_000],
+  ['h', 3_600_000_000],
+  ['min', 60_000_000],
+  ['s', 1_000_000],
+  ['ms', 1_000],
+  ['us', 1],
+];
+
+/**
+ * Formats a time span as systemd's format_timespan(t, accuracy) does: the largest units first,
+ * separated by spaces; below one minute a remainder is written as a decimal fraction of the unit,
+ * with as many digits as the unit has below `accuracy` (so `show`, which passes 0, prints
+ * "1.500000s").
+ */
+export function formatTimespan(usec: Usec, accuracy: Usec = 0): string {
+  if (usec === Infinity || usec >= Number.MAX_SAFE_INTEGER) return 'infinity';
+  if (usec <= 0) return '0';
+  const parts: string[] = [];
+  let t = Math.floor(usec);
+  for (const [suffix, size] of timespanUnits) {
+    if (t <= 0) break;
+    if (t < accuracy && parts.length > 0) break;
+    if (t < size) continue;
+    const a = Math.floor(t / size);
+    let b = t % size;
+    if (t < 60_000_000 && b > 0) {
+      let j = 0;
+      for (let cc = size; cc > 1; cc = Math.floor(cc / 10)) j++;
+      for (let cc = accuracy; cc > 1; cc = Math.floor(cc / 10)) {
+        b = Math.floor(b / 10);
+        j--;
+      }
+      if (j > 0) {
+        parts.push(`${a}.${String(b).padStart(j, '0')}${suffix}`);
+        t = 0;
+        continue;
+      }
+    }
+    parts.push(`${a}${suffix}`);
+    t = b;
+  }
+  return parts.join(' ');
+}
+
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * Formats a wall-clock timestamp as systemd does ("Sat 2026-11-21 01:28:26 UTC"), in UTC unless
+ * the process has a local zone set through TZ; 0 or a missing value formats empty.
+ */
+export function formatTimestamp(usec: Usec): string {
+  if (!usec || !Number.isFinite(usec)) return '';
+  const d = new Date(Math.floor(usec / 1000));
+  const offsetMin = -d.getTimezoneOffset();
+  const local = new Date(d.getTime() + offsetMin * 60_000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const zone = offsetMin === 0 ? 'UTC' : zoneAbbreviation(d);
+  return `${weekdays[local.getUTCDay()]} ${local.getUTCFullYear()}-${p2(local.getUTCMonth() + 1)}-${p2(local.getUTCDate())} ${p2(local.getUTCHours())}:${p2(local.getUTCMinutes())}:${p2(local.getUTCSeconds())} ${zone}`;
+}
+
+function zoneAbbreviation(d: Date): string {
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName');
+  return part?.value ?? 'UTC';
+}
+
+/** Formats one property value as `systemctl show` prints it after the `=`. */
+export function formatPropertyValue(v: PropertyValue): string {
+  switch (v.type) {
+    case 'string':
+    case 'raw':
+      return v.value;
+    case 'bool':
+      return v.value ? 'yes' : 'no';
+    case 'strv':
+      return v.value.join(' ');
+    case 'int':
+      return v.value === Infinity ? 'infinity' : String(v.value);
+    case 'usec':
+      return formatTimespan(v.value);
+    case 'timestamp':
+      return formatTimestamp(v.value);
+  }
+}
+
+/**
+ * True when `systemctl show` without --all leaves the property out: it skips empty strings, empty
+ * arrays and unset timestamps unless they were asked for by name.
+ */
+export function propertyIsEmpty(v: PropertyValue): boolean {
+  switch (v.type) {
+    case 'string':
+    case 'raw':
+      return v.value === '';
+    case 'strv':
+      return v.value.length === 0;
+    case 'timestamp':
+      return !v.value;
+    default:
+      return false;
+  }
+}

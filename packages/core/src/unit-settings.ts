@@ -1,0 +1,100 @@
+/**
+ * The generic settings of the [Unit] section that core itself acts on, with systemd's defaults.
+ */
+import type { Usec } from './ports/event-loop.js';
+import type { JobMode } from './job-type.js';
+import type { UnitDependency } from './unit-dependency.js';
+import type { UnitDefinition } from './unit-definition.js';
+
+/** A Condition*= or Assert*= line as the [Unit] table parses it. */
+export interface ConditionSpec {
+  /** The part after "Condition"/"Assert": PathExists, Host, … */
+  kind: string;
+  /** A `|` prefix: the unit starts if any triggering condition holds. */
+  trigger: boolean;
+  /** A `!` prefix. */
+  negate: boolean;
+  param: string;
+}
+
+/** CollectMode=. */
+export type CollectMode = 'inactive' | 'inactive-or-failed';
+
+/** The [Unit] settings core uses, resolved to values. */
+export interface UnitSettings {
+  description: string;
+  documentation: string[];
+  defaultDependencies: boolean;
+  stopWhenUnneeded: boolean;
+  refuseManualStart: boolean;
+  refuseManualStop: boolean;
+  allowIsolate: boolean;
+  ignoreOnIsolate: boolean;
+  onFailureJobMode: JobMode;
+  onSuccessJobMode: JobMode;
+  jobTimeout: Usec;
+  jobRunningTimeout: Usec;
+  startLimitInterval: Usec;
+  startLimitBurst: number;
+  collectMode: CollectMode;
+  conditions: ConditionSpec[];
+  asserts: ConditionSpec[];
+  sourcePath?: string;
+  /** Dependencies named in the file, by kind. */
+  dependencies: Map<UnitDependency, string[]>;
+}
+
+/** Manager-wide defaults that [Unit] settings fall back to (systemd's Default*= of system.conf). */
+export interface ManagerDefaults {
+  startLimitInterval: Usec;
+  startLimitBurst: number;
+}
+
+/** systemd 252's built-in defaults: 10 s and 5 starts. */
+export const builtinManagerDefaults: ManagerDefaults = { startLimitInterval: 10_000_000, startLimitBurst: 5 };
+
+/** The dependency directives of [Unit], in the order systemd applies them. */
+export const unitFileDependencyDirectives: readonly UnitDependency[] = [
+  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts', 'Before', 'After',
+  'OnFailure', 'OnSuccess', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom',
+  'JoinsNamespaceOf',
+];
+
+/** Reads the generic settings out of a definition's [Unit] section. */
+export function readUnitSettings(def: UnitDefinition | undefined, defaults: ManagerDefaults): UnitSettings {
+  const sec = def?.sections.get('Unit') ?? new Map<string, unknown>();
+  const get = <T>(key: string, fallback: T): T => (sec.has(key) && sec.get(key) !== undefined ? (sec.get(key) as T) : fallback);
+  const dependencies = new Map<UnitDependency, string[]>();
+  for (const d of unitFileDependencyDirectives) {
+    const v = sec.get(d);
+    if (Array.isArray(v) && v.length > 0) dependencies.set(d, v as string[]);
+  }
+  const conditions: ConditionSpec[] = [];
+  const asserts: ConditionSpec[] = [];
+  for (const [key, value] of sec) {
+    if (!Array.isArray(value)) continue;
+    if (key.startsWith('Condition')) conditions.push(...(value as ConditionSpec[]));
+    else if (key.startsWith('Assert')) asserts.push(...(value as ConditionSpec[]));
+  }
+  return {
+    description: get('Description', ''),
+    documentation: get('Documentation', [] as string[]),
+    defaultDependencies: get('DefaultDependencies', true),
+    stopWhenUnneeded: get('StopWhenUnneeded', false),
+    refuseManualStart: get('RefuseManualStart', false),
+    refuseManualStop: get('RefuseManualStop', false),
+    allowIsolate: get('AllowIsolate', false),
+    ignoreOnIsolate: get('IgnoreOnIsolate', false),
+    onFailureJobMode: get('OnFailureJobMode', 'replace' as JobMode),
+    onSuccessJobMode: get('OnSuccessJobMode', 'replace' as JobMode),
+    jobTimeout: get('JobTimeoutSec', Infinity),
+    jobRunningTimeout: get('JobRunningTimeoutSec', Infinity),
+    startLimitInterval: get('StartLimitIntervalSec', get('StartLimitInterval', defaults.startLimitInterval)),
+    startLimitBurst: get('StartLimitBurst', defaults.startLimitBurst),
+    collectMode: get('CollectMode', 'inactive' as CollectMode),
+    conditions,
+    asserts,
+    sourcePath: get<string | undefined>('SourcePath', undefined),
+    dependencies,
+  };
+}

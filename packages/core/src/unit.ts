@@ -1,0 +1,272 @@
+/**
+ * A unit: its names, load state, dependencies, job, timestamps, and the type-specific state its
+ * unit type keeps in `data`. Units are created and owned by the Manager; unit types act on them
+ * through the methods here (watch a pid, arm a timer, report a state change).
+ */
+import type { ChildExit, Disposable, FdEvents, FdWatch, Usec } from './ports/event-loop.js';
+import type { LogLevel } from './ports/logger.js';
+import type { Job } from './job.js';
+import type { Manager } from './manager.js';
+import type { UnitDefinition } from './unit-definition.js';
+import type { UnitNotifyFlags, UnitType } from './unit-type.js';
+import type { UnitActiveState, UnitLoadState } from './unit-active-state.js';
+import type { UnitSettings } from './unit-settings.js';
+import { readUnitSettings } from './unit-settings.js';
+import { RateLimit } from './rate-limit.js';
+import type { AtomName, UnitDependency } from './unit-dependency.js';
+import { dependenciesWithAtom } from './unit-dependency.js';
+
+/** A point in time on both clocks, as systemd's dual_timestamp. Zero means "never". */
+export interface DualTimestamp {
+  realtime: Usec;
+  monotonic: Usec;
+}
+
+const never = (): DualTimestamp => ({ realtime: 0, monotonic: 0 });
+
+/** One unit. `S` is the type-specific state created by its type's `init()`. */
+export class Unit<S = unknown> {
+  /** The primary name. */
+  id: string;
+  /** Every name this unit answers to: the id and its aliases. */
+  readonly names = new Set<string>();
+  /** The type-specific state, created by `type.init()`. */
+  data: S;
+  loadState: UnitLoadState = 'stub';
+  /** Why loading failed, "file:line: message" — shown by status and in job errors. */
+  loadError?: string;
+  definition?: UnitDefinition;
+  settings: UnitSettings;
+  /** The currently installed job, if any. */
+  job?: Job;
+  /** A nop job, which can exist beside a real one. */
+  nopJob?: Job;
+
+  stateChangeTimestamp = never();
+  inactiveExitTimestamp = never();
+  activeEnterTimestamp = never();
+  activeExitTimestamp = never();
+  inactiveEnterTimestamp = never();
+  conditionTimestamp = never();
+  assertTimestamp = never();
+  /** The outcome of the last condition check (true when there were none). */
+  conditionResult = true;
+  assertResult = true;
+  /** The first condition that failed at the last check, for status ("ConditionPathExists=… was not met"). */
+  failedCondition?: string;
+  /** A fresh 128-bit id for every activation, as INVOCATION_ID= (32 hex digits). */
+  invocationId = '';
+  /** Start requests counted against StartLimitIntervalSec=/StartLimitBurst=. */
+  readonly startLimit: RateLimit;
+  /** Whether the last start was refused by the start limit (shown as a start-limit-hit result by types). */
+  startLimitHit = false;
+  /** Limits how often core starts or stops the unit by itself (Upholds=, StopWhenUnneeded=, BindsTo=). */
+  readonly autoStartStopLimit = new RateLimit(10_000_000, 16);
+
+  /** The generic state last reported to core; the "old state" of the next change. */
+  lastActiveState: UnitActiveState = 'inactive';
+
+  /** @internal Membership of the manager's queues. */
+  readonly queues = new Set<string>();
+  /** @internal GC mark of the last sweep. */
+  gcMark = 0;
+  /** @internal External references (clients, triggers) that keep the unit from being collected. */
+  refs = 0;
+
+  private readonly deps = new Map<UnitDependency, Set<Unit>>();
+  private readonly timers = new Map<string, Disposable>();
+  private readonly fdWatches = new Map<number, FdWatch>();
+  /** @internal The pids this unit watches; the manager routes exits and notify datagrams by them. */
+  readonly pids = new Set<number>();
+
+  constructor(
+    name: string,
+    readonly type: UnitType<S>,
+    readonly manager: Manager,
+  ) {
+    this.id = name;
+    this.names.add(name);
+    this.settings = readUnitSettings(undefined, manager.defaults);
+    this.startLimit = new RateLimit(this.settings.startLimitInterval, this.settings.startLimitBurst);
+    this.data = type.init(this);
+  }
+
+  /** The instance part of a templated unit name ("bar" for foo@bar.service), or undefined. */
+  get instance(): string | undefined {
+    const at = this.id.indexOf('@');
+    if (at < 0) return undefined;
+    const inst = this.id.slice(at + 1, this.id.lastIndexOf('.'));
+    return inst === '' ? undefined : inst;
+  }
+
+  /** The description, or the id when there is none, as systemd shows units. */
+  get description(): string {
+    return this.settings.description || this.id;
+  }
+
+  /** The generic state, from the type's sub-state. */
+  activeState(): UnitActiveState {
+    return this.type.activeState(this);
+  }
+
+  /** The type's sub-state name. */
+  subState(): string {
+    return this.type.subState(this);
+  }
+
+  /** This unit without its type parameter, for the manager's type-agnostic bookkeeping. */
+  private get self(): Unit {
+    return this as unknown as Unit;
+  }
+
+  // --- dependencies ---
+
+  /** The units this one has a dependency of kind `kind` on. */
+  dependencies(kind: UnitDependency): ReadonlySet<Unit> {
+    return this.deps.get(kind) ?? emptySet;
+  }
+
+  /** True when this unit has a dependency of kind `kind` on `other`. */
+  hasDependency(kind: UnitDependency, other: Unit): boolean {
+    return this.deps.get(kind)?.has(other) ?? false;
+  }
+
+  /** Every unit related to this one by a dependency that carries `atom`, each once. */
+  unitsWithAtom(atom: AtomName): Unit[] {
+    const kinds = dependenciesWithAtom(atom);
+    if (kinds.length === 1) return [...this.dependencies(kinds[0]!)];
+    const seen = new Set<Unit>();
+    for (const k of kinds) for (const u of this.dependencies(k)) seen.add(u);
+    return [...seen];
+  }
+
+  /** True when some dependency carrying `atom` points at `other`. */
+  hasAtom(atom: AtomName, other: Unit): boolean {
+    for (const k of dependenciesWithAtom(atom)) if (this.hasDependency(k, other)) return true;
+    return false;
+  }
+
+  /** True when some dependency carries `atom` at all. */
+  hasAnyAtom(atom: AtomName): boolean {
+    for (const k of dependenciesWithAtom(atom)) if ((this.deps.get(k)?.size ?? 0) > 0) return true;
+    return false;
+  }
+
+  /** @internal Records one direction of an edge; Manager.addDependency() keeps both directions. */
+  linkDependency(kind: UnitDependency, other: Unit): boolean {
+    let set = this.deps.get(kind);
+    if (!set) this.deps.set(kind, (set = new Set()));
+    if (set.has(other)) return false;
+    set.add(other);
+    return true;
+  }
+
+  /** @internal Removes one direction of an edge. */
+  unlinkDependency(kind: UnitDependency, other: Unit): void {
+    this.deps.get(kind)?.delete(other);
+  }
+
+  /** @internal Every (kind, unit) edge of this unit. */
+  *allDependencies(): Iterable<[UnitDependency, Unit]> {
+    for (const [kind, set] of this.deps) for (const u of set) yield [kind, u];
+  }
+
+  /**
+   * Adds a dependency of kind `kind` on the unit named `other` (loaded lazily), with its inverse
+   * and, unless `reference` is false, a References=/ReferencedBy= pair that keeps the other unit
+   * from being garbage-collected. Invalid names are logged and ignored.
+   */
+  addDependency(kind: UnitDependency, other: string | Unit, reference = true): Unit | undefined {
+    return this.manager.addDependency(this.self, kind, other, reference);
+  }
+
+  // --- what unit types call ---
+
+  /**
+   * Tells core the unit's state may have changed; core asks the type for the new generic state and
+   * runs everything that follows from a change: jobs finish, dependencies react, timestamps move.
+   * Types call this from their one `setState()`.
+   */
+  notifyStateChange(flags: UnitNotifyFlags = {}): void {
+    this.manager.unitNotify(this.self, flags);
+  }
+
+  /** Routes the exit of `pid` (and notify datagrams from it) to this unit. */
+  watchPid(pid: number): void {
+    if (pid <= 0) return;
+    this.pids.add(pid);
+    this.manager.watchPid(this.self, pid);
+  }
+
+  /** Stops routing `pid` to this unit. */
+  unwatchPid(pid: number): void {
+    if (this.pids.delete(pid)) this.manager.unwatchPid(this.self, pid);
+  }
+
+  /** Stops routing all of this unit's pids. */
+  unwatchAllPids(): void {
+    for (const pid of [...this.pids]) this.unwatchPid(pid);
+  }
+
+  /** Arms (or re-arms) the timer `key` for monotonic time `at`; `type.timerEvent(unit, key)` is called then. Infinity disarms. */
+  setTimer(key: string, at: Usec): void {
+    this.clearTimer(key);
+    if (at === Infinity) return;
+    this.timers.set(
+      key,
+      this.manager.loop.armTimer(at, () => {
+        this.timers.delete(key);
+        this.manager.dispatchTimer(this.self, key);
+      }),
+    );
+  }
+
+  /** Disarms the timer `key` if armed. */
+  clearTimer(key: string): void {
+    const t = this.timers.get(key);
+    if (t) {
+      t.dispose();
+      this.timers.delete(key);
+    }
+  }
+
+  /** True when the timer `key` is armed. */
+  hasTimer(key: string): boolean {
+    return this.timers.has(key);
+  }
+
+  /** Watches `fd`; `type.fdEvent(unit, fd, events)` is called on events. Re-watching updates the events. */
+  watchFd(fd: number, events: FdEvents): void {
+    const w = this.fdWatches.get(fd);
+    if (w) return w.update(events);
+    this.fdWatches.set(fd, this.manager.loop.watchFd(fd, events, (ev) => this.manager.dispatchFd(this.self, fd, ev)));
+  }
+
+  /** Stops watching `fd` (the fd stays open). */
+  unwatchFd(fd: number): void {
+    const w = this.fdWatches.get(fd);
+    if (w) {
+      w.dispose();
+      this.fdWatches.delete(fd);
+    }
+  }
+
+  /** Logs a message about this unit. */
+  log(level: LogLevel, message: string, fields?: Record<string, string>): void {
+    this.manager.log(level, message, this.self, fields);
+  }
+
+  /** @internal Releases every timer, fd watch and pid watch (the unit is being dropped). */
+  releaseWatches(): void {
+    for (const key of [...this.timers.keys()]) this.clearTimer(key);
+    for (const fd of [...this.fdWatches.keys()]) this.unwatchFd(fd);
+    this.unwatchAllPids();
+  }
+
+  /** @internal Delivers a reaped child to the type. */
+  deliverExit(exit: ChildExit): void {
+    this.type.sigchldEvent?.(this, exit);
+  }
+}
+
+const emptySet: ReadonlySet<Unit> = new Set();
