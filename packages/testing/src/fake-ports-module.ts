@@ -21,8 +21,8 @@ export interface FakePorts {
 /**
  * A ContainerModule binding EventLoop, ProcessSpawner, NotifyReceiver and Logger to `fakes` as
  * constants. Load it instead of the production ports module; when a container already has the
- * real ports bound, use `container.rebind()` per token instead (inversify refuses neither, but
- * two bindings of one token make resolution ambiguous).
+ * real ports bound, use `container.rebind()` per token instead: inversify accepts a second
+ * binding of a token, but resolving it then fails as ambiguous.
  */
 export function fakePortsModule(fakes: FakePorts): ContainerModule {
   return new ContainerModule((options) => {
