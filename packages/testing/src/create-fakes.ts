@@ -1,0 +1,38 @@
+/**
+ * The usual starting point of a plugin test: every fake, wired to one loop, plus the module that
+ * binds them.
+ */
+import type { ContainerModule } from 'inversify';
+import { FakeEventLoop, type FakeEventLoopOptions } from './fake-event-loop.js';
+import { FakeNotifyReceiver } from './fake-notify-receiver.js';
+import { fakePortsModule, type FakePorts } from './fake-ports-module.js';
+import { FakeProcessSpawner, type FakeProcessSpawnerOptions } from './fake-process-spawner.js';
+import { MemoryLogger, type MemoryLoggerOptions } from './memory-logger.js';
+
+/** Options of createFakes(), passed on to each fake. */
+export interface CreateFakesOptions {
+  loop?: FakeEventLoopOptions;
+  spawner?: FakeProcessSpawnerOptions;
+  /** NOTIFY_SOCKET address; FAKE_NOTIFY_ADDRESS by default. */
+  notifyAddress?: string;
+  /** Logger options; the logger's clock defaults to the fake loop. */
+  logger?: MemoryLoggerOptions;
+}
+
+/** The fakes of createFakes() and the ContainerModule that binds them. */
+export interface Fakes extends FakePorts {
+  module: ContainerModule;
+}
+
+/**
+ * Creates a FakeEventLoop and a spawner, notify receiver and logger that deliver through it and
+ * stamp with its clock.
+ */
+export function createFakes(options: CreateFakesOptions = {}): Fakes {
+  const loop = new FakeEventLoop(options.loop);
+  const spawner = new FakeProcessSpawner(loop, options.spawner);
+  const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
+  const logger = new MemoryLogger({ clock: loop, ...options.logger });
+  const fakes: FakePorts = { loop, spawner, notify, logger };
+  return { ...fakes, module: fakePortsModule(fakes) };
+}
