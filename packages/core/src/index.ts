@@ -22,3 +22,4 @@ export * from './rate-limit.js';
 export * from './condition.js';
 export * from './notify-message.js';
 export * from './property.js';
+export * from './create-manager.js';

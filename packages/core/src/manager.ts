@@ -1159,6 +1159,22 @@ export class Manager {
   // Operations for clients
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * Holds a reference on a unit so garbage collection keeps it while it is inactive — what a client
+   * that follows a unit does (systemd's bus tracking). Balance with unref().
+   */
+  ref(u: Unit): Unit {
+    u.refs++;
+    return u;
+  }
+
+  /** Drops a reference taken with ref(); the unit may be collected afterwards. */
+  unref(u: Unit): void {
+    if (u.refs > 0) u.refs--;
+    this.queues.gc.add(u);
+    this.scheduleDispatch();
+  }
+
   /** `reset-failed`: forgets failures (one unit, or every failed unit) and resets start limits. */
   resetFailed(unit?: Unit): void {
     const units = unit ? [unit] : this.allUnits();

@@ -16,6 +16,5 @@ export * from './memory-logger.js';
 export * from './fake-ports-module.js';
 export * from './create-fakes.js';
 
-// createTestManager({ modules }) — a whole manager built by core's createManager() with the
-// plugins under test and fakePortsModule() — belongs here, in create-test-manager.ts, written by
-// the core author on top of createFakes() once createManager() exists.
+export * from './memory-unit-source.js';
+export * from './create-test-manager.js';

@@ -1,0 +1,86 @@
+/**
+ * An in-memory UnitDefinitionSource: unit definitions given as plain objects, so a plugin's tests
+ * need no files. Values are given as the directive tables would parse them (time spans in µs,
+ * booleans, arrays); a dependency list may also be a space-separated string.
+ */
+import type { DirectiveTable, UnitDefinition, UnitDefinitionSource } from '@unitkit/core';
+import { notFoundDefinition, unitFileDependencyDirectives } from '@unitkit/core';
+
+/** Sections of one unit: section name → directive → parsed value. */
+export type UnitSpec = Record<string, Record<string, unknown>>;
+
+interface Entry {
+  spec: UnitSpec;
+  aliases: string[];
+  loadState: UnitDefinition['loadState'];
+  loadError?: string;
+}
+
+const listDirectives = new Set<string>([...unitFileDependencyDirectives, 'Documentation']);
+
+/** Unit definitions held in memory. */
+export class MemoryUnitSource implements UnitDefinitionSource {
+  private readonly entries = new Map<string, Entry>();
+  private readonly aliases = new Map<string, string>();
+  /** How many times each name was loaded, for tests of caching and reloading. */
+  readonly loads = new Map<string, number>();
+
+  /** Defines (or replaces) a unit. `aliases` are other names that resolve to it, as symlinks do. */
+  add(name: string, spec: UnitSpec = {}, opts: { aliases?: string[] } = {}): this {
+    this.entries.set(name, { spec, aliases: opts.aliases ?? [], loadState: 'loaded' });
+    for (const a of opts.aliases ?? []) this.aliases.set(a, name);
+    return this;
+  }
+
+  /** Defines several units at once. */
+  addAll(units: Record<string, UnitSpec>): this {
+    for (const [name, spec] of Object.entries(units)) this.add(name, spec);
+    return this;
+  }
+
+  /** Masks a unit, as a symlink to /dev/null does. */
+  mask(name: string): this {
+    this.entries.set(name, { spec: {}, aliases: [], loadState: 'masked' });
+    return this;
+  }
+
+  /** Makes a unit fail to load with `loadState` and a message, as a broken unit file does. */
+  broken(name: string, message: string, loadState: 'bad-setting' | 'error' = 'bad-setting'): this {
+    this.entries.set(name, { spec: {}, aliases: [], loadState, loadError: message });
+    return this;
+  }
+
+  /** Forgets a unit: it is not-found from then on. */
+  remove(name: string): this {
+    this.entries.delete(name);
+    return this;
+  }
+
+  load(name: string, _tables: readonly DirectiveTable[]): UnitDefinition {
+    this.loads.set(name, (this.loads.get(name) ?? 0) + 1);
+    const id = this.aliases.get(name) ?? name;
+    const entry = this.entries.get(id) ?? this.entries.get(templateOf(id) ?? '');
+    if (!entry) return notFoundDefinition(id);
+    const names = [id, ...entry.aliases];
+    if (entry.loadState !== 'loaded') {
+      return { ...notFoundDefinition(id), names, loadState: entry.loadState, loadError: entry.loadError, fragmentPath: entry.loadState === 'masked' ? '/dev/null' : undefined };
+    }
+    const sections = new Map<string, Map<string, unknown>>();
+    for (const [section, directives] of Object.entries(entry.spec)) {
+      const m = new Map<string, unknown>();
+      for (const [k, v] of Object.entries(directives)) {
+        m.set(k, section === 'Unit' && listDirectives.has(k) && typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v);
+      }
+      sections.set(section, m);
+    }
+    return { id, names, loadState: 'loaded', fragmentPath: `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`, dropInPaths: [], sections, diagnostics: [] };
+  }
+}
+
+/** "foo@.service" for "foo@bar.service"; undefined for a name without an instance. */
+function templateOf(name: string): string | undefined {
+  const at = name.indexOf('@');
+  const dot = name.lastIndexOf('.');
+  if (at < 0 || dot < at || at === dot - 1) return undefined;
+  return `${name.slice(0, at + 1)}${name.slice(dot)}`;
+}
