@@ -31,7 +31,7 @@ export interface TestManager extends Omit<Fakes, 'module'> {
    * for the rest of the test (use `manager.loadUnit()` to test collection itself).
    */
   unit(name: string): Unit;
-  /** Enqueues a job and runs the loop until nothing is pending (no time passes). */
+  /** Enqueues a job (pinning the unit, as unit() does) and runs pending work; no time passes. */
   job(type: JobType, name: string, mode?: JobMode): Job;
   /** Enqueues a start job and runs pending work; returns the job. */
   start(name: string, mode?: JobMode): Job;
@@ -66,7 +66,7 @@ export function createTestManager(opts: TestManagerOptions = {}): TestManager {
     return u;
   };
   const job = (type: JobType, name: string, mode: JobMode = 'replace'): Job => {
-    const j = manager.addJob(type, name, mode);
+    const j = manager.addJob(type, pin(manager.loadUnit(name)), mode);
     fakes.loop.runPending();
     return j;
   };

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { globMatch, testConditionList } from './condition.js';
+import type { ConditionSpec } from './unit-settings.js';
+
+const c = (kind: string, param: string, o: Partial<ConditionSpec> = {}): ConditionSpec => ({ kind, param, trigger: false, negate: false, ...o });
+
+describe('conditions', () => {
+  it('checks paths', () => {
+    expect(testConditionList([c('PathExists', '/')], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('PathExists', '/nonexistent/x')], {}, 'Condition').passed).to.equal(false);
+    expect(testConditionList([c('PathExists', '/nonexistent/x', { negate: true })], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('PathIsDirectory', '/tmp')], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('PathExistsGlob', '/e*c/host*')], {}, 'Condition').passed).to.equal(true);
+  });
+
+  it('names the first failed condition', () => {
+    const r = testConditionList([c('PathExists', '/'), c('PathExists', '/nope', { negate: false })], {}, 'Condition');
+    expect(r).to.deep.equal({ passed: false, failed: 'ConditionPathExists=/nope' });
+  });
+
+  it('needs one triggering condition to hold, and all the others', () => {
+    const t = (p: string) => c('PathExists', p, { trigger: true });
+    expect(testConditionList([t('/nope'), t('/')], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([t('/nope'), t('/nope2')], {}, 'Condition').passed).to.equal(false);
+    expect(testConditionList([t('/'), c('PathExists', '/nope')], {}, 'Condition').passed).to.equal(false);
+    expect(testConditionList([], {}, 'Condition').passed).to.equal(true);
+  });
+
+  it('checks the environment', () => {
+    expect(testConditionList([c('Environment', 'FOO=bar')], { FOO: 'bar' }, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('Environment', 'FOO')], {}, 'Condition').passed).to.equal(false);
+  });
+
+  it('matches globs as fnmatch does', () => {
+    expect(globMatch('web*', 'web01')).to.equal(true);
+    expect(globMatch('web?', 'web01')).to.equal(false);
+    expect(globMatch('[ab]x', 'bx')).to.equal(true);
+    expect(globMatch('a.b', 'axb')).to.equal(false);
+  });
+});
