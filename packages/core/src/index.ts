@@ -23,3 +23,4 @@ export * from './condition.js';
 export * from './notify-message.js';
 export * from './property.js';
 export * from './create-manager.js';
+export * from './unit-properties.js';

@@ -34,6 +34,8 @@ import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js
 import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
 import { parseNotifyMessage } from './notify-message.js';
+import type { PropertyList } from './property.js';
+import { unitProperties } from './unit-properties.js';
 
 /** What core's start/stop/reload wrappers return: the type's answer or one of core's own refusals. */
 type CoreActionResult = UnitActionResult | 'condition' | 'assert' | 'skipped' | 'invalid' | 'dependency';
@@ -728,7 +730,7 @@ export class Manager {
     let msg: string | undefined;
     let level: LogLevel = 'info';
     if (j.type === 'start') {
-      if (result === 'done') msg = u.conditionResult ? `Started ${d}.` : `Condition check resulted in ${d} being skipped.`;
+      if (result === 'done') msg = u.conditionResult || !u.conditionTimestamp.monotonic ? `Started ${d}.` : `Condition check resulted in ${d} being skipped.`;
       else if (result === 'failed') (msg = `Failed to start ${d}.`), (level = 'err');
       else if (result === 'dependency') (msg = `Dependency failed for ${d}.`), (level = 'warning');
       else if (result === 'timeout') (msg = `Timed out starting ${d}.`), (level = 'err');
@@ -1186,6 +1188,11 @@ export class Manager {
       this.queues.gc.add(u);
     }
     this.scheduleDispatch();
+  }
+
+  /** Every property of a unit as `systemctl show` lists them: the type's, then the generic ones. */
+  properties(u: Unit): PropertyList {
+    return unitProperties(u, this);
   }
 
   /** A fresh invocation id for a unit that is starting (INVOCATION_ID=). */

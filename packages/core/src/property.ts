@@ -20,7 +20,12 @@ export type PropertyValue =
   /** A wall-clock time in µs since the epoch, printed as "Sat 2026-11-21 01:28:26 UTC"; 0 prints empty. */
   | { type: 'timestamp'; value: Usec }
   /** Text already in its final form (exec command lists, listen addresses…). */
-  | { type: 'raw'; value: string };
+  | { type: 'raw'; value: string }
+  /**
+   * A value systemctl prints only with --all or when the property is asked for by name, such as
+   * "[not set]" or "[unprintable]".
+   */
+  | { type: 'hidden'; value: string };
 
 /** An ordered list of named properties. */
 export type PropertyList = Array<[name: string, value: PropertyValue]>;
@@ -34,6 +39,7 @@ export const prop = {
   usec: (value: Usec): PropertyValue => ({ type: 'usec', value }),
   timestamp: (value: Usec): PropertyValue => ({ type: 'timestamp', value }),
   raw: (value: string): PropertyValue => ({ type: 'raw', value }),
+  hidden: (value = ''): PropertyValue => ({ type: 'hidden', value }),
 };
 
 const timespanUnits: Array<[string, number]> = [
@@ -110,6 +116,7 @@ export function formatPropertyValue(v: PropertyValue): string {
   switch (v.type) {
     case 'string':
     case 'raw':
+    case 'hidden':
       return v.value;
     case 'bool':
       return v.value ? 'yes' : 'no';
@@ -137,7 +144,31 @@ export function propertyIsEmpty(v: PropertyValue): boolean {
       return v.value.length === 0;
     case 'timestamp':
       return !v.value;
+    case 'hidden':
+      return true;
     default:
       return false;
   }
+}
+
+/** How `systemctl show` selects and prints properties. */
+export interface ShowOptions {
+  /** -p/--property: print only these, in the unit's property order, empty ones included. */
+  properties?: readonly string[];
+  /** --all: print empty and unprintable values too. */
+  all?: boolean;
+  /** --value: print values without "Name=". */
+  value?: boolean;
+}
+
+/** The lines `systemctl show` prints for one unit's property list. */
+export function formatShow(list: PropertyList, opts: ShowOptions = {}): string[] {
+  const wanted = opts.properties && opts.properties.length > 0 ? new Set(opts.properties) : undefined;
+  const lines: string[] = [];
+  for (const [name, v] of list) {
+    if (wanted ? !wanted.has(name) : !opts.all && propertyIsEmpty(v)) continue;
+    const text = formatPropertyValue(v);
+    lines.push(opts.value ? text : `${name}=${text}`);
+  }
+  return lines;
 }

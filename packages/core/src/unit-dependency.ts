@@ -55,7 +55,7 @@ export const allDependencies: readonly UnitDependency[] = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds',
   'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf',
   'Conflicts', 'ConflictedBy', 'Before', 'After',
-  'OnFailure', 'OnFailureOf', 'OnSuccess', 'OnSuccessOf',
+  'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom',
   'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf', 'References', 'ReferencedBy',
 ];

@@ -40,6 +40,15 @@ export interface UnitSettings {
   conditions: ConditionSpec[];
   asserts: ConditionSpec[];
   sourcePath?: string;
+  failureAction: string;
+  successAction: string;
+  failureActionExitStatus?: number;
+  successActionExitStatus?: number;
+  startLimitAction: string;
+  jobTimeoutAction: string;
+  jobTimeoutRebootArgument: string;
+  rebootArgument: string;
+  requiresMountsFor: string[];
   /** Dependencies named in the file, by kind. */
   dependencies: Map<UnitDependency, string[]>;
 }
@@ -86,7 +95,7 @@ export function readUnitSettings(def: UnitDefinition | undefined, defaults: Mana
     allowIsolate: get('AllowIsolate', false),
     ignoreOnIsolate: get('IgnoreOnIsolate', false),
     onFailureJobMode: get('OnFailureJobMode', 'replace' as JobMode),
-    onSuccessJobMode: get('OnSuccessJobMode', 'replace' as JobMode),
+    onSuccessJobMode: get('OnSuccessJobMode', 'fail' as JobMode), // the man page says replace; systemd 252 behaves as fail,
     jobTimeout: get('JobTimeoutSec', Infinity),
     jobRunningTimeout: get('JobRunningTimeoutSec', Infinity),
     startLimitInterval: get('StartLimitIntervalSec', get('StartLimitInterval', defaults.startLimitInterval)),
@@ -95,6 +104,15 @@ export function readUnitSettings(def: UnitDefinition | undefined, defaults: Mana
     conditions,
     asserts,
     sourcePath: get<string | undefined>('SourcePath', undefined),
+    failureAction: get('FailureAction', 'none'),
+    successAction: get('SuccessAction', 'none'),
+    failureActionExitStatus: get<number | undefined>('FailureActionExitStatus', undefined),
+    successActionExitStatus: get<number | undefined>('SuccessActionExitStatus', undefined),
+    startLimitAction: get('StartLimitAction', 'none'),
+    jobTimeoutAction: get('JobTimeoutAction', 'none'),
+    jobTimeoutRebootArgument: get('JobTimeoutRebootArgument', ''),
+    rebootArgument: get('RebootArgument', ''),
+    requiresMountsFor: get('RequiresMountsFor', [] as string[]),
     dependencies,
   };
 }

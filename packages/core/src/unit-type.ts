@@ -57,6 +57,8 @@ export interface UnitType<S = unknown> {
   readonly canFail?: boolean;
   /** Whether units of this type trigger others (sockets trigger services). Default false. */
   readonly canTrigger?: boolean;
+  /** Whether units of this type can be frozen (CanFreeze=). Default false. */
+  readonly canFreeze?: boolean;
   /** Whether StartLimitIntervalSec=/StartLimitBurst= apply; core counts starts and refuses past the limit. Default false. */
   readonly startLimited?: boolean;
   /**

@@ -49,9 +49,9 @@ export class Unit<S = unknown> {
   inactiveEnterTimestamp = never();
   conditionTimestamp = never();
   assertTimestamp = never();
-  /** The outcome of the last condition check (true when there were none). */
-  conditionResult = true;
-  assertResult = true;
+  /** The outcome of the last condition check; false until the unit was first started, as in systemd. */
+  conditionResult = false;
+  assertResult = false;
   /** The first condition that failed at the last check, for status ("ConditionPathExists=… was not met"). */
   failedCondition?: string;
   /** A fresh 128-bit id for every activation, as INVOCATION_ID= (32 hex digits). */

@@ -73,7 +73,8 @@ export class MemoryUnitSource implements UnitDefinitionSource {
       }
       sections.set(section, m);
     }
-    return { id, names, loadState: 'loaded', fragmentPath: `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`, dropInPaths: [], sections, diagnostics: [] };
+    const unitFileState = entry.spec.Install ? 'disabled' : 'static';
+    return { id, names, loadState: 'loaded', unitFileState, fragmentPath: `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`, dropInPaths: [], sections, diagnostics: [] };
   }
 }
 

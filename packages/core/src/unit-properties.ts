@@ -1,0 +1,118 @@
+/**
+ * The generic properties of every unit, in the order and formats `systemctl show` prints them
+ * (the org.freedesktop.systemd1.Unit interface of systemd 252). Type-specific properties come
+ * first, from the type's `properties()` hook, as systemctl prints the type's interface first.
+ */
+import type { Manager } from './manager.js';
+import type { ManagerErrorName } from './manager-error.js';
+import type { PropertyList } from './property.js';
+import { prop } from './property.js';
+import type { Unit } from './unit.js';
+import type { DualTimestamp } from './unit.js';
+import { allDependencies } from './unit-dependency.js';
+
+/** The dependency kinds `show` lists (References/ReferencedBy are internal and not shown). */
+const shownDependencies = allDependencies.filter((d) => d !== 'References' && d !== 'ReferencedBy');
+
+const loadErrors: Partial<Record<Unit['loadState'], [ManagerErrorName, (u: Unit) => string]>> = {
+  'not-found': ['NoSuchUnit', (u) => `Unit ${u.id} not found.`],
+  'bad-setting': ['BadUnitSetting', (u) => `Unit ${u.id} has a bad unit file setting.`],
+  masked: ['UnitMasked', (u) => `Unit ${u.id} is masked.`],
+  error: ['LoadFailed', (u) => `Unit ${u.id} failed to load properly, please adjust/correct and reload service manager: ${u.loadError ?? 'unknown error'}`],
+};
+
+/** LoadError= as systemd prints it: the D-Bus error name and message, or empty when loaded. */
+export function loadErrorText(u: Unit): string {
+  const e = loadErrors[u.loadState];
+  return e ? `org.freedesktop.systemd1.${e[0]} "${e[1](u)}"` : '';
+}
+
+function timestamps(name: string, t: DualTimestamp): PropertyList {
+  return [
+    [`${name}Timestamp`, prop.timestamp(t.realtime)],
+    [`${name}TimestampMonotonic`, prop.int(t.monotonic)],
+  ];
+}
+
+/** The unit-file preset systemd reports when no preset file says otherwise. */
+function presetOf(u: Unit, manager: Manager): string {
+  const def = u.definition as (Unit['definition'] & { unitFilePreset?: string }) | undefined;
+  if (def?.unitFilePreset !== undefined) return def.unitFilePreset;
+  if (!def?.fragmentPath || u.loadState !== 'loaded') return '';
+  // systemd 252's default presets: "enable *" for user units, "disable *" for system units.
+  return manager.scope === 'user' ? 'enabled' : 'disabled';
+}
+
+/** Every property of `u`: the type's, then the generic ones. */
+export function unitProperties(u: Unit, manager: Manager): PropertyList {
+  const s = u.settings;
+  const def = u.definition;
+  const ids = (units: Iterable<Unit>) => [...units].map((x) => x.id);
+  const list: PropertyList = [...(u.type.properties?.(u) ?? [])];
+  list.push(['Id', prop.string(u.id)], ['Names', prop.strv([...u.names].sort())], ['Following', prop.string('')]);
+  for (const d of shownDependencies) list.push([d, prop.strv(ids(u.dependencies(d)))]);
+  list.push(
+    ['SliceOf', prop.strv([])],
+    ['RequiresMountsFor', prop.strv(s.requiresMountsFor)],
+    ['Documentation', prop.strv(s.documentation)],
+    ['Description', prop.string(u.description)],
+    ['AccessSELinuxContext', prop.string('')],
+    ['LoadState', prop.string(u.loadState)],
+    ['ActiveState', prop.string(u.activeState())],
+    ['FreezerState', prop.string('running')],
+    ['SubState', prop.string(u.subState())],
+    ['FragmentPath', prop.string(def?.fragmentPath ?? '')],
+    ['SourcePath', prop.string(s.sourcePath ?? def?.sourcePath ?? '')],
+    ['DropInPaths', prop.strv(def?.dropInPaths ?? [])],
+    ['UnitFileState', prop.string(def?.unitFileState ?? '')],
+    ['UnitFilePreset', prop.string(presetOf(u, manager))],
+    ...timestamps('StateChange', u.stateChangeTimestamp),
+    ...timestamps('InactiveExit', u.inactiveExitTimestamp),
+    ...timestamps('ActiveEnter', u.activeEnterTimestamp),
+    ...timestamps('ActiveExit', u.activeExitTimestamp),
+    ...timestamps('InactiveEnter', u.inactiveEnterTimestamp),
+    ['CanStart', prop.bool(manager.canStart(u))],
+    ['CanStop', prop.bool(manager.canStop(u))],
+    ['CanReload', prop.bool(manager.canReload(u))],
+    ['CanIsolate', prop.bool(u.loadState === 'loaded' && s.allowIsolate)],
+    ['CanClean', prop.strv([])],
+    ['CanFreeze', prop.bool(!!u.type.canFreeze)],
+    ['Job', u.job ? prop.int(u.job.id) : prop.hidden('')],
+    ['StopWhenUnneeded', prop.bool(s.stopWhenUnneeded)],
+    ['RefuseManualStart', prop.bool(s.refuseManualStart)],
+    ['RefuseManualStop', prop.bool(s.refuseManualStop)],
+    ['AllowIsolate', prop.bool(s.allowIsolate)],
+    ['DefaultDependencies', prop.bool(s.defaultDependencies)],
+    ['OnSuccessJobMode', prop.string(s.onSuccessJobMode)],
+    ['OnFailureJobMode', prop.string(s.onFailureJobMode)],
+    ['IgnoreOnIsolate', prop.bool(s.ignoreOnIsolate)],
+    ['NeedDaemonReload', prop.bool(false)],
+    ['Markers', prop.strv([])],
+    ['JobTimeoutUSec', prop.usec(s.jobTimeout)],
+    ['JobRunningTimeoutUSec', prop.usec(s.jobRunningTimeout)],
+    ['JobTimeoutAction', prop.string(s.jobTimeoutAction)],
+    ['JobTimeoutRebootArgument', prop.string(s.jobTimeoutRebootArgument)],
+    ['ConditionResult', prop.bool(u.conditionResult)],
+    ['AssertResult', prop.bool(u.assertResult)],
+    ...timestamps('Condition', u.conditionTimestamp),
+    ...timestamps('Assert', u.assertTimestamp),
+    ['Conditions', prop.hidden('[unprintable]')],
+    ['Asserts', prop.hidden('[unprintable]')],
+    ['LoadError', prop.string(loadErrorText(u))],
+    ['Transient', prop.bool(false)],
+    ['Perpetual', prop.bool(false)],
+    ['StartLimitIntervalUSec', prop.usec(s.startLimitInterval)],
+    ['StartLimitBurst', prop.int(s.startLimitBurst)],
+    ['StartLimitAction', prop.string(s.startLimitAction)],
+    ['FailureAction', prop.string(s.failureAction)],
+    ['FailureActionExitStatus', s.failureActionExitStatus === undefined ? prop.hidden('[not set]') : prop.int(s.failureActionExitStatus)],
+    ['SuccessAction', prop.string(s.successAction)],
+    ['SuccessActionExitStatus', s.successActionExitStatus === undefined ? prop.hidden('[not set]') : prop.int(s.successActionExitStatus)],
+    ['RebootArgument', prop.string(s.rebootArgument)],
+    ['InvocationID', prop.string(u.invocationId)],
+    ['CollectMode', prop.string(s.collectMode)],
+    ['Refs', prop.strv([])],
+    ['ActivationDetails', prop.hidden('[unprintable]')],
+  );
+  return list;
+}
