@@ -105,3 +105,46 @@ describe('unit registry', () => {
     expect(() => createTestManager({ modules: [a.module, b.module] })).to.throw(/Two unit types claim the suffix \.service/);
   });
 });
+
+describe('daemon-reload', () => {
+  it('picks up new settings and dependencies and keeps runtime state', () => {
+    const toy = toyModule();
+    const t = createTestManager({ modules: [toy.module, targetModule], units: { 'a.service': { Unit: { Description: 'old' } }, 'b.service': {} } });
+    (toy.type as unknown as { serialize: (u: { data: unknown }) => unknown; deserialize: (u: { data: unknown }, s: unknown) => void }).serialize = (u) => ({ ...(u.data as object) });
+    (toy.type as unknown as { deserialize: (u: { data: object }, s: object) => void }).deserialize = (u, s) => Object.assign(u.data, s);
+    t.start('a.service');
+    t.units.add('a.service', { Unit: { Description: 'new', Wants: 'b.service' } });
+    t.manager.reload();
+    t.run();
+    const a = t.unit('a.service');
+    expect(a.description).to.equal('new');
+    expect(t.state('a.service')).to.equal('active/running');
+    expect(a.hasDependency('Wants', t.unit('b.service'))).to.equal(true);
+  });
+
+  it('a running unit whose file is gone stays active as not-found', () => {
+    const toy = toyModule();
+    const t = createTestManager({ modules: [toy.module], units: { 'a.service': {} } });
+    (toy.type as unknown as { serialize: (u: { data: unknown }) => unknown }).serialize = (u) => ({ ...(u.data as object) });
+    (toy.type as unknown as { deserialize: (u: { data: object }, s: object) => void }).deserialize = (u, s) => Object.assign(u.data, s);
+    t.start('a.service');
+    t.units.remove('a.service');
+    t.manager.reload();
+    t.run();
+    const a = t.unit('a.service');
+    expect(a.loadState).to.equal('not-found');
+    expect(t.state('a.service')).to.equal('active/running');
+    t.stop('a.service');
+    expect(t.state('a.service')).to.equal('inactive/dead');
+  });
+
+  it('a unit that appears on disk can be started after a reload, and without one', () => {
+    const toy = toyModule();
+    const t = createTestManager({ modules: [toy.module] });
+    expect(() => t.manager.addJob('start', 'late.service')).to.throw('not found');
+    t.units.add('late.service', {});
+    // systemd retries the load of a not-found unit when a start is asked for.
+    t.start('late.service');
+    expect(t.state('late.service')).to.equal('active/running');
+  });
+});

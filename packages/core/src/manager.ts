@@ -74,6 +74,8 @@ export class Manager {
   private gcMarker = 0;
   private readonly failedUnits = new Set<Unit>();
   private readonly disposables: Disposable[] = [];
+  /** Runtime state of units being re-loaded by reload(), restored after their load. */
+  private readonly savedStates = new Map<Unit, Record<string, unknown>>();
 
   constructor(
     @inject(EventLoop) readonly loop: EventLoop,
@@ -227,7 +229,6 @@ export class Manager {
         if (u.settings.jobRunningTimeout !== Infinity && u.settings.jobRunningTimeout > u.settings.jobTimeout) {
           u.log('warning', 'JobRunningTimeoutSec= is greater than JobTimeoutSec=, it has no effect.');
         }
-        u.type.done?.(u);
       } catch (e) {
         if (!(e instanceof UnitLoadError)) throw e;
         u.loadState = e.loadState;
@@ -235,10 +236,41 @@ export class Manager {
         u.log('err', e.message);
       }
     }
+    // A reload carries the runtime state over, whatever the new configuration says.
+    const saved = this.savedStates.get(u);
+    if (saved) {
+      this.savedStates.delete(u);
+      u.type.deserialize?.(u, saved);
+    }
+    if (u.loadState === 'loaded' || saved) u.type.done?.(u);
     if (u.loadState !== 'loaded') u.log('debug', `Failed to load configuration: ${u.loadState}${u.loadError ? `: ${u.loadError}` : ''}`);
     u.lastActiveState = u.activeState();
     this.queues.gc.add(u);
     this.events.emit('unit-loaded', u);
+    this.scheduleDispatch();
+  }
+
+  /**
+   * daemon-reload: reads every unit's configuration again and rebuilds the dependency graph, keeping
+   * each unit's runtime state (its type serializes it before and deserializes it after, as systemd
+   * does across a reload) and its installed job. A unit whose file is gone keeps running as
+   * not-found; units nothing references any more are collected afterwards.
+   */
+  reload(): void {
+    this.source.invalidate?.();
+    const units = this.allUnits().filter((u) => u.loadState !== 'merged');
+    for (const u of units) for (const [kind, other] of [...u.allDependencies()]) this.removeEdge(u, kind, other);
+    for (const u of units) {
+      const state = u.type.serialize?.(u);
+      if (state) this.savedStates.set(u, state);
+      u.data = u.type.init(u);
+      u.loadState = 'stub';
+      u.loadError = undefined;
+      this.queues.load.add(u);
+    }
+    this.dispatchLoadQueue();
+    for (const u of units) this.queues.gc.add(u);
+    this.log('info', 'Reloading finished.');
     this.scheduleDispatch();
   }
 
