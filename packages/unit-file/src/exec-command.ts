@@ -50,12 +50,34 @@ function isSafe(s: string): boolean {
  * Environment variables ($VAR, ${VAR}) are left in the words: they are substituted at
  * spawn time (see {@link expandExecEnvironment}).
  */
-export function parseExecLine(value: string, expand: (s: string) => string = (s) => s): ExecCommand[] {
+export function parseExecLine(value: string, expand: (s: string) => string = (s) => s, warn: (m: string) => void = () => {}): ExecCommand[] {
   const commands: ExecCommand[] = [];
   let p = value;
   const X = { unquote: true, cunescape: true };
+  // Like extract_first_word_and_warn(): an unknown escape is kept verbatim with a warning;
+  // only unbalanced quoting is an error.
+  const extract = (text: string) => {
+    try {
+      return extractFirstWord(text, WHITESPACE, X);
+    } catch {
+      let r;
+      try {
+        r = extractFirstWord(text, WHITESPACE, { ...X, unescapeRelax: true });
+      } catch {
+        throw new ValueError(`Unbalanced quoting: "${value}"`);
+      }
+      warn(`Ignoring unknown escape sequences: "${r.word}"`);
+      return r;
+    }
+  };
   for (;;) {
-    const first = extractFirstWord(p, WHITESPACE, X);
+    let first;
+    try {
+      first = extract(p);
+    } catch (e) {
+      // The "-" prefix cannot be known before the first word parses, so this is always fatal.
+      throw e;
+    }
     if (first.word === undefined) break;
     p = first.rest;
     if (first.word === ';') continue;
@@ -103,7 +125,7 @@ export function parseExecLine(value: string, expand: (s: string) => string = (s)
       }
       let r;
       try {
-        r = extractFirstWord(p, WHITESPACE, X);
+        r = extract(p);
       } catch (e) {
         return fail((e as Error).message);
       }

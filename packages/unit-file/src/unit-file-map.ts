@@ -43,7 +43,11 @@ export class UnitFileMap {
   /** alias target name → alias names pointing at it (directly or through a chain). */
   private readonly aliasesOf = new Map<string, Set<string>>();
 
-  constructor(readonly searchPath: string[], private readonly cache: DirectoryCache) {
+  /**
+   * @param searchPath directories as they are on this machine (already prefixed by `root`)
+   * @param root an alternative root (`systemctl --root`): absolute symlink targets are read under it
+   */
+  constructor(readonly searchPath: string[], private readonly cache: DirectoryCache, readonly root = '') {
     const inSearchPath = new Set(searchPath.map((d) => nodePath.resolve(d)));
     for (const dir of searchPath) {
       const list = cache.list(dir);
@@ -55,7 +59,8 @@ export class UnitFileMap {
         if (kind === 'file') { this.entries.set(name, { name, path, dir, kind: 'file' }); continue; }
         const raw = cache.readlink(path);
         if (raw === undefined) continue;
-        const abs = nodePath.resolve(dir, raw);
+        if (raw === '/dev/null') { this.entries.set(name, { name, path, dir, kind: 'masked' }); continue; }
+        const abs = raw.startsWith('/') && root ? nodePath.resolve(root + raw) : nodePath.resolve(dir, raw);
         if (abs === '/dev/null') { this.entries.set(name, { name, path, dir, kind: 'masked' }); continue; }
         const base = nodePath.basename(abs);
         if (base !== name && inSearchPath.has(nodePath.dirname(abs)) && isValidUnitName(base)) {
