@@ -221,7 +221,11 @@ export class UnitFileInstaller {
         else if (this.isRuntimeDir(l.dir)) linkedRuntime = true;
         continue;
       } else nameMatches = aliasNames.has(l.name);
-      if (!nameMatches) { indirect = true; continue; }
+      if (!nameMatches) {
+        // Other instances of the same template say nothing about this instance.
+        if (!(l.depDir && templ && instance)) indirect = true;
+        continue;
+      }
       if (l.dir === this.config.persistent) return 'enabled';
       if (this.isRuntimeDir(l.dir)) enabledRuntime = true;
       else enabledElsewhere = true;
@@ -301,7 +305,8 @@ export class UnitFileInstaller {
       try {
         const { entry } = this.find(name);
         if (entry.kind === 'masked') return;
-        targets.add(entry.name);
+        // Disabling one instance removes only that instance's links.
+        if (!isValidUnitName(name, { instance: true })) targets.add(entry.name);
         const info = this.readInstall(entry, name);
         for (const a of info.alias) remove.add(a);
         for (const a of info.also) visit(a);
@@ -316,7 +321,7 @@ export class UnitFileInstaller {
       const base = nodePath.basename(target);
       if (remove.has(linkName) || targets.has(base) || remove.has(base)) return true;
       const inst = isValidUnitName(linkName, { instance: true });
-      return inst && (remove.has(unitNameTemplate(linkName)) || targets.has(unitNameTemplate(linkName)));
+      return inst && remove.has(unitNameTemplate(linkName));
     };
     const scan = (dir: string, depth: number): void => {
       let list;
