@@ -87,8 +87,10 @@ export class FragmentParser {
       key: '',
       scope: opts.scope ?? 'system',
       expand: (s: string) => expandSpecifiers(s, self.specTable),
-      warn(message: string) {
-        self.result.diagnostics.push({ severity: 'warning', file: this.file, line: this.line, section: this.section, key: this.key, message: `${self.opts.name}: ${message}` });
+      // An arrow function: parsers receive ctx.warn detached from ctx.
+      warn: (message: string) => {
+        const c = self.ctx;
+        self.result.diagnostics.push({ severity: 'warning', file: c.file, line: c.line, section: c.section, key: c.key, message: `${self.opts.name}: ${message}` });
       },
     };
   }

@@ -56,6 +56,7 @@ describe('exit statuses', () => {
     expect(parseExitStatus('0')).to.equal(0);
     expect(parseExitStatus('NOTINSTALLED')).to.equal(5);
     expect(parseExitStatus('EXEC')).to.equal(203);
+    expect(parseExitStatus('DATAERR')).to.equal(65);
     expect(() => parseExitStatus('256')).to.throw();
   });
   it('splits a SuccessExitStatus= list into statuses and signals', () => {
