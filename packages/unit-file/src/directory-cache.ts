@@ -31,7 +31,10 @@ export class DirectoryCache {
 
   /** The kind of one path (through the cached listing of its parent). */
   kind(path: string): EntryKind | undefined {
-    return this.list(nodePath.dirname(path))?.get(nodePath.basename(path));
+    // Split by hand: path.dirname()/basename() showed up in profiles of a 2,000-unit load.
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) return this.list(nodePath.dirname(path))?.get(path);
+    return this.list(slash === 0 ? '/' : path.slice(0, slash))?.get(path.slice(slash + 1));
   }
 
   /** True when `path` is a directory, or a symlink to one. */
