@@ -5,7 +5,7 @@ import { parseSize } from './parse-size.js';
 import { parseTimeSpan, parseTimeSpanFix0 } from './parse-time-span.js';
 import { parseSignal } from './signals.js';
 import type { DirectiveSpec, ParseContext } from './types.js';
-import { isValidUnitName, pathSimplify } from './unit-name.js';
+import { isValidUnitName, pathSimplify, unitNameInstance, unitNamePrefix, unitNameReplaceInstance } from './unit-name.js';
 import { ValueError } from './value-error.js';
 
 /**
@@ -71,7 +71,8 @@ export function parseAbsolutePath(v: string): string {
 /**
  * A whitespace-separated list of unit names (config_parse_unit_deps): each word has its
  * specifiers expanded and is validated on its own; a bad word is warned about and skipped
- * while the rest of the line is kept, as systemd does. Empty assignments are ignored
+ * while the rest of the line is kept, as systemd does; a template name is instantiated
+ * with the unit's instance (or prefix). Empty assignments are ignored
  * (systemd cannot reset dependencies).
  */
 export const unitListDirective = (extra: Partial<DirectiveSpec> = {}): DirectiveSpec<string> =>
@@ -96,6 +97,10 @@ export function parseUnitList(value: string, ctx: ParseContext): string[] {
     } catch (e) {
       ctx.warn(`Failed to resolve unit specifiers in '${r.word}', ignoring: ${(e as Error).message}`);
       continue;
+    }
+    // A template dependency is instantiated with this unit's instance, or its prefix (resolve_template()).
+    if (isValidUnitName(name, { template: true }) && isValidUnitName(ctx.unit)) {
+      name = unitNameReplaceInstance(name, unitNameInstance(ctx.unit) || unitNamePrefix(ctx.unit));
     }
     if (!isValidUnitName(name, { plain: true, instance: true })) {
       ctx.warn(`Failed to add dependency on ${name}, ignoring: Invalid argument`);

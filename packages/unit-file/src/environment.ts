@@ -1,5 +1,4 @@
 import { extractFirstWord, WHITESPACE } from './extract-word.js';
-import { ValueError } from './value-error.js';
 
 /** systemd's env_name_is_valid(): letters, digits and "_", not starting with a digit. */
 export function isValidEnvName(name: string): boolean {
@@ -21,8 +20,8 @@ export function isValidEnvAssignment(assignment: string): boolean {
 /**
  * Parses an Environment= right-hand side into "NAME=value" strings, as systemd's
  * config_parse_environ(): words with quotes and C escapes, specifiers expanded per word,
- * an invalid assignment skipped with a warning. A syntax error (unbalanced quote) throws
- * ValueError and the whole line is ignored.
+ * an invalid assignment skipped with a warning. At a syntax error (unbalanced quote, bad
+ * escape) the words before it are kept and the rest of the line is dropped, with a warning.
  */
 export function parseEnvironmentAssignments(value: string, expand: (s: string) => string = (s) => s, warn: (m: string) => void = () => {}): string[] {
   const out: string[] = [];
@@ -31,8 +30,10 @@ export function parseEnvironmentAssignments(value: string, expand: (s: string) =
     let r;
     try {
       r = extractFirstWord(p, WHITESPACE, { unquote: true, cunescape: true });
-    } catch (e) {
-      throw new ValueError(`Invalid syntax, ignoring: ${value}`);
+    } catch {
+      // Words before the bad one stay (checked against systemd 252); the rest of the line is lost.
+      warn(`Invalid syntax, ignoring: ${value}`);
+      return out;
     }
     if (r.word === undefined) return out;
     p = r.rest;

@@ -44,8 +44,8 @@ function isSafe(s: string): boolean {
  * Parses an ExecStart=-style line into commands, with systemd 252's config_parse_exec()
  * rules: prefixes "-", "@", ":", "+", "!", "!!" in any valid order; quoting and C escapes;
  * a lone ";" separates commands and "\;" is a literal ";". `expand` expands specifiers
- * word by word after unquoting (as systemd does). Errors throw ValueError, marked
- * non-fatal when the command carries the "-" prefix (systemd then only logs them).
+ * word by word after unquoting (as systemd does). Errors throw ValueError; systemd 252
+ * makes every one of them fatal (bad-setting), also under the "-" prefix.
  *
  * Environment variables ($VAR, ${VAR}) are left in the words: they are substituted at
  * spawn time (see {@link expandExecEnvironment}).
@@ -71,13 +71,7 @@ export function parseExecLine(value: string, expand: (s: string) => string = (s)
     }
   };
   for (;;) {
-    let first;
-    try {
-      first = extract(p);
-    } catch (e) {
-      // The "-" prefix cannot be known before the first word parses, so this is always fatal.
-      throw e;
-    }
+    const first = extract(p);
     if (first.word === undefined) break;
     p = first.rest;
     if (first.word === ';') continue;
@@ -95,8 +89,9 @@ export function parseExecLine(value: string, expand: (s: string) => string = (s)
       else break;
     }
     f = f.slice(i);
-    const ignoring = flags.ignoreFailure ? ', ignoring' : '';
-    const fail = (m: string): never => { throw new ValueError(m + ignoring, { fatal: !flags.ignoreFailure }); };
+    // systemd 252 refuses a bad command even with the "-" prefix (checked against it): "-"
+    // only ignores the command's exit status at run time.
+    const fail = (m: string): never => { throw new ValueError(m); };
     let path: string;
     try {
       path = expand(f);

@@ -88,9 +88,9 @@ describe('parseUnitText', () => {
     expect(r.failure?.message).to.match(/^\/u\/foo\.service:4: Invalid value for ExecStart=: 'bin\/foo'/);
     expect(r.diagnostics.find((d) => d.severity === 'error')).to.include({ file: '/u/foo.service', line: 4, key: 'ExecStart' });
   });
-  it('does not fail the unit for a bad Exec line with the "-" prefix', () => {
-    const r = parse('[Service]\nExecStart=-bin/foo\n');
-    expect(r.failure).to.equal(undefined);
+  it('fails the unit for a bad Exec line even with the "-" prefix, as systemd 252 does', () => {
+    expect(parse('[Service]\nExecStart=-bin/foo\n').failure?.state).to.equal('bad-setting');
+    expect(parse('[Service]\nExecStart=-\n').failure?.state).to.equal('bad-setting');
   });
   it('makes the unit error on an invalid section header', () => {
     expect(parse('[Unit\nDescription=x\n').failure?.state).to.equal('error');
@@ -107,10 +107,13 @@ describe('parseUnitText', () => {
     expect(u.get('OnFailureJobMode')).to.equal('isolate');
     expect(r.diagnostics.filter((d) => d.severity === 'warning')).to.have.length(1);
   });
-  it('skips invalid names in a dependency list but keeps the rest', () => {
-    const r = parse('[Unit]\nWants=a.service foo@.service bad b.target\n');
-    expect(r.sections.get('Unit')!.get('Wants')).to.deep.equal(['a.service', 'b.target']);
+  // As systemd 252 answers for After=a.service foo@.service bad b.target / Wants=%z.service c.service.
+  it('skips invalid names in a dependency list, keeps the rest, instantiates templates', () => {
+    const r = parse('[Unit]\nAfter=a.service foo@.service bad b.target\nWants=%z.service c.service\n', 'deps.service');
+    expect(r.sections.get('Unit')!.get('After')).to.deep.equal(['a.service', 'foo@deps.service', 'b.target']);
+    expect(r.sections.get('Unit')!.get('Wants')).to.deep.equal(['c.service']);
     expect(r.diagnostics).to.have.length(2);
+    expect(parse('[Unit]\nAfter=foo@.service\n', 'x@inst.service').sections.get('Unit')!.get('After')).to.deep.equal(['foo@inst.service']);
   });
   it('refuses a system-only emergency action in a user manager', () => {
     const r = parseUnitText('[Unit]\nFailureAction=reboot\nSuccessAction=exit\n', { name: 'a.service', tables, scope: 'user' });

@@ -89,6 +89,7 @@ describe('UnitFileLoader', () => {
   });
   it('masks by /dev/null symlink and by empty file', () => {
     expect(loader.load('c.service').loadState).to.equal('masked');
+    expect(loader.load('c.service').fragmentPath).to.equal(`${etc}/c.service`);
     expect(loader.load('empty.service').loadState).to.equal('masked');
   });
   it('reports not-found', () => {

@@ -96,7 +96,8 @@ export class UnitFileLoader {
     const entry = res.entry;
     if (entry?.kind === 'masked') {
       def.loadState = 'masked';
-      def.fragmentPath = '/dev/null';
+      // systemd reports the symlink itself as FragmentPath of a masked unit.
+      def.fragmentPath = entry.path;
       def.loadError = `Unit ${res.id} is masked.`;
       def.unitFileState = 'masked';
       return def;

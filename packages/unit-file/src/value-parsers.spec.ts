@@ -73,7 +73,11 @@ describe('Environment=', () => {
     expect(r).to.deep.equal(['A=1', 'B=two words', 'C=A', 'E=', 'F=a=b']);
     expect(warnings).to.have.length(2);
   });
-  it('refuses unbalanced quoting', () => expect(() => parseEnvironmentAssignments('"A=1')).to.throw());
+  // As systemd 252 answers for Environment=A=1 "B=2 and for "A=1 2" B=\x41 C=a\\b D=\q.
+  it('keeps the words before a syntax error', () => {
+    expect(parseEnvironmentAssignments('A=1 "B=2')).to.deep.equal(['A=1']);
+    expect(parseEnvironmentAssignments('"A=1 2" B=\\x41 C=a\\\\b D=\\q')).to.deep.equal(['A=1 2', 'B=A', 'C=a\\b']);
+  });
   it('expands specifiers per word', () => expect(parseEnvironmentAssignments('"N=%n x"', (s) => s.replace('%n', 'u.service'))).to.deep.equal(['N=u.service x']));
 });
 
