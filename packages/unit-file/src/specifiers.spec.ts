@@ -13,6 +13,11 @@ describe('specifiers', () => {
     expect(x('mnt@var-lib-x.service', '%f')).to.equal('/var/lib/x');
     expect(x('home-user.mount', '%f')).to.equal('/home/user');
   });
+  // Both answered by systemd 252 (systemctl show -p Description).
+  it('matches systemd for an escaped instance', () => {
+    expect(x('sp-a-b@x\\x2dy-z.service', '%n|%N|%p|%P|%i|%I|%j|%J|%f')).to.equal('sp-a-b@x\\x2dy-z.service|sp-a-b@x\\x2dy-z|sp-a-b|sp/a/b|x\\x2dy-z|x-y/z|b|b|/x-y/z');
+    expect(x('home-my\\x2duser.service', '%j|%J|%f|100%%')).to.equal('my\\x2duser|my-user|/home/my-user|100%');
+  });
   it('uses the last dash component for %j', () => expect(x('a-b-c.service', '%j')).to.equal('c'));
   it('expands system facts', () => expect(x('a.service', '%H %l %m %b %u %U %h %t %v')).to.equal('host.example.com host m1 b1 root 0 /root /run 6.1'));
   it('turns %% into % and keeps a trailing %', () => expect(x('a.service', '100%% %')).to.equal('100% %'));
