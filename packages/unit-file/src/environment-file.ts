@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from './types.js';
+import { isValidEnvName } from './environment.js';
+
+/** One variable read from an EnvironmentFile=. */
+export interface EnvironmentFileEntry { name: string; value: string; line: number }
+
+const NEWLINE = '\n\r';
+const WS = ' \t\n\r';
+// Inside double quotes only these may be escaped; any other backslash is kept (SHELL_NEED_ESCAPE).
+const SHELL_NEED_ESCAPE = '"\\`$';
+
+/**
+ * Parses the text of an EnvironmentFile= with the state machine of systemd's
+ * parse_env_file_internal(): "#" and ";" comments at the start of a line, "KEY=value"
+ * with whitespace trimmed, single quotes literal, double quotes with \" \\ \` \$ escapes,
+ * backslash-newline continuation (also inside comments), later keys override earlier.
+ */
+export function parseEnvironmentFileText(text: string, file = '<environment file>', diagnostics: Diagnostic[] = []): EnvironmentFileEntry[] {
+  const out: EnvironmentFileEntry[] = [];
+  type State = 'PRE_KEY' | 'KEY' | 'PRE_VALUE' | 'VALUE' | 'VALUE_ESCAPE' | 'SQ' | 'DQ' | 'DQ_ESCAPE' | 'COMMENT' | 'COMMENT_ESCAPE';
+  let state: State = 'PRE_KEY';
+  let key = '';
+  let value = '';
+  let keyTrailWs = 0;
+  let valueTrailWs = -1;
+  let line = 1;
+  let keyLine = 1;
+  const push = (): void => {
+    let v = value;
+    if (valueTrailWs >= 0) v = v.slice(0, valueTrailWs);
+    const k = key.slice(0, key.length - keyTrailWs);
+    if (!isValidEnvName(k)) diagnostics.push({ severity: 'warning', file, line: keyLine, message: `Invalid variable name '${k}' in environment file, ignoring.` });
+    else out.push({ name: k, value: v, line: keyLine });
+    key = ''; value = ''; keyTrailWs = 0; valueTrailWs = -1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    switch (state) {
+      case 'PRE_KEY':
+        if ('#;'.includes(c)) state = 'COMMENT';
+        else if (!WS.includes(c)) { state = 'KEY'; key = c; keyTrailWs = 0; keyLine = line; }
+        break;
+      case 'KEY':
+        if (NEWLINE.includes(c)) { state = 'PRE_KEY'; key = ''; }
+        else if (c === '=') { state = 'PRE_VALUE'; valueTrailWs = -1; }
+        else { key += c; keyTrailWs = WS.includes(c) ? keyTrailWs + 1 : 0; }
+        break;
+      case 'PRE_VALUE':
+        if (NEWLINE.includes(c)) { state = 'PRE_KEY'; push(); }
+        else if (c === "'") state = 'SQ';
+        else if (c === '"') state = 'DQ';
+        else if (c === '\\') state = 'VALUE_ESCAPE';
+        else if (!WS.includes(c)) { state = 'VALUE'; value += c; valueTrailWs = -1; }
+        break;
+      case 'VALUE':
+        if (NEWLINE.includes(c)) { state = 'PRE_KEY'; push(); }
+        else if (c === '\\') { state = 'VALUE_ESCAPE'; valueTrailWs = -1; }
+        else {
+          if (WS.includes(c)) { if (valueTrailWs < 0) valueTrailWs = value.length; } else valueTrailWs = -1;
+          value += c;
+        }
+        break;
+      case 'VALUE_ESCAPE':
+        state = 'VALUE';
+        // Backslash-newline joins lines; any other escaped character is taken literally.
+        if (!NEWLINE.includes(c)) value += c;
+        break;
+      case 'SQ':
+        if (c === "'") state = 'PRE_VALUE';
+        else value += c;
+        break;
+      case 'DQ':
+        if (c === '"') state = 'PRE_VALUE';
+        else if (c === '\\') state = 'DQ_ESCAPE';
+        else value += c;
+        break;
+      case 'DQ_ESCAPE':
+        state = 'DQ';
+        if (SHELL_NEED_ESCAPE.includes(c)) value += c;
+        else if (c !== '\n') value += '\\' + c;
+        break;
+      case 'COMMENT':
+        if (c === '\\') state = 'COMMENT_ESCAPE';
+        else if (NEWLINE.includes(c)) state = 'PRE_KEY';
+        break;
+      case 'COMMENT_ESCAPE':
+        state = 'COMMENT';
+        break;
+    }
+    if (c === '\n') line++;
+  }
+  if (state === 'PRE_VALUE' || state === 'VALUE' || state === 'VALUE_ESCAPE' || state === 'SQ' || state === 'DQ' || state === 'DQ_ESCAPE') push();
+  return out;
+}
+
+/**
+ * Reads an EnvironmentFile= and returns its "NAME=value" assignments in order. systemd
+ * reads these when it spawns a process, not at load; plugins call this at that time.
+ * Throws (ENOENT…) unless the path carried the "-" prefix, for which missing files give [].
+ */
+export function readEnvironmentFile(spec: { path: string; optional?: boolean }, diagnostics: Diagnostic[] = []): string[] {
+  let text: string;
+  try {
+    text = readFileSync(spec.path, 'utf8');
+  } catch (e) {
+    if (spec.optional && (e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return parseEnvironmentFileText(text, spec.path, diagnostics).map((e) => `${e.name}=${e.value}`);
+}

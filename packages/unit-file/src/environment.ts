@@ -1,0 +1,56 @@
+import { extractFirstWord, WHITESPACE } from './extract-word.js';
+
+/** systemd's env_name_is_valid(): letters, digits and "_", not starting with a digit. */
+export function isValidEnvName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** systemd's env_value_is_valid(): no control characters except tab and newline. */
+export function isValidEnvValue(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\x00-\x08\x0b-\x1f\x7f]/.test(value);
+}
+
+/** systemd's env_assignment_is_valid() for a "NAME=value" string. */
+export function isValidEnvAssignment(assignment: string): boolean {
+  const eq = assignment.indexOf('=');
+  return eq > 0 && isValidEnvName(assignment.slice(0, eq)) && isValidEnvValue(assignment.slice(eq + 1));
+}
+
+/**
+ * Parses an Environment= right-hand side into "NAME=value" strings, as systemd's
+ * config_parse_environ(): words with quotes and C escapes, specifiers expanded per word,
+ * an invalid assignment skipped with a warning. At a syntax error (unbalanced quote, bad
+ * escape) the words before it are kept and the rest of the line is dropped, with a warning.
+ */
+export function parseEnvironmentAssignments(value: string, expand: (s: string) => string = (s) => s, warn: (m: string) => void = () => {}): string[] {
+  const out: string[] = [];
+  let p = value;
+  for (;;) {
+    let r;
+    try {
+      r = extractFirstWord(p, WHITESPACE, { unquote: true, cunescape: true });
+    } catch {
+      // Words before the bad one stay (checked against systemd 252); the rest of the line is lost.
+      warn(`Invalid syntax, ignoring: ${value}`);
+      return out;
+    }
+    if (r.word === undefined) return out;
+    p = r.rest;
+    const resolved = expand(r.word);
+    if (!isValidEnvAssignment(resolved)) { warn(`Invalid environment assignment, ignoring: ${resolved}`); continue; }
+    out.push(resolved);
+  }
+}
+
+/**
+ * Folds "NAME=value" assignments into a record, later ones replacing earlier ones of the
+ * same name (systemd's strv_env_replace()).
+ */
+export function environmentToRecord(assignments: Iterable<string>, into: Record<string, string> = {}): Record<string, string> {
+  for (const a of assignments) {
+    const eq = a.indexOf('=');
+    if (eq > 0) into[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return into;
+}

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import {
+  isValidUnitName, unitNameEscape, unitNameFromPath, unitNameInstance, unitNamePathEscape, unitNamePathUnescape,
+  unitNamePrefix, unitNameReplaceInstance, unitNameTemplate, unitNameUnescape, unitNameMangle,
+} from './unit-name.js';
+
+describe('unit names', () => {
+  it('validates plain, instance and template names', () => {
+    expect(isValidUnitName('foo.service')).to.equal(true);
+    expect(isValidUnitName('foo@bar.service')).to.equal(true);
+    expect(isValidUnitName('foo@.service')).to.equal(true);
+    expect(isValidUnitName('foo@.service', { plain: true, instance: true })).to.equal(false);
+    expect(isValidUnitName('foo@a@b.socket')).to.equal(true);
+    for (const bad of ['', 'foo', 'foo.bar', '.service', '@foo.service', 'a b.service', 'foo/bar.service', 'x'.repeat(250) + '.service']) {
+      expect(isValidUnitName(bad), bad).to.equal(false);
+    }
+  });
+  it('splits templates and instances', () => {
+    expect(unitNamePrefix('foo@bar.service')).to.equal('foo');
+    expect(unitNameInstance('foo@bar.service')).to.equal('bar');
+    expect(unitNameInstance('foo.service')).to.equal(undefined);
+    expect(unitNameTemplate('foo@bar.service')).to.equal('foo@.service');
+    expect(unitNameReplaceInstance('foo@.service', 'x')).to.equal('foo@x.service');
+  });
+  // Checked against systemd-escape 252.
+  it('escapes like systemd-escape', () => {
+    expect(unitNameEscape('foo-bar/baz qux')).to.equal('foo\\x2dbar-baz\\x20qux');
+    expect(unitNameEscape('.hidden')).to.equal('\\x2ehidden');
+    expect(unitNameEscape('ü')).to.equal('\\xc3\\xbc');
+    expect(unitNameUnescape('foo\\x2dbar-baz\\x20qux')).to.equal('foo-bar/baz qux');
+    expect(unitNameUnescape('\\xc3\\xbc')).to.equal('ü');
+  });
+  it('escapes paths like systemd-escape --path', () => {
+    expect(unitNamePathEscape('/')).to.equal('-');
+    expect(unitNamePathEscape('/home/user/')).to.equal('home-user');
+    expect(unitNamePathEscape('//dev//sda1')).to.equal('dev-sda1');
+    expect(unitNameFromPath('/var/lib/my-dir', 'mount')).to.equal('var-lib-my\\x2ddir.mount');
+    expect(unitNamePathUnescape('-')).to.equal('/');
+    expect(unitNamePathUnescape('var-lib-my\\x2ddir')).to.equal('/var/lib/my-dir');
+    expect(() => unitNamePathEscape('/a/../b')).to.throw();
+  });
+  it('mangles names like systemctl', () => {
+    expect(unitNameMangle('foo')).to.equal('foo.service');
+    expect(unitNameMangle('foo.socket')).to.equal('foo.socket');
+    expect(unitNameMangle('/home')).to.equal('home.mount');
+    expect(unitNameMangle('/dev/sda')).to.equal('dev-sda.device');
+  });
+});
