@@ -4,10 +4,14 @@
 import { Container, ContainerModule } from 'inversify';
 import { Manager } from './manager.js';
 import { ManagerOptions } from './manager-options.js';
+import { installSectionTable, unitSectionTable } from '@unitkit/unit-file';
+import { DirectiveTableContribution } from './unit-definition.js';
 
-/** Core's own bindings: the Manager, one per container. */
+/** Core's own bindings: the Manager, one per container, and the [Unit] and [Install] directive tables. */
 export const coreModule = new ContainerModule(({ bind }) => {
   bind(Manager).toSelf().inSingletonScope();
+  bind(DirectiveTableContribution).toConstantValue(unitSectionTable);
+  bind(DirectiveTableContribution).toConstantValue(installSectionTable);
 });
 
 /** What createManager() takes. */

@@ -24,3 +24,21 @@ export * from './notify-message.js';
 export * from './property.js';
 export * from './create-manager.js';
 export * from './unit-properties.js';
+export * from './unit-file-source.js';
+/** Unit names as systemd validates, splits and escapes them (one implementation, in @unitkit/unit-file). */
+export {
+  isValidUnitName,
+  isValidInstance,
+  unitNameType,
+  unitNamePrefix,
+  unitNameInstance,
+  unitNameTemplate,
+  unitNameReplaceInstance,
+  unitNameWithoutSuffix,
+  unitNameEscape,
+  unitNameUnescape,
+  unitNamePathEscape,
+  unitNamePathUnescape,
+  unitNameFromPath,
+  unitNameMangle,
+} from '@unitkit/unit-file';

@@ -34,6 +34,7 @@ import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js
 import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
 import { parseNotifyMessage } from './notify-message.js';
+import { isValidUnitName } from '@unitkit/unit-file';
 import type { PropertyList } from './property.js';
 import { unitProperties } from './unit-properties.js';
 
@@ -158,6 +159,9 @@ export class Manager {
 
   private typeOfName(name: string): UnitType {
     if (!isValidUnitName(name)) throw new ManagerError('InvalidArgs', `Unit name ${name} is not valid.`);
+    if (name.includes('@') && name.slice(name.indexOf('@') + 1, name.lastIndexOf('.')) === '') {
+      throw new ManagerError('InvalidArgs', `Unit name ${name} is a template; start an instance of it instead.`);
+    }
     const suffix = name.slice(name.lastIndexOf('.') + 1);
     const type = this.types.get(suffix);
     if (!type) throw new ManagerError('InvalidArgs', `Unit type ${suffix} is not supported by this manager.`);
@@ -1246,18 +1250,3 @@ export class Manager {
 }
 
 const GcOffset = { InPath: 0, Unsure: 1, Good: 2, Bad: 3 } as const;
-
-const unitNameChars = /^[A-Za-z0-9:_.\\@-]+$/;
-
-/** A quick check of a unit name's shape: allowed characters, a suffix, at most 255 characters, one `@` at most before the suffix. */
-export function isValidUnitName(name: string): boolean {
-  if (name.length === 0 || name.length > 255) return false;
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0 || dot === name.length - 1) return false;
-  if (!unitNameChars.test(name)) return false;
-  const stem = name.slice(0, dot);
-  const at = stem.indexOf('@');
-  if (at === 0) return false;
-  if (at >= 0 && stem.indexOf('@', at + 1) >= 0) return false;
-  return true;
-}

@@ -4,52 +4,12 @@
  */
 import type { Disposable } from './ports/event-loop.js';
 
-/** One warning or error found while loading, with the place it was found. */
-export interface Diagnostic {
-  severity: 'warning' | 'error';
-  file: string;
-  line: number;
-  section?: string;
-  key?: string;
-  message: string;
-}
-
-/** The load result of one unit name. */
-export interface UnitDefinition {
-  /** The unit's primary name; for an alias this is the name the alias points to. */
-  id: string;
-  /** Every name of the unit, the id and its aliases. */
-  names: string[];
-  loadState: 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
-  /** Why a unit is not loaded, for messages: "file:line: what is wrong". */
-  loadError?: string;
-  fragmentPath?: string;
-  sourcePath?: string;
-  dropInPaths: string[];
-  /** Section name → directive name → value parsed by the directive tables. */
-  sections: Map<string, Map<string, unknown>>;
-  diagnostics: Diagnostic[];
-  /** enabled, disabled, static, masked, … as `systemctl is-enabled` prints it. */
-  unitFileState?: string;
-}
-
 /**
- * A parsed setting of one directive, as a directive table returns it. Core only needs the table
- * shape to pass plugins' tables on to the loader; the parsing itself lives in the loader.
+ * The shapes shared with the loader are defined once, in @unitkit/unit-file, and re-exported here
+ * so plugins can import everything from core.
  */
-export interface DirectiveSpec<T = unknown> {
-  kind: 'scalar' | 'list';
-  parse: (value: string, ctx: never) => T | T[];
-  noSpecifiers?: boolean;
-  fatal?: boolean;
-  deprecated?: string;
-}
-
-/** The directives of one section, contributed by the plugin that owns the section. */
-export interface DirectiveTable {
-  section: string;
-  directives: Record<string, DirectiveSpec>;
-}
+export type { Diagnostic, UnitDefinition, DirectiveSpec, DirectiveTable, ParseContext, UnitFileState } from '@unitkit/unit-file';
+import type { DirectiveTable, UnitDefinition } from '@unitkit/unit-file';
 
 /** Token for contributing directive tables (multi-injection): plugins bind one per section they fill. */
 export const DirectiveTableContribution = Symbol('DirectiveTableContribution');
@@ -74,5 +34,14 @@ export interface UnitDefinitionSource {
 
 /** A definition for a name that has no unit file. */
 export function notFoundDefinition(name: string): UnitDefinition {
-  return { id: name, names: [name], loadState: 'not-found', dropInPaths: [], sections: new Map(), diagnostics: [] };
+  return {
+    id: name,
+    names: [name],
+    loadState: 'not-found',
+    dropInPaths: [],
+    sections: new Map(),
+    diagnostics: [],
+    assignments: [],
+    dependencyDirs: { wants: [], requires: [], upholds: [] },
+  };
 }

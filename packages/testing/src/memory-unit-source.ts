@@ -5,12 +5,16 @@
  */
 import type { DirectiveTable, UnitDefinition, UnitDefinitionSource } from '@unitkit/core';
 import { notFoundDefinition, unitFileDependencyDirectives } from '@unitkit/core';
+import { parseUnitText } from '@unitkit/unit-file';
 
 /** Sections of one unit: section name → directive → parsed value. */
 export type UnitSpec = Record<string, Record<string, unknown>>;
 
 interface Entry {
   spec: UnitSpec;
+  /** Unit-file text, parsed by the real parser with the manager's directive tables at load. */
+  text?: string;
+  dropIns?: string[];
   aliases: string[];
   loadState: UnitDefinition['loadState'];
   loadError?: string;
@@ -29,6 +33,15 @@ export class MemoryUnitSource implements UnitDefinitionSource {
   add(name: string, spec: UnitSpec = {}, opts: { aliases?: string[] } = {}): this {
     this.entries.set(name, { spec, aliases: opts.aliases ?? [], loadState: 'loaded' });
     for (const a of opts.aliases ?? []) this.aliases.set(a, name);
+    return this;
+  }
+
+  /**
+   * Defines a unit by its unit-file text (and drop-in texts), parsed by @unitkit/unit-file with the
+   * directive tables of the manager under test — so a plugin's own table is exercised too.
+   */
+  file(name: string, text: string, dropIns: string[] = []): this {
+    this.entries.set(name, { spec: {}, text, dropIns, aliases: [], loadState: 'loaded' });
     return this;
   }
 
@@ -56,14 +69,36 @@ export class MemoryUnitSource implements UnitDefinitionSource {
     return this;
   }
 
-  load(name: string, _tables: readonly DirectiveTable[]): UnitDefinition {
+  load(name: string, tables: readonly DirectiveTable[]): UnitDefinition {
     this.loads.set(name, (this.loads.get(name) ?? 0) + 1);
     const id = this.aliases.get(name) ?? name;
     const entry = this.entries.get(id) ?? this.entries.get(templateOf(id) ?? '');
     if (!entry) return notFoundDefinition(id);
     const names = [id, ...entry.aliases];
     if (entry.loadState !== 'loaded') {
-      return { ...notFoundDefinition(id), names, loadState: entry.loadState, loadError: entry.loadError, fragmentPath: entry.loadState === 'masked' ? '/dev/null' : undefined };
+      return { ...notFoundDefinition(id), names, loadState: entry.loadState, loadError: entry.loadError, fragmentPath: entry.loadState === 'masked' ? `/memory/${id}` : undefined };
+    }
+    const empty = notFoundDefinition(id);
+    const fragmentPath = `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`;
+    if (entry.text !== undefined) {
+      const parsed = parseUnitText(entry.text, {
+        name: id,
+        tables: [...tables],
+        file: fragmentPath,
+        dropIns: (entry.dropIns ?? []).map((text, i) => ({ text, file: `${fragmentPath}.d/${i}.conf` })),
+      });
+      return {
+        ...empty,
+        names,
+        loadState: parsed.failure?.state ?? 'loaded',
+        loadError: parsed.failure?.message,
+        fragmentPath,
+        dropInPaths: (entry.dropIns ?? []).map((_t, i) => `${fragmentPath}.d/${i}.conf`),
+        sections: parsed.sections,
+        diagnostics: parsed.diagnostics,
+        assignments: parsed.assignments,
+        unitFileState: parsed.sections.has('Install') ? 'disabled' : 'static',
+      };
     }
     const sections = new Map<string, Map<string, unknown>>();
     for (const [section, directives] of Object.entries(entry.spec)) {
@@ -74,7 +109,7 @@ export class MemoryUnitSource implements UnitDefinitionSource {
       sections.set(section, m);
     }
     const unitFileState = entry.spec.Install ? 'disabled' : 'static';
-    return { id, names, loadState: 'loaded', unitFileState, fragmentPath: `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`, dropInPaths: [], sections, diagnostics: [] };
+    return { ...empty, names, loadState: 'loaded', unitFileState, fragmentPath, sections };
   }
 }
 

@@ -11,7 +11,9 @@ describe('unit names', () => {
     expect(isValidUnitName('foo@.service')).to.equal(true);
     expect(isValidUnitName('foo@.service', { plain: true, instance: true })).to.equal(false);
     expect(isValidUnitName('foo@a@b.socket')).to.equal(true);
-    for (const bad of ['', 'foo', 'foo.bar', '.service', '@foo.service', 'a b.service', 'foo/bar.service', 'x'.repeat(250) + '.service']) {
+    // Any lowercase suffix may name a unit type a composed manager adds; the manager refuses unknown ones.
+    expect(isValidUnitName('blue.widget')).to.equal(true);
+    for (const bad of ['', 'foo', 'foo.Bar', 'foo.target.wants', 'foo.service.d', 'foo.1x', '.service', '@foo.service', 'a b.service', 'foo/bar.service', 'x'.repeat(250) + '.service']) {
       expect(isValidUnitName(bad), bad).to.equal(false);
     }
   });

@@ -8,7 +8,14 @@ export type UnitType = (typeof UNIT_TYPES)[number];
 /** systemd's UNIT_NAME_MAX (including the terminating NUL). */
 export const UNIT_NAME_MAX = 256;
 
-const TYPE_SET = new Set<string>(UNIT_TYPES);
+/**
+ * A unit type suffix. unitkit accepts any lowercase word, not only systemd's eleven, because a
+ * composed manager may add unit types; the manager refuses suffixes it has no type for.
+ */
+const TYPE_SUFFIX = /^[a-z][a-z0-9]*$/;
+/** Suffixes of the directories that sit beside unit files; never a unit type. */
+const DIRECTORY_SUFFIXES = new Set(['d', 'wants', 'requires', 'upholds']);
+const isTypeSuffix = (t: string): boolean => TYPE_SUFFIX.test(t) && !DIRECTORY_SUFFIXES.has(t);
 const VALID_CHAR = /[A-Za-z0-9:\-_.\\]/;
 const VALID_CHAR_WITH_AT = /^[A-Za-z0-9:\-_.\\@]*$/;
 
@@ -23,7 +30,7 @@ export function isValidUnitName(name: string, forms: UnitNameForms = { plain: tr
   if (!name || name.length >= UNIT_NAME_MAX) return false;
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return false;
-  if (!TYPE_SET.has(name.slice(dot + 1))) return false;
+  if (!isTypeSuffix(name.slice(dot + 1))) return false;
   const stem = name.slice(0, dot);
   if (!VALID_CHAR_WITH_AT.test(stem)) return false;
   const at = stem.indexOf('@');
@@ -33,10 +40,12 @@ export function isValidUnitName(name: string, forms: UnitNameForms = { plain: tr
   return !!forms.instance;
 }
 
-/** The type suffix of a unit name ("service"), or undefined when it has none known. */
-export function unitNameType(name: string): UnitType | undefined {
-  const t = name.slice(name.lastIndexOf('.') + 1);
-  return TYPE_SET.has(t) ? (t as UnitType) : undefined;
+/** The type suffix of a unit name ("service"), or undefined when it has none. */
+export function unitNameType(name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const t = name.slice(dot + 1);
+  return isTypeSuffix(t) ? t : undefined;
 }
 
 /** The prefix: "foo" for "foo@bar.service" and for "foo.service". */
