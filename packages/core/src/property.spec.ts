@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatPropertyValue, formatTimespan, formatTimestamp, prop, propertyIsEmpty } from './property.js';
+import { formatPropertyValue, formatTimeSpan, formatTimestamp, prop, propertyIsEmpty } from './property.js';
 
 describe('property formatting', () => {
   it('formats time spans as systemd-analyze timespan prints them', () => {
@@ -9,13 +9,13 @@ describe('property formatting', () => {
       [3_600_000_000, '1h'], [86_400_000_000, '1d'], [1000, '1ms'], [1_234_567, '1.234567s'],
       [604_800_000_000, '1w'], [61_000_000, '1min 1s'], [Infinity, 'infinity'],
     ];
-    for (const [usec, text] of cases) expect(formatTimespan(usec), String(usec)).to.equal(text);
+    for (const [usec, text] of cases) expect(formatTimeSpan(usec), String(usec)).to.equal(text);
   });
 
   it('rounds to the accuracy asked for', () => {
-    expect(formatTimespan(1_234_567, 1_000_000)).to.equal('1s');
-    expect(formatTimespan(1_500_000, 1000)).to.equal('1.500s');
-    expect(formatTimespan(90_500_000, 1_000_000)).to.equal('1min 30s');
+    expect(formatTimeSpan(1_234_567, 1_000_000)).to.equal('1s');
+    expect(formatTimeSpan(1_500_000, 1000)).to.equal('1.500s');
+    expect(formatTimeSpan(90_500_000, 1_000_000)).to.equal('1min 30s');
   });
 
   it('formats timestamps the systemd way, empty for never', () => {

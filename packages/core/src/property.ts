@@ -4,6 +4,9 @@
  * `show` output work unchanged.
  */
 import type { Usec } from './ports/event-loop.js';
+import { formatTimeSpan } from '@unitkit/unit-file';
+
+export { formatTimeSpan };
 
 /** One property value, typed the way its D-Bus signature is typed in systemd. */
 export type PropertyValue =
@@ -42,54 +45,6 @@ export const prop = {
   hidden: (value = ''): PropertyValue => ({ type: 'hidden', value }),
 };
 
-const timespanUnits: Array<[string, number]> = [
-  ['y', 31_557_600_000_000],
-  ['month', 2_629_800_000_000],
-  ['w', 604_800_000_000],
-  ['d', 86_400_000_000],
-  ['h', 3_600_000_000],
-  ['min', 60_000_000],
-  ['s', 1_000_000],
-  ['ms', 1_000],
-  ['us', 1],
-];
-
-/**
- * Formats a time span as systemd's format_timespan(t, accuracy) does: the largest units first,
- * separated by spaces; below one minute a remainder is written as a decimal fraction of the unit,
- * with as many digits as the unit has below `accuracy` (so `show`, which passes 0, prints
- * "1.500000s").
- */
-export function formatTimespan(usec: Usec, accuracy: Usec = 0): string {
-  if (usec === Infinity || usec >= Number.MAX_SAFE_INTEGER) return 'infinity';
-  if (usec <= 0) return '0';
-  const parts: string[] = [];
-  let t = Math.floor(usec);
-  for (const [suffix, size] of timespanUnits) {
-    if (t <= 0) break;
-    if (t < accuracy && parts.length > 0) break;
-    if (t < size) continue;
-    const a = Math.floor(t / size);
-    let b = t % size;
-    if (t < 60_000_000 && b > 0) {
-      let j = 0;
-      for (let cc = size; cc > 1; cc = Math.floor(cc / 10)) j++;
-      for (let cc = accuracy; cc > 1; cc = Math.floor(cc / 10)) {
-        b = Math.floor(b / 10);
-        j--;
-      }
-      if (j > 0) {
-        parts.push(`${a}.${String(b).padStart(j, '0')}${suffix}`);
-        t = 0;
-        continue;
-      }
-    }
-    parts.push(`${a}${suffix}`);
-    t = b;
-  }
-  return parts.join(' ');
-}
-
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /**
@@ -125,7 +80,7 @@ export function formatPropertyValue(v: PropertyValue): string {
     case 'int':
       return v.value === Infinity ? 'infinity' : String(v.value);
     case 'usec':
-      return formatTimespan(v.value);
+      return formatTimeSpan(v.value);
     case 'timestamp':
       return formatTimestamp(v.value);
   }

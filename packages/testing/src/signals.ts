@@ -4,6 +4,8 @@
  * plugins spell them through this table.
  */
 
+import { parseSignal, signalName as unitFileSignalName } from '@unitkit/unit-file';
+
 /** Linux x86-64 signal numbers, by their `SIG…` names. */
 export const signals = {
   SIGHUP: 1,
@@ -45,23 +47,12 @@ export const signals = {
 /** A signal's name, `SIGTERM` style. */
 export type SignalName = keyof typeof signals;
 
-const names = new Map<number, string>();
-for (const [name, number] of Object.entries(signals)) {
-  // SIGRTMIN/SIGRTMAX are range bounds, not distinct signals; they are named below.
-  if (name !== 'SIGRTMIN' && name !== 'SIGRTMAX') names.set(number, name);
-}
-
 /**
  * The name of signal `n` as systemd's signal_to_string() prints it: `SIGTERM`, `SIGRTMIN+3`, or
- * the bare number for something that is not a signal.
+ * the bare number for something that is not a signal. (Delegates to @unitkit/unit-file.)
  */
 export function signalName(n: number): string {
-  const name = names.get(n);
-  if (name !== undefined) return name;
-  if (Number.isInteger(n) && n >= signals.SIGRTMIN && n <= signals.SIGRTMAX) {
-    return n === signals.SIGRTMIN ? 'SIGRTMIN' : `SIGRTMIN+${n - signals.SIGRTMIN}`;
-  }
-  return String(n);
+  return unitFileSignalName(n);
 }
 
 /**
@@ -69,20 +60,9 @@ export function signalName(n: number): string {
  * `RTMIN+2`, `SIGRTMIN+2` — or returns undefined.
  */
 export function signalNumber(text: string): number | undefined {
-  if (/^[0-9]+$/.test(text)) {
-    const n = Number(text);
-    return n >= 1 && n <= signals.SIGRTMAX ? n : undefined;
+  try {
+    return parseSignal(text);
+  } catch {
+    return undefined;
   }
-  const name = text.startsWith('SIG') ? text : `SIG${text}`;
-  const rt = /^SIGRTMIN(?:\+([0-9]+))?$/.exec(name);
-  if (rt) {
-    const n = signals.SIGRTMIN + Number(rt[1] ?? 0);
-    return n <= signals.SIGRTMAX ? n : undefined;
-  }
-  const rtmax = /^SIGRTMAX(?:-([0-9]+))?$/.exec(name);
-  if (rtmax) {
-    const n = signals.SIGRTMAX - Number(rtmax[1] ?? 0);
-    return n >= signals.SIGRTMIN ? n : undefined;
-  }
-  return Object.hasOwn(signals, name) ? signals[name as SignalName] : undefined;
 }

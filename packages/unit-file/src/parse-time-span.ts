@@ -92,26 +92,39 @@ export function parseTimeSpanFix0(text: string): number {
   return v === 0 ? Infinity : v;
 }
 
-/** Formats microseconds as systemd's format_timespan() with accuracy 1us ("1min 30s", "1.500000s", "infinity"). */
-export function formatTimeSpan(usec: number): string {
-  if (usec === Infinity) return 'infinity';
+/**
+ * Formats microseconds as systemd's format_timespan(t, accuracy): the largest units first,
+ * separated by spaces; below one minute a remainder is written as a decimal fraction of the unit,
+ * with as many digits as the unit has below `accuracy` ("1min 30s", "1.500000s", "infinity").
+ * `systemctl show` passes 0; `status` passes a second or a millisecond.
+ */
+export function formatTimeSpan(usec: number, accuracy = 0): string {
+  if (usec === Infinity || usec >= Number.MAX_SAFE_INTEGER) return 'infinity';
   if (usec <= 0) return '0';
-  const table: [string, number, number][] = [
-    ['y', USEC_PER_YEAR, 0], ['month', USEC_PER_MONTH, 0], ['w', USEC_PER_WEEK, 0], ['d', USEC_PER_DAY, 0],
-    ['h', USEC_PER_HOUR, 0], ['min', USEC_PER_MINUTE, 0], ['s', USEC_PER_SEC, 6], ['ms', USEC_PER_MSEC, 3], ['us', 1, 0],
+  const table: [string, number][] = [
+    ['y', USEC_PER_YEAR], ['month', USEC_PER_MONTH], ['w', USEC_PER_WEEK], ['d', USEC_PER_DAY],
+    ['h', USEC_PER_HOUR], ['min', USEC_PER_MINUTE], ['s', USEC_PER_SEC], ['ms', USEC_PER_MSEC], ['us', 1],
   ];
   const parts: string[] = [];
-  let t = usec;
-  for (const [name, unit, digits] of table) {
+  let t = Math.floor(usec);
+  for (const [name, unit] of table) {
     if (t <= 0) break;
+    if (t < accuracy && parts.length > 0) break;
     if (t < unit) continue;
     const a = Math.floor(t / unit);
-    const b = t % unit;
-    // Below a minute a remainder is shown in dot notation, zero-padded, as systemd does.
-    if (t < USEC_PER_MINUTE && b > 0 && digits > 0) {
-      parts.push(`${a}.${String(b).padStart(digits, '0')}${name}`);
-      t = 0;
-      break;
+    let b = t % unit;
+    if (t < USEC_PER_MINUTE && b > 0) {
+      let digits = 0;
+      for (let cc = unit; cc > 1; cc = Math.floor(cc / 10)) digits++;
+      for (let cc = accuracy; cc > 1; cc = Math.floor(cc / 10)) {
+        b = Math.floor(b / 10);
+        digits--;
+      }
+      if (digits > 0) {
+        parts.push(`${a}.${String(b).padStart(digits, '0')}${name}`);
+        t = 0;
+        continue;
+      }
     }
     parts.push(`${a}${name}`);
     t = b;

@@ -24,8 +24,7 @@ export function parseSignal(text: string): number {
     return n;
   }
   const name = text.startsWith('SIG') ? text.slice(3) : text;
-  const known = SIGNALS[name];
-  if (known !== undefined) return known;
+  if (Object.hasOwn(SIGNALS, name)) return SIGNALS[name]!;
   const rt = /^RT(MIN|MAX)(?:([+-])([0-9]+))?$/.exec(name);
   if (rt) {
     const off = rt[3] === undefined ? 0 : Number(rt[3]);

@@ -47,7 +47,7 @@ describe('parseSignal', () => {
     expect(parseSignal('RTMAX-1')).to.equal(63);
     expect(signalName(36)).to.equal('SIGRTMIN+2');
     expect(signalName(1)).to.equal('SIGHUP');
-    for (const bad of ['0', '65', 'SIGFOO', 'sigterm', 'RTMIN+31', '']) expect(() => parseSignal(bad), bad).to.throw();
+    for (const bad of ['0', '65', 'SIGFOO', 'sigterm', 'RTMIN+31', '', 'toString', 'SIGconstructor']) expect(() => parseSignal(bad), bad).to.throw();
   });
 });
 
