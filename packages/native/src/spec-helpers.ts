@@ -60,6 +60,13 @@ export function startReaping(): void {
   });
 }
 
+/** Re-installs the shared handler after a test replaced the process-wide reaper callback. */
+export function restartReaping(): void {
+  reaping?.dispose();
+  reaping = undefined;
+  startReaping();
+}
+
 /** Remembers a pid so {@link killLeftovers} can clean it up. */
 export function track(pid: number): number {
   live.add(pid);
