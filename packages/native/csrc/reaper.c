@@ -7,6 +7,10 @@
  * with waitid(P_ALL, WEXITED|WNOHANG), so coalesced signals and re-parented orphans (the manager
  * is a child subreaper) are all delivered. Nothing is reaped while no handler is installed: the
  * zombies wait, and the first drain after start() collects them.
+ *
+ * Liveness: the signal watcher holds the event loop open exactly while the process has children
+ * (as a ChildProcess handle does), so `await`ing a child's exit works without other handles, and a
+ * manager with nothing left to wait for can exit. ECHILD from waitid() is the "no children" test.
  */
 #include "unitkit.h"
 
@@ -40,6 +44,11 @@ static const char *code_name(int code) {
   }
 }
 
+static void set_ref(reaper_t *r, bool on) {
+  if (on) uv_ref((uv_handle_t *)&r->signal);
+  else uv_unref((uv_handle_t *)&r->signal);
+}
+
 /* Reaps all exited children, calling the handler once per child. */
 static void drain(reaper_t *r) {
   napi_env env = r->env;
@@ -48,9 +57,13 @@ static void drain(reaper_t *r) {
     si.si_pid = 0;
     if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0) {
       if (errno == EINTR) continue;
-      return; /* ECHILD: no children at all */
+      set_ref(r, false); /* ECHILD: no children at all */
+      return;
     }
-    if (si.si_pid == 0) return;
+    if (si.si_pid == 0) {
+      set_ref(r, true); /* children left, none exited yet */
+      return;
+    }
     napi_handle_scope scope;
     napi_open_handle_scope(env, &scope);
     napi_value cb, recv, args[3], result;
@@ -73,11 +86,20 @@ static void on_sigchld(uv_signal_t *h, int signum) {
   drain(h->data);
 }
 
+static void on_closed(uv_handle_t *h) { free(h->data); }
+
 static void free_reaper(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  /* Only at environment teardown; the uv handle dies with the loop. */
-  free(data);
+  /* Environment teardown: libuv's SIGCHLD handler must stop seeing this watcher before it goes. */
+  reaper_t *r = data;
+  uv_signal_stop(&r->signal);
+  uv_close((uv_handle_t *)&r->signal, on_closed);
+}
+
+void uk_reaper_child_started(napi_env env) {
+  reaper_t *r = get_reaper(env);
+  if (r && r->running) set_ref(r, true);
 }
 
 /*
@@ -128,6 +150,8 @@ static napi_value js_reaper_start(napi_env env, napi_callback_info info) {
     }
     r->running = true;
   }
+  siginfo_t si;
+  set_ref(r, waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0);
   return uk_undefined(env);
 }
 
@@ -138,6 +162,7 @@ static napi_value js_reaper_stop(napi_env env, napi_callback_info info) {
   if (r && r->running) {
     r->running = false;
     uv_signal_stop(&r->signal);
+    set_ref(r, false);
     napi_delete_reference(env, r->callback);
     napi_async_destroy(env, r->context);
   }

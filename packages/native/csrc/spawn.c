@@ -457,6 +457,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     uk_throw_errno(env, err, "clone", plan.path);
     goto out;
   }
+  uk_reaper_child_started(env);
   napi_create_object(env, &result);
   uk_set(env, result, "pid", uk_int(env, pid));
   if (plan.failed_status) {

@@ -69,6 +69,9 @@ void uk_sockaddr_format(const struct sockaddr *sa, socklen_t len, int protocol, 
 /* Creates the missing parent directories of `path` with `mode` (files.c); 0 or -errno. */
 int uk_mkdir_parents(const char *path, unsigned mode);
 
+/* Tells the reaper a child exists, so the loop stays alive until it is reaped (reaper.c). */
+void uk_reaper_child_started(napi_env env);
+
 /* Module parts; each registers its functions on `exports`. */
 void uk_register_errors(napi_env env, napi_value exports);
 void uk_register_fdops(napi_env env, napi_value exports);
