@@ -30,6 +30,8 @@ export function prctl(option: number, arg2 = 0): number {
 export const prctlOption = {
   PR_SET_PDEATHSIG: 1,
   PR_GET_PDEATHSIG: 2,
+  PR_GET_DUMPABLE: 3,
+  PR_SET_DUMPABLE: 4,
   PR_SET_NAME: 15,
   PR_SET_CHILD_SUBREAPER: 36,
   PR_GET_CHILD_SUBREAPER: 37,
