@@ -1,7 +1,8 @@
 /*
  * Fd watching with uv_poll_t on the Node event loop. A watch never reads, accepts or closes the
  * fd: it only reports readiness, so a listening socket can be handed to a service with its
- * queued connection intact. Event bits shared with TS: 1 readable, 2 writable, 4 hang-up.
+ * queued connection intact. Event bits shared with TS: 1 readable, 2 writable, 4 hang-up,
+ * 8 priority (POLLPRI: kernfs files such as cgroup.events signal changes this way).
  */
 #include "unitkit.h"
 
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <uv.h>
 
-enum { EV_READABLE = 1, EV_WRITABLE = 2, EV_HANGUP = 4 };
+enum { EV_READABLE = 1, EV_WRITABLE = 2, EV_HANGUP = 4, EV_PRIORITY = 8 };
 
 typedef struct {
   uv_poll_t handle;
@@ -57,8 +58,12 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     bits = EV_HANGUP;
   } else {
     /* libuv folds POLLHUP into the wanted events; ask the kernel directly for the exact state. */
-    struct pollfd p = {.fd = w->fd, .events = POLLIN | POLLOUT | POLLRDHUP};
-    if (poll(&p, 1, 0) > 0) {
+    struct pollfd p = {.fd = w->fd, .events = POLLIN | POLLOUT | POLLRDHUP | POLLPRI};
+    if (events & UV_PRIORITIZED) {
+      /* A kernfs change is edge-like and poll() would report POLLERR for it: trust libuv. */
+      bits |= EV_PRIORITY;
+      if ((events & UV_READABLE) && (w->wanted & EV_READABLE)) bits |= EV_READABLE;
+    } else if (poll(&p, 1, 0) > 0) {
       if ((p.revents & POLLIN) && (w->wanted & EV_READABLE)) bits |= EV_READABLE;
       if ((p.revents & POLLOUT) && (w->wanted & EV_WRITABLE)) bits |= EV_WRITABLE;
       if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL)) bits |= EV_HANGUP;
@@ -88,6 +93,7 @@ static int start(watch_t *w, int wanted) {
   int ev = UV_DISCONNECT;
   if (wanted & EV_READABLE) ev |= UV_READABLE;
   if (wanted & EV_WRITABLE) ev |= UV_WRITABLE;
+  if (wanted & EV_PRIORITY) ev |= UV_PRIORITIZED;
   return uv_poll_start(&w->handle, ev, on_poll);
 }
 

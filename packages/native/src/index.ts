@@ -2,7 +2,7 @@
  * @unitkit/native — the syscalls a service manager needs (a C node-api addon built by node-gyp at
  * install time) and the production implementations of core's ports on top of them.
  */
-export { NativeEventLoop, type NativeEventLoopOptions } from './native-event-loop.js';
+export { NativeEventLoop, type NativeEventLoopOptions, type NativeFdEvents } from './native-event-loop.js';
 export {
   NativeProcessSpawner,
   toSpawnPlan,

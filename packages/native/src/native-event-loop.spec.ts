@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
-import { openSync, closeSync, writeSync, constants } from 'node:fs';
+import { openSync, closeSync, writeSync, constants, mkdirSync, readFileSync, readSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FdEvents } from '@unitkit/core';
 import { NativeEventLoop } from './native-event-loop.js';
@@ -134,6 +134,64 @@ describe('NativeEventLoop', () => {
         expect(got.hangup).to.equal(true);
       } finally {
         closeFd(r);
+      }
+    });
+
+    it('reports POLLPRI as priority (native extra): cgroup.events when the cgroup empties (root, cgroup2)', async function () {
+      const dir = `/sys/fs/cgroup/unified/unitkit-test-pri-${process.pid}`;
+      try {
+        mkdirSync(dir);
+      } catch (error) {
+        console.log(`      skipped: cannot create a cgroup (${(error as Error).message})`);
+        return this.skip();
+      }
+      startReaping();
+      let events = -1;
+      try {
+        const child = spawner.spawn({
+          path: '/bin/sleep',
+          argv: ['sleep', '30'],
+          env: [],
+          cgroupPath: dir,
+          stdin: { kind: 'null' },
+          stdout: { kind: 'null' },
+          stderr: { kind: 'null' },
+        });
+        track(child.pid);
+        for (let i = 0; i < 100 && !readFileSync(join(dir, 'cgroup.events'), 'utf8').includes('populated 1'); i++) await sleep(5);
+        // kernfs reports POLLPRI until the file is read again from the start: read to acknowledge.
+        events = openSync(join(dir, 'cgroup.events'), 'r');
+        const buffer = Buffer.alloc(256);
+        const acknowledge = () => buffer.toString('utf8', 0, readSync(events, buffer, 0, buffer.length, 0));
+        acknowledge();
+        const seen: string[] = [];
+        const watch = loop.watchFd(events, { priority: true } as FdEvents, (e) => {
+          expect(e).to.deep.include({ priority: true });
+          seen.push(acknowledge().split('\n')[0]!);
+        });
+        try {
+          await sleep(30);
+          expect(seen).to.deep.equal([]);
+          spawner.kill(child.pid, 9);
+          for (let i = 0; i < 300 && seen.length === 0; i++) await sleep(10);
+          expect(seen).to.deep.equal(['populated 0']);
+        } finally {
+          watch.dispose();
+        }
+        await waitExit(child.pid);
+        expect(readFileSync(join(dir, 'cgroup.events'), 'utf8')).to.include('populated 0');
+      } finally {
+        if (events >= 0) closeSync(events);
+        killLeftovers();
+        // A failed assertion may leave the killed child in the cgroup for a moment.
+        for (let i = 0; i < 50; i++) {
+          try {
+            rmdirSync(dir);
+            break;
+          } catch {
+            await sleep(10);
+          }
+        }
       }
     });
 

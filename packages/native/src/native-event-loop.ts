@@ -9,16 +9,27 @@ import { TimerQueue } from './timer-queue.js';
 const READABLE = 1;
 const WRITABLE = 2;
 const HANGUP = 4;
+const PRIORITY = 8;
 
-function toBits(events: FdEvents): number {
-  return (events.readable ? READABLE : 0) | (events.writable ? WRITABLE : 0);
+/**
+ * FdEvents plus `priority` (POLLPRI), a native extra: kernfs files such as a cgroup's
+ * `cgroup.events` announce changes this way, which the kill-cgroup plugin needs for
+ * empty-cgroup detection. Core's FdEvents has no such bit yet.
+ */
+export interface NativeFdEvents extends FdEvents {
+  priority?: boolean;
 }
 
-function fromBits(bits: number): FdEvents {
-  const events: FdEvents = {};
+function toBits(events: NativeFdEvents): number {
+  return (events.readable ? READABLE : 0) | (events.writable ? WRITABLE : 0) | (events.priority ? PRIORITY : 0);
+}
+
+function fromBits(bits: number): NativeFdEvents {
+  const events: NativeFdEvents = {};
   if (bits & READABLE) events.readable = true;
   if (bits & WRITABLE) events.writable = true;
   if (bits & HANGUP) events.hangup = true;
+  if (bits & PRIORITY) events.priority = true;
   return events;
 }
 
@@ -66,12 +77,12 @@ export class NativeEventLoop implements EventLoop {
    * See EventLoop.watchFd. The fd is switched to O_NONBLOCK (libuv requires it) and must stay open
    * until the watch is disposed; one watch per fd. Hang-ups are always reported.
    */
-  watchFd(fd: number, events: FdEvents, callback: (events: FdEvents) => void): FdWatch {
+  watchFd(fd: number, events: NativeFdEvents, callback: (events: NativeFdEvents) => void): FdWatch {
     const raw = addon.pollStart(fd, toBits(events), (bits) => callback(fromBits(bits)));
     this.watches.add(raw);
     let disposed = false;
     return {
-      update: (next: FdEvents) => {
+      update: (next: NativeFdEvents) => {
         if (!disposed) addon.pollUpdate(raw, toBits(next));
       },
       dispose: () => {
