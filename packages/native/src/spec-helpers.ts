@@ -3,7 +3,7 @@
  * loop whose reaper collects every child, and bounded waits so no test can hang.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,11 @@ export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const scratch = mkdtempSync(join(tmpdir(), 'unitkit-native-'));
 // Children that drop to another user must still reach the probe program in here.
 chmodSync(scratch, 0o755);
+// A root-level hook (registered while mocha loads this module): the run leaves nothing behind.
+after(() => {
+  killLeftovers();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 let probePath: string | undefined;
 
