@@ -1,0 +1,24 @@
+{
+  "targets": [
+    {
+      "target_name": "unitkit_native",
+      "sources": [
+        "csrc/addon.c",
+        "csrc/errors.c",
+        "csrc/fdops.c",
+        "csrc/process.c",
+        "csrc/sockaddr.c",
+        "csrc/sockets.c",
+        "csrc/sockinfo.c",
+        "csrc/files.c",
+        "csrc/poll.c",
+        "csrc/reaper.c",
+        "csrc/spawn.c",
+        "csrc/notify.c"
+      ],
+      "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+      "libraries": ["-lrt"]
+    }
+  ]
+}

@@ -1,0 +1,154 @@
+/* Signals, pidfds, prctl, rlimits and clocks: process-level calls of the manager. */
+#include "unitkit.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/* kill(pid, sig) and killpg: false for ESRCH (already gone), as the ProcessSpawner port wants. */
+static napi_value do_kill(napi_env env, napi_callback_info info, bool group) {
+  napi_value argv[2];
+  int32_t pid, sig;
+  if (!uk_args(env, info, 2, argv, NULL) || !uk_get_i32(env, argv[0], "pid", &pid) ||
+      !uk_get_i32(env, argv[1], "signal", &sig))
+    return NULL;
+  /* Refuse the broadcast forms: a bug passing 0 or -1 must not signal the manager's whole world. */
+  if (pid <= 0) return uk_throw_errno(env, EINVAL, group ? "killpg" : "kill", NULL);
+  if ((group ? killpg(pid, sig) : kill(pid, sig)) < 0) {
+    if (errno == ESRCH) return uk_bool(env, false);
+    return uk_throw_errno(env, errno, group ? "killpg" : "kill", NULL);
+  }
+  return uk_bool(env, true);
+}
+
+static napi_value js_kill(napi_env env, napi_callback_info info) { return do_kill(env, info, false); }
+static napi_value js_killpg(napi_env env, napi_callback_info info) { return do_kill(env, info, true); }
+
+/* pidfdOpen(pid): a CLOEXEC pidfd; throws ENOSYS on kernels before 5.3. */
+static napi_value js_pidfd_open(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t pid;
+  if (!uk_args(env, info, 1, argv, NULL) || !uk_get_i32(env, argv[0], "pid", &pid)) return NULL;
+  long fd = syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return uk_throw_errno(env, errno, "pidfd_open", NULL);
+  return uk_int(env, fd);
+}
+
+static napi_value js_pidfd_send_signal(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, sig;
+  if (!uk_args(env, info, 2, argv, NULL) || !uk_get_i32(env, argv[0], "pidfd", &fd) ||
+      !uk_get_i32(env, argv[1], "signal", &sig))
+    return NULL;
+  if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
+    if (errno == ESRCH) return uk_bool(env, false);
+    return uk_throw_errno(env, errno, "pidfd_send_signal", NULL);
+  }
+  return uk_bool(env, true);
+}
+
+/* prctl(option, arg2): the raw call for the integer-argument options; returns prctl's result. */
+static napi_value js_prctl(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t option;
+  int64_t arg2 = 0;
+  if (!uk_args(env, info, 2, argv, NULL) || !uk_get_i32(env, argv[0], "option", &option)) return NULL;
+  if (!uk_is_nullish(env, argv[1]) && !uk_get_i64(env, argv[1], "arg2", &arg2)) return NULL;
+  int r = prctl(option, (unsigned long)arg2, 0UL, 0UL, 0UL);
+  if (r < 0) return uk_throw_errno(env, errno, "prctl", NULL);
+  return uk_int(env, r);
+}
+
+/* PR_GET_CHILD_SUBREAPER writes through a pointer, so it needs its own entry point. */
+static napi_value js_get_child_subreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  int v = 0;
+  if (prctl(PR_GET_CHILD_SUBREAPER, (unsigned long)&v, 0UL, 0UL, 0UL) < 0)
+    return uk_throw_errno(env, errno, "prctl(PR_GET_CHILD_SUBREAPER)", NULL);
+  return uk_bool(env, v != 0);
+}
+
+static napi_value rlim_value(napi_env env, rlim_t v) {
+  napi_value r;
+  napi_create_double(env, v == RLIM_INFINITY ? INFINITY : (double)v, &r);
+  return r;
+}
+
+static bool get_rlim(napi_env env, napi_value v, const char *what, rlim_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || d != d || d < 0) {
+    uk_throw_type(env, "rlimit values must be non-negative numbers or Infinity");
+    (void)what;
+    return false;
+  }
+  *out = isinf(d) ? RLIM_INFINITY : (rlim_t)d;
+  return true;
+}
+
+static napi_value js_getrlimit(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t res;
+  if (!uk_args(env, info, 1, argv, NULL) || !uk_get_i32(env, argv[0], "resource", &res)) return NULL;
+  struct rlimit rl;
+  if (getrlimit(res, &rl) < 0) return uk_throw_errno(env, errno, "getrlimit", NULL);
+  napi_value o;
+  napi_create_object(env, &o);
+  uk_set(env, o, "soft", rlim_value(env, rl.rlim_cur));
+  uk_set(env, o, "hard", rlim_value(env, rl.rlim_max));
+  return o;
+}
+
+static napi_value js_setrlimit(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t res;
+  struct rlimit rl;
+  if (!uk_args(env, info, 3, argv, NULL) || !uk_get_i32(env, argv[0], "resource", &res) ||
+      !get_rlim(env, argv[1], "soft", &rl.rlim_cur) || !get_rlim(env, argv[2], "hard", &rl.rlim_max))
+    return NULL;
+  if (setrlimit(res, &rl) < 0) return uk_throw_errno(env, errno, "setrlimit", NULL);
+  return uk_undefined(env);
+}
+
+static napi_value clock_usec(napi_env env, clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  napi_value r;
+  /* Microseconds fit a double exactly for ~285 years of uptime or epoch time. */
+  napi_create_double(env, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000), &r);
+  return r;
+}
+
+static napi_value js_monotonic(napi_env env, napi_callback_info info) {
+  (void)info;
+  return clock_usec(env, CLOCK_MONOTONIC);
+}
+
+static napi_value js_realtime(napi_env env, napi_callback_info info) {
+  (void)info;
+  return clock_usec(env, CLOCK_REALTIME);
+}
+
+void uk_register_process(napi_env env, napi_value exports) {
+  uk_export(env, exports, "kill", js_kill);
+  uk_export(env, exports, "killpg", js_killpg);
+  uk_export(env, exports, "pidfdOpen", js_pidfd_open);
+  uk_export(env, exports, "pidfdSendSignal", js_pidfd_send_signal);
+  uk_export(env, exports, "prctl", js_prctl);
+  uk_export(env, exports, "getChildSubreaper", js_get_child_subreaper);
+  uk_export(env, exports, "getrlimit", js_getrlimit);
+  uk_export(env, exports, "setrlimit", js_setrlimit);
+  uk_export(env, exports, "monotonicUsec", js_monotonic);
+  uk_export(env, exports, "realtimeUsec", js_realtime);
+}

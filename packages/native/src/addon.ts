@@ -1,0 +1,173 @@
+/**
+ * Loads the C addon built by node-gyp at install time and describes its raw surface. Everything
+ * else in this package goes through {@link addon}; other packages use the typed wrappers.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** An address as the C side takes it; see socket-address.ts for the systemd string forms. */
+export interface RawAddress {
+  family: 'inet' | 'inet6' | 'unix' | 'vsock';
+  host?: string;
+  port?: number;
+  scope?: string;
+  path?: string;
+  abstract?: boolean;
+  cid?: number;
+}
+
+/** A socket address as getsockname()/getpeername() report it. */
+export interface AddressInfo {
+  family: 'inet' | 'inet6' | 'unix' | 'netlink' | 'vsock' | 'unknown';
+  /** The address as systemd prints it: `127.0.0.1:80`, `[::1]:80`, `/run/x.sock`, `@name`, `route 1`. */
+  text: string;
+  host?: string;
+  port?: number;
+  scopeId?: number;
+  path?: string;
+  abstract?: boolean;
+  protocol?: number;
+  groups?: number;
+  cid?: number;
+}
+
+/** What socketInfo() tells about a socket fd. */
+export interface SocketInfo {
+  family: number;
+  familyName: 'unix' | 'inet' | 'inet6' | 'netlink' | 'vsock' | 'packet' | 'unknown';
+  type: number;
+  typeName: 'stream' | 'dgram' | 'seqpacket' | 'raw' | 'unknown';
+  protocol: number;
+  listening: boolean;
+}
+
+/** A socket just opened, with the options that could not be applied (systemd only warns about those). */
+export interface OpenedSocket {
+  fd: number;
+  warnings: ErrnoError[];
+}
+
+/** Every failure of the addon: an Error whose code is the errno name. */
+export interface ErrnoError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+  /** For socket option warnings: the option that failed. */
+  option?: string;
+}
+
+/** The plan handed to the C spawner (built from an ExecSpec by NativeProcessSpawner). */
+export interface RawSpawnPlan {
+  path: string;
+  argv: string[];
+  env: string[];
+  listenPid?: boolean;
+  cwd?: string;
+  cwdMissingOk?: boolean;
+  uid?: number;
+  gid?: number;
+  supplementaryGroups?: number[];
+  umask?: number;
+  newSession?: boolean;
+  stdin?: RawStdio;
+  stdout?: RawStdio;
+  stderr?: RawStdio;
+  fds?: number[];
+  rlimits?: { resource: number; soft: number; hard: number }[];
+  cgroupPath?: string;
+}
+
+/** One standard stream of a RawSpawnPlan; `flags` are open(2) flags for files. */
+export type RawStdio =
+  | { kind: 'null' }
+  | { kind: 'inherit' }
+  | { kind: 'fd'; fd: number }
+  | { kind: 'file'; path: string; flags: number };
+
+/** Result of the C spawner; `failure` is set when the child gave up before execve(). */
+export interface RawSpawnResult {
+  pid: number;
+  failure?: ErrnoError & { status: number; step: string };
+}
+
+/** One notify datagram, accepted or refused. */
+export type RawNotifyMessage =
+  | { text: string; pid: number; uid: number; gid: number; fds: number[]; refused?: undefined }
+  | { refused: string; size: number; pid?: number };
+
+/** Opaque handle of an fd watch. */
+export type RawWatch = { readonly __watch: unique symbol };
+
+/** The functions the C addon exports (csrc/*.c). */
+export interface NativeAddon {
+  errnoName(errno: number): string;
+  close(fd: number): void;
+  dup(fd: number, minFd?: number): number;
+  dup3(fd: number, target: number, cloexec?: boolean): number;
+  setCloexec(fd: number, on: boolean): void;
+  getCloexec(fd: number): boolean;
+  setNonblock(fd: number, on: boolean): void;
+  read(fd: number, max?: number): Buffer | null;
+  write(fd: number, data: Buffer): number | null;
+  pipe2(nonblock?: boolean): [number, number];
+  socketpair(type: number, nonblock?: boolean): [number, number];
+  fdType(fd: number): string;
+  kill(pid: number, signal: number): boolean;
+  killpg(pgid: number, signal: number): boolean;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): boolean;
+  prctl(option: number, arg2?: number): number;
+  getChildSubreaper(): boolean;
+  getrlimit(resource: number): { soft: number; hard: number };
+  setrlimit(resource: number, soft: number, hard: number): void;
+  monotonicUsec(): number;
+  realtimeUsec(): number;
+  socketOpen(spec: { type: string; address: RawAddress; options?: object }): OpenedSocket;
+  netlinkOpen(spec: { protocol: number; group?: number; options?: object }): OpenedSocket;
+  applySocketOptions(fd: number, options: object): ErrnoError[];
+  getsockname(fd: number): AddressInfo;
+  getpeername(fd: number): AddressInfo;
+  socketInfo(fd: number): SocketInfo;
+  accept(fd: number): number | null;
+  peerCred(fd: number): { pid: number; uid: number; gid: number };
+  connect(fd: number, address: RawAddress): void;
+  socket(family: number, type: number): number;
+  mkdirParents(path: string, mode?: number): void;
+  fifoOpen(path: string, options: object): number;
+  specialOpen(path: string, writable?: boolean): number;
+  mqOpen(name: string, options: object): number;
+  setPipeSize(fd: number, size: number): number;
+  pollStart(fd: number, events: number, callback: (events: number) => void): RawWatch;
+  pollUpdate(watch: RawWatch, events: number): void;
+  pollStop(watch: RawWatch): void;
+  reaperStart(callback: (pid: number, code: 'exited' | 'killed' | 'dumped', status: number) => void, subreaper?: boolean): void;
+  reaperStop(): void;
+  reapNow(): void;
+  spawn(plan: RawSpawnPlan): RawSpawnResult;
+  notifyOpen(address: RawAddress): number;
+  notifyReceive(fd: number): RawNotifyMessage | null;
+  sendDatagram(fd: number, address: RawAddress, data: Buffer, fds?: number[]): number;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where node-gyp puts the addon. */
+export const addonPath = join(packageRoot, 'build', 'Release', 'unitkit_native.node');
+
+function load(): NativeAddon {
+  if (!existsSync(addonPath)) {
+    throw new Error(
+      `@unitkit/native: the C addon is not built (${addonPath} is missing). It is compiled by ` +
+        'node-gyp when the package is installed; run `npm rebuild @unitkit/native` at the repository ' +
+        'root (or `npx node-gyp rebuild` in packages/native). It needs a C compiler, make, python3 and ' +
+        "Node's headers (nodedir or the node-gyp header cache); if npm skipped install scripts, see the " +
+        'package README about allowScripts.',
+    );
+  }
+  return createRequire(import.meta.url)(addonPath) as NativeAddon;
+}
+
+/** The loaded addon. Importing this package fails with a clear message when it was not built. */
+export const addon: NativeAddon = load();

@@ -1,0 +1,30 @@
+/**
+ * @unitkit/native — the syscalls a service manager needs (a C node-api addon built by node-gyp at
+ * install time) and the production implementations of core's ports on top of them.
+ */
+export { NativeEventLoop, type NativeEventLoopOptions, type NativeFdEvents } from './native-event-loop.js';
+export {
+  NativeProcessSpawner,
+  toSpawnPlan,
+  type NativeProcessSpawnerOptions,
+  type NativeSpawnedProcess,
+} from './native-process-spawner.js';
+export { NativeNotifyReceiver, type NativeNotifyReceiverOptions } from './native-notify-receiver.js';
+export {
+  openSocket,
+  openNetlink,
+  openFifo,
+  openSpecial,
+  openMessageQueue,
+  applySocketOptions,
+  netlinkFamilies,
+  type SocketType,
+  type SocketOptions,
+  type BindIPv6Only,
+  type FifoOptions,
+  type MessageQueueOptions,
+} from './sockets.js';
+export { parseSocketAddress, formatSocketAddress, ipv6Supported, type SocketAddress } from './socket-address.js';
+export * from './fd-ops.js';
+export * from './process-ops.js';
+export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';

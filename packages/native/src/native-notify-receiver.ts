@@ -1,0 +1,98 @@
+/**
+ * The production NotifyReceiver of core: an AF_UNIX datagram socket with SO_PASSCRED, read with
+ * recvmsg() in C (csrc/notify.c) whenever the event loop says it is readable.
+ */
+import type { Disposable, EventLoop, FdWatch, Logger, NotifyDatagram, NotifyReceiver } from '@unitkit/core';
+import { addon } from './addon.js';
+import { formatSocketAddress, parseSocketAddress } from './socket-address.js';
+
+/** Options of {@link NativeNotifyReceiver}. */
+export interface NativeNotifyReceiverOptions {
+  /** A path (`/run/unitkit/notify`) or an abstract name (`@unitkit/notify`). */
+  address: string;
+  /** The loop that watches the socket. */
+  loop: EventLoop;
+  /** Refused datagrams are reported here at warning level. */
+  logger?: Logger;
+}
+
+/** Datagrams read per wake-up before yielding to other events. */
+const BATCH = 64;
+
+/**
+ * The notify socket. The socket is bound in the constructor (an ErrnoError is thrown if it cannot
+ * be) and watched while a handler is installed; call {@link close} to release it.
+ */
+export class NativeNotifyReceiver implements NotifyReceiver {
+  /** The NOTIFY_SOCKET value for services: a path or `@name`. */
+  readonly address: string;
+  /** The socket's fd (native extra, e.g. to pass it across a manager re-exec). */
+  readonly fd: number;
+  private readonly loop: EventLoop;
+  private readonly logger: Logger | undefined;
+  private handler: ((datagram: NotifyDatagram) => void) | undefined;
+  private watch: FdWatch | undefined;
+  private closed = false;
+
+  constructor(options: NativeNotifyReceiverOptions) {
+    const parsed = parseSocketAddress(options.address);
+    if (parsed.family !== 'unix') throw new Error(`The notify socket must be a path or @name, not '${options.address}'`);
+    this.fd = addon.notifyOpen(parsed);
+    this.address = formatSocketAddress(parsed);
+    this.loop = options.loop;
+    this.logger = options.logger;
+  }
+
+  /** See NotifyReceiver.onDatagram. Datagrams arriving while no handler is installed stay queued. */
+  onDatagram(handler: (datagram: NotifyDatagram) => void): Disposable {
+    if (this.closed) throw new Error('NativeNotifyReceiver is closed');
+    this.handler = handler;
+    this.watch ??= this.loop.watchFd(this.fd, { readable: true }, () => this.dispatch());
+    return {
+      dispose: () => {
+        if (this.handler !== handler) return;
+        this.handler = undefined;
+        this.watch?.dispose();
+        this.watch = undefined;
+      },
+    };
+  }
+
+  /** Stops watching and closes the socket (a path socket's node is left for the caller to remove). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handler = undefined;
+    this.watch?.dispose();
+    this.watch = undefined;
+    addon.close(this.fd);
+  }
+
+  private dispatch(): void {
+    for (let i = 0; i < BATCH && this.handler && !this.closed; i++) {
+      let message;
+      try {
+        message = addon.notifyReceive(this.fd);
+      } catch (error) {
+        this.logger?.log({ level: 'warning', message: `Failed to receive notification message: ${(error as Error).message}` });
+        return;
+      }
+      if (!message) return;
+      if (message.refused !== undefined) {
+        const from = message.pid !== undefined ? ` from PID ${message.pid}` : '';
+        this.logger?.log({
+          level: 'warning',
+          message: `Got invalid notification message${from} (${message.refused}, ${message.size} bytes), ignoring.`,
+        });
+        continue;
+      }
+      const handler = this.handler;
+      if (!handler) {
+        // The handler went away while this batch ran: nobody owns these fds, so close them.
+        for (const fd of message.fds) addon.close(fd);
+        return;
+      }
+      handler({ pid: message.pid, uid: message.uid, gid: message.gid, text: message.text, fds: message.fds });
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The production ProcessSpawner of core: an ExecSpec becomes a plan for the C spawner
+ * (csrc/spawn.c), which starts the child with clone(CLONE_VM|CLONE_VFORK) and execve().
+ */
+import { constants } from 'node:fs';
+import type { ExecSpec, Logger, ProcessSpawner, SpawnedProcess, StdioSpec } from '@unitkit/core';
+import { addon, type ErrnoError, type RawSpawnPlan, type RawStdio } from './addon.js';
+import { rlimitResource } from './process-ops.js';
+
+const fileFlags: Record<'read' | 'write' | 'append' | 'truncate', number> = {
+  read: constants.O_RDONLY,
+  write: constants.O_WRONLY | constants.O_CREAT,
+  append: constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND,
+  truncate: constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC,
+};
+
+function rawStdio(spec: StdioSpec): RawStdio {
+  switch (spec.kind) {
+    case 'file':
+      return { kind: 'file', path: spec.path, flags: fileFlags[spec.mode] };
+    default:
+      return spec;
+  }
+}
+
+const listenVariables = /^LISTEN_(PID|FDS|FDNAMES)=/;
+
+/**
+ * Translates an ExecSpec into the C spawner's plan. Exported for tests and for callers that want to
+ * inspect what would be executed; throws before any fork for specs that cannot be expressed.
+ */
+export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
+  let env = spec.env;
+  const fds = spec.fds ?? [];
+  let listenPid = false;
+  if (spec.listenFdNames) {
+    // Stale values inherited from the manager's own activation must not reach the service.
+    env = env.filter((e) => !listenVariables.test(e));
+    env.push(`LISTEN_FDS=${fds.length}`, `LISTEN_FDNAMES=${spec.listenFdNames.join(':')}`);
+    listenPid = true;
+  }
+  const plan: RawSpawnPlan = {
+    path: spec.path,
+    argv: spec.argv,
+    env,
+    listenPid,
+    cwdMissingOk: spec.cwdMissingOk ?? false,
+    newSession: spec.newSession ?? false,
+    stdin: rawStdio(spec.stdin),
+    stdout: rawStdio(spec.stdout),
+    stderr: rawStdio(spec.stderr),
+    fds,
+  };
+  if (spec.cwd !== undefined) plan.cwd = spec.cwd;
+  if (spec.uid !== undefined) plan.uid = spec.uid;
+  if (spec.gid !== undefined) plan.gid = spec.gid;
+  if (spec.supplementaryGroups !== undefined) plan.supplementaryGroups = spec.supplementaryGroups;
+  if (spec.umask !== undefined) plan.umask = spec.umask;
+  if (spec.cgroupPath !== undefined) plan.cgroupPath = spec.cgroupPath;
+  if (spec.rlimits) {
+    plan.rlimits = [];
+    for (const [name, limit] of Object.entries(spec.rlimits)) {
+      if (!limit) continue;
+      const resource = rlimitResource[name];
+      if (resource === undefined) throw new Error(`Unknown resource limit '${name}' for ${spec.unit ?? spec.path}`);
+      plan.rlimits.push({ resource, soft: limit.soft, hard: limit.hard });
+    }
+  }
+  return plan;
+}
+
+/** What {@link NativeProcessSpawner.spawn} returns: the pid, and why the child gave up if it did. */
+export interface NativeSpawnedProcess extends SpawnedProcess {
+  /**
+   * Set when the child failed before execve(); it still exits with `failure.status` (203/EXEC,
+   * 200/CHDIR…) and is reaped as usual. `code` is the errno name, `step` systemd's step name.
+   */
+  failure?: ErrnoError & { status: number; step: string };
+}
+
+/** Options of {@link NativeProcessSpawner}. */
+export interface NativeProcessSpawnerOptions {
+  /** Receives "Failed at step EXEC spawning …" lines for children that could not exec. */
+  logger?: Logger;
+}
+
+/**
+ * Spawns through the addon. Never uses child_process: the NativeEventLoop reaper collects every
+ * child, so exits arrive through EventLoop.onChildExit.
+ */
+export class NativeProcessSpawner implements ProcessSpawner {
+  private readonly logger: Logger | undefined;
+
+  constructor(options: NativeProcessSpawnerOptions = {}) {
+    this.logger = options.logger;
+  }
+
+  /** See ProcessSpawner.spawn. Throws an ErrnoError (syscall 'clone') only when no child was created. */
+  spawn(spec: ExecSpec): NativeSpawnedProcess {
+    const result = addon.spawn(toSpawnPlan(spec));
+    if (result.failure && this.logger) {
+      const f = result.failure;
+      const why = f.message.replace(/^[A-Z0-9]+: ([^,]*),.*$/, '$1');
+      const record = { level: 'err' as const, message: `Failed at step ${f.step} spawning ${spec.path}: ${why}` };
+      this.logger.log(spec.unit ? { ...record, unit: spec.unit } : record);
+    }
+    return result;
+  }
+
+  /** See ProcessSpawner.kill. */
+  kill(pid: number, signal: number): boolean {
+    return addon.kill(pid, signal);
+  }
+
+  /** See ProcessSpawner.killGroup. */
+  killGroup(pgid: number, signal: number): boolean {
+    return addon.killpg(pgid, signal);
+  }
+}
