@@ -96,7 +96,14 @@ export class Manager {
     this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
     this.environment = options?.environment ?? {};
     this.disposables.push(loop.onChildExit((exit) => this.dispatchChildExit(exit)));
-    if (notify) this.disposables.push(notify.onDatagram((d) => this.dispatchNotify(d)));
+    if (notify) {
+      this.disposables.push(
+        notify.onDatagram((d) => {
+          const unused = this.dispatchNotify(d);
+          if (unused.length > 0) notify.closeFds(unused);
+        }),
+      );
+    }
   }
 
   /** Stops listening to the loop; units keep their state (for tests and embedding). */

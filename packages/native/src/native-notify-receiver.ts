@@ -58,6 +58,17 @@ export class NativeNotifyReceiver implements NotifyReceiver {
     };
   }
 
+  /** See NotifyReceiver.closeFds. */
+  closeFds(fds: readonly number[]): void {
+    for (const fd of fds) {
+      try {
+        addon.close(fd);
+      } catch {
+        // Already closed: nothing to release.
+      }
+    }
+  }
+
   /** Stops watching and closes the socket (a path socket's node is left for the caller to remove). */
   close(): void {
     if (this.closed) return;

@@ -32,6 +32,8 @@ export interface DroppedDatagram {
 export class FakeNotifyReceiver implements NotifyReceiver {
   /** Every datagram handed to the handler, in order. */
   readonly delivered: NotifyDatagram[] = [];
+  /** Fds handed back through closeFds(), in order: what the real receiver would have closed. */
+  readonly closedFds: number[] = [];
   /** Datagrams the real receiver would have logged and dropped; they never reach the handler. */
   readonly dropped: DroppedDatagram[] = [];
   private handler: ((datagram: NotifyDatagram) => void) | undefined;
@@ -44,6 +46,11 @@ export class FakeNotifyReceiver implements NotifyReceiver {
   ) {}
 
   /** One handler at a time, as the port says; a second one while the first is active throws (EBUSY). */
+  /** Records the fds as closed. */
+  closeFds(fds: readonly number[]): void {
+    this.closedFds.push(...fds);
+  }
+
   onDatagram(handler: (datagram: NotifyDatagram) => void): Disposable {
     if (this.handler) throw errnoError('EBUSY', 'onDatagram: a handler is already installed');
     this.handler = handler;

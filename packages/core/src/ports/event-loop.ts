@@ -13,6 +13,11 @@ export interface FdEvents {
   writable?: boolean;
   /** The peer hung up or the fd is in an error state (POLLHUP/POLLERR); always reported when it happens. */
   hangup?: boolean;
+  /**
+   * Exceptional condition (POLLPRI): what cgroup v2 raises on `cgroup.events` when a cgroup empties.
+   * The reader must re-read such a file from offset 0 after each event.
+   */
+  priority?: boolean;
 }
 
 /** A handle that stops whatever it was returned for; calling it twice is harmless. */
@@ -52,16 +57,23 @@ export interface EventLoop {
   /** Wall-clock time in microseconds since the epoch (CLOCK_REALTIME), for timestamps shown to users. */
   realtime(): Usec;
   /**
-   * Calls `callback` once when the monotonic clock reaches `at` (or at once, asynchronously, if it
-   * already has). Timers due at the same instant fire in the order they were armed.
+   * Calls `callback` once when the monotonic clock reaches `at` (or, if it already has, on the next
+   * turn of the loop, after work already deferred). Timers due at the same instant fire in the
+   * order they were armed.
    */
   armTimer(at: Usec, callback: () => void): Disposable;
-  /** Calls `callback` whenever `fd` has one of the wanted events. */
+  /**
+   * Calls `callback` whenever `fd` has one of the wanted events (level-triggered: it is called
+   * again while the condition lasts). One watch per fd at a time; the implementation may switch the
+   * fd to non-blocking mode.
+   */
   watchFd(fd: number, events: FdEvents, callback: (events: FdEvents) => void): FdWatch;
   /**
    * Receives every reaped child of the process: children the manager spawned and orphans
    * re-parented to it (the manager is a child subreaper). Only one handler is installed at a time;
-   * the manager routes exits to units by pid itself.
+   * the manager routes exits to units by pid itself. Installing a second handler while one is
+   * installed is a programming error (implementations throw). The reaper serves the whole process:
+   * use one event loop per process.
    */
   onChildExit(handler: (exit: ChildExit) => void): Disposable;
   /**

@@ -20,6 +20,11 @@ export const NotifyReceiver = Symbol('NotifyReceiver');
 export interface NotifyReceiver {
   /** The value services get in NOTIFY_SOCKET: a path, or `@name` for an abstract socket. */
   readonly address: string;
-  /** Installs the one handler for incoming datagrams. Malformed datagrams never reach it; they are logged and dropped. */
+  /**
+   * Installs the one handler for incoming datagrams (a second one while installed is a programming
+   * error). Truncated or oversized datagrams never reach it; they are logged and dropped.
+   */
   onDatagram(handler: (datagram: NotifyDatagram) => void): Disposable;
+  /** Closes fds that came with datagrams and that nobody kept (refused messages, FDSTORE over the limit). */
+  closeFds(fds: readonly number[]): void;
 }

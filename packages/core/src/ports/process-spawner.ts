@@ -110,6 +110,12 @@ export const ExecExitStatus = {
 /** A spawned process. */
 export interface SpawnedProcess {
   pid: number;
+  /**
+   * Set when the spawner already knows the child failed before exec (it still exits with
+   * `status`, e.g. 203 for EXEC, and is reaped as usual): lets the caller log systemd's
+   * "Failed at step EXEC spawning …: No such file or directory".
+   */
+  failure?: { step: string; status: number; code?: string; message?: string };
 }
 
 /** Token and interface of the process spawner port. */
