@@ -561,17 +561,14 @@ export class Manager {
       case 'start':
         r = this.unitStart(u);
         if (r === 'skipped') r = 'waiting';
-        if (r === 'started') this.emitStartMessage(j, 'start');
         break;
       case 'stop':
       case 'restart':
         r = this.unitStop(u);
         if (r === 'skipped') r = 'waiting';
-        if (r === 'started') this.emitStartMessage(j, 'stop');
         break;
       case 'reload':
         r = this.unitReload(u);
-        if (r === 'started') this.emitStartMessage(j, 'reload');
         break;
       case 'nop':
         r = 'already';
@@ -579,8 +576,10 @@ export class Manager {
       default:
         throw new Error(`job type ${j.type} cannot run`);
     }
-    // The hook may already have finished the job through a state change.
+    // The hook may already have finished the job through a state change; systemd then skips the
+    // "Starting…" line, as it does for units without an activating phase.
     if (!j.installed || this.jobs.get(j.id) !== j) return;
+    if (r === 'started') this.emitStartMessage(j, j.type === 'reload' ? 'reload' : j.type === 'start' ? 'start' : 'stop');
     switch (r) {
       case 'again':
         this.setJobState(j, 'waiting');

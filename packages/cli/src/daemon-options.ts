@@ -1,0 +1,88 @@
+/**
+ * unitkitd's command line and environment, resolved the way systemd resolves its own: scope,
+ * runtime directory, unit search path.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { searchPath } from '@unitkit/unit-file';
+import type { LogLevel } from '@unitkit/core';
+import { parseLogLevel } from './stderr-logger.js';
+
+/** Resolved options of one unitkitd run. */
+export interface DaemonOptions {
+  scope: 'system' | 'user';
+  runtimeDir: string;
+  unitPath: string[];
+  /** The unit started at boot: default.target unless --unit= says otherwise. */
+  defaultUnit: string;
+  logLevel: LogLevel;
+  /** True when neither a unit path nor a runtime dir was given: the bundled examples run. */
+  examples: boolean;
+}
+
+/** The bundled example units, used when no unit path is given. */
+export function examplesUnitDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/units');
+}
+
+const usage = `unitkitd [OPTIONS]
+  --user | --system        user or system manager semantics (default: --system for root)
+  --unit-path=DIR[:DIR…]   unit search path; a trailing ':' appends the defaults (env UNITKIT_UNIT_PATH)
+  --runtime-dir=DIR        where the notify and control sockets live (env UNITKIT_RUNTIME_DIR)
+  --unit=UNIT              the unit to start (default: default.target)
+  --log-level=LEVEL        emerg … debug (default: info)
+  -h, --help`;
+
+/** Parses argv and the environment; throws an Error whose message is meant for the user. */
+export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): DaemonOptions | 'help' {
+  let scope: 'system' | 'user' | undefined;
+  let unitPathText = env.UNITKIT_UNIT_PATH;
+  let runtimeDir = env.UNITKIT_RUNTIME_DIR;
+  let defaultUnit = 'default.target';
+  let logLevel: LogLevel = 'info';
+  for (const arg of argv) {
+    const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const need = () => {
+      if (value === undefined || value === '') throw new Error(`${key} needs a value (${key}=…)`);
+      return value;
+    };
+    switch (key) {
+      case '--user':
+        scope = 'user';
+        break;
+      case '--system':
+        scope = 'system';
+        break;
+      case '--unit-path':
+        unitPathText = need();
+        break;
+      case '--runtime-dir':
+        runtimeDir = need();
+        break;
+      case '--unit':
+        defaultUnit = need();
+        break;
+      case '--log-level': {
+        const l = parseLogLevel(need());
+        if (!l) throw new Error(`Unknown log level ${value}`);
+        logLevel = l;
+        break;
+      }
+      case '-h':
+      case '--help':
+        return 'help';
+      default:
+        throw new Error(`Unknown option ${arg}\n${usage}`);
+    }
+  }
+  const isRoot = process.getuid?.() === 0;
+  scope ??= isRoot ? 'system' : 'user';
+  const examples = unitPathText === undefined && runtimeDir === undefined;
+  if (examples) unitPathText = `${examplesUnitDir()}:`;
+  runtimeDir ??= scope === 'system' && isRoot ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`, 'unitkit');
+  const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
+  return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples };
+}
+
+/** The usage text. */
+export const daemonUsage = usage;

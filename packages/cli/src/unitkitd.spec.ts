@@ -1,0 +1,69 @@
+/**
+ * unitkitd as a real process: it starts its default target from real unit files, and stops
+ * everything and exits 0 on SIGTERM.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const daemon = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'unitkitd.js');
+
+function runDaemon(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [daemon, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const waitFor = (re: RegExp, ms = 5000) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stderr:\n${err}`)), ms);
+      const check = () => {
+        if (re.test(err)) {
+          clearTimeout(t);
+          resolve();
+        } else setTimeout(check, 20);
+      };
+      check();
+    });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, waitFor, exited, stderr: () => err };
+}
+
+describe('unitkitd', function () {
+  this.timeout(15000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkitd-'));
+    fs.mkdirSync(path.join(dir, 'units'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('starts default.target from the unit path, keeps running with a broken unit, exits 0 on SIGTERM', async () => {
+    fs.writeFileSync(path.join(dir, 'units', 'default.target'), '[Unit]\nDescription=Top\nWants=a.target broken.target\n');
+    fs.writeFileSync(path.join(dir, 'units', 'a.target'), '[Unit]\nDescription=A\n');
+    fs.writeFileSync(path.join(dir, 'units', 'broken.target'), '[Unit\n');
+    const d = runDaemon(['--user'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    await d.waitFor(/default\.target: Started Top\./);
+    expect(d.stderr()).to.match(/a\.target: Started A\./);
+    expect(d.stderr()).to.match(/broken\.target:1/);
+    expect(fs.statSync(path.join(dir, 'run', 'notify')).isSocket()).to.equal(true);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).to.equal(0);
+    expect(d.stderr()).to.match(/default\.target: Stopped Top\./);
+    expect(d.stderr()).to.match(/All units stopped\. Exiting\./);
+  });
+
+  it('says so and keeps running when the default unit does not exist', async () => {
+    const d = runDaemon(['--user', '--unit=nope.target'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    await d.waitFor(/Failed to start nope\.target: Unit nope\.target not found\./);
+    d.child.kill('SIGINT');
+    expect(await d.exited).to.equal(0);
+  });
+
+  it('exits 2 with a message on a bad option', async () => {
+    const d = runDaemon(['--frobnicate'], process.env);
+    expect(await d.exited).to.equal(2);
+    expect(d.stderr()).to.match(/Unknown option --frobnicate/);
+  });
+});
