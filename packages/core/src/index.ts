@@ -22,6 +22,7 @@ export * from './rate-limit.js';
 export * from './condition.js';
 export * from './notify-message.js';
 export * from './property.js';
+export * from './kill-context.js';
 export * from './create-manager.js';
 export * from './unit-properties.js';
 export * from './unit-file-source.js';
@@ -42,3 +43,4 @@ export {
   unitNameFromPath,
   unitNameMangle,
 } from '@unitkit/unit-file';
+export * from './kill-unit-context.js';

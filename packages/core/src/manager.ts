@@ -1166,6 +1166,15 @@ export class Manager {
     this.scheduleDispatch();
   }
 
+  /**
+   * Relays "the unit's process scope is empty" from the ProcessScopes port to the unit's type.
+   * Called by the kill-mode plugin.
+   */
+  dispatchScopeEmpty(u: Unit): void {
+    u.type.scopeEmpty?.(u);
+    this.scheduleDispatch();
+  }
+
   /** @internal */
   dispatchTimer(u: Unit, key: string): void {
     u.type.timerEvent?.(u, key);

@@ -175,6 +175,28 @@ export interface UnitType<S = unknown> {
 
   /** Optional. Status text a service sent (STATUS=), for `status`. */
   statusText?(unit: Unit<S>): string | undefined;
+
+  /**
+   * Optional, for triggering types (sockets). The fds to hand to a unit this one triggers when that
+   * unit starts — its listening fds, in unit-file order, each with its FileDescriptorName=. A service
+   * collects these from every unit that triggers it (and from its Sockets=), as systemd's
+   * service_collect_fds() does.
+   */
+  collectFds?(unit: Unit<S>): Array<{ fd: number; name: string }>;
+
+  /**
+   * Optional, for triggered types (services). A triggering unit (a socket with Accept=yes) hands
+   * this freshly created instance the connection it accepted, before starting it; the unit owns
+   * the fd from then on. Returns false to refuse (the caller closes the fd).
+   */
+  acceptConnection?(unit: Unit<S>, fd: number, from: Unit): boolean;
+
+  /**
+   * Optional. The unit's process scope became empty (every process gone, cgroup.events said
+   * "populated 0"): a service whose main process exited while children lived on learns here that
+   * they are gone too (systemd's notify_cgroup_empty).
+   */
+  scopeEmpty?(unit: Unit<S>): void;
 }
 
 /** Token for contributing unit types (multi-injection). */

@@ -28,3 +28,4 @@ export { parseSocketAddress, formatSocketAddress, ipv6Supported, type SocketAddr
 export * from './fd-ops.js';
 export * from './process-ops.js';
 export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
+export { NativeFdOperations } from './native-fd-operations.js';

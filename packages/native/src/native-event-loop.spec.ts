@@ -261,3 +261,17 @@ describe('NativeEventLoop', () => {
     });
   });
 });
+
+describe('NativeFdOperations', () => {
+  it('duplicates, describes and closes fds; closing twice is harmless', async () => {
+    const { NativeFdOperations } = await import('./native-fd-operations.js');
+    const { pipe } = await import('./fd-ops.js');
+    const ops = new NativeFdOperations();
+    const [r, w] = pipe();
+    const d = ops.dup(r);
+    expect(d).to.not.equal(r);
+    expect(ops.describe(d)).to.match(/^fifo:\[\d+\]$|^pipe:\[\d+\]$/);
+    for (const fd of [r, w, d]) ops.close(fd);
+    ops.close(d);
+  });
+});

@@ -8,6 +8,10 @@ import { FakeNotifyReceiver } from './fake-notify-receiver.js';
 import { fakePortsModule, type FakePorts } from './fake-ports-module.js';
 import { FakeProcessSpawner, type FakeProcessSpawnerOptions } from './fake-process-spawner.js';
 import { MemoryLogger, type MemoryLoggerOptions } from './memory-logger.js';
+import { FakeProcessScopes } from './fake-process-scopes.js';
+import { FakeSocketBackend } from './fake-socket-backend.js';
+import { FakeFdOperations } from './fake-fd-operations.js';
+import { FakeOutputCapture } from './fake-output-capture.js';
 
 /** Options of createFakes(), passed on to each fake. */
 export interface CreateFakesOptions {
@@ -33,6 +37,15 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
   const spawner = new FakeProcessSpawner(loop, options.spawner);
   const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
   const logger = new MemoryLogger({ clock: loop, ...options.logger });
-  const fakes: FakePorts = { loop, spawner, notify, logger };
+  const fakes: FakePorts = {
+    loop,
+    spawner,
+    notify,
+    logger,
+    scopes: new FakeProcessScopes(spawner),
+    sockets: new FakeSocketBackend(),
+    fds: new FakeFdOperations(),
+    output: new FakeOutputCapture(),
+  };
   return { ...fakes, module: fakePortsModule(fakes) };
 }

@@ -1,14 +1,18 @@
 /**
- * The container side of the fakes: one ContainerModule that binds the four port tokens of
+ * The container side of the fakes: one ContainerModule that binds the port tokens of
  * @unitkit/core to fake instances, so a manager or a plugin resolved from the container talks
  * to the test instead of the machine.
  */
-import { EventLoop, Logger, NotifyReceiver, ProcessSpawner } from '@unitkit/core';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, SocketBackend } from '@unitkit/core';
 import { ContainerModule } from 'inversify';
 import type { FakeEventLoop } from './fake-event-loop.js';
 import type { FakeNotifyReceiver } from './fake-notify-receiver.js';
 import type { FakeProcessSpawner } from './fake-process-spawner.js';
 import type { MemoryLogger } from './memory-logger.js';
+import type { FakeProcessScopes } from './fake-process-scopes.js';
+import type { FakeSocketBackend } from './fake-socket-backend.js';
+import type { FakeFdOperations } from './fake-fd-operations.js';
+import type { FakeOutputCapture } from './fake-output-capture.js';
 
 /** The fake port implementations, one per port. */
 export interface FakePorts {
@@ -16,10 +20,15 @@ export interface FakePorts {
   spawner: FakeProcessSpawner;
   notify: FakeNotifyReceiver;
   logger: MemoryLogger;
+  scopes: FakeProcessScopes;
+  sockets: FakeSocketBackend;
+  fds: FakeFdOperations;
+  output: FakeOutputCapture;
 }
 
 /**
- * A ContainerModule binding EventLoop, ProcessSpawner, NotifyReceiver and Logger to `fakes` as
+ * A ContainerModule binding every port token (EventLoop, ProcessSpawner, NotifyReceiver, Logger,
+ * ProcessScopes, SocketBackend, FdOperations, OutputCapture) to `fakes` as
  * constants. Load it instead of the production ports module; when a container already has the
  * real ports bound, use `container.rebind()` per token instead: inversify accepts a second
  * binding of a token, but resolving it then fails as ambiguous.
@@ -30,5 +39,9 @@ export function fakePortsModule(fakes: FakePorts): ContainerModule {
     options.bind<ProcessSpawner>(ProcessSpawner).toConstantValue(fakes.spawner);
     options.bind<NotifyReceiver>(NotifyReceiver).toConstantValue(fakes.notify);
     options.bind<Logger>(Logger).toConstantValue(fakes.logger);
+    options.bind<ProcessScopes>(ProcessScopes).toConstantValue(fakes.scopes);
+    options.bind<SocketBackend>(SocketBackend).toConstantValue(fakes.sockets);
+    options.bind<FdOperations>(FdOperations).toConstantValue(fakes.fds);
+    options.bind<OutputCapture>(OutputCapture).toConstantValue(fakes.output);
   });
 }

@@ -171,6 +171,13 @@ export class FakeProcessSpawner implements ProcessSpawner {
     });
   }
 
+  /** Calls `listener` whenever a fake process ends (before its exit is delivered), e.g. to track scopes. */
+  onProcessEnd(listener: (process: FakeProcess) => void): void {
+    this.endListeners.push(listener);
+  }
+
+  private readonly endListeners: Array<(process: FakeProcess) => void> = [];
+
   private terminate(process: FakeProcess, exit: ChildExit): void {
     if (process.state !== 'running') {
       throw new Error(`fake process ${process.pid} has already ended (${process.exitStatus!.code} ${process.exitStatus!.status})`);
@@ -183,6 +190,7 @@ export class FakeProcessSpawner implements ProcessSpawner {
       // Only running children can be left behind: a dead child of a living parent was reaped by it.
       if (child.parentPid === process.pid && child.state === 'running') child.parentPid = this.managerPid;
     }
+    for (const l of this.endListeners) l(process);
     if (process.parentPid === this.managerPid) {
       this.reapByManager(process);
     } else {

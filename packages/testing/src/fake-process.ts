@@ -45,6 +45,8 @@ export class FakeProcess {
   exitStatus: ChildExit | undefined;
   /** The pid of its parent; becomes the manager's when the parent dies (the manager is a subreaper). */
   parentPid: number;
+  /** The pid of the process that forked it, never re-parented (what a cgroup's membership follows). */
+  readonly forkedFrom: number;
   /** Signals that reached this process while it ran, in order (whatever they did). */
   readonly received: number[] = [];
   /** Monotonic time (µs) when it was created. */
@@ -65,6 +67,7 @@ export class FakeProcess {
     defaults: ReadonlyMap<number, SignalAction>,
   ) {
     this.parentPid = parentPid;
+    this.forkedFrom = parentPid;
     this.startedAt = host.now();
     for (const [signal, action] of defaults) this.actions.set(signal, action);
   }

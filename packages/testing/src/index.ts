@@ -13,6 +13,10 @@ export * from './fake-process.js';
 export * from './fake-process-spawner.js';
 export * from './fake-notify-receiver.js';
 export * from './memory-logger.js';
+export * from './fake-process-scopes.js';
+export * from './fake-socket-backend.js';
+export * from './fake-fd-operations.js';
+export * from './fake-output-capture.js';
 export * from './fake-ports-module.js';
 export * from './create-fakes.js';
 

@@ -1,0 +1,39 @@
+/**
+ * OutputCapture that records what was opened and lets a test write lines "from the process".
+ */
+import type { CapturedStream, OutputCapture } from '@unitkit/core';
+
+/** One fake captured stream. */
+export interface FakeCapturedStream extends CapturedStream {
+  unit: string;
+  identifier: string;
+  priority: number;
+  pid?: number;
+  lines: string[];
+}
+
+/** The fake capture port. Write ends are numbered from 700. */
+export class FakeOutputCapture implements OutputCapture {
+  readonly streams: FakeCapturedStream[] = [];
+  private nextFd = 700;
+
+  open(unit: string, identifier: string, priority: number): FakeCapturedStream {
+    const stream: FakeCapturedStream = {
+      fd: this.nextFd++,
+      unit,
+      identifier,
+      priority,
+      lines: [],
+      spawned(pid: number) {
+        stream.pid = pid;
+      },
+    };
+    this.streams.push(stream);
+    return stream;
+  }
+
+  /** Lines "written" by the process of `unit`, for `logs`-style assertions. */
+  linesOf(unit: string): string[] {
+    return this.streams.filter((s) => s.unit === unit).flatMap((s) => s.lines);
+  }
+}
