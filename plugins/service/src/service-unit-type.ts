@@ -303,7 +303,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const d = unit.data;
     // A manual stop creates no restart job, and the next manual start counts restarts afresh.
     d.forbidRestart = true;
-    d.flushNRestarts = true;
+    if (unit.job?.type !== 'restart') d.flushNRestarts = true;
     if (['stop', 'stop-sigterm', 'stop-sigkill', 'stop-post', 'final-watchdog', 'final-sigterm', 'final-sigkill'].includes(d.state)) return 'waiting';
     if (d.state === 'auto-restart') {
       this.setState(unit, 'dead');
