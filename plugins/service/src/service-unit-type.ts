@@ -440,7 +440,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   private enterStartPost(unit: Unit<ServiceData>): void {
     const d = unit.data;
     this.unwatchControl(unit);
-    this.resetWatchdog(unit);
+    // The watchdog starts with start-post (the next setState keeps it only in watchdog states).
+    this.resetWatchdog(unit, true);
     if (d.settings.exec.ExecStartPost.length === 0) return this.enterRunning(unit, 'success');
     if (!this.runControl(unit, 'ExecStartPost', 0)) return this.enterStop(unit, 'resources');
     this.arm(unit, d.settings.timeoutStartUsec);
@@ -1192,12 +1193,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   }
 
   /** WATCHDOG=1 (and entering start-post): the watchdog starts counting again. */
-  private resetWatchdog(unit: Unit<ServiceData>): void {
+  private resetWatchdog(unit: Unit<ServiceData>, starting = false): void {
     const d = unit.data;
     const loop = unit.manager.loop;
     d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
     const usec = this.effectiveWatchdogUsec(unit);
-    if (usec > 0 && usec !== Infinity && (watchdogStates.has(d.state) || d.state === 'start')) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
+    if (usec > 0 && usec !== Infinity && (starting || watchdogStates.has(d.state))) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
     else unit.clearTimer(WATCHDOG);
   }
 
