@@ -1,0 +1,80 @@
+/**
+ * What `systemctl show` prints for a service, before the generic unit properties: systemd's
+ * names, order and formats (checked against systemctl show of systemd 252). Cgroup properties
+ * (Slice=, ControlGroup=, …) belong to the kill-mode plugin and are not listed here.
+ */
+import type { PropertyList, Unit } from '@unitkit/core';
+import { execCommandProperties, execContextProperties, prop } from '@unitkit/core';
+import { signalName, type ExitStatusSet } from '@unitkit/unit-file';
+import { childExitCodeNumber } from '@unitkit/core';
+import type { ServiceData } from './service-unit-type.js';
+import { execCommandLists } from './service-settings.js';
+
+/** "3 USR1": statuses then signal names, as systemd prints an exit status set. */
+export function formatExitStatusSet(set: ExitStatusSet): string {
+  return [...[...set.statuses].sort((a, b) => a - b).map(String), ...set.signals.map((n) => signalName(n).replace(/^SIG/, ''))].join(' ');
+}
+
+/** The service's own properties, in systemd's order. `watchdogUsec` is the effective WatchdogSec=. */
+export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number): PropertyList {
+  const d = unit.data;
+  const s = d.settings;
+  const list: PropertyList = [
+    ['Type', prop.string(s.type)],
+    ['ExitType', prop.string(s.exitType)],
+    ['Restart', prop.string(s.restart)],
+    ['PIDFile', prop.string(s.pidFile)],
+    ['NotifyAccess', prop.string(s.notifyAccess)],
+    ['RestartUSec', prop.usec(s.restartUsec)],
+    ['TimeoutStartUSec', prop.usec(s.timeoutStartUsec)],
+    ['TimeoutStopUSec', prop.usec(s.timeoutStopUsec)],
+    ['TimeoutAbortUSec', prop.usec(s.timeoutAbortUsec)],
+    ['TimeoutStartFailureMode', prop.string('terminate')],
+    ['TimeoutStopFailureMode', prop.string('terminate')],
+    ['RuntimeMaxUSec', prop.usec(s.runtimeMaxUsec)],
+    ['RuntimeRandomizedExtraUSec', prop.usec(0)],
+    ['WatchdogUSec', prop.usec(watchdogUsec)],
+    ['WatchdogTimestamp', prop.timestamp(d.watchdogTimestamp.realtime)],
+    ['WatchdogTimestampMonotonic', prop.int(d.watchdogTimestamp.monotonic)],
+    ['RootDirectoryStartOnly', prop.bool(false)],
+    ['RemainAfterExit', prop.bool(s.remainAfterExit)],
+    ['GuessMainPID', prop.bool(s.guessMainPid)],
+    ['RestartPreventExitStatus', prop.raw(formatExitStatusSet(s.restartPreventExitStatus))],
+    ['RestartForceExitStatus', prop.raw(formatExitStatusSet(s.restartForceExitStatus))],
+    ['SuccessExitStatus', prop.raw(formatExitStatusSet(s.successExitStatus))],
+    ['MainPID', prop.int(d.mainPid ?? 0)],
+    ['ControlPID', prop.int(d.controlPid ?? 0)],
+    ['BusName', prop.string(s.busName)],
+    ['FileDescriptorStoreMax', prop.int(s.fdStoreMax)],
+    ['NFileDescriptorStore', prop.int(d.fdStore.length)],
+    ['StatusText', prop.string(d.statusText)],
+    ['StatusErrno', prop.int(d.statusErrno)],
+    ['Result', prop.string(d.result)],
+    ['ReloadResult', prop.string(d.reloadResult)],
+    ['CleanResult', prop.string('success')],
+    ['UID', prop.hidden('[not set]')],
+    ['GID', prop.hidden('[not set]')],
+    ['NRestarts', prop.int(d.nRestarts)],
+    ['OOMPolicy', prop.string('stop')],
+    ['ExecMainStartTimestamp', prop.timestamp(d.mainExec.startRealtime)],
+    ['ExecMainStartTimestampMonotonic', prop.int(d.mainExec.startMonotonic)],
+    ['ExecMainExitTimestamp', prop.timestamp(d.mainExec.exitRealtime)],
+    ['ExecMainExitTimestampMonotonic', prop.int(d.mainExec.exitMonotonic)],
+    ['ExecMainPID', prop.int(d.mainExec.pid)],
+    ['ExecMainCode', prop.int(d.mainExec.code ? childExitCodeNumber[d.mainExec.code] : 0)],
+    ['ExecMainStatus', prop.int(d.mainExec.status)],
+  ];
+  for (const l of execCommandLists) list.push(...execCommandProperties(l, s.exec[l], d.statuses[l]));
+  list.push(...execContextProperties(s.context, unit.manager.scope, unit.manager.environment.HOME));
+  const k = s.kill;
+  list.push(
+    ['KillMode', prop.string(k.killMode)],
+    ['KillSignal', prop.int(k.killSignal)],
+    ['RestartKillSignal', prop.int(k.restartKillSignal)],
+    ['FinalKillSignal', prop.int(k.finalKillSignal)],
+    ['SendSIGKILL', prop.bool(k.sendSIGKILL)],
+    ['SendSIGHUP', prop.bool(k.sendSIGHUP)],
+    ['WatchdogSignal', prop.int(k.watchdogSignal)],
+  );
+  return list;
+}

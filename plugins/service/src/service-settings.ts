@@ -1,0 +1,143 @@
+/**
+ * The [Service] section: its directive table (systemd.service(5) plus the execution context of
+ * systemd.exec(5) from core) and the settings read from it, with systemd's defaults and the
+ * rules that derive one setting from another (default Type=, NotifyAccess=, timeouts).
+ */
+import type { DirectiveSpec, DirectiveTable, ExecContext, KillContext } from '@unitkit/core';
+import { execContextDirectives, readExecContext, readKillContext } from '@unitkit/core';
+import {
+  booleanDirective, enumDirective, execDirective, exitStatusSetDirective, pathDirective, stringDirective, timeSpanDirective,
+  unitListDirective, unsignedDirective, type ExecCommand, type ExitStatusSet,
+} from '@unitkit/unit-file';
+
+/** Type=. `dbus` parses but is refused at load (unitkit has no bus). */
+export type ServiceType = 'simple' | 'exec' | 'forking' | 'oneshot' | 'dbus' | 'notify' | 'notify-reload' | 'idle';
+/** Restart=. */
+export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
+/** NotifyAccess=. */
+export type NotifyAccess = 'none' | 'main' | 'exec' | 'all';
+
+/** The Exec*= lists of a service, in the order systemd lists them. */
+export const execCommandLists = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
+/** One of the Exec*= lists. */
+export type ExecCommandList = (typeof execCommandLists)[number];
+
+const serviceTypes: ServiceType[] = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'notify-reload', 'idle'];
+const restartPolicies: RestartPolicy[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
+const notifyAccesses: NotifyAccess[] = ['none', 'main', 'exec', 'all'];
+
+/** The [Service] directive table, for `service` units. */
+export function serviceSectionTable(): DirectiveTable {
+  const directives: Record<string, DirectiveSpec> = {
+    Type: enumDirective(serviceTypes),
+    ExitType: enumDirective(['main', 'cgroup']),
+    Restart: enumDirective(restartPolicies),
+    RestartSec: timeSpanDirective(),
+    TimeoutSec: timeSpanDirective({ fix0: true }),
+    TimeoutStartSec: timeSpanDirective({ fix0: true }),
+    TimeoutStopSec: timeSpanDirective({ fix0: true }),
+    TimeoutAbortSec: timeSpanDirective({ fix0: true }),
+    TimeoutStartFailureMode: enumDirective(['terminate', 'abort', 'kill']),
+    TimeoutStopFailureMode: enumDirective(['terminate', 'abort', 'kill']),
+    RuntimeMaxSec: timeSpanDirective(),
+    WatchdogSec: timeSpanDirective(),
+    RemainAfterExit: booleanDirective(),
+    GuessMainPID: booleanDirective(),
+    PIDFile: pathDirective(),
+    BusName: stringDirective(),
+    NotifyAccess: enumDirective(notifyAccesses),
+    FileDescriptorStoreMax: unsignedDirective(),
+    SuccessExitStatus: exitStatusSetDirective(),
+    RestartPreventExitStatus: exitStatusSetDirective(),
+    RestartForceExitStatus: exitStatusSetDirective(),
+    RootDirectoryStartOnly: booleanDirective(),
+    Sockets: unitListDirective(),
+    ...execContextDirectives(),
+  };
+  for (const l of execCommandLists) directives[l] = execDirective();
+  return { section: 'Service', unitTypes: ['service'], directives };
+}
+
+/** systemd's DefaultTimeoutStartSec=/DefaultTimeoutStopSec= (90 s) and DefaultRestartSec= (100 ms). */
+export const DEFAULT_TIMEOUT_USEC = 90_000_000;
+export const DEFAULT_RESTART_USEC = 100_000;
+
+/** A service's settings as values. */
+export interface ServiceSettings {
+  type: ServiceType;
+  /** Whether Type= was given (the default depends on ExecStart=). */
+  typeExplicit: boolean;
+  exitType: 'main' | 'cgroup';
+  restart: RestartPolicy;
+  restartUsec: number;
+  timeoutStartUsec: number;
+  timeoutStopUsec: number;
+  timeoutAbortUsec: number;
+  /** Whether TimeoutAbortSec= was set (it follows TimeoutStopSec= otherwise). */
+  timeoutAbortSet: boolean;
+  runtimeMaxUsec: number;
+  watchdogUsec: number;
+  remainAfterExit: boolean;
+  guessMainPid: boolean;
+  pidFile?: string;
+  busName?: string;
+  notifyAccess: NotifyAccess;
+  fdStoreMax: number;
+  successExitStatus: ExitStatusSet;
+  restartPreventExitStatus: ExitStatusSet;
+  restartForceExitStatus: ExitStatusSet;
+  sockets: string[];
+  exec: Record<ExecCommandList, ExecCommand[]>;
+  context: ExecContext;
+  kill: KillContext;
+}
+
+const mergeSets = (sets: ExitStatusSet[] | undefined): ExitStatusSet => ({
+  statuses: [...new Set((sets ?? []).flatMap((s) => s.statuses))],
+  signals: [...new Set((sets ?? []).flatMap((s) => s.signals))],
+});
+
+/** Reads the settings of a [Service] section, applying systemd's derived defaults (service_add_extras()). */
+export function readServiceSettings(section: ReadonlyMap<string, unknown> | undefined): ServiceSettings {
+  const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
+  const exec = Object.fromEntries(execCommandLists.map((l) => [l, get<ExecCommand[]>(l) ?? []])) as Record<ExecCommandList, ExecCommand[]>;
+  const explicitType = get<ServiceType>('Type');
+  const busName = get<string>('BusName');
+  // No Type=: simple with ExecStart=, dbus with BusName=, oneshot otherwise.
+  const type: ServiceType = explicitType ?? (exec.ExecStart.length > 0 ? (busName ? 'dbus' : 'simple') : 'oneshot');
+  const timeoutSec = get<number>('TimeoutSec');
+  // A oneshot service has no start timeout unless one is given.
+  const timeoutStartUsec = get<number>('TimeoutStartSec') ?? timeoutSec ?? (type === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC);
+  const timeoutStopUsec = get<number>('TimeoutStopSec') ?? timeoutSec ?? DEFAULT_TIMEOUT_USEC;
+  const watchdogUsec = get<number>('WatchdogSec') ?? 0;
+  const fdStoreMax = get<number>('FileDescriptorStoreMax') ?? 0;
+  const notifyAccessSet = get<NotifyAccess>('NotifyAccess');
+  const notifyAccess: NotifyAccess = notifyAccessSet
+    ?? (type === 'notify' || type === 'notify-reload' || watchdogUsec > 0 || fdStoreMax > 0 ? 'main' : 'none');
+  return {
+    type,
+    typeExplicit: explicitType !== undefined,
+    exitType: get('ExitType') ?? 'main',
+    restart: get('Restart') ?? 'no',
+    restartUsec: get('RestartSec') ?? DEFAULT_RESTART_USEC,
+    timeoutStartUsec,
+    timeoutStopUsec,
+    timeoutAbortUsec: get<number>('TimeoutAbortSec') ?? timeoutStopUsec,
+    timeoutAbortSet: get<number>('TimeoutAbortSec') !== undefined,
+    runtimeMaxUsec: get<number>('RuntimeMaxSec') ?? Infinity,
+    watchdogUsec,
+    remainAfterExit: get('RemainAfterExit') ?? false,
+    guessMainPid: get('GuessMainPID') ?? true,
+    pidFile: get('PIDFile'),
+    busName,
+    notifyAccess,
+    fdStoreMax,
+    successExitStatus: mergeSets(get('SuccessExitStatus')),
+    restartPreventExitStatus: mergeSets(get('RestartPreventExitStatus')),
+    restartForceExitStatus: mergeSets(get('RestartForceExitStatus')),
+    sockets: get<string[]>('Sockets') ?? [],
+    exec,
+    context: readExecContext(section),
+    kill: readKillContext(section),
+  };
+}

@@ -1,0 +1,1252 @@
+/**
+ * The service unit type (systemd.service(5)): runs and supervises processes with systemd's full
+ * lifecycle — condition, start-pre, start, start-post, running/exited, reload, stop, stop-post and
+ * the signal escalation between them, auto-restart, sd_notify and the watchdog.
+ *
+ * Written the way service.c is: one setState() that alone writes the state and does the entry
+ * and exit work, enter*() transitions, and event handlers that only route on the current state.
+ */
+import { readFileSync } from 'node:fs';
+import { inject, injectable, optional } from 'inversify';
+import {
+  ExecPrepareError, FdOperations, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  emptyExecStatus,
+} from '@unitkit/core';
+import type {
+  ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, NotifySender, PropertyList, Unit, UnitActionResult,
+  UnitActiveState, UnitDefinition, UnitType,
+} from '@unitkit/core';
+import { EXIT_STATUS_NAMES, formatTimeSpan, signalName, type ExecCommand, type ExitStatusSet } from '@unitkit/unit-file';
+import { controlStates, mainStates, serviceStateTable, timerStates, watchdogStates, type ServiceState } from './service-state.js';
+import { firstFailure, type ServiceResult } from './service-result.js';
+import { execCommandLists, readServiceSettings, type ExecCommandList, type ServiceSettings } from './service-settings.js';
+import { ProcessGroupScopes } from './process-group-scopes.js';
+import { serviceProperties } from './service-properties.js';
+
+/** The main process's last run, as ExecMain*= shows it. */
+export interface MainExecStatus extends ExecStatus {
+  startMonotonic: number;
+  exitMonotonic: number;
+}
+
+/** What a service has told the manager about itself through sd_notify. */
+export type NotifyState = 'unknown' | 'ready' | 'reloading' | 'stopping';
+
+/** Per-unit state of a service. */
+export interface ServiceData {
+  settings: ServiceSettings;
+  state: ServiceState;
+  result: ServiceResult;
+  reloadResult: ServiceResult;
+  mainPid?: number;
+  /** Whether the main pid is known at all (a forking service may not say). */
+  mainPidKnown: boolean;
+  controlPid?: number;
+  /** Which Exec*= list the control process runs, and which entry. */
+  controlList?: ExecCommandList;
+  controlIndex: number;
+  /** Which ExecStart= entry the main process runs (oneshot services run them in turn). */
+  mainIndex?: number;
+  /** The last run of every command, per list, for show. */
+  statuses: Record<ExecCommandList, ExecStatus[]>;
+  mainExec: MainExecStatus;
+  statusText?: string;
+  statusErrno: number;
+  nRestarts: number;
+  /** Set by a manual stop and reset-failed: the next start that is not an automatic restart resets NRestarts. */
+  flushNRestarts: boolean;
+  /** A manual stop forbids the automatic restart its stop would otherwise cause. */
+  forbidRestart: boolean;
+  willAutoRestart: boolean;
+  notifyState: NotifyState;
+  /** WATCHDOG_USEC= sent by the service, replacing WatchdogSec=. */
+  watchdogOverride?: number;
+  watchdogTimestamp: { realtime: number; monotonic: number };
+  /** When the state timer fires (monotonic µs), Infinity when disarmed. */
+  timerDeadline: number;
+  /** FDSTORE=1 fds, handed back on the next start. */
+  fdStore: Array<{ fd: number; name: string }>;
+  /** The connection an Accept=yes socket handed this instance. */
+  connectionFd?: number;
+  /** Which Exec*= list failed to prepare (for logs). */
+  deserialized?: Record<string, unknown>;
+}
+
+const SIGHUP = 1;
+const SIGINT = 2;
+const SIGTERM = 15;
+const SIGPIPE = 13;
+const TIMER = 'state';
+const WATCHDOG = 'watchdog';
+const PIDFILE_POLL = 'pid-file';
+/** How often a PID file that is not there yet is looked for again (systemd watches it with inotify). */
+const PIDFILE_POLL_USEC = 100_000;
+
+/** The name systemd uses in logs for the command list a process runs ("start", "start-pre"…). */
+const commandName: Record<ExecCommandList, string> = {
+  ExecCondition: 'condition',
+  ExecStartPre: 'start-pre',
+  ExecStart: 'start',
+  ExecStartPost: 'start-post',
+  ExecReload: 'reload',
+  ExecStop: 'stop',
+  ExecStopPost: 'stop-post',
+};
+
+/** "3/NOTIMPLEMENTED", "9/KILL": an exit as systemd prints it. */
+export function formatExitStatus(code: ChildExitCode, status: number): string {
+  if (code === 'exited') return `${status}/${EXIT_STATUS_NAMES[status] ?? 'n/a'}`;
+  return `${status}/${signalName(status).replace(/^SIG/, '')}`;
+}
+
+function inSet(set: ExitStatusSet, code: ChildExitCode, status: number): boolean {
+  if (code === 'exited') return set.statuses.includes(status);
+  return set.signals.includes(status);
+}
+
+/** systemd's is_clean_exit(): a daemon killed by SIGHUP, SIGINT, SIGTERM or SIGPIPE ended cleanly. */
+export function isCleanExit(code: ChildExitCode, status: number, daemon: boolean, success: ExitStatusSet): boolean {
+  if (code === 'exited') return status === 0 || success.statuses.includes(status);
+  if (code === 'killed') return (daemon && [SIGHUP, SIGINT, SIGTERM, SIGPIPE].includes(status)) || success.signals.includes(status);
+  return false;
+}
+
+/** The service vtable. */
+@injectable()
+export class ServiceUnitType implements UnitType<ServiceData> {
+  readonly suffix = 'service';
+  readonly sections: readonly string[] = ['Service'];
+  readonly canFail = true;
+  readonly startLimited = true;
+  private readonly scopes: ProcessScopes;
+
+  constructor(
+    @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
+    @inject(ProcessScopes) @optional() scopes: ProcessScopes | undefined,
+    @inject(NotifyReceiver) @optional() private readonly notify: NotifyReceiver | undefined,
+    @inject(FdOperations) @optional() private readonly fds: FdOperations | undefined,
+    @inject(OutputCapture) @optional() private readonly output: OutputCapture | undefined,
+  ) {
+    // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
+    this.scopes = scopes ?? new ProcessGroupScopes(spawner);
+  }
+
+  /** Reloading is possible with ExecReload= or Type=notify-reload. */
+  readonly canReload = (unit: Unit<ServiceData>): boolean =>
+    unit.data.settings.exec.ExecReload.length > 0 || unit.data.settings.type === 'notify-reload';
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+  // ---------------------------------------------------------------------------------------------
+
+  /** A fresh service: dead, with default settings. */
+  init(): ServiceData {
+    return {
+      settings: readServiceSettings(undefined),
+      state: 'dead',
+      result: 'success',
+      reloadResult: 'success',
+      mainPidKnown: false,
+      controlIndex: 0,
+      statuses: Object.fromEntries(execCommandLists.map((l) => [l, []])) as unknown as Record<ExecCommandList, ExecStatus[]>,
+      mainExec: { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 },
+      statusErrno: 0,
+      nRestarts: 0,
+      flushNRestarts: false,
+      forbidRestart: false,
+      willAutoRestart: false,
+      notifyState: 'unknown',
+      watchdogTimestamp: { realtime: 0, monotonic: 0 },
+      timerDeadline: Infinity,
+      fdStore: [],
+    };
+  }
+
+  /**
+   * Reads [Service], adds Sockets= and the default dependencies, and refuses what systemd's
+   * service_verify() refuses (and Type=dbus, which unitkit cannot supervise without a bus).
+   */
+  load(unit: Unit<ServiceData>, definition: UnitDefinition): void {
+    const s = readServiceSettings(definition.sections.get('Service'));
+    unit.data.settings = s;
+    unit.data.statuses = Object.fromEntries(execCommandLists.map((l) => [l, s.exec[l].map(() => emptyExecStatus())])) as unknown as Record<ExecCommandList, ExecStatus[]>;
+    const fail = (m: string) => {
+      throw new UnitLoadError(`${unit.id}: ${m}`);
+    };
+    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
+    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+    if (s.type === 'oneshot' && s.exec.ExecStart.length === 0 && !s.remainAfterExit) {
+      fail('Service has no ExecStart= setting, which is only allowed for RemainAfterExit=yes type=oneshot services. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
+    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
+    }
+    for (const name of s.sockets) {
+      unit.addDependency('Wants', name);
+      unit.addDependency('After', name);
+      unit.addDependency('TriggeredBy', name);
+    }
+    if (unit.settings.defaultDependencies) {
+      if (unit.manager.scope === 'system') {
+        unit.addDependency('Requires', 'sysinit.target');
+        unit.addDependency('After', 'sysinit.target');
+      } else {
+        unit.addDependency('Requires', 'basic.target');
+      }
+      unit.addDependency('After', 'basic.target');
+      unit.addDependency('Before', 'shutdown.target');
+      unit.addDependency('Conflicts', 'shutdown.target');
+    }
+  }
+
+  /** Re-watches the pids a deserialized service had. */
+  done(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.mainPid) unit.watchPid(d.mainPid);
+    if (d.controlPid) unit.watchPid(d.controlPid);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The state
+  // ---------------------------------------------------------------------------------------------
+
+  activeState(unit: Unit<ServiceData>): UnitActiveState {
+    return serviceStateTable[unit.data.state];
+  }
+
+  subState(unit: Unit<ServiceData>): string {
+    return unit.data.state;
+  }
+
+  /**
+   * The one place the state is written: disarms the state timer, the watchdog and the pid watches
+   * the new state does not use, logs the change and tells core.
+   */
+  private setState(unit: Unit<ServiceData>, state: ServiceState): void {
+    const d = unit.data;
+    const old = d.state;
+    d.state = state;
+    if (!timerStates.has(state)) this.disarm(unit);
+    if (!watchdogStates.has(state)) unit.clearTimer(WATCHDOG);
+    if (state !== 'start' && state !== 'start-post') unit.clearTimer(PIDFILE_POLL);
+    if (!mainStates.has(state) && d.mainPid) {
+      unit.unwatchPid(d.mainPid);
+      d.mainPid = undefined;
+      d.mainPidKnown = false;
+      d.mainIndex = undefined;
+    }
+    if (!controlStates.has(state) && d.controlPid) {
+      unit.unwatchPid(d.controlPid);
+      d.controlPid = undefined;
+      d.controlList = undefined;
+    }
+    if ((state === 'dead' || state === 'failed') && d.connectionFd !== undefined) {
+      // An Accept=yes instance's connection is done with once the instance is.
+      this.fds?.close(d.connectionFd);
+      d.connectionFd = undefined;
+    }
+    if (old !== state) unit.log('debug', `Changed ${old} -> ${state}`);
+    unit.notifyStateChange({
+      reloadFailure: d.reloadResult !== 'success',
+      willAutoRestart: d.willAutoRestart,
+    });
+  }
+
+  /** Arms the state timer `usec` from now (Infinity disarms). */
+  private arm(unit: Unit<ServiceData>, usec: number): void {
+    const at = usec === Infinity ? Infinity : unit.manager.loop.now() + usec;
+    unit.data.timerDeadline = at;
+    unit.setTimer(TIMER, at);
+  }
+
+  private disarm(unit: Unit<ServiceData>): void {
+    unit.data.timerDeadline = Infinity;
+    unit.clearTimer(TIMER);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Requests from core
+  // ---------------------------------------------------------------------------------------------
+
+  /** systemd's service_start(). */
+  start(unit: Unit<ServiceData>): UnitActionResult {
+    const d = unit.data;
+    if (['stop', 'stop-watchdog', 'stop-sigterm', 'stop-sigkill', 'stop-post', 'final-watchdog', 'final-sigterm', 'final-sigkill'].includes(d.state)) return 'again';
+    if (['condition', 'start-pre', 'start', 'start-post'].includes(d.state)) return 'waiting';
+    d.result = 'success';
+    d.reloadResult = 'success';
+    d.mainPidKnown = false;
+    d.mainPid = undefined;
+    d.forbidRestart = false;
+    d.statusText = undefined;
+    d.statusErrno = 0;
+    d.notifyState = 'unknown';
+    d.watchdogOverride = undefined;
+    d.mainExec = { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 };
+    for (const l of execCommandLists) d.statuses[l] = d.settings.exec[l].map(() => emptyExecStatus());
+    // A start that is not an automatic restart resets the restart counter.
+    if (d.flushNRestarts) {
+      d.nRestarts = 0;
+      d.flushNRestarts = false;
+    }
+    unit.manager.acquireInvocationId(unit as unknown as Unit);
+    this.enterCondition(unit);
+    return 'started';
+  }
+
+  /** systemd's service_stop(). */
+  stop(unit: Unit<ServiceData>): UnitActionResult {
+    const d = unit.data;
+    // A manual stop creates no restart job, and the next manual start counts restarts afresh.
+    d.forbidRestart = true;
+    if (unit.job?.type !== 'restart') d.flushNRestarts = true;
+    if (['stop', 'stop-sigterm', 'stop-sigkill', 'stop-post', 'final-watchdog', 'final-sigterm', 'final-sigkill'].includes(d.state)) return 'waiting';
+    if (d.state === 'auto-restart') {
+      this.setState(unit, 'dead');
+      return 'started';
+    }
+    if (['condition', 'start-pre', 'start', 'start-post', 'reload', 'reload-signal', 'reload-notify', 'stop-watchdog'].includes(d.state)) {
+      this.enterSignal(unit, 'stop-sigterm', 'success');
+      return 'started';
+    }
+    this.enterStop(unit, 'success');
+    return 'started';
+  }
+
+  /** systemd's service_reload(). */
+  reload(unit: Unit<ServiceData>): UnitActionResult {
+    this.enterReload(unit);
+    return 'started';
+  }
+
+  /** Core's start limit refused a start: fail with start-limit-hit, without restarting. */
+  startLimitHit(unit: Unit<ServiceData>): void {
+    unit.data.result = 'start-limit-hit';
+    this.enterDead(unit, 'start-limit-hit', false);
+  }
+
+  /** `reset-failed`: back to dead, result success, restart counter forgotten. */
+  resetFailed(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.state === 'failed') this.setState(unit, 'dead');
+    d.result = 'success';
+    d.reloadResult = 'success';
+    d.nRestarts = 0;
+    d.flushNRestarts = false;
+  }
+
+  willRestart(unit: Unit<ServiceData>): boolean {
+    return unit.data.state === 'auto-restart' || unit.data.willAutoRestart;
+  }
+
+  mainPid(unit: Unit<ServiceData>): number | undefined {
+    return unit.data.mainPid;
+  }
+
+  controlPid(unit: Unit<ServiceData>): number | undefined {
+    return unit.data.controlPid;
+  }
+
+  statusText(unit: Unit<ServiceData>): string | undefined {
+    return unit.data.statusText;
+  }
+
+  /** `systemctl kill`: through the scope port. */
+  kill(unit: Unit<ServiceData>, whom: KillWhom, signal: number): boolean {
+    return this.scopes.kill(unit as unknown as Unit, whom, signal, unit.data.mainPid, unit.data.controlPid);
+  }
+
+  /** An Accept=yes socket hands this instance its connection before starting it. */
+  acceptConnection(unit: Unit<ServiceData>, fd: number): boolean {
+    if (unit.data.state !== 'dead' && unit.data.state !== 'failed') return false;
+    if (unit.data.connectionFd !== undefined) this.fds?.close(unit.data.connectionFd);
+    unit.data.connectionFd = fd;
+    return true;
+  }
+
+  /** Services with live processes or stored fds are kept. */
+  mayGc(unit: Unit<ServiceData>): boolean {
+    return unit.data.fdStore.length === 0 && unit.data.connectionFd === undefined && !unit.data.mainPid && !unit.data.controlPid;
+  }
+
+  properties(unit: Unit<ServiceData>): PropertyList {
+    return serviceProperties(unit, this.effectiveWatchdogUsec(unit));
+  }
+
+  serialize(unit: Unit<ServiceData>): Record<string, unknown> {
+    const d = unit.data;
+    return {
+      state: d.state, result: d.result, reloadResult: d.reloadResult, mainPid: d.mainPid, mainPidKnown: d.mainPidKnown,
+      controlPid: d.controlPid, controlList: d.controlList, controlIndex: d.controlIndex, nRestarts: d.nRestarts,
+      statusText: d.statusText, statusErrno: d.statusErrno, mainExec: d.mainExec, fdStore: d.fdStore, notifyState: d.notifyState,
+    };
+  }
+
+  deserialize(unit: Unit<ServiceData>, state: Record<string, unknown>): void {
+    Object.assign(unit.data, state);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Transitions (service.c's service_enter_*)
+  // ---------------------------------------------------------------------------------------------
+
+  private enterCondition(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    this.unwatchControl(unit);
+    if (d.settings.exec.ExecCondition.length === 0) return this.enterStartPre(unit);
+    if (!this.runControl(unit, 'ExecCondition', 0)) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+    this.arm(unit, d.settings.timeoutStartUsec);
+    this.setState(unit, 'condition');
+  }
+
+  private enterStartPre(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    this.unwatchControl(unit);
+    if (d.settings.exec.ExecStartPre.length === 0) return this.enterStart(unit);
+    if (!this.runControl(unit, 'ExecStartPre', 0)) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+    this.arm(unit, d.settings.timeoutStartUsec);
+    this.setState(unit, 'start-pre');
+  }
+
+  private enterStart(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    const s = d.settings;
+    this.unwatchControl(unit);
+    this.unwatchMain(unit);
+    if (s.exec.ExecStart.length === 0) {
+      // A oneshot RemainAfterExit=yes service without ExecStart= (checked at load).
+      return this.enterStartPost(unit);
+    }
+    if (s.type === 'forking') {
+      if (!this.runControl(unit, 'ExecStart', 0)) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+      this.arm(unit, s.timeoutStartUsec);
+      return this.setState(unit, 'start');
+    }
+    const spawned = this.runMain(unit, 0);
+    if (!spawned) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+    if (s.type === 'simple' || s.type === 'idle' || (s.type === 'exec' && !spawned.failed)) {
+      // simple: running as soon as forked; exec: once the binary was executed.
+      return this.enterStartPost(unit);
+    }
+    // oneshot, notify, notify-reload, and exec whose exec failed: wait in start.
+    this.arm(unit, s.timeoutStartUsec);
+    this.setState(unit, 'start');
+  }
+
+  private enterStartPost(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    this.unwatchControl(unit);
+    // The watchdog starts with start-post (the next setState keeps it only in watchdog states).
+    this.resetWatchdog(unit, true);
+    if (d.settings.exec.ExecStartPost.length === 0) return this.enterRunning(unit, 'success');
+    if (!this.runControl(unit, 'ExecStartPost', 0)) return this.enterStop(unit, 'resources');
+    this.arm(unit, d.settings.timeoutStartUsec);
+    this.setState(unit, 'start-post');
+  }
+
+  private enterRunning(unit: Unit<ServiceData>, f: ServiceResult): void {
+    const d = unit.data;
+    d.result = firstFailure(d.result, f);
+    this.unwatchControl(unit);
+    if (d.result !== 'success') return this.enterSignal(unit, 'stop-sigterm', f);
+    if (this.good(unit)) {
+      if (d.notifyState === 'stopping') {
+        // The service said STOPPING=1 meanwhile: it is on its way out.
+        this.arm(unit, d.settings.timeoutStopUsec);
+        return this.setState(unit, 'stop-sigterm');
+      }
+      this.arm(unit, d.settings.runtimeMaxUsec);
+      return this.setState(unit, 'running');
+    }
+    if (d.settings.remainAfterExit) return this.setState(unit, 'exited');
+    this.enterStop(unit, 'success');
+  }
+
+  private enterStop(unit: Unit<ServiceData>, f: ServiceResult): void {
+    const d = unit.data;
+    d.result = firstFailure(d.result, f);
+    this.unwatchControl(unit);
+    if (d.settings.exec.ExecStop.length === 0) return this.enterSignal(unit, 'stop-sigterm', 'success');
+    if (!this.runControl(unit, 'ExecStop', 0)) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+    this.arm(unit, d.settings.timeoutStopUsec);
+    this.setState(unit, 'stop');
+  }
+
+  private enterStopPost(unit: Unit<ServiceData>, f: ServiceResult): void {
+    const d = unit.data;
+    d.result = firstFailure(d.result, f);
+    this.unwatchControl(unit);
+    if (d.settings.exec.ExecStopPost.length === 0) return this.enterSignal(unit, 'final-sigterm', 'success');
+    if (!this.runControl(unit, 'ExecStopPost', 0)) return this.enterSignal(unit, 'final-sigterm', 'resources');
+    this.arm(unit, d.settings.timeoutStopUsec);
+    this.setState(unit, 'stop-post');
+  }
+
+  /** Signals the unit's processes for `state` and waits for them, or moves on when nothing is left. */
+  private enterSignal(unit: Unit<ServiceData>, state: ServiceState, f: ServiceResult): void {
+    const d = unit.data;
+    d.result = firstFailure(d.result, f);
+    const op: KillOperation =
+      state === 'stop-watchdog' || state === 'final-watchdog' ? 'watchdog'
+      : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill'
+      : state === 'stop-sigterm' && unit.job?.type === 'restart' ? 'restart'
+      : 'terminate';
+    const wait = this.scopes.killContext(unit as unknown as Unit, d.settings.kill, op, d.mainPid, d.controlPid, false);
+    if (wait) {
+      this.arm(unit, op === 'watchdog' ? d.settings.timeoutAbortUsec : d.settings.timeoutStopUsec);
+      return this.setState(unit, state);
+    }
+    if ((state === 'stop-watchdog' || state === 'stop-sigterm') && d.settings.kill.sendSIGKILL) return this.enterSignal(unit, 'stop-sigkill', 'success');
+    if (state === 'stop-watchdog' || state === 'stop-sigterm' || state === 'stop-sigkill') return this.enterStopPost(unit, 'success');
+    if ((state === 'final-watchdog' || state === 'final-sigterm') && d.settings.kill.sendSIGKILL) return this.enterSignal(unit, 'final-sigkill', 'success');
+    this.enterDead(unit, 'success', true);
+  }
+
+  /** The end of a run: dead or failed, then auto-restart when Restart= says so. */
+  private enterDead(unit: Unit<ServiceData>, f: ServiceResult, allowRestart: boolean): void {
+    const d = unit.data;
+    d.result = firstFailure(d.result, f);
+    if (d.result === 'success') unit.log('info', 'Deactivated successfully.');
+    else if (d.result === 'exec-condition') unit.log('info', `Skipped due to '${d.result}'.`);
+    else unit.log('warning', `Failed with result '${d.result}'.`);
+    if (allowRestart) {
+      const why = this.shallRestart(unit);
+      if (why) d.willAutoRestart = true;
+    }
+    const end: ServiceState = d.result === 'success' || d.result === 'exec-condition' ? 'dead' : 'failed';
+    this.setState(unit, end);
+    if (d.willAutoRestart) {
+      d.willAutoRestart = false;
+      this.arm(unit, d.settings.restartUsec);
+      this.setState(unit, 'auto-restart');
+    } else if (!unit.job) {
+      // Nothing will start it again soon: the fd store goes (systemd 252 keeps it only across restarts).
+      this.releaseFdStore(unit);
+    }
+    d.forbidRestart = false;
+    this.scopes.scope(unit as unknown as Unit).release();
+  }
+
+  /** The restart timer elapsed: queue a restart job, as systemd does. */
+  private enterRestart(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (unit.job?.type === 'stop') {
+      unit.log('info', 'Stop job pending for unit, skipping automatic restart.');
+      return;
+    }
+    unit.manager.addJob('restart', unit as unknown as Unit, 'replace');
+    d.nRestarts++;
+    d.flushNRestarts = false;
+    unit.log('info', `Scheduled restart job, restart counter is at ${d.nRestarts}.`);
+  }
+
+  private enterReload(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    this.unwatchControl(unit);
+    d.reloadResult = 'success';
+    const notifyReload = d.settings.type === 'notify-reload' && d.mainPid !== undefined;
+    if (notifyReload) {
+      // Type=notify-reload (systemd ≥ 253): SIGHUP the main process, then wait for RELOADING=1 and READY=1.
+      if (!this.spawner.kill(d.mainPid!, SIGHUP)) {
+        d.reloadResult = 'resources';
+        return this.enterRunning(unit, 'success');
+      }
+    }
+    if (d.settings.exec.ExecReload.length > 0) {
+      if (!this.runControl(unit, 'ExecReload', 0)) {
+        d.reloadResult = 'resources';
+        return this.enterRunning(unit, 'success');
+      }
+      this.arm(unit, d.settings.timeoutStartUsec);
+      return this.setState(unit, 'reload');
+    }
+    if (notifyReload) {
+      this.arm(unit, d.settings.timeoutStartUsec);
+      return this.setState(unit, 'reload-signal');
+    }
+    this.enterRunning(unit, 'success');
+  }
+
+  /** RELOADING=1 while running: a reload on the service's own initiative. */
+  private enterReloadByNotify(unit: Unit<ServiceData>): void {
+    this.arm(unit, unit.data.settings.timeoutStartUsec);
+    this.setState(unit, unit.data.settings.type === 'notify-reload' ? 'reload-notify' : 'reload');
+  }
+
+  /** STOPPING=1 while running: as if we had sent SIGTERM. */
+  private enterStopByNotify(unit: Unit<ServiceData>): void {
+    this.arm(unit, unit.data.settings.timeoutStopUsec);
+    this.setState(unit, 'stop-sigterm');
+  }
+
+  /** systemd's service_shall_restart(): returns a reason to restart, or undefined. */
+  private shallRestart(unit: Unit<ServiceData>): string | undefined {
+    const d = unit.data;
+    const s = d.settings;
+    if (d.forbidRestart) return undefined;
+    const code = d.mainExec.code;
+    if (code && inSet(s.restartPreventExitStatus, code, d.mainExec.status)) return undefined;
+    if (code && inSet(s.restartForceExitStatus, code, d.mainExec.status)) return 'RestartForceExitStatus=';
+    const r = d.result;
+    const yes = ((): boolean => {
+      switch (s.restart) {
+        case 'no':
+          return false;
+        case 'always':
+          return r !== 'exec-condition';
+        case 'on-success':
+          return r === 'success';
+        case 'on-failure':
+          return r !== 'success' && r !== 'exec-condition';
+        case 'on-abnormal':
+          return r !== 'success' && r !== 'exit-code' && r !== 'exec-condition';
+        case 'on-watchdog':
+          return r === 'watchdog';
+        case 'on-abort':
+          return r === 'signal' || r === 'core-dump';
+      }
+    })();
+    return yes ? `Restart=${s.restart}` : undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events
+  // ---------------------------------------------------------------------------------------------
+
+  /** A watched main or control process was reaped. */
+  sigchldEvent(unit: Unit<ServiceData>, exit: ChildExit): void {
+    const d = unit.data;
+    if (exit.pid === d.mainPid) return this.mainExited(unit, exit);
+    if (exit.pid === d.controlPid) return this.controlExited(unit, exit);
+  }
+
+  private exitResult(unit: Unit<ServiceData>, exit: ChildExit, daemon: boolean): ServiceResult {
+    if (isCleanExit(exit.code, exit.status, daemon, unit.data.settings.successExitStatus)) return 'success';
+    return exit.code === 'exited' ? 'exit-code' : exit.code === 'killed' ? 'signal' : 'core-dump';
+  }
+
+  private logExit(unit: Unit<ServiceData>, who: string, exit: ChildExit, ok: boolean): void {
+    unit.log(ok ? 'debug' : 'notice', `${who} exited, code=${exit.code}, status=${formatExitStatus(exit.code, exit.status)}`);
+  }
+
+  private mainExited(unit: Unit<ServiceData>, exit: ChildExit): void {
+    const d = unit.data;
+    const s = d.settings;
+    // A forking daemon may have moved to a new pid: look at the PID file again.
+    if (s.type === 'forking' && this.loadPidFile(unit, false)) return;
+    let f = this.exitResult(unit, exit, s.type !== 'oneshot');
+    const now = unit.manager.loop;
+    d.mainPid = undefined;
+    Object.assign(d.mainExec, { code: exit.code, status: exit.status, exitRealtime: now.realtime(), exitMonotonic: now.now() });
+    const index = d.mainIndex;
+    if (index !== undefined) {
+      d.statuses.ExecStart[index] = { ...d.mainExec };
+      if (s.exec.ExecStart[index]?.flags.ignoreFailure) f = 'success';
+    }
+    this.logExit(unit, 'Main process', exit, f === 'success');
+    d.result = firstFailure(d.result, f);
+    if (index !== undefined && s.type === 'oneshot' && f === 'success' && index + 1 < s.exec.ExecStart.length) {
+      // The next ExecStart= of a oneshot service.
+      if (!this.runMain(unit, index + 1)) this.enterSignal(unit, 'stop-sigterm', 'resources');
+      return;
+    }
+    d.mainIndex = undefined;
+    switch (d.state) {
+      case 'start-post':
+      case 'reload':
+      case 'reload-signal':
+      case 'reload-notify':
+        if (!d.controlPid) this.enterStop(unit, f);
+        return;
+      case 'stop':
+        return;
+      case 'start':
+        if (s.type === 'oneshot') {
+          if (f === 'success') this.enterStartPost(unit);
+          else this.enterSignal(unit, 'stop-sigterm', f);
+          return;
+        }
+        if (s.type === 'notify' || s.type === 'notify-reload') {
+          if (f !== 'success') this.enterSignal(unit, 'stop-sigterm', f);
+          else if (!s.remainAfterExit || s.notifyAccess === 'main') this.enterSignal(unit, 'stop-sigterm', 'protocol');
+          return;
+        }
+        this.enterRunning(unit, f);
+        return;
+      case 'running':
+        this.enterRunning(unit, f);
+        return;
+      case 'stop-watchdog':
+      case 'stop-sigterm':
+      case 'stop-sigkill':
+        if (!d.controlPid) this.enterStopPost(unit, f);
+        return;
+      case 'stop-post':
+        if (!d.controlPid) this.enterSignal(unit, 'final-sigterm', f);
+        return;
+      case 'final-watchdog':
+      case 'final-sigterm':
+      case 'final-sigkill':
+        if (!d.controlPid) this.enterDead(unit, f, true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private controlExited(unit: Unit<ServiceData>, exit: ChildExit): void {
+    const d = unit.data;
+    const s = d.settings;
+    const list = d.controlList!;
+    const index = d.controlIndex;
+    let f = this.exitResult(unit, exit, false);
+    // ExecCondition= exiting 1…254 skips the unit rather than failing it.
+    if (d.state === 'condition' && f === 'exit-code' && exit.status < 255) f = 'exec-condition';
+    d.controlPid = undefined;
+    const st = d.statuses[list][index];
+    if (st) Object.assign(st, { code: exit.code, status: exit.status, exitRealtime: unit.manager.loop.realtime() });
+    if (s.exec[list][index]?.flags.ignoreFailure) f = 'success';
+    this.logExit(unit, 'Control process', exit, f === 'success');
+    if (!d.state.startsWith('reload')) d.result = firstFailure(d.result, f);
+    if (f === 'success' && index + 1 < s.exec[list].length) {
+      // The next command of the list runs only when this one succeeded.
+      if (!this.runControl(unit, list, index + 1)) this.controlSpawnFailed(unit);
+      return;
+    }
+    d.controlList = undefined;
+    switch (d.state) {
+      case 'condition':
+        if (f === 'success') this.enterStartPre(unit);
+        else this.enterSignal(unit, 'stop-sigterm', f);
+        return;
+      case 'start-pre':
+        if (f === 'success') this.enterStart(unit);
+        else this.enterSignal(unit, 'stop-sigterm', f);
+        return;
+      case 'start':
+        if (s.type !== 'forking') return;
+        if (f !== 'success') return this.enterSignal(unit, 'stop-sigterm', f);
+        if (s.pidFile) {
+          const hasStartPost = s.exec.ExecStartPost.length > 0;
+          if (!this.loadPidFile(unit, !hasStartPost) && !hasStartPost) return this.demandPidFile(unit);
+        } else this.searchMainPid(unit);
+        return this.enterStartPost(unit);
+      case 'start-post':
+        if (f !== 'success') return this.enterStop(unit, f);
+        if (s.pidFile) {
+          if (!this.loadPidFile(unit, true)) return this.demandPidFile(unit);
+        } else this.searchMainPid(unit);
+        return this.enterRunning(unit, 'success');
+      case 'reload':
+        if (f === 'success' && !this.loadPidFile(unit, true)) this.searchMainPid(unit);
+        d.reloadResult = f;
+        if (f !== 'success') unit.log('warning', `Reload failed with result '${f}'.`);
+        return this.enterRunning(unit, 'success');
+      case 'stop':
+        return this.enterSignal(unit, 'stop-sigterm', f);
+      case 'stop-watchdog':
+      case 'stop-sigterm':
+      case 'stop-sigkill':
+        if (!d.mainPid) this.enterStopPost(unit, f);
+        return;
+      case 'stop-post':
+        if (!d.mainPid) this.enterSignal(unit, 'final-sigterm', f);
+        return;
+      case 'final-watchdog':
+      case 'final-sigterm':
+      case 'final-sigkill':
+        if (!d.mainPid) this.enterDead(unit, f, true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The next command of a control list could not be spawned (systemd's service_run_next_control failure). */
+  private controlSpawnFailed(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (['condition', 'start-pre', 'start-post', 'stop'].includes(d.state)) return this.enterSignal(unit, 'stop-sigterm', 'resources');
+    if (d.state === 'stop-post') return this.enterDead(unit, 'resources', true);
+    if (d.state === 'reload') {
+      d.reloadResult = 'resources';
+      return this.enterRunning(unit, 'success');
+    }
+    this.enterStop(unit, 'resources');
+  }
+
+  /** A timer of this unit elapsed: the state timer, the watchdog or the PID-file poll. */
+  timerEvent(unit: Unit<ServiceData>, key: string): void {
+    if (key === WATCHDOG) return this.watchdogTimeout(unit);
+    if (key === PIDFILE_POLL) return this.pollPidFile(unit);
+    const d = unit.data;
+    d.timerDeadline = Infinity;
+    const kill = d.settings.kill.sendSIGKILL;
+    switch (d.state) {
+      case 'condition':
+      case 'start-pre':
+      case 'start':
+        unit.log('warning', `${d.state === 'start' ? 'Start' : d.state === 'start-pre' ? 'Start-pre' : 'Condition'} operation timed out. Terminating.`);
+        return this.enterSignal(unit, 'stop-sigterm', 'timeout');
+      case 'start-post':
+        unit.log('warning', 'Start-post operation timed out. Stopping.');
+        return this.enterStop(unit, 'timeout');
+      case 'running':
+        unit.log('warning', 'Service reached runtime time limit. Stopping.');
+        return this.enterStop(unit, 'timeout');
+      case 'reload':
+      case 'reload-signal':
+      case 'reload-notify':
+        unit.log('warning', 'Reload operation timed out. Killing reload process.');
+        if (d.controlPid) this.spawner.kill(d.controlPid, 9);
+        d.reloadResult = 'timeout';
+        return this.enterRunning(unit, 'success');
+      case 'stop':
+        unit.log('warning', 'Stopping timed out. Terminating.');
+        return this.enterSignal(unit, 'stop-sigterm', 'timeout');
+      case 'stop-watchdog':
+        unit.log('warning', "State 'stop-watchdog' timed out. Terminating.");
+        return this.enterSignal(unit, 'stop-sigterm', 'timeout');
+      case 'stop-sigterm':
+        if (kill) {
+          unit.log('warning', "State 'stop-sigterm' timed out. Killing.");
+          return this.enterSignal(unit, 'stop-sigkill', 'timeout');
+        }
+        unit.log('warning', "State 'stop-sigterm' timed out. Skipping SIGKILL.");
+        return this.enterStopPost(unit, 'timeout');
+      case 'stop-sigkill':
+        unit.log('warning', 'Processes still around after SIGKILL. Ignoring.');
+        return this.enterStopPost(unit, 'timeout');
+      case 'stop-post':
+        unit.log('warning', "State 'stop-post' timed out. Terminating.");
+        return this.enterSignal(unit, 'final-sigterm', 'timeout');
+      case 'final-watchdog':
+      case 'final-sigterm':
+        if (kill) {
+          unit.log('warning', `State '${d.state}' timed out. Killing.`);
+          return this.enterSignal(unit, 'final-sigkill', 'timeout');
+        }
+        unit.log('warning', `State '${d.state}' timed out. Skipping SIGKILL. Entering failed mode.`);
+        return this.enterDead(unit, 'timeout', false);
+      case 'final-sigkill':
+        unit.log('warning', 'Processes still around after final SIGKILL. Entering failed mode.');
+        return this.enterDead(unit, 'timeout', true);
+      case 'auto-restart':
+        unit.log('info', d.settings.restartUsec > 0
+          ? `Service RestartSec=${formatTimeSpan(d.settings.restartUsec)} expired, scheduling restart.`
+          : 'Service has no hold-off time (RestartSec=0), scheduling restart.');
+        return this.enterRestart(unit);
+      default:
+        return;
+    }
+  }
+
+  /** The scope emptied: what the main/control exits could not tell (systemd's notify_cgroup_empty). */
+  scopeEmpty(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    switch (d.state) {
+      case 'start':
+        if ((d.settings.type === 'notify' || d.settings.type === 'notify-reload') && !d.mainPid && !d.controlPid) {
+          return this.enterStopPost(unit, 'protocol');
+        }
+        if (d.settings.exitType === 'cgroup' && !d.mainPid) return this.enterStopPost(unit, 'success');
+        return this.pidFileNeverWritten(unit);
+      case 'start-post':
+        return this.pidFileNeverWritten(unit);
+      case 'running':
+        return this.enterRunning(unit, 'success');
+      case 'stop-watchdog':
+      case 'stop-sigterm':
+      case 'stop-sigkill':
+        if (!d.mainPid && !d.controlPid) this.enterStopPost(unit, 'success');
+        return;
+      case 'stop-post':
+      case 'final-watchdog':
+      case 'final-sigterm':
+      case 'final-sigkill':
+        if (!d.mainPid && !d.controlPid) this.enterDead(unit, 'success', true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The scope emptied while we still waited for the PID file: give up on it. */
+  private pidFileNeverWritten(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (!d.settings.pidFile || !unit.hasTimer(PIDFILE_POLL) || d.mainPid || d.controlPid) return;
+    unit.log('warning', 'Daemon never wrote its PID file. Failing.');
+    unit.clearTimer(PIDFILE_POLL);
+    if (d.state === 'start') this.enterSignal(unit, 'stop-sigterm', 'protocol');
+    else this.enterStop(unit, 'protocol');
+  }
+
+  /** An sd_notify datagram from one of the unit's processes (systemd's service_notify_message()). */
+  notifyMessage(unit: Unit<ServiceData>, sender: NotifySender, fields: Map<string, string>, fds: number[]): void {
+    const d = unit.data;
+    if (!this.notifyAuthorized(unit, sender.pid)) return this.closeFds(fds);
+    const mainPidText = fields.get('MAINPID');
+    if (mainPidText !== undefined && ['start', 'start-post', 'running', 'reload', 'reload-signal', 'reload-notify'].includes(d.state)) {
+      this.notifyMainPid(unit, sender, mainPidText);
+    }
+    // READY=1, RELOADING=1 and STOPPING=1: the last one in the message wins.
+    const order = [...fields.keys()].reverse();
+    for (const k of order) {
+      const v = fields.get(k);
+      if (k === 'READY' && v === '1') {
+        d.notifyState = 'ready';
+        if ((d.settings.type === 'notify' || d.settings.type === 'notify-reload') && d.state === 'start') this.enterStartPost(unit);
+        else if (d.state === 'reload-notify' || (d.state === 'reload' && d.settings.exec.ExecReload.length === 0)) this.enterRunning(unit, 'success');
+        else if (d.state === 'reload-signal' && fields.get('RELOADING') === '1') this.enterRunning(unit, 'success');
+        break;
+      }
+      if (k === 'RELOADING' && v === '1') {
+        d.notifyState = 'reloading';
+        if (d.state === 'reload-signal') this.setState(unit, 'reload-notify');
+        else if (d.state === 'running') this.enterReloadByNotify(unit);
+        break;
+      }
+      if (k === 'STOPPING' && v === '1') {
+        d.notifyState = 'stopping';
+        if (d.state === 'running') this.enterStopByNotify(unit);
+        break;
+      }
+    }
+    const status = fields.get('STATUS');
+    if (status !== undefined) d.statusText = status === '' ? undefined : status;
+    const errno = fields.get('ERRNO');
+    if (errno !== undefined) {
+      if (/^[0-9]+$/.test(errno)) d.statusErrno = Number(errno);
+      else unit.log('warning', `Failed to parse ERRNO= field value '${errno}' in notification message.`);
+    }
+    const extend = fields.get('EXTEND_TIMEOUT_USEC');
+    if (extend !== undefined) {
+      if (/^[0-9]+$/.test(extend)) this.extendTimeout(unit, Number(extend));
+      else unit.log('warning', `Failed to parse EXTEND_TIMEOUT_USEC=${extend}`);
+    }
+    const wd = fields.get('WATCHDOG');
+    if (wd === '1') this.resetWatchdog(unit);
+    else if (wd === 'trigger') this.forceWatchdog(unit);
+    else if (wd !== undefined) unit.log('warning', 'Passed WATCHDOG= field is invalid, ignoring.');
+    const wdUsec = fields.get('WATCHDOG_USEC');
+    if (wdUsec !== undefined) {
+      if (/^[0-9]+$/.test(wdUsec)) {
+        d.watchdogOverride = Number(wdUsec);
+        this.resetWatchdog(unit);
+      } else unit.log('warning', `Failed to parse WATCHDOG_USEC=${wdUsec}`);
+    }
+    if (fields.get('FDSTOREREMOVE') === '1') this.removeFromFdStore(unit, fields.get('FDNAME') ?? 'stored');
+    if (fields.get('FDSTORE') === '1') this.addToFdStore(unit, fds, fields.get('FDNAME') ?? 'stored');
+    else if (fds.length > 0) {
+      unit.log('warning', 'Got extra file descriptors with notification message, closing them.');
+      this.closeFds(fds);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Spawning
+  // ---------------------------------------------------------------------------------------------
+
+  /** Spawns one command; returns its pid (and whether the exec is already known to have failed), or undefined. */
+  private spawn(unit: Unit<ServiceData>, list: ExecCommandList, command: ExecCommand, main: boolean): { pid: number; failed: boolean } | undefined {
+    const d = unit.data;
+    const s = d.settings;
+    const u = unit as unknown as Unit;
+    const env: Record<string, string> = {};
+    if (this.notify && s.notifyAccess !== 'none') env.NOTIFY_SOCKET = this.notify.address;
+    if (d.mainPid) env.MAINPID = String(d.mainPid);
+    if (list === 'ExecStop' || list === 'ExecStopPost') {
+      env.SERVICE_RESULT = d.result;
+      if (d.mainExec.pid > 0 && d.mainExec.code) {
+        env.EXIT_CODE = d.mainExec.code;
+        env.EXIT_STATUS = d.mainExec.code === 'exited' ? String(d.mainExec.status) : signalName(d.mainExec.status).replace(/^SIG/, '');
+      }
+    }
+    const watchdog = this.effectiveWatchdogUsec(unit);
+    if (main && watchdog > 0 && watchdog !== Infinity) env.WATCHDOG_USEC = String(watchdog);
+    let fds: Array<{ fd: number; name: string }> | undefined;
+    if (main) fds = d.connectionFd !== undefined ? [{ fd: d.connectionFd, name: 'connection' }, ...d.fdStore] : [...this.collectSocketFds(unit), ...d.fdStore];
+    const scope = this.scopes.scope(u);
+    try {
+      const { spec, captured } = buildExecSpec({
+        unitName: unit.id,
+        command,
+        context: s.context,
+        scope: unit.manager.scope,
+        managerEnvironment: unit.manager.environment,
+        environment: env,
+        invocationId: unit.invocationId,
+        managerPid: process.pid,
+        fds,
+        passListenFds: main,
+        socketFd: main ? d.connectionFd : undefined,
+        cgroupPath: scope.prepare(),
+        output: this.output,
+      });
+      const spawned = this.spawner.spawn(spec);
+      for (const c of captured) c.spawned(spawned.pid);
+      scope.add(spawned.pid);
+      unit.watchPid(spawned.pid);
+      unit.log('debug', `Forked ${command.path} as ${spawned.pid}`);
+      if (spawned.failure) {
+        unit.log('err', `Failed at step ${spawned.failure.step} spawning ${command.path}: ${spawned.failure.message ?? spawned.failure.code ?? 'failed'}`);
+      }
+      return { pid: spawned.pid, failed: spawned.failure !== undefined };
+    } catch (e) {
+      if (e instanceof ExecPrepareError) unit.log('err', `Failed at step ${e.step} spawning ${command.path}: ${e.message}`);
+      else unit.log('err', `Failed to spawn '${commandName[list]}' task: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Runs entry `index` of a control list as the control process. */
+  private runControl(unit: Unit<ServiceData>, list: ExecCommandList, index: number): boolean {
+    const d = unit.data;
+    const command = d.settings.exec[list][index]!;
+    const r = this.spawn(unit, list, command, list === 'ExecStart');
+    if (!r) return false;
+    d.controlPid = r.pid;
+    d.controlList = list;
+    d.controlIndex = index;
+    const loop = unit.manager.loop;
+    d.statuses[list][index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    return true;
+  }
+
+  /** Runs ExecStart= entry `index` as the main process. */
+  private runMain(unit: Unit<ServiceData>, index: number): { pid: number; failed: boolean } | undefined {
+    const d = unit.data;
+    const r = this.spawn(unit, 'ExecStart', d.settings.exec.ExecStart[index]!, true);
+    if (!r) return undefined;
+    const loop = unit.manager.loop;
+    d.mainPid = r.pid;
+    d.mainPidKnown = true;
+    d.mainIndex = index;
+    d.mainExec = { pid: r.pid, startRealtime: loop.realtime(), startMonotonic: loop.now(), exitRealtime: 0, exitMonotonic: 0, status: 0 };
+    d.statuses.ExecStart[index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    return r;
+  }
+
+  /** The fds of the sockets that trigger this service (TriggeredBy=, which Sockets= adds to), in order, with names. */
+  private collectSocketFds(unit: Unit<ServiceData>): Array<{ fd: number; name: string }> {
+    const out: Array<{ fd: number; name: string }> = [];
+    for (const other of unit.unitsWithAtom('TriggeredBy')) out.push(...(other.type.collectFds?.(other) ?? []));
+    return out;
+  }
+
+  private unwatchControl(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.controlPid) unit.unwatchPid(d.controlPid);
+    d.controlPid = undefined;
+  }
+
+  private unwatchMain(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.mainPid) unit.unwatchPid(d.mainPid);
+    d.mainPid = undefined;
+    d.mainPidKnown = false;
+  }
+
+  /** systemd's service_good(): the main process lives, or (when unknown) the scope still has processes. */
+  private good(unit: Unit<ServiceData>): boolean {
+    const d = unit.data;
+    if (d.mainPid) return true;
+    if (!d.mainPidKnown && d.settings.type === 'forking') return !this.scopes.scope(unit as unknown as Unit).isEmpty();
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Main pid from PIDFile=, GuessMainPID= and MAINPID=
+  // ---------------------------------------------------------------------------------------------
+
+  /** Reads PIDFile=; true when it named a live process that is now the main pid. */
+  private loadPidFile(unit: Unit<ServiceData>, mayWarn: boolean): boolean {
+    const d = unit.data;
+    const path = d.settings.pidFile;
+    if (!path) return false;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      if (mayWarn) unit.log('info', `Can't open PID file ${path} (yet?) after ${d.state}: ${(e as Error).message}`);
+      return false;
+    }
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 0) {
+      if (mayWarn) unit.log('info', `Failed to parse PID from file ${path}: Invalid argument`);
+      return false;
+    }
+    if (d.mainPidKnown && pid === d.mainPid) return false;
+    if (pid === process.pid || !this.spawner.kill(pid, 0)) {
+      if (mayWarn) unit.log('info', `PID ${pid} read from file ${path} does not exist or is a zombie.`);
+      return false;
+    }
+    if (d.mainPid) {
+      unit.log('debug', `Main PID changing: ${d.mainPid} -> ${pid}`);
+      unit.unwatchPid(d.mainPid);
+    } else unit.log('debug', `Main PID loaded: ${pid}`);
+    this.setMainPid(unit, pid);
+    return true;
+  }
+
+  /** The PID file is not there yet: look again until the start timeout (systemd watches it with inotify). */
+  private demandPidFile(unit: Unit<ServiceData>): void {
+    unit.setTimer(PIDFILE_POLL, unit.manager.loop.now() + PIDFILE_POLL_USEC);
+  }
+
+  private pollPidFile(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.state !== 'start' && d.state !== 'start-post') return;
+    if (!this.loadPidFile(unit, false)) {
+      if (this.scopes.scope(unit as unknown as Unit).isEmpty() && !d.controlPid) {
+        unit.log('warning', 'Daemon never wrote its PID file. Failing.');
+        if (d.state === 'start') return this.enterSignal(unit, 'stop-sigterm', 'protocol');
+        return this.enterStop(unit, 'protocol');
+      }
+      return this.demandPidFile(unit);
+    }
+    if (d.state === 'start') this.enterStartPost(unit);
+    else this.enterRunning(unit, 'success');
+  }
+
+  /** GuessMainPID=: the one process left in the scope becomes the main pid. */
+  private searchMainPid(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.mainPidKnown || !d.settings.guessMainPid) return;
+    const pids = this.scopes.scope(unit as unknown as Unit).pids().filter((p) => p !== d.controlPid);
+    if (pids.length !== 1) return;
+    unit.log('debug', `Main PID guessed: ${pids[0]}`);
+    this.setMainPid(unit, pids[0]!);
+  }
+
+  private setMainPid(unit: Unit<ServiceData>, pid: number): void {
+    const d = unit.data;
+    const loop = unit.manager.loop;
+    d.mainPid = pid;
+    d.mainPidKnown = true;
+    d.mainIndex = undefined;
+    d.mainExec = { pid, startRealtime: loop.realtime(), startMonotonic: loop.now(), exitRealtime: 0, exitMonotonic: 0, status: 0 };
+    this.scopes.scope(unit as unknown as Unit).add(pid);
+    unit.watchPid(pid);
+  }
+
+  private notifyMainPid(unit: Unit<ServiceData>, sender: NotifySender, text: string): void {
+    const d = unit.data;
+    const pid = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!(pid > 0)) return unit.log('warning', `Failed to parse MAINPID=${text} field in notification message, ignoring.`);
+    if (pid === d.mainPid) return;
+    if (pid === process.pid) return unit.log('warning', `New main PID ${pid} is the manager, refusing.`);
+    if (!this.spawner.kill(pid, 0)) return unit.log('warning', `New main PID ${pid} does not exist or is a zombie.`);
+    const inScope = this.scopes.scope(unit as unknown as Unit).pids().includes(pid);
+    if (!inScope) {
+      if (sender.uid !== 0) return unit.log('warning', `New main PID ${pid} does not belong to service, refusing.`);
+      unit.log('debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
+    }
+    if (d.mainPid) unit.unwatchPid(d.mainPid);
+    this.setMainPid(unit, pid);
+  }
+
+  private notifyAuthorized(unit: Unit<ServiceData>, pid: number): boolean {
+    const d = unit.data;
+    switch (d.settings.notifyAccess) {
+      case 'none':
+        unit.log('warning', `Got notification message from PID ${pid}, but reception is disabled.`);
+        return false;
+      case 'main':
+        if (pid === d.mainPid) return true;
+        unit.log('warning', d.mainPid
+          ? `Got notification message from PID ${pid}, but reception only permitted for main PID ${d.mainPid}`
+          : `Got notification message from PID ${pid}, but reception only permitted for main PID which is currently not known`);
+        return false;
+      case 'exec':
+        if (pid === d.mainPid || pid === d.controlPid) return true;
+        unit.log('warning', `Got notification message from PID ${pid}, but reception only permitted for main PID and control PID`);
+        return false;
+      case 'all':
+        // Core routes only datagrams from pids this unit watches or whose scope it is: they are ours.
+        return true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timeouts, the watchdog and the fd store
+  // ---------------------------------------------------------------------------------------------
+
+  /** EXTEND_TIMEOUT_USEC=: the state timer fires no earlier than `usec` from now. */
+  private extendTimeout(unit: Unit<ServiceData>, usec: number): void {
+    const d = unit.data;
+    const extendable = ['condition', 'start-pre', 'start', 'start-post', 'reload', 'reload-signal', 'reload-notify', 'stop', 'stop-watchdog', 'stop-sigterm', 'stop-sigkill', 'stop-post', 'final-watchdog', 'final-sigterm', 'final-sigkill'];
+    if (!extendable.includes(d.state) || d.timerDeadline === Infinity) return;
+    const at = unit.manager.loop.now() + usec;
+    if (at > d.timerDeadline) {
+      d.timerDeadline = at;
+      unit.setTimer(TIMER, at);
+    }
+  }
+
+  /** WatchdogSec=, or what the service set with WATCHDOG_USEC=. */
+  effectiveWatchdogUsec(unit: Unit<ServiceData>): number {
+    return unit.data.watchdogOverride ?? unit.data.settings.watchdogUsec;
+  }
+
+  /** WATCHDOG=1 (and entering start-post): the watchdog starts counting again. */
+  private resetWatchdog(unit: Unit<ServiceData>, starting = false): void {
+    const d = unit.data;
+    const loop = unit.manager.loop;
+    d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
+    const usec = this.effectiveWatchdogUsec(unit);
+    if (usec > 0 && usec !== Infinity && (starting || watchdogStates.has(d.state))) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
+    else unit.clearTimer(WATCHDOG);
+  }
+
+  private watchdogTimeout(unit: Unit<ServiceData>): void {
+    unit.log('err', `Watchdog timeout (limit ${formatTimeSpan(this.effectiveWatchdogUsec(unit))})!`);
+    this.forceWatchdog(unit);
+  }
+
+  /** WATCHDOG=trigger or a missed ping: the watchdog signal, result watchdog. */
+  private forceWatchdog(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (!['start', 'start-post', 'running', 'reload', 'reload-signal', 'reload-notify'].includes(d.state)) return;
+    if (d.state === 'start' && d.settings.type !== 'notify' && d.settings.type !== 'notify-reload') return;
+    this.enterSignal(unit, 'stop-watchdog', 'watchdog');
+  }
+
+  private addToFdStore(unit: Unit<ServiceData>, fds: number[], name: string): void {
+    const d = unit.data;
+    const max = d.settings.fdStoreMax;
+    for (const [i, fd] of fds.entries()) {
+      if (d.fdStore.length >= max) {
+        unit.log('warning', `Attempted to store more fds than FileDescriptorStoreMax=${max} allows, closing remaining.`);
+        this.closeFds(fds.slice(i));
+        return;
+      }
+      d.fdStore.push({ fd, name });
+      unit.log('debug', `Added fd ${fd} (${name}) to fd store.`);
+    }
+  }
+
+  private removeFromFdStore(unit: Unit<ServiceData>, name: string): void {
+    const d = unit.data;
+    const gone = d.fdStore.filter((f) => f.name === name);
+    d.fdStore = d.fdStore.filter((f) => f.name !== name);
+    for (const f of gone) unit.log('debug', `Got explicit request to remove fd ${f.fd} (${name}), closing.`);
+    this.closeFds(gone.map((f) => f.fd));
+  }
+
+  private releaseFdStore(unit: Unit<ServiceData>): void {
+    const d = unit.data;
+    if (d.fdStore.length === 0) return;
+    this.closeFds(d.fdStore.map((f) => f.fd));
+    d.fdStore = [];
+  }
+
+  private closeFds(fds: readonly number[]): void {
+    if (fds.length === 0) return;
+    if (this.fds) for (const fd of fds) this.fds.close(fd);
+    else this.notify?.closeFds(fds);
+  }
+}
