@@ -108,8 +108,12 @@ export class KillCgroupProcessScopes implements ProcessScopes {
     controlPid: number | undefined,
     mainPidAlien = false,
   ): boolean {
+    const scope = this.scope(unit);
+    // The fallback links processes to the unit through their parents: look before the main process
+    // dies, since its children are re-parented (and unrecognisable) the moment it does.
+    if (scope.backend === 'process-group') scope.pids();
     return killUnitContext({
-      scope: this.scope(unit),
+      scope,
       signal: (pid, sig) => this.spawner.kill(pid, sig),
       context,
       operation,
@@ -123,11 +127,12 @@ export class KillCgroupProcessScopes implements ProcessScopes {
 
   kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean {
     const base = whom.replace(/-fail$/, '');
+    const scope = this.scope(unit);
+    if (scope.backend === 'process-group') scope.pids(); // see killContext()
     let killed = false;
     if ((base === 'main' || base === 'all') && mainPid && mainPid > 0) killed = this.spawner.kill(mainPid, signal) || killed;
     if ((base === 'control' || base === 'all') && controlPid && controlPid > 0) killed = this.spawner.kill(controlPid, signal) || killed;
     if (base === 'all') {
-      const scope = this.scope(unit);
       // SIGKILL to everything: the main and control process are already dead, so cgroup.kill may
       // take the rest at once (race-free against forks).
       const except = signal === SIGKILL ? undefined : new Set([mainPid ?? 0, controlPid ?? 0]);
