@@ -1,0 +1,246 @@
+/**
+ * The cgroup v2 backend of one unit: a directory `…/app.slice/foo.service` that every process of the
+ * unit joins before exec and cannot leave without privileges, so enumeration (cgroup.procs), killing
+ * and empty detection (cgroup.events "populated 0", raised as POLLPRI) are exact — what systemd does
+ * on the unified hierarchy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EventLoop, FdWatch, ProcessSpawner, Unit, UnitScope } from '@unitkit/core';
+
+const SIGKILL = 9;
+
+/** What a CgroupUnitScope needs from its ProcessScopes. */
+export interface CgroupUnitScopeContext {
+  loop: EventLoop;
+  spawner: ProcessSpawner;
+  /** The cgroup2 mount point (ControlGroup= is relative to it). */
+  mountPoint: string;
+  /** The manager's subtree the unit's directory sits in. */
+  root: string;
+}
+
+/** Reads a small kernfs file from offset 0 (a fresh read is what re-arms POLLPRI). */
+function readAt0(fd: number): string {
+  const buf = Buffer.alloc(256);
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  return buf.toString('utf8', 0, n);
+}
+
+/** Parses "populated 1\nfrozen 0\n". */
+export function parsePopulated(eventsText: string): boolean {
+  return /^populated 1$/m.test(eventsText);
+}
+
+/** One unit's cgroup. */
+export class CgroupUnitScope implements UnitScope {
+  readonly backend = 'cgroup' as const;
+  /** The absolute directory of the unit's cgroup. */
+  readonly dir: string;
+  readonly controlGroup: string;
+  readonly description: string;
+  private eventsFd: number | undefined;
+  private watch: FdWatch | undefined;
+  /** Whether we have seen the cgroup populated since it was last reported empty. */
+  private populated = false;
+
+  constructor(
+    readonly unit: Unit,
+    /** "app.slice/foo.service": the path below the manager's subtree. */
+    readonly relativePath: string,
+    private readonly ctx: CgroupUnitScopeContext,
+  ) {
+    this.dir = path.join(ctx.root, relativePath);
+    this.controlGroup = '/' + path.relative(ctx.mountPoint, this.dir);
+    this.description =
+      `cgroup v2 (${this.dir}): every process the unit forks stays in its cgroup, so stop, kill and ` +
+      `empty detection cover them all; no controllers are enabled (tasks are counted from cgroup.threads where pids.current is missing)`;
+  }
+
+  prepare(): string | undefined {
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.startWatching();
+    return this.dir;
+  }
+
+  add(pid: number): void {
+    // The spawner placed the child before exec; a pid that is elsewhere (a spawner that ignores
+    // cgroupPath, a process adopted later) is moved in, as systemd's unit_attach_pids() does.
+    if (!this.contains(pid)) {
+      try {
+        fs.mkdirSync(this.dir, { recursive: true });
+        fs.writeFileSync(path.join(this.dir, 'cgroup.procs'), `${pid}\n`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') this.unit.log('warning', `Failed to move process ${pid} into ${this.controlGroup}: ${(e as Error).message}`);
+      }
+    }
+    this.startWatching();
+    if (!this.isEmpty()) this.populated = true;
+  }
+
+  /** Whether `pid` is in this cgroup or below it. */
+  private contains(pid: number): boolean {
+    try {
+      const line = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'));
+      const p = line?.slice(3);
+      return p !== undefined && (p === this.controlGroup || p.startsWith(this.controlGroup + '/'));
+    } catch {
+      return false;
+    }
+  }
+
+  pids(): number[] {
+    const out = new Set<number>();
+    const walk = (dir: string): void => {
+      let entries: fs.Dirent[];
+      try {
+        for (const s of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (s) out.add(Number(s));
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      // Sub-cgroups (a unit that manages its own, Delegate=-style) belong to the unit too.
+      for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name));
+    };
+    walk(this.dir);
+    return [...out].sort((a, b) => a - b);
+  }
+
+  isEmpty(): boolean {
+    try {
+      return !parsePopulated(fs.readFileSync(path.join(this.dir, 'cgroup.events'), 'utf8'));
+    } catch {
+      return true;
+    }
+  }
+
+  signalAll(signal: number, except?: ReadonlySet<number>): number {
+    // cgroup.kill is race-free against forks, but spares nobody: use it only when nobody is spared.
+    if (signal === SIGKILL && (!except || except.size === 0 || this.pids().every((p) => !except.has(p)))) {
+      const n = this.pids().length;
+      if (n === 0) return 0;
+      try {
+        fs.writeFileSync(path.join(this.dir, 'cgroup.kill'), '1');
+        return n;
+      } catch {
+        // Kernels before 5.14 have no cgroup.kill: fall through to the loop.
+      }
+    }
+    // As cg_kill_recursive(): signal what is there, re-read, and repeat until a pass finds nobody
+    // new — a process that forks while we signal is caught in the next pass.
+    const done = new Set<number>();
+    let count = 0;
+    for (let pass = 0; pass < 32; pass++) {
+      let fresh = 0;
+      for (const pid of this.pids()) {
+        if (done.has(pid) || except?.has(pid)) continue;
+        done.add(pid);
+        fresh++;
+        if (this.ctx.spawner.kill(pid, signal)) count++;
+      }
+      if (fresh === 0) break;
+    }
+    return count;
+  }
+
+  stats(): { tasks?: number; memory?: number } {
+    const read = (f: string): string | undefined => {
+      try {
+        return fs.readFileSync(path.join(this.dir, f), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    if (!fs.existsSync(this.dir)) return {};
+    const out: { tasks?: number; memory?: number } = {};
+    const pidsCurrent = read('pids.current');
+    if (pidsCurrent !== undefined) out.tasks = Number(pidsCurrent.trim());
+    else {
+      // No pids controller on this hierarchy: count the threads ourselves (what pids.current counts).
+      let n = 0;
+      const walk = (dir: string): void => {
+        try {
+          n += fs.readFileSync(path.join(dir, 'cgroup.threads'), 'utf8').split('\n').filter(Boolean).length;
+          for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
+        } catch {
+          /* vanished meanwhile */
+        }
+      };
+      walk(this.dir);
+      out.tasks = n;
+    }
+    const mem = read('memory.current');
+    if (mem !== undefined) out.memory = Number(mem.trim());
+    return out;
+  }
+
+  release(): void {
+    this.stopWatching();
+    this.populated = false;
+    // rmdir fails with EBUSY while processes are left (KillMode=process…): the directory then stays,
+    // as systemd leaves the cgroup of a unit whose leftovers it was told not to kill.
+    if (!this.isEmpty()) return;
+    if (!removeDir(this.dir)) return;
+    // Empty slices we created on the way go too, up to the manager's subtree.
+    for (let d = path.dirname(this.dir); d.startsWith(this.ctx.root + '/'); d = path.dirname(d)) if (!removeDir(d)) break;
+  }
+
+  /** The cgroup's inode number: systemd's ControlGroupId= on cgroup v2. */
+  id(): number {
+    try {
+      return fs.statSync(this.dir).ino;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Closes the events watch (the manager is going away). */
+  dispose(): void {
+    this.stopWatching();
+  }
+
+  private startWatching(): void {
+    if (this.watch) return;
+    try {
+      this.eventsFd = fs.openSync(path.join(this.dir, 'cgroup.events'), 'r');
+    } catch {
+      return;
+    }
+    this.populated ||= parsePopulated(readAt0(this.eventsFd));
+    this.watch = this.ctx.loop.watchFd(this.eventsFd, { priority: true }, () => this.onEvents());
+  }
+
+  private stopWatching(): void {
+    this.watch?.dispose();
+    this.watch = undefined;
+    if (this.eventsFd !== undefined) fs.closeSync(this.eventsFd);
+    this.eventsFd = undefined;
+  }
+
+  /** cgroup.events changed: a populated cgroup that is now empty is reported to the unit once. */
+  private onEvents(): void {
+    if (this.eventsFd === undefined) return;
+    let now: boolean;
+    try {
+      now = parsePopulated(readAt0(this.eventsFd));
+    } catch {
+      return;
+    }
+    if (now) {
+      this.populated = true;
+      return;
+    }
+    if (!this.populated) return;
+    this.populated = false;
+    this.unit.manager.dispatchScopeEmpty(this.unit);
+  }
+}
+
+function removeDir(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The ProcessScopes port of core, implemented with one cgroup v2 directory per unit where the
+ * manager can create them, and with process groups plus /proc bookkeeping where it cannot. The
+ * backend is chosen once, at the first unit, and logged; `status` shows each scope's description.
+ */
+import * as path from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import type { KillContext, KillOperation, KillWhom, Unit, UnitScope } from '@unitkit/core';
+import { EventLoop, Logger, ProcessScopes, ProcessSpawner, killUnitContext } from '@unitkit/core';
+import { signalName } from '@unitkit/unit-file';
+import {
+  findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, removeStaleSubtrees, unitCgroupRelativePath,
+} from './cgroup-hierarchy.js';
+import { CgroupUnitScope } from './cgroup-unit-scope.js';
+import { KillCgroupOptions, resolveBackendChoice } from './kill-cgroup-options.js';
+import { ProcessGroupUnitScope } from './process-group-unit-scope.js';
+import { processName } from './proc-table.js';
+
+const SIGKILL = 9;
+
+/** The backend in use and why. */
+export type ScopeBackendInfo =
+  | { backend: 'cgroup'; mountPoint: string; root: string }
+  | { backend: 'process-group'; reason: string };
+
+/** Decides the backend for these options on this machine (creates the manager's subtree for cgroup). */
+export function selectScopeBackend(options: KillCgroupOptions | undefined): ScopeBackendInfo {
+  const choice = resolveBackendChoice(options);
+  if (choice === 'process-group') return { backend: 'process-group', reason: 'forced by configuration' };
+  const loc = findCgroup2Location();
+  let reason: string | undefined;
+  let root = '';
+  let mountPoint = '';
+  if ('reason' in loc) reason = loc.reason;
+  else {
+    mountPoint = loc.mountPoint;
+    root = options?.root ?? path.join(loc.ownDir, managerSubtreeName());
+    if (root !== mountPoint && !root.startsWith(mountPoint + '/')) reason = `${root} is not below the cgroup2 mount ${mountPoint}`;
+    else {
+      if (!options?.root) removeStaleSubtrees(loc.ownDir);
+      reason = probeWritable(root);
+    }
+  }
+  if (reason === undefined) return { backend: 'cgroup', mountPoint, root };
+  if (choice === 'cgroup') throw new Error(`The cgroup v2 backend was requested but cannot be used: ${reason}.`);
+  return { backend: 'process-group', reason: `no writable cgroup v2: ${reason}` };
+}
+
+/** The production ProcessScopes. */
+@injectable()
+export class KillCgroupProcessScopes implements ProcessScopes {
+  private readonly scopes = new Map<Unit, CgroupUnitScope | ProcessGroupUnitScope>();
+  private info: ScopeBackendInfo | undefined;
+  private exitHook: (() => void) | undefined;
+
+  constructor(
+    @inject(EventLoop) private readonly loop: EventLoop,
+    @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
+    @inject(KillCgroupOptions) @optional() private readonly options: KillCgroupOptions | undefined,
+    @inject(Logger) @optional() private readonly logger: Logger | undefined,
+  ) {}
+
+  /** The backend in use (decided on first call). */
+  backend(): ScopeBackendInfo {
+    if (!this.info) {
+      this.info = selectScopeBackend(this.options);
+      if (this.info.backend === 'cgroup') {
+        const root = this.info.root;
+        // The subtree is ours alone: remove its empty directories when the process ends.
+        this.exitHook = () => removeCgroupTree(root);
+        process.once('exit', this.exitHook);
+        this.logger?.log({ level: 'debug', message: `Using cgroup v2 at ${root} for unit processes.` });
+      } else {
+        this.logger?.log({ level: 'info', message: `Tracking unit processes by process group: ${this.info.reason}.` });
+      }
+    }
+    return this.info;
+  }
+
+  scope(unit: Unit): UnitScope {
+    let s = this.scopes.get(unit);
+    if (s) return s;
+    const info = this.backend();
+    if (info.backend === 'cgroup') {
+      s = new CgroupUnitScope(unit, unitCgroupRelativePath(unit.id, unit.manager.scope), {
+        loop: this.loop,
+        spawner: this.spawner,
+        mountPoint: info.mountPoint,
+        root: info.root,
+      });
+    } else {
+      s = new ProcessGroupUnitScope(unit, {
+        loop: this.loop,
+        spawner: this.spawner,
+        pollInterval: this.options?.pollInterval ?? 100_000,
+        reason: info.reason,
+      });
+    }
+    this.scopes.set(unit, s);
+    return s;
+  }
+
+  killContext(
+    unit: Unit,
+    context: KillContext,
+    operation: KillOperation,
+    mainPid: number | undefined,
+    controlPid: number | undefined,
+    mainPidAlien = false,
+  ): boolean {
+    const scope = this.scope(unit);
+    // The fallback links processes to the unit through their parents: look before the main process
+    // dies, since its children are re-parented (and unrecognisable) the moment it does.
+    if (scope.backend === 'process-group') scope.pids();
+    return killUnitContext({
+      scope,
+      signal: (pid, sig) => this.spawner.kill(pid, sig),
+      context,
+      operation,
+      mainPid,
+      controlPid,
+      mainPidAlien,
+      // systemd logs each process it has to force at notice level.
+      log: (pid, sig) => unit.log('notice', `Killing process ${pid} (${processName(pid)}) with signal ${signalName(sig)}.`),
+    });
+  }
+
+  kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean {
+    const base = whom.replace(/-fail$/, '');
+    const scope = this.scope(unit);
+    if (scope.backend === 'process-group') scope.pids(); // see killContext()
+    let killed = false;
+    if ((base === 'main' || base === 'all') && mainPid && mainPid > 0) killed = this.spawner.kill(mainPid, signal) || killed;
+    if ((base === 'control' || base === 'all') && controlPid && controlPid > 0) killed = this.spawner.kill(controlPid, signal) || killed;
+    if (base === 'all') {
+      // SIGKILL to everything: the main and control process are already dead, so cgroup.kill may
+      // take the rest at once (race-free against forks).
+      const except = signal === SIGKILL ? undefined : new Set([mainPid ?? 0, controlPid ?? 0]);
+      if (scope.signalAll(signal, except) > 0) killed = true;
+    }
+    return killed;
+  }
+
+  /** Stops every watch and timer, removes empty cgroups of the manager's subtree. */
+  dispose(): void {
+    for (const s of this.scopes.values()) s.dispose();
+    this.scopes.clear();
+    if (this.info?.backend === 'cgroup') removeCgroupTree(this.info.root);
+    if (this.exitHook) process.removeListener('exit', this.exitHook);
+    this.exitHook = undefined;
+  }
+}
