@@ -125,9 +125,9 @@ export function readSocketSettings(id: string, section: ReadonlyMap<string, unkn
     // socket_add_extras(): 2 s, and 20 triggers (200 with Accept=yes, one trigger per connection).
     triggerLimitInterval: get('TriggerLimitIntervalSec', 2_000_000),
     triggerLimitBurst: get('TriggerLimitBurst', accept ? 200 : 20),
-    // systemd 255's defaults: 2 s, 10 wake-ups (150 with Accept=yes).
-    pollLimitInterval: get('PollLimitIntervalSec', 2_000_000),
-    pollLimitBurst: get('PollLimitBurst', accept ? 150 : 10),
+    // systemd 252 has no poll limit: off unless configured (systemd 255 added it with 2 s and 15/150).
+    pollLimitInterval: get('PollLimitIntervalSec', 0),
+    pollLimitBurst: get('PollLimitBurst', 0),
     exec: {
       ExecStartPre: get('ExecStartPre', []),
       ExecStartPost: get('ExecStartPost', []),

@@ -823,6 +823,8 @@ function listenKey(l: ListenSpec): string {
 function sourceOf(c: AcceptedConnection): string {
   if (c.family === 'unix') return c.peer ? `uid ${c.peer.uid}` : 'unknown';
   const m = /^\[?(.*?)\]?:[0-9]+$/.exec(c.remote);
-  return m ? m[1]! : c.remote;
+  const host = m ? m[1]! : c.remote;
+  // IPv4-mapped peers are one source with their IPv4 form, as systemd prints them.
+  return host.replace(/^::ffff:([0-9.]+)$/i, '$1');
 }
 
