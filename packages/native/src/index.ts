@@ -29,3 +29,4 @@ export * from './fd-ops.js';
 export * from './process-ops.js';
 export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
+export { NativeSocketBackend } from './native-socket-backend.js';

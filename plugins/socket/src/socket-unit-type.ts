@@ -754,7 +754,6 @@ export class SocketUnitType implements UnitType<SocketData> {
     if (!closed || !d.settings.removeOnStop) return;
     for (const spec of d.settings.listens) {
       if (spec.path && spec.kind !== 'special') this.sockets.unlink(spec.path);
-      else if (spec.kind === 'mqueue') this.sockets.unlink(spec.address);
     }
     for (const link of d.settings.symlinks) this.sockets.unlink(link);
   }
