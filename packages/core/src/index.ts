@@ -44,3 +44,4 @@ export {
   unitNameMangle,
 } from '@unitkit/unit-file';
 export * from './kill-unit-context.js';
+export * from './exec/index.js';

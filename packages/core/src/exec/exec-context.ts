@@ -1,0 +1,112 @@
+/**
+ * The execution context of systemd.exec(5): how the processes of a unit that runs processes
+ * (service, socket) are set up — environment, working directory, credentials, umask, standard
+ * streams, resource limits. Parsed by the table of exec-context-table.ts into a section, read
+ * back here as one value; exec-spec.ts turns it into an ExecSpec for each command.
+ */
+import type { EnvironmentFileSpec } from '@unitkit/unit-file';
+import type { RlimitSpec } from '../ports/process-spawner.js';
+
+/** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
+export type ExecInput =
+  | { kind: 'null' }
+  | { kind: 'tty' | 'tty-force' | 'tty-fail' | 'data' }
+  | { kind: 'socket' }
+  | { kind: 'file'; path: string }
+  | { kind: 'fd'; name: string };
+
+/** StandardOutput=/StandardError=: where fd 1 or 2 goes. */
+export type ExecOutput =
+  | { kind: 'inherit' | 'null' | 'tty' | 'journal' | 'kmsg' | 'journal+console' | 'kmsg+console' | 'syslog' | 'syslog+console' | 'socket' }
+  | { kind: 'file' | 'append' | 'truncate'; path: string }
+  | { kind: 'fd'; name: string };
+
+/** WorkingDirectory=: a path, or "~" for the user's home; `missingOk` for the "-" prefix. */
+export interface WorkingDirectory {
+  path: string;
+  home: boolean;
+  missingOk: boolean;
+}
+
+/** systemd.exec(5)'s settings as values. Absent settings have systemd's defaults. */
+export interface ExecContext {
+  /** Environment= assignments in order ("NAME=value"); later ones win. */
+  environment: string[];
+  /** EnvironmentFile= entries, read at spawn time. */
+  environmentFiles: EnvironmentFileSpec[];
+  /** PassEnvironment= names taken from the manager's environment. */
+  passEnvironment: string[];
+  /** UnsetEnvironment= names or NAME=value assignments removed last. */
+  unsetEnvironment: string[];
+  workingDirectory?: WorkingDirectory;
+  user?: string;
+  group?: string;
+  supplementaryGroups: string[];
+  /** UMask=, default 0022. */
+  umask: number;
+  stdin: ExecInput;
+  stdout: ExecOutput;
+  stderr: ExecOutput;
+  /** Whether StandardOutput= was given explicitly (the default follows StandardInput= when not). */
+  stdoutExplicit: boolean;
+  syslogIdentifier?: string;
+  /** SyslogLevel= as a number (6 = info by default). */
+  syslogLevel: number;
+  /** Limit*= by systemd's resource name (NOFILE, CORE…). */
+  limits: Partial<Record<string, RlimitSpec>>;
+}
+
+/** The defaults of an execution context, as systemd's exec_context_init() and the manager defaults set them. */
+export function defaultExecContext(): ExecContext {
+  return {
+    environment: [],
+    environmentFiles: [],
+    passEnvironment: [],
+    unsetEnvironment: [],
+    supplementaryGroups: [],
+    umask: 0o022,
+    stdin: { kind: 'null' },
+    stdout: { kind: 'journal' },
+    stderr: { kind: 'inherit' },
+    stdoutExplicit: false,
+    syslogLevel: 6,
+    limits: {},
+  };
+}
+
+/**
+ * Reads an execution context from a section parsed with {@link execContextTable}'s directives.
+ * StandardOutput= defaults to inherit when StandardInput= is a socket or tty and no output was
+ * given, as systemd's unit_patch_contexts() does.
+ */
+export function readExecContext(section: ReadonlyMap<string, unknown> | undefined): ExecContext {
+  const c = defaultExecContext();
+  const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
+  c.environment = get<string[]>('Environment') ?? [];
+  c.environmentFiles = get<EnvironmentFileSpec[]>('EnvironmentFile') ?? [];
+  c.passEnvironment = get<string[]>('PassEnvironment') ?? [];
+  c.unsetEnvironment = get<string[]>('UnsetEnvironment') ?? [];
+  c.workingDirectory = get<WorkingDirectory>('WorkingDirectory');
+  c.user = get<string>('User');
+  c.group = get<string>('Group');
+  c.supplementaryGroups = get<string[]>('SupplementaryGroups') ?? [];
+  c.umask = get<number>('UMask') ?? c.umask;
+  c.stdin = get<ExecInput>('StandardInput') ?? c.stdin;
+  const out = get<ExecOutput>('StandardOutput');
+  c.stdoutExplicit = out !== undefined;
+  c.stdout = out ?? (['socket', 'tty', 'tty-force', 'tty-fail'].includes(c.stdin.kind) ? { kind: 'inherit' } : c.stdout);
+  c.stderr = get<ExecOutput>('StandardError') ?? c.stderr;
+  c.syslogIdentifier = get<string>('SyslogIdentifier');
+  c.syslogLevel = get<number>('SyslogLevel') ?? c.syslogLevel;
+  for (const name of RLIMIT_NAMES) {
+    const v = get<RlimitSpec>(`Limit${name}`);
+    if (v) c.limits[name] = v;
+  }
+  return c;
+}
+
+/** The resource names of the Limit*= directives, in systemd's order. */
+export const RLIMIT_NAMES = [
+  'CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS', 'SIGPENDING', 'MSGQUEUE',
+  'NICE', 'RTPRIO', 'RTTIME',
+] as const;

@@ -1,0 +1,100 @@
+/**
+ * `systemctl show` properties of an execution context and of exec commands, in systemd's names,
+ * order and formats (checked against systemctl show of systemd 252).
+ */
+import type { ExecCommand } from '@unitkit/unit-file';
+import { signalName } from '@unitkit/unit-file';
+import type { ChildExitCode, Usec } from '../ports/event-loop.js';
+import { formatTimestamp, prop, type PropertyList } from '../property.js';
+import { RLIMIT_NAMES, type ExecContext } from './exec-context.js';
+
+/** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
+export interface ExecStatus {
+  pid: number;
+  /** Realtime µs of the spawn and the exit; 0 when not yet. */
+  startRealtime: Usec;
+  exitRealtime: Usec;
+  code?: ChildExitCode;
+  status: number;
+}
+
+/** A status of a command that never ran. */
+export const emptyExecStatus = (): ExecStatus => ({ pid: 0, startRealtime: 0, exitRealtime: 0, status: 0 });
+
+const flagNames: Array<[keyof ExecCommand['flags'], string]> = [
+  ['ignoreFailure', 'ignore-failure'],
+  ['noSetuid', 'no-setuid'],
+  ['fullPrivileges', 'privileged'],
+  ['ambient', 'ambient'],
+  ['noEnvExpand', 'no-env-expand'],
+];
+
+/**
+ * One command as `show` prints ExecStart= (`ex` false) or ExecStartEx= (`ex` true):
+ * `{ path=… ; argv[]=… ; ignore_errors=no ; start_time=[…] ; stop_time=[…] ; pid=… ; code=… ; status=… }`.
+ */
+export function formatExecCommand(cmd: ExecCommand, st: ExecStatus = emptyExecStatus(), ex = false): string {
+  const time = (t: Usec) => `[${t ? formatTimestamp(t) : 'n/a'}]`;
+  const flags = ex
+    ? `flags=${flagNames.filter(([k]) => cmd.flags[k]).map(([, n]) => n).join(' ')}`
+    : `ignore_errors=${cmd.flags.ignoreFailure ? 'yes' : 'no'}`;
+  let status: string;
+  if (!st.code) status = `${st.status}/0`;
+  else if (st.code === 'exited') status = String(st.status);
+  else status = `${st.status}/${signalName(st.status).replace(/^SIG/, '')}`;
+  return `{ path=${cmd.path} ; argv[]=${cmd.argv.join(' ')} ; ${flags} ; start_time=${time(st.startRealtime)} ; stop_time=${time(st.exitRealtime)} ; pid=${st.pid} ; code=${st.code ?? '(null)'} ; status=${status} }`;
+}
+
+/**
+ * The properties of one Exec*= list: `Name=` once per command, then `NameEx=` once per command, as
+ * systemctl show prints them. Nothing for an empty list.
+ */
+export function execCommandProperties(name: string, commands: readonly ExecCommand[], statuses: readonly ExecStatus[] = []): PropertyList {
+  const list: PropertyList = [];
+  commands.forEach((c, i) => list.push([name, prop.raw(formatExecCommand(c, statuses[i]))]));
+  commands.forEach((c, i) => list.push([`${name}Ex`, prop.raw(formatExecCommand(c, statuses[i], true))]));
+  return list;
+}
+
+/** Quotes an environment assignment as systemctl show does when it contains whitespace or quotes. */
+function quoteAssignment(a: string): string {
+  return /[\s"'\\]/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a;
+}
+
+/**
+ * The exec-context properties systemd shows (the ones unitkit implements), in systemd's order.
+ * Limits not set in the unit are left out (systemd shows the manager's own limits for them). `home`
+ * is the user manager's home, its default working directory.
+ */
+export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string): PropertyList {
+  const list: PropertyList = [
+    ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
+    ['EnvironmentFiles', prop.raw(c.environmentFiles.map((f) => `${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`).join(' '))],
+    ['PassEnvironment', prop.strv(c.passEnvironment)],
+    ['UnsetEnvironment', prop.strv(c.unsetEnvironment)],
+    ['UMask', prop.string(c.umask.toString(8).padStart(4, '0'))],
+  ];
+  for (const r of RLIMIT_NAMES) {
+    const l = c.limits[r];
+    if (!l) continue;
+    list.push([`Limit${r}`, prop.int(l.hard)], [`Limit${r}Soft`, prop.int(l.soft)]);
+  }
+  const wd = c.workingDirectory;
+  const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' ? `!${home ?? '~'}` : '';
+  list.push(
+    ['WorkingDirectory', prop.string(wdText)],
+    ['StandardInput', prop.string(c.stdin.kind)],
+    ['StandardOutput', prop.string(c.stdout.kind)],
+    ['StandardError', prop.string(c.stderr.kind)],
+    ['SyslogPriority', prop.int(3 * 8 + c.syslogLevel)],
+    ['SyslogIdentifier', prop.string(c.syslogIdentifier)],
+    ['SyslogLevelPrefix', prop.bool(true)],
+    ['SyslogLevel', prop.int(c.syslogLevel)],
+    ['SyslogFacility', prop.int(3)],
+    ['User', prop.string(c.user)],
+    ['Group', prop.string(c.group)],
+    ['DynamicUser', prop.bool(false)],
+    ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
+  );
+  return list;
+}

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { parseExecLine, parseUnitText } from '@unitkit/unit-file';
+import { buildExecSpec, ExecPrepareError } from './exec-spec.js';
+import { execContextTable } from './exec-context-table.js';
+import { readExecContext } from './exec-context.js';
+import { execContextProperties, formatExecCommand } from './exec-properties.js';
+import type { UserDatabase } from './user-database.js';
+
+const users: UserDatabase = {
+  user: (n) => (n === 'alice' ? { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/zsh' } : undefined),
+  group: (n) => ({ wheel: 10, audio: 29, alice: 1000 })[n] ?? (/^\d+$/.test(n) ? Number(n) : undefined),
+};
+
+function context(body: string) {
+  const parsed = parseUnitText(`[Service]\n${body}`, { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
+  expect(parsed.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  return readExecContext(parsed.sections.get('Service'));
+}
+
+function build(body: string, line: string, extra: Partial<Parameters<typeof buildExecSpec>[0]> = {}) {
+  return buildExecSpec({
+    unitName: 'a.service', command: parseExecLine(line)[0]!, context: context(body), scope: 'system',
+    managerEnvironment: { PATH: '/bin', HOME: '/root', KEEP: 'k' }, users, ...extra,
+  });
+}
+
+describe('exec context', () => {
+  it('builds the environment in systemd order and expands argv', () => {
+    const { spec } = build('Environment=A=1 "B=two words"\nUnsetEnvironment=KEEP\nPassEnvironment=HOME',
+      '/bin/echo $B ${A}x $$A $MAINPID', { invocationId: 'abc', environment: { MAINPID: '42' } });
+    expect(spec.argv).to.deep.equal(['/bin/echo', 'two', 'words', '1x', '$A', '42']);
+    expect(spec.env).to.include.members(['PATH=/bin', 'A=1', 'B=two words', 'INVOCATION_ID=abc', 'MAINPID=42', 'HOME=/root']);
+    expect(spec.env.some((e) => e.startsWith('KEEP='))).to.equal(false);
+    expect(spec.newSession).to.equal(true);
+    expect(spec.umask).to.equal(0o022);
+  });
+
+  it('does not expand with the ":" prefix', () => {
+    expect(build('Environment=A=1', ':/bin/echo $A').spec.argv).to.deep.equal(['/bin/echo', '$A']);
+  });
+
+  it('resolves User=, Group= and SupplementaryGroups=, and sets the login variables', () => {
+    const { spec } = build('User=alice\nGroup=wheel\nSupplementaryGroups=audio', '/bin/true');
+    expect([spec.uid, spec.gid, spec.supplementaryGroups]).to.deep.equal([1000, 10, [29]]);
+    expect(spec.env).to.include.members(['USER=alice', 'LOGNAME=alice', 'HOME=/home/alice', 'SHELL=/bin/zsh']);
+    const plus = build('User=alice', '+/bin/true').spec;
+    expect(plus.uid).to.equal(undefined);
+    expect(() => build('User=nobody-here', '/bin/true')).to.throw(ExecPrepareError);
+  });
+
+  it('maps the working directory, the user default and "~"', () => {
+    expect(build('WorkingDirectory=-/srv', '/bin/true').spec).to.include({ cwd: '/srv', cwdMissingOk: true });
+    expect(build('User=alice\nWorkingDirectory=~', '/bin/true').spec.cwd).to.equal('/home/alice');
+    expect(build('', '/bin/true', { scope: 'user' }).spec).to.include({ cwd: '/root', cwdMissingOk: true });
+  });
+
+  it('maps standard streams', () => {
+    const opened: string[] = [];
+    const output = { open: (u: string, id: string, pr: number) => (opened.push(`${u} ${id} ${pr}`), { fd: 77, spawned() {} }) };
+    const j = build('', '/usr/bin/foo', { output });
+    expect([j.spec.stdin, j.spec.stdout, j.spec.stderr]).to.deep.equal([{ kind: 'null' }, { kind: 'fd', fd: 77 }, { kind: 'fd', fd: 77 }]);
+    expect(opened).to.deep.equal(['a.service foo 6']);
+    expect(build('', '/bin/true').spec.stdout).to.deep.equal({ kind: 'inherit' });
+    const s = build('StandardInput=socket', '/bin/true', { socketFd: 9 }).spec;
+    expect([s.stdin, s.stdout, s.stderr]).to.deep.equal([{ kind: 'fd', fd: 9 }, { kind: 'fd', fd: 9 }, { kind: 'fd', fd: 9 }]);
+    const f = build('StandardOutput=append:/tmp/x\nStandardError=truncate:/tmp/y', '/bin/true').spec;
+    expect([f.stdout, f.stderr]).to.deep.equal([{ kind: 'file', path: '/tmp/x', mode: 'append' }, { kind: 'file', path: '/tmp/y', mode: 'truncate' }]);
+  });
+
+  it('passes limits and listen fds', () => {
+    const { spec } = build('LimitNOFILE=1000:2000\nLimitCORE=infinity', '/bin/true', { fds: [{ fd: 5, name: 'a' }, { fd: 6, name: 'b' }], passListenFds: true });
+    expect(spec.rlimits).to.deep.equal({ NOFILE: { soft: 1000, hard: 2000 }, CORE: { soft: Infinity, hard: Infinity } });
+    expect([spec.fds, spec.listenFdNames]).to.deep.equal([[5, 6], ['a', 'b']]);
+  });
+
+  it('shows commands and the context as systemctl show does', () => {
+    const cmd = parseExecLine("-/bin/sh -c 'exit 3'")[0]!;
+    expect(formatExecCommand(cmd)).to.equal('{ path=/bin/sh ; argv[]=/bin/sh -c exit 3 ; ignore_errors=yes ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }');
+    expect(formatExecCommand(cmd, { pid: 5, startRealtime: 0, exitRealtime: 0, code: 'killed', status: 9 }, true)).to.contain('flags=ignore-failure ;').and.contain('code=killed ; status=9/KILL }');
+    const props = new Map(execContextProperties(context('Environment=A=1 "B=2 3"\nWorkingDirectory=-/tmp\nLimitNOFILE=1000:2000'), 'user'));
+    expect(props.get('Environment')).to.deep.equal({ type: 'raw', value: 'A=1 "B=2 3"' });
+    expect(props.get('WorkingDirectory')?.value).to.equal('!/tmp');
+    expect(props.get('LimitNOFILESoft')?.value).to.equal(1000);
+    expect(props.get('UMask')?.value).to.equal('0022');
+  });
+});
