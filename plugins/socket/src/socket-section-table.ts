@@ -7,6 +7,7 @@
  * config_parse_socket_listen() frees every port.
  */
 import type { DirectiveSpec, DirectiveTable, ListenKind } from '@unitkit/core';
+import { execContextDirectives } from '@unitkit/core';
 import {
   ValueError,
   booleanDirective,
@@ -84,6 +85,8 @@ export const socketSectionTable: DirectiveTable = {
   section: 'Socket',
   unitTypes: ['socket'],
   directives: {
+    // The systemd.exec(5) context of the Exec*= control processes (User=, Environment=, …).
+    ...execContextDirectives(),
     ...Object.fromEntries(Object.entries(listenDirectives).map(([key, kind]) => [key, listen(kind)])),
     SocketProtocol: enumDirective(['udplite', 'sctp']),
     BindIPv6Only: enumDirective(['default', 'both', 'ipv6-only']),

@@ -452,6 +452,15 @@ describe('SocketUnitType', () => {
       expect(['inactive/dead', 'failed/failed']).to.include(t.state('echo.socket'));
     });
 
+    it('runs control commands with the [Socket] exec context (Environment=, $VAR expansion)', () => {
+      make({ 'echo.socket': '[Socket]\nListenStream=/run/e\nEnvironment=GREETING=hi\nExecStartPre=/bin/echo $GREETING\n', 'echo.service': '' });
+      t.start('echo.socket');
+      const spec = t.spawner.last().spec!;
+      expect(spec.argv).to.deep.equal(['/bin/echo', 'hi']);
+      expect(spec.env).to.include('GREETING=hi');
+      expect(t.scopes.scope(t.unit('echo.socket')).added).to.deep.equal([t.spawner.last().pid]);
+    });
+
     it('fails with resources when the control process cannot be spawned', () => {
       make(files);
       t.spawner.failNextSpawn('EAGAIN');

@@ -6,6 +6,8 @@
 import { inject, injectable, optional } from 'inversify';
 import {
   ManagerError,
+  buildExecSpec,
+  readExecContext,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -29,7 +31,7 @@ import {
 import type { ExecCommand } from '@unitkit/unit-file';
 import { acceptInstanceName } from './accept-instance-name.js';
 import { canAccept, type ListenSpec } from './listen-spec.js';
-import { controlExecSpec, type ExecStatus } from './socket-exec.js';
+import type { ExecStatus } from './socket-exec.js';
 import { resolveGroup, resolveUser } from './socket-owner.js';
 import { socketProperties } from './socket-properties.js';
 import { listenOptions, readSocketSettings, type SocketExecKind, type SocketSettings } from './socket-settings.js';
@@ -790,13 +792,19 @@ export class SocketUnitType implements UnitType<SocketData> {
     const m = unit.manager;
     const scope = this.scopes?.scope(unit as Unit);
     try {
-      const spec = controlExecSpec(cmd, {
-        unit: unit.id,
-        invocationId: unit.invocationId,
+      // The service engineer's exec module builds what systemd's exec_spawn() would: environment,
+      // credentials, working directory, stdio, limits from the [Socket] section's exec context.
+      const prepared = buildExecSpec({
+        unitName: unit.id,
+        command: cmd,
+        context: readExecContext(d.settings.section),
         scope: m.scope,
+        managerEnvironment: m.environment,
+        invocationId: unit.invocationId,
         cgroupPath: scope?.prepare(),
       });
-      const p = this.spawner.spawn(spec);
+      const p = this.spawner.spawn(prepared.spec);
+      for (const c of prepared.captured) c.spawned?.(p.pid);
       scope?.add(p.pid);
       d.controlPid = p.pid;
       d.control = { kind, index };
