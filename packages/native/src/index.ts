@@ -30,3 +30,4 @@ export * from './process-ops.js';
 export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';
+export { NativeSocketBackend } from './native-socket-backend.js';
