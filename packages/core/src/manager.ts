@@ -14,6 +14,7 @@ import type { LogLevel } from './ports/logger.js';
 import { Logger } from './ports/logger.js';
 import type { NotifyDatagram } from './ports/notify-receiver.js';
 import { NotifyReceiver } from './ports/notify-receiver.js';
+import { ProcessScopes } from './ports/process-scopes.js';
 import { Job } from './job.js';
 import type { JobMode, JobResult, JobType } from './job-type.js';
 import { jobModes, jobTypeAllowsLateMerge, jobTypeCollapse, jobTypeIsConflicting, jobTypeIsSuperset, jobTypeMergeAndCollapse } from './job-type.js';
@@ -86,6 +87,7 @@ export class Manager {
     @multiInject(DirectiveTableContribution) @optional() tables: DirectiveTable[] | undefined,
     @inject(ManagerOptions) @optional() options: ManagerOptions | undefined,
     @inject(NotifyReceiver) @optional() notify: NotifyReceiver | undefined,
+    @inject(ProcessScopes) @optional() private readonly scopes: ProcessScopes | undefined,
   ) {
     for (const t of types) {
       if (this.types.has(t.suffix)) throw new Error(`Two unit types claim the suffix .${t.suffix}`);
@@ -1197,7 +1199,12 @@ export class Manager {
       this.log('warning', `Received invalid notification message from PID ${d.pid}, ignoring: ${parsed.error}`);
       return d.fds;
     }
-    const owners = this.unitsOfPid(d.pid);
+    let owners = this.unitsOfPid(d.pid);
+    if (owners.length === 0) {
+      // A process no unit watches, e.g. a child of the main process: its unit is the one whose scope holds it.
+      const byScope = this.scopes?.unitOf?.(d.pid);
+      if (byScope) owners = [byScope];
+    }
     const handlers = owners.filter((u) => u.type.notifyMessage);
     if (handlers.length === 0) {
       this.log('warning', `Cannot find unit for notify message of PID ${d.pid}, ignoring.`);

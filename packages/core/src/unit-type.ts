@@ -7,6 +7,7 @@
  * ContainerModule; `createManager()` collects every contribution.
  */
 import type { ChildExit, FdEvents } from './ports/event-loop.js';
+import type { AcceptedConnection } from './ports/socket-backend.js';
 import type { UnitActiveState } from './unit-active-state.js';
 import type { UnitDefinition } from './unit-definition.js';
 import type { PropertyList } from './property.js';
@@ -186,10 +187,11 @@ export interface UnitType<S = unknown> {
 
   /**
    * Optional, for triggered types (services). A triggering unit (a socket with Accept=yes) hands
-   * this freshly created instance the connection it accepted, before starting it; the unit owns
-   * the fd from then on. Returns false to refuse (the caller closes the fd).
+   * this freshly created instance the connection it accepted, before starting it: the fd (owned by
+   * the unit from then on) and its addresses, for REMOTE_ADDR=/REMOTE_PORT=. Returns false to
+   * refuse (the caller closes the fd).
    */
-  acceptConnection?(unit: Unit<S>, fd: number, from: Unit): boolean;
+  acceptConnection?(unit: Unit<S>, connection: AcceptedConnection, from: Unit): boolean;
 
   /**
    * Optional. The unit's process scope became empty (every process gone, cgroup.events said

@@ -133,6 +133,12 @@ export class FakeProcessScopes implements ProcessScopes {
     return any;
   }
 
+  /** The unit whose scope holds `pid`. */
+  unitOf(pid: number): Unit | undefined {
+    for (const s of this.scopes.values()) if (s.pids().includes(pid)) return s.unit;
+    return undefined;
+  }
+
   /** Reports scopes that became empty to their units, as the real backends do. */
   checkAll(): void {
     for (const s of this.scopes.values()) if (s.checkEmptied()) s.unit.manager.dispatchScopeEmpty(s.unit);

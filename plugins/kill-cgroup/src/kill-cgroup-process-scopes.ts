@@ -77,6 +77,12 @@ export class KillCgroupProcessScopes implements ProcessScopes {
     return this.info;
   }
 
+  /** The unit whose scope holds `pid` (NotifyAccess=all routing). */
+  unitOf(pid: number): Unit | undefined {
+    for (const [unit, scope] of this.scopes) if (scope.pids().includes(pid)) return unit;
+    return undefined;
+  }
+
   scope(unit: Unit): UnitScope {
     let s = this.scopes.get(unit);
     if (s) return s;

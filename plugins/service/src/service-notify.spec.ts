@@ -27,6 +27,16 @@ describe('service: sd_notify', () => {
     expect(t.prop('c.service', 'StatusText')).to.equal('from post');
   });
 
+  it('NotifyAccess=all accepts a process the main process forked, routed by its scope', () => {
+    const t = serviceTest();
+    t.service('a.service', 'Type=notify\nNotifyAccess=all\nExecStart=/bin/d');
+    t.start('a.service');
+    const child = t.spawner.last().fork();
+    t.notify.send(child.pid, 'READY=1\nSTATUS=from child');
+    expect(t.state('a.service')).to.equal('active/running');
+    expect(t.prop('a.service', 'StatusText')).to.equal('from child');
+  });
+
   it('STATUS=, ERRNO=, and an empty STATUS= clears', () => {
     const t = serviceTest();
     t.service('a.service', 'Type=notify\nExecStart=/bin/d');
@@ -169,9 +179,10 @@ describe('service: sd_notify', () => {
 
     t.service('c@.service', 'ExecStart=/bin/handler\nStandardInput=socket');
     const inst = t.svc('c@1.service');
-    expect(inst.type.acceptConnection!(inst, 33, other)).to.equal(true);
+    expect(inst.type.acceptConnection!(inst, { fd: 33, family: 'inet6', remote: '[::ffff:10.0.0.7]:5555', local: '[::ffff:127.0.0.1]:80' }, other)).to.equal(true);
     t.start('c@1.service');
     const h = t.spawner.last();
+    expect(h.environment()).to.include({ REMOTE_ADDR: '10.0.0.7', REMOTE_PORT: '5555' });
     expect(h.spec!.fds).to.deep.equal([33]);
     expect(h.spec!.listenFdNames).to.deep.equal(['connection']);
     expect([h.spec!.stdin, h.spec!.stdout]).to.deep.equal([{ kind: 'fd', fd: 33 }, { kind: 'fd', fd: 33 }]);

@@ -9,10 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { inject, injectable, optional } from 'inversify';
 import {
+  remoteAddressOf,
   ExecPrepareError, FdOperations, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
+  AcceptedConnection,
   ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, NotifySender, PropertyList, Unit, UnitActionResult,
   UnitActiveState, UnitDefinition, UnitType,
 } from '@unitkit/core';
@@ -68,6 +70,8 @@ export interface ServiceData {
   fdStore: Array<{ fd: number; name: string }>;
   /** The connection an Accept=yes socket handed this instance. */
   connectionFd?: number;
+  /** The peer of that connection, for REMOTE_ADDR=/REMOTE_PORT= (IP connections only). */
+  connectionPeer?: { address: string; port: string };
   /** Which Exec*= list failed to prepare (for logs). */
   deserialized?: Record<string, unknown>;
 }
@@ -361,10 +365,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   }
 
   /** An Accept=yes socket hands this instance its connection before starting it. */
-  acceptConnection(unit: Unit<ServiceData>, fd: number): boolean {
+  acceptConnection(unit: Unit<ServiceData>, connection: AcceptedConnection): boolean {
     if (unit.data.state !== 'dead' && unit.data.state !== 'failed') return false;
     if (unit.data.connectionFd !== undefined) this.fds?.close(unit.data.connectionFd);
-    unit.data.connectionFd = fd;
+    unit.data.connectionFd = connection.fd;
+    unit.data.connectionPeer = remoteAddressOf(connection);
     return true;
   }
 
@@ -958,6 +963,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const env: Record<string, string> = {};
     if (this.notify && s.notifyAccess !== 'none') env.NOTIFY_SOCKET = this.notify.address;
     if (d.mainPid) env.MAINPID = String(d.mainPid);
+    if (main && d.connectionPeer) {
+      env.REMOTE_ADDR = d.connectionPeer.address;
+      env.REMOTE_PORT = d.connectionPeer.port;
+    }
     if (list === 'ExecStop' || list === 'ExecStopPost') {
       env.SERVICE_RESULT = d.result;
       if (d.mainExec.pid > 0 && d.mainExec.code) {

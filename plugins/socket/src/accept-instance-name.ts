@@ -29,13 +29,5 @@ export function acceptInstanceName(nr: number, c: AcceptedConnection): string {
   return `${nr}-${unbracket(c.local)}-${unbracket(c.remote)}`;
 }
 
-/**
- * The peer as REMOTE_ADDR and REMOTE_PORT (service_spawn() sets them for AF_INET/AF_INET6
- * connections): the address without brackets, IPv4-mapped shown as IPv4.
- */
-export function remoteAddressOf(c: AcceptedConnection): { address: string; port: string } | undefined {
-  if (c.family !== 'inet' && c.family !== 'inet6') return undefined;
-  const text = mappedIPv4(c.remote) ?? c.remote;
-  const m = /^\[?(.*?)\]?:([0-9]+)$/.exec(text);
-  return m ? { address: m[1]!, port: m[2]! } : undefined;
-}
+/** The peer as REMOTE_ADDR and REMOTE_PORT: core's helper, re-exported for the plugin's users. */
+export { remoteAddressOf } from '@unitkit/core';

@@ -5,7 +5,7 @@
  * Not exported from the package.
  */
 import { ContainerModule } from 'inversify';
-import { UnitTypeContribution, type Unit, type UnitActionResult, type UnitActiveState, type UnitType } from '@unitkit/core';
+import { UnitTypeContribution, type AcceptedConnection, type Unit, type UnitActionResult, type UnitActiveState, type UnitType } from '@unitkit/core';
 
 /** What the fake service was given. */
 export interface FakeServiceData {
@@ -57,7 +57,8 @@ export class FakeServiceType implements UnitType<FakeServiceData> {
     return unit.data.state;
   }
 
-  acceptConnection(unit: Unit<FakeServiceData>, fd: number): boolean {
+  acceptConnection(unit: Unit<FakeServiceData>, connection: AcceptedConnection): boolean {
+    const fd = connection.fd;
     unit.data.connection = fd;
     return true;
   }

@@ -683,7 +683,7 @@ export class SocketUnitType implements UnitType<SocketData> {
       return;
     }
     d.connections.set(instance, { ...conn, service: instance.id });
-    if (!instance.type.acceptConnection?.(instance, conn.fd, unit as Unit)) {
+    if (!instance.type.acceptConnection?.(instance, conn, unit as Unit)) {
       d.connections.delete(instance);
       this.sockets.close(conn.fd);
       unit.log('warning', `Service ${instance.id} cannot take the connection, dropping it.`);

@@ -65,4 +65,9 @@ export interface ProcessScopes {
    * that an error for the caller).
    */
   kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean;
+  /**
+   * Optional. The unit whose scope holds `pid`, if any — how core routes a notify datagram from a
+   * process no unit watches (NotifyAccess=all), as systemd looks a pid up by its cgroup.
+   */
+  unitOf?(pid: number): Unit | undefined;
 }

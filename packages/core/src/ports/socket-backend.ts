@@ -86,3 +86,20 @@ export interface SocketBackend {
   /** Creates a symlink (Symlinks=), replacing what is there. */
   symlink(target: string, path: string): void;
 }
+
+/** "::ffff:1.2.3.4" style IPv4-mapped addresses, shown as IPv4 as systemd does. */
+function unmapIPv4(text: string): string {
+  const m = /^\[::ffff:([0-9.]+)\](:[0-9]+)?$/i.exec(text);
+  return m ? `${m[1]}${m[2] ?? ''}` : text;
+}
+
+/**
+ * The peer of an IP connection as REMOTE_ADDR and REMOTE_PORT (systemd's service_spawn() sets them
+ * for AF_INET/AF_INET6 connections): the address without brackets, IPv4-mapped shown as IPv4.
+ * Undefined for other families.
+ */
+export function remoteAddressOf(c: Pick<AcceptedConnection, 'family' | 'remote'>): { address: string; port: string } | undefined {
+  if (c.family !== 'inet' && c.family !== 'inet6') return undefined;
+  const m = /^\[?(.*?)\]?:([0-9]+)$/.exec(unmapIPv4(c.remote));
+  return m ? { address: m[1]!, port: m[2]! } : undefined;
+}
