@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AcceptedConnection, ListenKind, ListenOptions, OpenedListener, SocketBackend } from '@unitkit/core';
 import type { AddressInfo, ErrnoError } from './addon.js';
-import { acceptConnection, closeFd, localAddress, peerAddress, peerCredentials, readFd, socketInfo } from './fd-ops.js';
+import { acceptConnection, setNonblocking, closeFd, localAddress, peerAddress, peerCredentials, readFd, socketInfo } from './fd-ops.js';
 import { openFifo, openMessageQueue, openNetlink, openSocket, openSpecial, type SocketOptions } from './sockets.js';
 
 /** The addon's socket options from the port's (the port spells IPTOS=/IPTTL= as systemd does). */
@@ -86,6 +86,9 @@ export class NativeSocketBackend implements SocketBackend {
   accept(fd: number): AcceptedConnection | undefined {
     const cfd = acceptConnection(fd);
     if (cfd === null) return undefined;
+    // The connection goes to a service that expects blocking I/O on it (systemd's exec_child
+    // clears O_NONBLOCK on the socket fd); the manager itself never reads it.
+    setNonblocking(cfd, false);
     try {
       const local = localAddress(cfd);
       const fam = family(local);

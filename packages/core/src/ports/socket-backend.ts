@@ -75,7 +75,10 @@ export interface SocketBackend {
    * Throws an Error with an errno `code` when it cannot.
    */
   open(kind: ListenKind, address: string, options: ListenOptions): OpenedListener;
-  /** Accepts one connection (non-blocking, CLOEXEC); undefined when none is pending (EAGAIN). */
+  /**
+   * Accepts one connection (CLOEXEC; the new fd in blocking mode, as a service expects it);
+   * undefined when none is pending (EAGAIN).
+   */
   accept(fd: number): AcceptedConnection | undefined;
   /** Reads and discards whatever is queued (FlushPending=). */
   flush(fd: number): void;
