@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,6 +80,16 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   if (!uk_args(env, info, 2, argv, NULL) || !uk_get_i32(env, argv[0], "fd", &fd)) return NULL;
   if (!uk_is_nullish(env, argv[1]) && !uk_get_i32(env, argv[1], "max", &max)) return NULL;
   if (max <= 0) return uk_throw_type(env, "max must be positive");
+  /* The fd may be in blocking mode (a listener handed to services): never block the manager. */
+  struct pollfd pf = {.fd = fd, .events = POLLIN};
+  int ready;
+  do ready = poll(&pf, 1, 0);
+  while (ready < 0 && errno == EINTR);
+  if (ready == 0) {
+    napi_value nul;
+    napi_get_null(env, &nul);
+    return nul;
+  }
   char *buf = malloc((size_t)max);
   if (!buf) return uk_throw_errno(env, ENOMEM, "malloc", NULL);
   ssize_t n;

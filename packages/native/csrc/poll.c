@@ -7,6 +7,7 @@
 #include "unitkit.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <uv.h>
@@ -105,7 +106,9 @@ static bool get_watch(napi_env env, napi_value v, watch_t **out) {
   return true;
 }
 
-/* pollStart(fd, events, callback(bits)): an opaque handle. Sets O_NONBLOCK on the fd (libuv does). */
+/* pollStart(fd, events, callback(bits)): an opaque handle. libuv sets O_NONBLOCK on a polled fd;
+ * the fd's own mode is put back, because a listening socket handed to a service must stay as it
+ * was created (systemd passes blocking listeners) and polling readiness does not need it. */
 static napi_value js_poll_start(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   int32_t fd, events;
@@ -121,11 +124,13 @@ static napi_value js_poll_start(napi_env env, napi_callback_info info) {
   if (!w) return uk_throw_errno(env, ENOMEM, "malloc", NULL);
   w->env = env;
   w->fd = fd;
+  int flags = fcntl(fd, F_GETFL);
   int r = uv_poll_init(loop, &w->handle, fd);
   if (r < 0) {
     free(w);
     return uk_throw_errno(env, -r, "uv_poll_init", NULL);
   }
+  if (flags >= 0 && !(flags & O_NONBLOCK)) (void)fcntl(fd, F_SETFL, flags);
   w->handle.data = w;
   w->owners = 2;
   napi_value name, ext;

@@ -174,7 +174,9 @@ static napi_value js_socket_open(napi_env env, napi_callback_info info) {
   warn_list w = {env, NULL, 0};
   napi_create_array(env, &w.warnings);
 
-  fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  /* Blocking, as systemd's socket_address_listen() creates them: services that take these
+   * sockets expect blocking accept()/recv(). The manager itself never blocks on them (see accept). */
+  fd = socket(family, type | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     uk_throw_errno(env, errno, "socket", where);
     goto out;

@@ -2,6 +2,7 @@
 #include "unitkit.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,11 +73,22 @@ static napi_value js_socket_info(napi_env env, napi_callback_info info) {
   return o;
 }
 
-/* accept4(fd): the new connection's fd (CLOEXEC|NONBLOCK), or null when none is queued. */
+/* accept4(fd): the new connection's fd (CLOEXEC|NONBLOCK), or null when none is queued. The
+ * listener may be in blocking mode (as systemd creates it), so readiness is checked first: the
+ * manager must never block in accept(). */
 static napi_value js_accept(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd;
   if (!uk_args(env, info, 1, argv, NULL) || !uk_get_i32(env, argv[0], "fd", &fd)) return NULL;
+  struct pollfd pf = {.fd = fd, .events = POLLIN};
+  int ready;
+  do ready = poll(&pf, 1, 0);
+  while (ready < 0 && errno == EINTR);
+  if (ready == 0) {
+    napi_value nul;
+    napi_get_null(env, &nul);
+    return nul;
+  }
   int c;
   do c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   while (c < 0 && errno == EINTR);

@@ -163,3 +163,32 @@ describe('NativeSocketBackend', () => {
     ]);
   });
 });
+
+describe('listening sockets are handed over blocking, as systemd creates them', () => {
+  it('stays blocking while the manager watches it, and accept()/read() never block the manager', async () => {
+    const { NativeEventLoop } = await import('./native-event-loop.js');
+    const { addon } = await import('./addon.js');
+    const backend = new NativeSocketBackend();
+    const { fd } = backend.open('stream', join(scratch, 'blocking.sock'), {});
+    const dgram = backend.open('dgram', join(scratch, 'blocking-dgram.sock'), {}).fd;
+    const O_NONBLOCK = 0o4000;
+    const loop = new NativeEventLoop({ subreaper: false });
+    const watch = loop.watchFd(fd, { readable: true }, () => undefined);
+    try {
+      // fcntl(F_GETFL) through /proc: flags are in octal on the "flags:" line.
+      const flags = (f: number) => parseInt(/flags:\s+([0-7]+)/.exec(require_fdinfo(f))![1]!, 8);
+      expect(flags(fd) & O_NONBLOCK).to.equal(0);
+      expect(backend.accept(fd)).to.equal(undefined);
+      expect(addon.read(dgram, 100)).to.equal(null);
+    } finally {
+      watch.dispose();
+      backend.close(fd);
+      backend.close(dgram);
+      loop.close();
+    }
+  });
+});
+
+function require_fdinfo(fd: number): string {
+  return execFileSync('cat', [`/proc/${process.pid}/fdinfo/${fd}`], { encoding: 'utf8' });
+}

@@ -39,7 +39,7 @@ export interface NativeStack {
 }
 
 /** Builds the stack. */
-export function nativeStack(): NativeStack {
+export function nativeStack(opts: { unitDir?: string } = {}): NativeStack {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-e2e-'));
   fs.mkdirSync(path.join(dir, 'units'));
   const logger = new MemoryLogger({ echo: process.env.UNITKIT_TEST_LOG === '1' });
@@ -58,7 +58,11 @@ export function nativeStack(): NativeStack {
     modules: [
       ports,
       // A trailing ':' appends systemd's user search path, where basic.target and friends live.
-      unitFileSourceModule({ scope: 'user', searchPath: searchPath('user', { ...process.env, UNITKIT_UNIT_PATH: `${path.join(dir, 'units')}:` }) }),
+      unitFileSourceModule({
+        scope: 'user',
+        searchPath: searchPath('user', { ...process.env, UNITKIT_UNIT_PATH: `${opts.unitDir ?? path.join(dir, 'units')}:` }),
+        specifiers: { runtimeDir: dir },
+      }),
       targetModule,
       serviceModule,
       socketModule,

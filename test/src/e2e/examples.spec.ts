@@ -1,0 +1,87 @@
+/**
+ * The bundled examples (examples/), end to end on the whole native stack: what `npm start` runs.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { renderExampleUnits } from '@unitkit/cli';
+import { nativeStack, type NativeStack } from './native-stack.js';
+
+function talk(target: number | string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = typeof target === 'number' ? net.connect(target, '127.0.0.1') : net.connect(target);
+    c.setTimeout(5000, () => c.destroy(new Error('timeout')));
+    c.on('connect', () => c.write(text));
+    let got = '';
+    c.on('data', (d) => {
+      got += String(d);
+      if (got.includes('\n') || !text.endsWith('\n')) {
+        resolve(got);
+        c.destroy();
+      }
+    });
+    c.on('error', reject);
+  });
+}
+
+function seqpacket(socketPath: string, request: string): Promise<string> {
+  const py = 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET)\ns.settimeout(5)\ns.connect(sys.argv[1])\ns.send(sys.argv[2].encode())\nprint(s.recv(4096).decode(),end="")';
+  return new Promise((resolve, reject) => execFile('python3', ['-c', py, socketPath, request], { encoding: 'utf8' }, (e, out) => (e ? reject(e) : resolve(out))));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('end to end: the bundled examples', function () {
+  this.timeout(30000);
+  let s: NativeStack;
+  let ports: { echo: number; greet: number };
+
+  beforeEach(async () => {
+    ports = { echo: await freePort(), greet: await freePort() };
+    s = nativeStack();
+    renderExampleUnits(path.join(s.dir, 'units'), { ports });
+    expect(await s.run('start', 'default.target')).to.equal('done');
+  });
+  afterEach(async () => s.close());
+
+  it('echo/: the first connection starts the Node echo service; TCP and unix both answer', async () => {
+    expect(s.state('echo.socket')).to.equal('active/listening');
+    expect(s.state('echo.service')).to.equal('inactive/dead');
+    expect(await talk(ports.echo, 'over tcp')).to.equal('over tcp');
+    await s.waitFor(() => s.state('echo.service') === 'active/running');
+    expect(await talk(path.join(s.dir, 'unitkit-echo.sock'), 'over unix')).to.equal('over unix');
+    expect(s.prop('echo.service', 'StatusText')).to.equal('echoing on echo, echo');
+    process.kill(Number(s.prop('echo.service', 'MainPID')), 'SIGKILL');
+    await s.waitFor(() => s.state('echo.socket') === 'active/listening');
+    expect(await talk(ports.echo, 'again')).to.equal('again');
+  });
+
+  it('seqpacket-rpc/: a SOCK_SEQPACKET request starts the python RPC daemon, which answers', async () => {
+    const sock = path.join(s.dir, 'unitkit-rpc.sock');
+    expect(await seqpacket(sock, 'ping')).to.equal('pong');
+    expect(await seqpacket(sock, 'upper shout')).to.equal('SHOUT');
+    await s.waitFor(() => s.state('rpc.service') === 'active/running');
+    expect(s.prop('rpc.service', 'StatusText')).to.equal('serving (socket-activated)');
+  });
+
+  it('inetd/: one greet@ instance per connection, the connection on stdin/stdout, REMOTE_ADDR set', async () => {
+    const reply = await talk(ports.greet, 'tester\n');
+    expect(reply).to.match(/^hello tester, from 127\.0\.0\.1:\d+\n$/);
+    await talk(ports.greet, 'again\n');
+    await s.waitFor(() => Number(s.prop('greet.socket', 'NAccepted')) === 2);
+  });
+
+  it('notify/: the ticker is activating until READY=1, then reports STATUS= and feeds its watchdog', async () => {
+    await s.waitFor(() => s.state('ticker.service') === 'active/running');
+    expect(s.prop('ticker.service', 'WatchdogUSec')).to.equal('5000000');
+    await s.waitFor(() => /^[1-9]\d* ticks$/.test(s.prop('ticker.service', 'StatusText')), 5000);
+  });
+});
