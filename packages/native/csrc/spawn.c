@@ -56,14 +56,16 @@ typedef struct {
   struct rlimit limit;
 } rlimit_plan;
 
-#define LISTEN_PID_PREFIX "LISTEN_PID="
-#define LISTEN_PID_SLOT 32
+/* Room for the digits of the child's pid in each "NAME=" entry the child fills in itself. */
+#define PID_SLOT 32
+#define MAX_PID_VARS 8
 
 typedef struct {
   char *path;
   char **argv;
   char **envp;
-  char *listen_pid; /* points into an envp entry, after "LISTEN_PID=" */
+  char *pid_slots[MAX_PID_VARS]; /* point into envp entries, after "NAME=" (LISTEN_PID, WATCHDOG_PID…) */
+  size_t npid_slots;
   char *cwd;
   bool cwd_missing_ok;
   bool set_uid, set_gid, set_groups, set_umask, setsid;
@@ -212,7 +214,10 @@ static int child_main(void *arg) {
     (void)chdir("/");
   }
 
-  if (p->listen_pid) format_pid(p->listen_pid, syscall(SYS_getpid));
+  if (p->npid_slots) {
+    pid_t self = (pid_t)syscall(SYS_getpid);
+    for (size_t i = 0; i < p->npid_slots; i++) format_pid(p->pid_slots[i], self);
+  }
   execve(p->path, p->argv, p->envp);
   child_fail(p, EXIT_EXEC, errno);
 }
@@ -318,23 +323,46 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   if (!present) return uk_throw_type(env, "spec.argv is required");
   if (!(p->argv = get_strv(env, v, "spec.argv must be an array of strings", 0, NULL))) return false;
 
-  bool listen_pid = false;
-  if (!uk_prop_bool(env, spec, "listenPid", &listen_pid, NULL)) return false;
-  if (!uk_prop(env, spec, "env", &v, &present)) return false;
+  /* Variables whose value is the child's own pid (LISTEN_PID, WATCHDOG_PID, SYSTEMD_EXEC_PID):
+   * only the child knows it, so the parent reserves slots the child fills with digits. */
+  char **pid_names = NULL;
+  size_t npid = 0;
+  if (!uk_prop(env, spec, "pidEnv", &v, &present)) return false;
+  if (present && !uk_is_nullish(env, v)) {
+    if (!(pid_names = get_strv(env, v, "spec.pidEnv must be an array of strings", 0, &npid))) return false;
+    if (npid > MAX_PID_VARS) {
+      free_strv(pid_names);
+      return uk_throw_type(env, "spec.pidEnv: at most 8 names");
+    }
+  }
+  if (!uk_prop(env, spec, "env", &v, &present)) {
+    free_strv(pid_names);
+    return false;
+  }
   size_t nenv = 0;
   if (present) {
-    if (!(p->envp = get_strv(env, v, "spec.env must be an array of strings", 1, &nenv))) return false;
-  } else if (!(p->envp = calloc(2, sizeof(char *)))) {
+    if (!(p->envp = get_strv(env, v, "spec.env must be an array of strings", npid, &nenv))) {
+      free_strv(pid_names);
+      return false;
+    }
+  } else if (!(p->envp = calloc(npid + 1, sizeof(char *)))) {
+    free_strv(pid_names);
     return uk_throw_errno(env, ENOMEM, "malloc", NULL);
   }
-  if (listen_pid) {
-    /* The child only writes digits into this slot, so its own pid needs no allocation. */
-    char *entry = calloc(1, sizeof LISTEN_PID_PREFIX + LISTEN_PID_SLOT);
-    if (!entry) return uk_throw_errno(env, ENOMEM, "malloc", NULL);
-    memcpy(entry, LISTEN_PID_PREFIX, sizeof LISTEN_PID_PREFIX - 1);
-    p->envp[nenv] = entry;
-    p->listen_pid = entry + sizeof LISTEN_PID_PREFIX - 1;
+  for (size_t i = 0; i < npid; i++) {
+    size_t len = strlen(pid_names[i]);
+    char *entry = calloc(1, len + 1 + PID_SLOT + 1);
+    if (!entry) {
+      free_strv(pid_names);
+      return uk_throw_errno(env, ENOMEM, "malloc", NULL);
+    }
+    memcpy(entry, pid_names[i], len);
+    entry[len] = '=';
+    p->envp[nenv + i] = entry;
+    p->pid_slots[i] = entry + len + 1;
   }
+  p->npid_slots = npid;
+  free_strv(pid_names);
 
   p->cwd = uk_prop_string(env, spec, "cwd", &ok);
   if (!ok || !uk_prop_bool(env, spec, "cwdMissingOk", &p->cwd_missing_ok, NULL)) return false;

@@ -64,7 +64,8 @@ export interface RawSpawnPlan {
   path: string;
   argv: string[];
   env: string[];
-  listenPid?: boolean;
+  /** Variables set to the child's own pid (LISTEN_PID, WATCHDOG_PID, SYSTEMD_EXEC_PID). */
+  pidEnv?: string[];
   cwd?: string;
   cwdMissingOk?: boolean;
   uid?: number;

@@ -222,3 +222,31 @@ describe('NativeProcessSpawner', () => {
     expect(await waitExit(child.pid)).to.deep.equal({ pid: child.pid, code: 'killed', status: 9 });
   });
 });
+
+describe('pidEnvironment', () => {
+  it('sets each named variable to the child\'s own pid, replacing inherited values', async () => {
+    const { NativeProcessSpawner } = await import('./native-process-spawner.js');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    startReaping();
+    const dir = mkdtempSync(join(tmpdir(), 'unitkit-pidenv-'));
+    try {
+      const out = join(dir, 'out');
+      const child = new NativeProcessSpawner().spawn({
+        path: '/bin/sh',
+        argv: ['sh', '-c', 'echo "$WATCHDOG_PID $SYSTEMD_EXEC_PID $$"'],
+        env: ['WATCHDOG_PID=1', 'PATH=/usr/bin:/bin'],
+        stdin: { kind: 'null' },
+        stdout: { kind: 'file', path: out, mode: 'truncate' },
+        stderr: { kind: 'inherit' },
+        pidEnvironment: ['WATCHDOG_PID', 'SYSTEMD_EXEC_PID'],
+      });
+      track(child.pid);
+      await waitExit(child.pid);
+      expect(readFileSync(out, 'utf8').trim()).to.equal(`${child.pid} ${child.pid} ${child.pid}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

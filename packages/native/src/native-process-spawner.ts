@@ -32,18 +32,19 @@ const listenVariables = /^LISTEN_(PID|FDS|FDNAMES)=/;
 export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
   let env = spec.env;
   const fds = spec.fds ?? [];
-  let listenPid = false;
+  const pidEnv = [...(spec.pidEnvironment ?? [])];
   if (spec.listenFdNames) {
     // Stale values inherited from the manager's own activation must not reach the service.
     env = env.filter((e) => !listenVariables.test(e));
     env.push(`LISTEN_FDS=${fds.length}`, `LISTEN_FDNAMES=${spec.listenFdNames.join(':')}`);
-    listenPid = true;
+    pidEnv.unshift('LISTEN_PID');
   }
+  if (pidEnv.length > 0) env = env.filter((e) => !pidEnv.includes(e.slice(0, e.indexOf('='))));
   const plan: RawSpawnPlan = {
     path: spec.path,
     argv: spec.argv,
     env,
-    listenPid,
+    pidEnv,
     cwdMissingOk: spec.cwdMissingOk ?? false,
     newSession: spec.newSession ?? false,
     stdin: rawStdio(spec.stdin),

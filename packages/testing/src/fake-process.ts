@@ -117,7 +117,8 @@ export class FakeProcess {
 
   /**
    * The environment the program sees: the spec's `env`, plus LISTEN_PID/LISTEN_FDS/
-   * LISTEN_FDNAMES when the spec asked for them, as the real spawner adds them in the child.
+   * LISTEN_FDNAMES when the spec asked for them and its `pidEnvironment` variables, as the real
+   * spawner adds them in the child.
    */
   environment(): Record<string, string> {
     const env: Record<string, string> = {};
@@ -131,6 +132,7 @@ export class FakeProcess {
       env['LISTEN_FDS'] = String(this.spec.fds?.length ?? 0);
       env['LISTEN_FDNAMES'] = this.spec.listenFdNames.join(':');
     }
+    for (const name of this.spec.pidEnvironment ?? []) env[name] = String(this.pid);
     return env;
   }
 }

@@ -108,6 +108,7 @@ describe('service: sd_notify', () => {
     t.start('a.service');
     const p = t.spawner.last();
     expect(p.spec!.env).to.include(`WATCHDOG_USEC=${3 * SEC}`);
+    expect(p.environment()).to.include({ WATCHDOG_PID: String(p.pid), SYSTEMD_EXEC_PID: String(p.pid) });
     t.notify.send(p.pid, 'READY=1');
     t.loop.advance(2 * SEC);
     t.notify.send(p.pid, 'WATCHDOG=1');

@@ -995,6 +995,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         cgroupPath: scope.prepare(),
         output: this.output,
       });
+      if (main && watchdog > 0 && watchdog !== Infinity) spec.pidEnvironment = [...(spec.pidEnvironment ?? []), 'WATCHDOG_PID'];
       const spawned = this.spawner.spawn(spec);
       for (const c of captured) c.spawned(spawned.pid);
       scope.add(spawned.pid);

@@ -238,6 +238,8 @@ export function buildExecSpec(r: ExecSpecRequest): PreparedExec {
     if (r.passListenFds) spec.listenFdNames = r.fds.map((f) => f.name);
   }
   if (r.cgroupPath) spec.cgroupPath = r.cgroupPath;
+  // Only the child knows its pid; the spawner fills it in (systemd sets it for every process it starts).
+  spec.pidEnvironment = ['SYSTEMD_EXEC_PID'];
   return { spec, captured };
 }
 

@@ -49,6 +49,12 @@ export interface ExecSpec {
    * LISTEN_FDNAMES (these names joined by ':') are added to the environment in the child.
    */
   listenFdNames?: string[];
+  /**
+   * Variables to set to the child's own pid, which only the child knows: WATCHDOG_PID,
+   * SYSTEMD_EXEC_PID (LISTEN_PID comes with `listenFdNames`). Entries of `env` with these names
+   * are replaced.
+   */
+  pidEnvironment?: string[];
   /** Resource limits by name as systemd spells them: NOFILE, NPROC, CORE, … */
   rlimits?: Partial<Record<string, RlimitSpec>>;
   /** A cgroup directory (absolute path under the cgroup2 mount) the child joins before exec. */
