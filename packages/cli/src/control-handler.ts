@@ -5,7 +5,7 @@
  */
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
 import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
-import { UnitFileInstaller, formatInstallChanges } from '@unitkit/unit-file';
+import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
 import type { Journal } from './journal.js';
 
@@ -170,12 +170,25 @@ export class ControlHandler {
     return found ? formatPropertyValue(found[1]) : undefined;
   }
 
-  private show(p: Record<string, unknown>): { units: string[][] } {
+  /** `show`: one list of lines per unit; a unit that cannot even be loaded (unknown type) gets `errors[i]`. */
+  private show(p: Record<string, unknown>): { units: string[][]; errors: Array<{ name: string; message: string } | null> } {
     const props = stringList(p.properties, 'properties');
     const opts = { properties: props.length > 0 ? props : undefined, all: !!p.all, value: !!p.value };
     const names = unitNames(p.units);
-    if (names.length === 0) return { units: [formatShow(this.managerProperties(), opts)] };
-    return { units: names.map((n) => formatShow(this.manager.properties(this.manager.loadUnit(n)), opts)) };
+    if (names.length === 0) return { units: [formatShow(this.managerProperties(), opts)], errors: [null] };
+    const errors: Array<{ name: string; message: string } | null> = [];
+    const units = names.map((n) => {
+      try {
+        const lines = formatShow(this.manager.properties(this.manager.loadUnit(n)), opts);
+        errors.push(null);
+        return lines;
+      } catch (e) {
+        if (!(e instanceof ManagerError)) throw e;
+        errors.push({ name: e.errorName, message: e.message });
+        return [];
+      }
+    });
+    return { units, errors };
   }
 
   /** The few org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit). */
@@ -196,7 +209,13 @@ export class ControlHandler {
     const lines = typeof p.lines === 'number' && p.lines >= 0 ? Math.min(p.lines, 10000) : 10;
     return {
       units: unitNames(p.units).map((n) => {
-        const u = this.manager.loadUnit(n);
+        let u: Unit;
+        try {
+          u = this.manager.loadUnit(n);
+        } catch (e) {
+          if (!(e instanceof ManagerError)) throw e;
+          return { props: { Id: n, LoadState: 'not-found', ActiveState: 'inactive' }, journal: [] };
+        }
         const props: Record<string, string> = {};
         for (const [name, v] of this.manager.properties(u)) props[name] = formatPropertyValue(v);
         return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
@@ -253,7 +272,14 @@ export class ControlHandler {
   }
 
   private installer(): UnitFileInstaller {
-    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: process.env });
+    // Work-around: UnitFileInstaller.state() ignores links in directories at or after the unit
+    // file's own, so with UNITKIT_UNIT_PATH=dir: (the unit dir first) an enabled unit would read
+    // "disabled". systemd counts links in the configuration directories wherever the unit file
+    // lies, so those directories are put first for the installer.
+    const config = configDirs(this.manager.scope, process.env);
+    const first = [config.persistent, config.runtime];
+    const searchPath = [...first, ...this.opts.unitPath.filter((d) => !first.includes(d))];
+    return new UnitFileInstaller({ scope: this.manager.scope, searchPath, env: process.env });
   }
 
   private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {

@@ -102,13 +102,18 @@ export class ControlServer {
     socket.on('error', () => {
       // A client that vanishes mid-reply is normal; 'close' follows.
     });
+    let discarding = false;
     socket.on('data', (chunk: Buffer) => {
+      if (discarding) return;
       const lines = splitter.push(chunk);
       if (lines === 'overflow') {
         this.opts.logger.log({ level: 'warning', message: `Control socket: request from ${who} exceeds ${MAX_REQUEST_BYTES} bytes, closing connection.` });
         write(encodeMessage({ v: PROTOCOL_VERSION, ok: false, error: { name: 'LimitsExceeded', message: `Request exceeds ${MAX_REQUEST_BYTES} bytes.` } }));
         socket.end();
-        socket.pause();
+        // Keep reading (and dropping) so the client is not blocked writing and can see the reply;
+        // a client that keeps flooding is cut off after a second.
+        discarding = true;
+        setTimeout(() => socket.destroy(), 1000).unref();
         return;
       }
       for (const line of lines) {

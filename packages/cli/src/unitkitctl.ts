@@ -58,16 +58,23 @@ const jobVerb: Verb = async (c, o, io) => {
   const verb = jobVerbAliases[o.verb!] ?? o.verb!;
   if (verb === 'isolate' && o.args.length > 1) throw new UsageError('Too many arguments.');
   const wait = !o.noBlock;
-  const { jobs, scope } = await c.call<{ jobs: Array<JobOutcome & { error?: { name: string; message: string } }>; scope?: string }>('enqueue', {
-    verb, units: o.args, mode: o.jobMode, wait,
-  });
+  type Reply = { jobs: Array<JobOutcome & { error?: { name: string; message: string } }>; scope?: string };
+  let reply: Reply;
+  try {
+    reply = await c.call<Reply>('enqueue', { verb, units: o.args, mode: o.jobMode, wait });
+  } catch (e) {
+    // A refusal of the whole request (AccessDenied, bad job mode) is reported for each unit, as systemctl does.
+    if (!(e instanceof ControlCallError)) throw e;
+    reply = { jobs: o.args.map((u) => ({ unit: mangle(u), id: 0, result: 'failed', error: e.error })) };
+  }
+  const { jobs, scope } = reply;
   const userFlag = (scope ?? o.scope) === 'user' || o.scope === 'user' ? ' --user' : '';
   let rc = 0;
   for (const j of jobs) {
     if (j.error) {
       const shown = verb === 'isolate' ? 'start' : verb;
       io.err(`Failed to ${shown} ${j.unit}: ${j.error.message}`);
-      if (!['NoSuchUnit', 'UnitMasked', 'JobTypeNotApplicable'].includes(j.error.name)) {
+      if (!['NoSuchUnit', 'UnitMasked', 'JobTypeNotApplicable', 'AccessDenied', 'InvalidArgs'].includes(j.error.name)) {
         io.err(`See ${userFlag ? 'user' : 'system'} logs and 'systemctl${userFlag} status ${j.unit}' for details.`);
       }
       rc ||= exitStatusOfError(j.error.name);
@@ -80,21 +87,33 @@ const jobVerb: Verb = async (c, o, io) => {
   return rc;
 };
 
+type ShowReply = { units: string[][]; errors: Array<{ name: string; message: string } | null> };
+
 const show: Verb = async (c, o, io) => {
-  const { units } = await c.call<{ units: string[][] }>('show', { units: o.args, properties: o.properties, all: o.all, value: o.value });
+  const { units, errors } = await c.call<ShowReply>('show', { units: o.args, properties: o.properties, all: o.all, value: o.value });
+  let rc = 0;
+  let printed = false;
   units.forEach((lines, i) => {
-    if (i > 0) io.out('');
+    const err = errors[i];
+    if (err) {
+      io.err(`Failed to get properties: ${err.message}`);
+      rc = ExitStatus.failure;
+      return;
+    }
+    if (printed) io.out('');
+    printed = true;
     for (const l of lines) io.out(l);
   });
-  return 0;
+  return rc;
 };
 
 const isActive = (failedMode: boolean): Verb => async (c, o, io) => {
   needUnits(o);
-  const { units } = await c.call<{ units: string[][] }>('show', { units: o.args, properties: ['ActiveState'], value: true });
+  const { units } = await c.call<ShowReply>('show', { units: o.args, properties: ['ActiveState'], value: true });
   let any = false;
   for (const lines of units) {
-    const state = lines[0] ?? 'unknown';
+    // A unit the manager cannot load at all is reported inactive, as systemctl does when GetUnit fails.
+    const state = lines[0] ?? 'inactive';
     if (!o.quiet) io.out(state);
     if (failedMode ? state === 'failed' : state === 'active' || state === 'reloading') any = true;
   }
