@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel, Manager } from '@unitkit/core';
-import { EventLoop, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, createManager, unitFileSourceModule } from '@unitkit/core';
-import { NativeEventLoop, NativeNotifyReceiver, NativeProcessSpawner } from '@unitkit/native';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, createManager, unitFileSourceModule } from '@unitkit/core';
+import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
 import { Journal } from './journal.js';
 import { JournalLogger } from './journal-logger.js';
@@ -62,6 +62,7 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     bind(NotifyReceiver).toConstantValue(notify);
     bind(Logger).toConstantValue(logger);
     bind(OutputCapture).toConstantValue(capture);
+    bind(FdOperations).toConstantValue(new NativeFdOperations());
   });
   const { manager } = createManager({
     modules: [ports, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],

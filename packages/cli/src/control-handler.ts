@@ -217,7 +217,8 @@ export class ControlHandler {
           return { props: { Id: n, LoadState: 'not-found', ActiveState: 'inactive' }, journal: [] };
         }
         const props: Record<string, string> = {};
-        for (const [name, v] of this.manager.properties(u)) props[name] = formatPropertyValue(v);
+        // Repeated properties (one Listen= per socket) are joined with newlines.
+        for (const [name, v] of this.manager.properties(u)) props[name] = name in props ? `${props[name]}\n${formatPropertyValue(v)}` : formatPropertyValue(v);
         return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
       }),
     };
@@ -227,7 +228,7 @@ export class ControlHandler {
     const ids = (u: Unit, kinds: readonly string[]) => [...new Set(kinds.flatMap((k) => [...u.dependencies(k as never)].map((x) => x.id)))];
     const units = this.manager.allUnits().map((u): UnitRow => {
       const props = this.manager.properties(u);
-      const listenProp = props.find(([n]) => n === 'Listen');
+      const listens = props.filter(([n]) => n === 'Listen').map(([, v]) => formatPropertyValue(v));
       return {
         id: u.id,
         load: u.loadState,
@@ -239,7 +240,7 @@ export class ControlHandler {
         rdeps: ids(u, reverseDeps),
         after: ids(u, ['After']),
         before: ids(u, ['Before']),
-        listen: listenProp ? parseListen(formatPropertyValue(listenProp[1])) : [],
+        listen: listens.flatMap(parseListen),
         triggers: ids(u, ['Triggers']),
       };
     });
@@ -339,9 +340,12 @@ export class ControlHandler {
   }
 }
 
-/** Splits a Listen= property value ("ADDR (Type) ADDR (Type)…" or one per line) into pairs. */
+/** Splits Listen= property values ("ADDR (Type)", one per line) into [type, address] pairs. */
 export function parseListen(text: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (const m of text.matchAll(/(\S+) \((\w+)\)/g)) out.push([m[2], m[1]]);
+  for (const line of text.split('\n')) {
+    const m = /^(.*) \((\w+)\)$/.exec(line);
+    if (m) out.push([m[2]!, m[1]!]);
+  }
   return out;
 }

@@ -11,7 +11,8 @@ import { composeManager } from './compose-manager.js';
 import { ControlHandler } from './control-handler.js';
 import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ControlServer } from './control-server.js';
-import { daemonUsage, parseDaemonOptions } from './daemon-options.js';
+import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
+import { managerEnvironment } from './manager-environment.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${daemonUsage}\n`);
     return;
   }
-  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel });
+  // The bundled example services find their scripts and this Node through these two variables.
+  const examplesEnv: Record<string, string> = opts.examples ? { UNITKIT_EXAMPLES: path.dirname(examplesUnitDir()), UNITKIT_NODE: process.execPath } : {};
+  const environment = managerEnvironment(opts.scope, process.env, examplesEnv);
+  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
   manager.log('info', `unitkitd running in ${opts.scope} mode; runtime directory ${opts.runtimeDir}; unit path ${opts.unitPath.join(':')}`);
   if (opts.examples) manager.log('info', 'No unit path or runtime directory given: running the bundled examples.');
@@ -53,6 +57,13 @@ async function main(): Promise<void> {
     systemState = 'running';
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
+    if (opts.examples && manager.getUnit('echo.socket')?.loadState !== 'loaded') {
+      manager.log('notice', 'Examples running; the echo example needs the socket and service plugins, which this composition lacks.');
+    } else if (opts.examples) {
+      const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
+      manager.log('notice', `Examples running. Talk to the socket-activated echo service: printf 'hello\\n' | nc 127.0.0.1 7777`);
+      manager.log('notice', `Then look: ${ctl} status echo.socket echo.service; ${ctl} logs -u echo.service`);
+    }
   };
   systemState = 'starting';
   try {
