@@ -6,20 +6,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel, Manager } from '@unitkit/core';
-import { EventLoop, Logger, NotifyReceiver, ProcessSpawner, createManager, unitFileSourceModule } from '@unitkit/core';
-import { NativeEventLoop, NativeNotifyReceiver, NativeProcessSpawner } from '@unitkit/native';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, createManager, unitFileSourceModule } from '@unitkit/core';
+import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
+import { Journal } from './journal.js';
+import { JournalLogger } from './journal-logger.js';
+import { JournalOutputCapture } from './journal-output-capture.js';
 import { StderrLogger } from './stderr-logger.js';
+
+/**
+ * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
+ * module and append it here; nothing else changes.
+ */
+export const pluginModules: ContainerModule[] = [targetModule];
 
 /** What the manager needs to know about where it runs. */
 export interface ComposeOptions {
   scope: 'system' | 'user';
   /** Unit search path (already resolved, trailing-colon rule applied). */
   unitPath?: string[];
-  /** Holds the notify socket (and, later, the control socket). Created with mode 0700. */
+  /** Holds the notify socket, the control socket and the journal. Created with mode 0700. */
   runtimeDir: string;
   logLevel?: LogLevel;
   environment?: Record<string, string>;
+  /** The plugins; {@link pluginModules} by default. */
+  plugins?: ContainerModule[];
 }
 
 /** A running composition: the manager and the ports it sits on. */
@@ -28,6 +39,8 @@ export interface ComposedDaemon {
   loop: NativeEventLoop;
   notify: NativeNotifyReceiver;
   logger: Logger;
+  /** The per-unit journal (captured output and the manager's messages about each unit). */
+  journal: Journal;
   /** Releases the notify socket and the loop's handles. */
   close(): void;
 }
@@ -35,8 +48,10 @@ export interface ComposedDaemon {
 /** Builds the production manager: native ports, unit files from disk, and the plugins. */
 export function composeManager(opts: ComposeOptions): ComposedDaemon {
   fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o700 });
-  const logger = new StderrLogger({ level: opts.logLevel });
+  const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal') });
+  const logger = new JournalLogger(new StderrLogger({ level: opts.logLevel }), journal);
   const loop = new NativeEventLoop();
+  const capture = new JournalOutputCapture(loop, journal);
   const spawner = new NativeProcessSpawner({ logger });
   const notifyPath = path.join(opts.runtimeDir, 'notify');
   fs.rmSync(notifyPath, { force: true });
@@ -46,9 +61,11 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     bind(ProcessSpawner).toConstantValue(spawner);
     bind(NotifyReceiver).toConstantValue(notify);
     bind(Logger).toConstantValue(logger);
+    bind(OutputCapture).toConstantValue(capture);
+    bind(FdOperations).toConstantValue(new NativeFdOperations());
   });
   const { manager } = createManager({
-    modules: [ports, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), targetModule],
+    modules: [ports, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
     options: { scope: opts.scope, environment: opts.environment },
   });
   return {
@@ -56,6 +73,7 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     loop,
     notify,
     logger,
+    journal,
     close: () => {
       manager.dispose();
       notify.close();

@@ -6,10 +6,15 @@
  */
 import { ManagerError } from '@unitkit/core';
 import type { Unit } from '@unitkit/core';
+import * as path from 'node:path';
 import { composeManager } from './compose-manager.js';
-import { daemonUsage, parseDaemonOptions } from './daemon-options.js';
+import { ControlHandler } from './control-handler.js';
+import { CONTROL_SOCKET_NAME } from './control-protocol.js';
+import { ControlServer } from './control-server.js';
+import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
+import { managerEnvironment } from './manager-environment.js';
 
-function main(): void {
+async function main(): Promise<void> {
   let opts;
   try {
     opts = parseDaemonOptions(process.argv.slice(2), process.env);
@@ -21,22 +26,60 @@ function main(): void {
     process.stdout.write(`${daemonUsage}\n`);
     return;
   }
-  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel });
+  // The bundled example services find their scripts and this Node through these two variables.
+  const examplesEnv: Record<string, string> = opts.examples ? { UNITKIT_EXAMPLES: path.dirname(examplesUnitDir()), UNITKIT_NODE: process.execPath } : {};
+  const environment = managerEnvironment(opts.scope, process.env, examplesEnv);
+  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
   manager.log('info', `unitkitd running in ${opts.scope} mode; runtime directory ${opts.runtimeDir}; unit path ${opts.unitPath.join(':')}`);
   if (opts.examples) manager.log('info', 'No unit path or runtime directory given: running the bundled examples.');
 
+  let systemState: 'initializing' | 'starting' | 'running' | 'stopping' = 'initializing';
+  const controlPath = path.join(opts.runtimeDir, CONTROL_SOCKET_NAME);
+  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState });
+  const control = new ControlServer({ path: controlPath, handler, logger: daemon.logger });
+  try {
+    await control.listen();
+  } catch (e) {
+    manager.log('err', `Failed to listen on ${controlPath}: ${(e as Error).message}`);
+    daemon.close();
+    process.exit(1);
+  }
+  manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
+
+  // A bug reached from a unit file or a client must not take every unit down with the manager.
+  process.on('uncaughtException', (e) => manager.log('crit', `Internal error, continuing: ${e.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) => manager.log('crit', `Internal error, continuing: ${String((e as Error)?.stack ?? e)}`));
+
+  const bootStart = process.hrtime.bigint();
+  const startupFinished = () => {
+    if (systemState !== 'starting') return;
+    systemState = 'running';
+    const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
+    manager.log('info', `Startup finished in ${ms}ms.`);
+    if (opts.examples && manager.getUnit('echo.socket')?.loadState !== 'loaded') {
+      manager.log('notice', 'Examples running; the echo example needs the socket and service plugins, which this composition lacks.');
+    } else if (opts.examples) {
+      const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
+      manager.log('notice', `Examples running. Talk to the socket-activated echo service: printf 'hello\\n' | nc 127.0.0.1 7777`);
+      manager.log('notice', `Then look: ${ctl} status echo.socket echo.service; ${ctl} logs -u echo.service`);
+    }
+  };
+  systemState = 'starting';
   try {
     manager.addJob('start', opts.defaultUnit, 'replace');
   } catch (e) {
     if (!(e instanceof ManagerError)) throw e;
     manager.log('err', `Failed to start ${opts.defaultUnit}: ${e.message}`);
   }
+  if (manager.installedJobs().length === 0) startupFinished();
+  else manager.events.once('idle', startupFinished);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    systemState = 'stopping';
     manager.log('info', `Received ${signal}, stopping all units.`);
     const active = manager.allUnits().filter((u: Unit) => u.activeState() !== 'inactive' && u.activeState() !== 'failed');
     for (const u of active) {
@@ -49,6 +92,7 @@ function main(): void {
     }
     const finish = () => {
       manager.log('info', 'All units stopped. Exiting.');
+      control.close();
       daemon.close();
       process.exit(0);
     };
@@ -61,8 +105,12 @@ function main(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGHUP', () => {
     manager.log('info', 'Received SIGHUP, reloading.');
-    manager.reload();
+    try {
+      manager.reload();
+    } catch (e) {
+      manager.log('err', `Reload failed: ${(e as Error).message}`);
+    }
   });
 }
 
-main();
+void main();

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Entry point linked into node_modules/.bin; the program itself is compiled to dist/ by `npm run build`.
+import('../dist/unitkitctl.js').then((m) => m.main()).catch((e) => {
+  if (e && e.code === 'ERR_MODULE_NOT_FOUND') {
+    process.stderr.write('unitkitctl: not built yet; run `npm run build` at the repository root first.\n');
+    process.exit(1);
+  }
+  throw e;
+});

@@ -1,0 +1,351 @@
+/**
+ * What the control socket can do: each protocol method as a function of the manager. Input
+ * comes from clients and is checked here; errors are ManagerErrors with systemd's D-Bus error
+ * names, which unitkitctl maps to systemctl's messages and exit codes.
+ */
+import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
+import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
+import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
+import type { Journal } from './journal.js';
+
+/** What a method may stream besides its reply (journal entries of `journal` with follow). */
+export interface MethodContext {
+  /** Sends an event line to the client; returns false once the client is gone. */
+  emit(event: string, data: unknown): boolean;
+  /** Registers cleanup for when the client hangs up. */
+  onClose(cb: () => void): void;
+}
+
+/** Options of {@link ControlHandler}. */
+export interface ControlHandlerOptions {
+  manager: Manager;
+  journal?: Journal;
+  /** The unit search path, for enable/disable/mask/unmask/is-enabled. */
+  unitPath: string[];
+  /** The daemon's state for is-system-running: set by unitkitd as it boots and stops. */
+  systemState: () => 'initializing' | 'starting' | 'running' | 'stopping';
+}
+
+const jobTypes: Record<string, JobType> = {
+  start: 'start',
+  stop: 'stop',
+  reload: 'reload',
+  restart: 'restart',
+  'try-restart': 'try-restart',
+  'reload-or-restart': 'restart',
+  'try-reload-or-restart': 'try-restart',
+  'verify-active': 'verify-active',
+};
+
+const killWhoms = ['main', 'control', 'all', 'main-fail', 'control-fail', 'all-fail'] as const;
+
+/** Dependency kinds list-dependencies follows, forwards and backwards, as systemctl does. */
+const forwardDeps = ['Requires', 'Requisite', 'Wants', 'ConsistsOf', 'BindsTo', 'Upholds'] as const;
+const reverseDeps = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'PartOf', 'BoundBy', 'UpheldBy'] as const;
+
+function invalid(message: string): ManagerError {
+  return new ManagerError('InvalidArgs', message);
+}
+
+function stringList(v: unknown, what: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw invalid(`${what} must be a list of strings`);
+  return v as string[];
+}
+
+/** Unit names from a client, mangled as systemctl mangles them ("foo" → "foo.service"). */
+function unitNames(v: unknown): string[] {
+  return stringList(v, 'units').map((n) => {
+    const m = unitNameMangle(n);
+    if (!isValidUnitName(m)) throw invalid(`Unit name ${n} is not valid.`);
+    return m;
+  });
+}
+
+/** The protocol methods, bound to one manager. */
+export class ControlHandler {
+  private readonly manager: Manager;
+
+  constructor(private readonly opts: ControlHandlerOptions) {
+    this.manager = opts.manager;
+  }
+
+  /** Runs one method. Throws ManagerError for refusals; the server turns anything else into an internal error. */
+  async call(method: string, params: Record<string, unknown>, ctx: MethodContext): Promise<unknown> {
+    switch (method) {
+      case 'hello':
+        return { version: 1, scope: this.manager.scope, pid: process.pid };
+      case 'is-system-running':
+        return { state: this.systemState() };
+      case 'enqueue':
+        return this.enqueue(params);
+      case 'show':
+        return this.show(params);
+      case 'status':
+        return this.status(params);
+      case 'list-units':
+        return this.listUnits();
+      case 'list-jobs':
+        return this.listJobs();
+      case 'kill':
+        return this.kill(params);
+      case 'reset-failed':
+        return this.resetFailed(params);
+      case 'daemon-reload':
+        this.manager.reload();
+        return {};
+      case 'is-enabled':
+        return this.isEnabled(params);
+      case 'enable':
+      case 'disable':
+      case 'mask':
+      case 'unmask':
+        return this.install(method, params);
+      case 'journal':
+        return this.journal(params, ctx);
+      default:
+        throw new ManagerError('NotSupported', `Unknown method ${method}.`);
+    }
+  }
+
+  /** running / degraded / starting / stopping, as systemd computes SystemState. */
+  systemState(): string {
+    const s = this.opts.systemState();
+    if (s !== 'running') return s;
+    return this.manager.failed().length > 0 ? 'degraded' : 'running';
+  }
+
+  /** Finds a unit without loading it, as systemd's GetUnit: kill and reset-failed act only on loaded units. */
+  private loadedUnit(name: string): Unit {
+    const u = this.manager.getUnit(name);
+    if (!u || (u.loadState === 'not-found' && u.activeState() === 'inactive')) throw new ManagerError('NoSuchUnit', `Unit ${name} not loaded.`);
+    return u;
+  }
+
+  private async enqueue(p: Record<string, unknown>): Promise<{ scope: string; jobs: Array<JobOutcome | { unit: string; error: { name: string; message: string } }> }> {
+    const verb = String(p.verb ?? '');
+    let type = jobTypes[verb];
+    const isolate = verb === 'isolate';
+    if (isolate) type = 'start';
+    if (!type) throw invalid(`Unknown job verb ${verb}.`);
+    const mode = (isolate ? 'isolate' : (p.mode ?? 'replace')) as JobMode;
+    if (!jobModes.includes(mode)) throw invalid(`Job mode ${String(p.mode)} invalid.`);
+    const names = unitNames(p.units);
+    const results: Array<{ unit: string; job?: Job; error?: { name: string; message: string } }> = [];
+    for (const name of names) {
+      try {
+        const u = this.manager.loadUnit(name);
+        let t = type;
+        if ((verb === 'reload-or-restart' || verb === 'try-reload-or-restart') && this.manager.canReload(u)) t = verb === 'reload-or-restart' ? 'reload-or-start' : 'try-reload';
+        if (t === 'stop' && ['not-found', 'error', 'bad-setting'].includes(u.loadState) && u.activeState() === 'inactive') {
+          throw new ManagerError('NoSuchUnit', `Unit ${u.id} not loaded.`);
+        }
+        if (isolate && !u.settings.allowIsolate && u.loadState === 'loaded') throw new ManagerError('NoIsolation', 'Operation refused, unit may not be isolated.');
+        results.push({ unit: u.id, job: this.manager.addJob(t, u, mode, { manual: true }) });
+      } catch (e) {
+        if (!(e instanceof ManagerError)) throw e;
+        results.push({ unit: name, error: { name: e.errorName, message: e.message } });
+      }
+    }
+    const out: Array<JobOutcome | { unit: string; error: { name: string; message: string } }> = [];
+    for (const r of results) {
+      if (r.error || !r.job) {
+        out.push({ unit: r.unit, error: r.error! });
+        continue;
+      }
+      if (!p.wait) {
+        out.push({ unit: r.unit, id: r.job.id, result: 'queued' });
+        continue;
+      }
+      const result: JobResult = await r.job.wait();
+      out.push({ unit: r.unit, id: r.job.id, result, unitResult: this.unitResult(r.job.unit) });
+    }
+    return { scope: this.manager.scope, jobs: out };
+  }
+
+  /** The unit's Result property, when its type has one. */
+  private unitResult(u: Unit): string | undefined {
+    const found = this.manager.properties(u).find(([n]) => n === 'Result');
+    return found ? formatPropertyValue(found[1]) : undefined;
+  }
+
+  /** `show`: one list of lines per unit; a unit that cannot even be loaded (unknown type) gets `errors[i]`. */
+  private show(p: Record<string, unknown>): { units: string[][]; errors: Array<{ name: string; message: string } | null> } {
+    const props = stringList(p.properties, 'properties');
+    const opts = { properties: props.length > 0 ? props : undefined, all: !!p.all, value: !!p.value };
+    const names = unitNames(p.units);
+    if (names.length === 0) return { units: [formatShow(this.managerProperties(), opts)], errors: [null] };
+    const errors: Array<{ name: string; message: string } | null> = [];
+    const units = names.map((n) => {
+      try {
+        const lines = formatShow(this.manager.properties(this.manager.loadUnit(n)), opts);
+        errors.push(null);
+        return lines;
+      } catch (e) {
+        if (!(e instanceof ManagerError)) throw e;
+        errors.push({ name: e.errorName, message: e.message });
+        return [];
+      }
+    });
+    return { units, errors };
+  }
+
+  /** The few org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit). */
+  private managerProperties() {
+    const m = this.manager;
+    const str = (value: string) => ({ type: 'string' as const, value });
+    const int = (value: number) => ({ type: 'int' as const, value });
+    return [
+      ['Version', str('252 (unitkit)')],
+      ['NNames', int(m.allUnits().length)],
+      ['NFailedUnits', int(m.failed().length)],
+      ['NJobs', int(m.installedJobs().length)],
+      ['SystemState', str(this.systemState())],
+    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number }]>;
+  }
+
+  private status(p: Record<string, unknown>): { units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> } {
+    const lines = typeof p.lines === 'number' && p.lines >= 0 ? Math.min(p.lines, 10000) : 10;
+    return {
+      units: unitNames(p.units).map((n) => {
+        let u: Unit;
+        try {
+          u = this.manager.loadUnit(n);
+        } catch (e) {
+          if (!(e instanceof ManagerError)) throw e;
+          return { props: { Id: n, LoadState: 'not-found', ActiveState: 'inactive' }, journal: [] };
+        }
+        const props: Record<string, string> = {};
+        // Repeated properties (one Listen= per socket) are joined with newlines.
+        for (const [name, v] of this.manager.properties(u)) props[name] = name in props ? `${props[name]}\n${formatPropertyValue(v)}` : formatPropertyValue(v);
+        return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
+      }),
+    };
+  }
+
+  private listUnits(): { units: UnitRow[] } {
+    const ids = (u: Unit, kinds: readonly string[]) => [...new Set(kinds.flatMap((k) => [...u.dependencies(k as never)].map((x) => x.id)))];
+    const units = this.manager.allUnits().map((u): UnitRow => {
+      const props = this.manager.properties(u);
+      const listens = props.filter(([n]) => n === 'Listen').map(([, v]) => formatPropertyValue(v));
+      return {
+        id: u.id,
+        load: u.loadState,
+        active: u.activeState(),
+        sub: u.subState(),
+        description: u.description,
+        job: u.job ? { id: u.job.id, type: u.job.type, state: u.job.state } : undefined,
+        deps: ids(u, forwardDeps),
+        rdeps: ids(u, reverseDeps),
+        after: ids(u, ['After']),
+        before: ids(u, ['Before']),
+        listen: listens.flatMap(parseListen),
+        triggers: ids(u, ['Triggers']),
+      };
+    });
+    return { units };
+  }
+
+  private listJobs(): { jobs: JobRow[] } {
+    return { jobs: this.manager.installedJobs().map((j) => ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state })) };
+  }
+
+  private kill(p: Record<string, unknown>): Record<string, never> {
+    const whom = String(p.whom ?? 'all');
+    const signal = Number(p.signal ?? 15);
+    if (!(killWhoms as readonly string[]).includes(whom)) throw invalid(`Invalid who argument ${whom}`);
+    if (!Number.isInteger(signal) || signal < 1 || signal > 64) throw invalid(`Signal number out of range.`);
+    const units = unitNames(p.units).map((n) => this.loadedUnit(n));
+    for (const u of units) {
+      if (!u.type.kill) throw new ManagerError('NotSupported', `Unit type of ${u.id} does not support killing.`);
+      const sent = u.type.kill(u, whom as (typeof killWhoms)[number], signal);
+      if (!sent && whom.endsWith('-fail')) throw new ManagerError('NoSuchUnit', `No matching processes to kill`);
+    }
+    return {};
+  }
+
+  private resetFailed(p: Record<string, unknown>): Record<string, never> {
+    const names = unitNames(p.units);
+    if (names.length === 0) this.manager.resetFailed();
+    for (const n of names) this.manager.resetFailed(this.loadedUnit(n));
+    return {};
+  }
+
+  private installer(): UnitFileInstaller {
+    // Work-around: UnitFileInstaller.state() ignores links in directories at or after the unit
+    // file's own, so with UNITKIT_UNIT_PATH=dir: (the unit dir first) an enabled unit would read
+    // "disabled". systemd counts links in the configuration directories wherever the unit file
+    // lies, so those directories are put first for the installer.
+    const config = configDirs(this.manager.scope, process.env);
+    const first = [config.persistent, config.runtime];
+    const searchPath = [...first, ...this.opts.unitPath.filter((d) => !first.includes(d))];
+    return new UnitFileInstaller({ scope: this.manager.scope, searchPath, env: process.env });
+  }
+
+  private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {
+    const inst = this.installer();
+    return {
+      states: unitNames(p.units).map((unit) => {
+        try {
+          return { unit, state: inst.state(unit) };
+        } catch (e) {
+          return { unit, error: (e as Error).message.includes('Invalid') ? (e as Error).message : 'No such file or directory' };
+        }
+      }),
+    };
+  }
+
+  private install(verb: 'enable' | 'disable' | 'mask' | 'unmask', p: Record<string, unknown>): { changes: string[]; noInstallInfo: boolean } {
+    const inst = this.installer();
+    const names = unitNames(p.units);
+    const flags = { runtime: !!p.runtime, force: !!p.force };
+    let changes;
+    try {
+      changes = inst[verb](names, flags);
+    } catch (e) {
+      throw new ManagerError('InvalidArgs', (e as Error).message);
+    }
+    let noInstallInfo = false;
+    if (verb === 'enable' && changes.length === 0) {
+      noInstallInfo = names.every((n) => {
+        try {
+          const i = inst.installInfo(n);
+          return i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length === 0 && !i.defaultInstance;
+        } catch {
+          return false;
+        }
+      });
+    }
+    return { changes: formatInstallChanges(changes), noInstallInfo };
+  }
+
+  private journal(p: Record<string, unknown>, ctx: MethodContext): { entries: JournalEntry[] } {
+    const journal = this.opts.journal;
+    const units = unitNames(p.units);
+    const lines = typeof p.lines === 'number' && p.lines >= 0 ? p.lines : undefined;
+    if (!journal) return { entries: [] };
+    let entries = units.flatMap((u) => journal.tail(u));
+    entries.sort((a, b) => a.time - b.time);
+    if (lines !== undefined) entries = entries.slice(Math.max(0, entries.length - lines));
+    if (p.follow) {
+      const wanted = new Set(units);
+      const listener = (e: JournalEntry) => {
+        if (wanted.has(e.unit)) ctx.emit('journal', e);
+      };
+      journal.events.on('entry', listener);
+      ctx.onClose(() => journal.events.off('entry', listener));
+    }
+    return { entries };
+  }
+}
+
+/** Splits Listen= property values ("ADDR (Type)", one per line) into [type, address] pairs. */
+export function parseListen(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const line of text.split('\n')) {
+    const m = /^(.*) \((\w+)\)$/.exec(line);
+    if (m) out.push([m[2]!, m[1]!]);
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * unitkitd's control socket: an AF_UNIX stream socket `$RUNTIME_DIR/private` (mode 0600) speaking
+ * the newline-delimited JSON protocol of control-protocol.ts.
+ *
+ * Listening goes through Node's `net` (no child_process involved, so the native reaper is not
+ * disturbed). Who is calling is decided by SO_PEERCRED on the accepted fd, read once per
+ * connection with @unitkit/native's peerCredentials(): `net` gives the fd of a unix-socket handle
+ * (`socket._handle.fd`) on Linux. That is an internal of Node, so it is used defensively: when the
+ * fd or the credentials cannot be read, the client is treated as unprivileged (read-only) — it
+ * fails closed, never open. Using `net` keeps buffering, back-pressure and half-close handling in
+ * libuv instead of reimplementing them on raw fds.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import type { Logger } from '@unitkit/core';
+import { ManagerError } from '@unitkit/core';
+import { peerCredentials } from '@unitkit/native';
+import type { ControlReply, ControlRequest } from './control-protocol.js';
+import { LineSplitter, MAX_REQUEST_BYTES, PROTOCOL_VERSION, encodeMessage, mutatingMethods } from './control-protocol.js';
+import type { ControlHandler } from './control-handler.js';
+
+/** The credentials of a connected client. */
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** Options of {@link ControlServer}. */
+export interface ControlServerOptions {
+  path: string;
+  handler: ControlHandler;
+  logger: Logger;
+  /** The uid allowed to change state besides root: the manager's own. */
+  ownerUid?: number;
+}
+
+/** Reads SO_PEERCRED of a connected net.Socket; undefined when Node does not expose the fd. */
+export function socketPeerCredentials(socket: net.Socket): PeerCredentials | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return undefined;
+  try {
+    return peerCredentials(fd);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The listening control socket. */
+export class ControlServer {
+  private readonly server: net.Server;
+  private readonly connections = new Set<net.Socket>();
+  private readonly ownerUid: number;
+
+  constructor(private readonly opts: ControlServerOptions) {
+    this.ownerUid = opts.ownerUid ?? process.getuid?.() ?? 0;
+    this.server = net.createServer((s) => this.accept(s));
+    // An error on the listening socket (EMFILE on accept…) is logged, never fatal.
+    this.server.on('error', (e) => opts.logger.log({ level: 'err', message: `Control socket: ${e.message}` }));
+  }
+
+  /** Binds and listens; the socket node gets mode 0600 before any client can reach it. */
+  listen(): Promise<void> {
+    fs.rmSync(this.opts.path, { force: true });
+    return new Promise<void>((resolve, reject) => {
+      // A 0177 umask while binding means the node is created 0600: no window with a looser mode.
+      const old = process.umask(0o177);
+      this.server.once('error', reject);
+      this.server.listen(this.opts.path, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+      process.umask(old);
+    }).then(() => fs.chmodSync(this.opts.path, 0o600));
+  }
+
+  /** Stops listening and drops every client. */
+  close(): void {
+    for (const c of this.connections) c.destroy();
+    this.server.close();
+    fs.rmSync(this.opts.path, { force: true });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.connections.add(socket);
+    const creds = socketPeerCredentials(socket);
+    const privileged = creds !== undefined && (creds.uid === 0 || creds.uid === this.ownerUid);
+    const splitter = new LineSplitter(MAX_REQUEST_BYTES);
+    const closers: Array<() => void> = [];
+    let closed = false;
+    const who = creds ? `pid ${creds.pid} uid ${creds.uid}` : 'unknown peer';
+    const write = (text: string) => {
+      if (closed || socket.destroyed) return false;
+      socket.write(text);
+      return true;
+    };
+    socket.on('close', () => {
+      closed = true;
+      this.connections.delete(socket);
+      for (const c of closers.splice(0)) c();
+    });
+    socket.on('error', () => {
+      // A client that vanishes mid-reply is normal; 'close' follows.
+    });
+    let discarding = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (discarding) return;
+      const lines = splitter.push(chunk);
+      if (lines === 'overflow') {
+        this.opts.logger.log({ level: 'warning', message: `Control socket: request from ${who} exceeds ${MAX_REQUEST_BYTES} bytes, closing connection.` });
+        write(encodeMessage({ v: PROTOCOL_VERSION, ok: false, error: { name: 'LimitsExceeded', message: `Request exceeds ${MAX_REQUEST_BYTES} bytes.` } }));
+        socket.end();
+        // Keep reading (and dropping) so the client is not blocked writing and can see the reply;
+        // a client that keeps flooding is cut off after a second.
+        discarding = true;
+        setTimeout(() => socket.destroy(), 1000).unref();
+        return;
+      }
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        void this.handleLine(line, privileged, who, write, (cb) => closers.push(cb));
+      }
+    });
+  }
+
+  private async handleLine(line: string, privileged: boolean, who: string, write: (t: string) => boolean, onClose: (cb: () => void) => void): Promise<void> {
+    let req: ControlRequest;
+    const reply = (r: { id?: number | string; ok: true; result: unknown } | { id?: number | string; ok: false; error: { name: string; message: string } }) => write(encodeMessage({ v: PROTOCOL_VERSION, ...r } as ControlReply));
+    try {
+      req = JSON.parse(line) as ControlRequest;
+      if (typeof req !== 'object' || req === null || typeof req.method !== 'string') throw new Error('not a request object');
+      if (req.params !== undefined && (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params))) throw new Error('params must be an object');
+    } catch (e) {
+      this.opts.logger.log({ level: 'warning', message: `Control socket: malformed request from ${who}: ${(e as Error).message}` });
+      reply({ ok: false, error: { name: 'InvalidArgs', message: `Malformed request: ${(e as Error).message}` } });
+      return;
+    }
+    const id = typeof req.id === 'number' || typeof req.id === 'string' ? req.id : undefined;
+    if (req.v !== PROTOCOL_VERSION) {
+      reply({ id, ok: false, error: { name: 'NotSupported', message: `Protocol version ${String(req.v)} not supported; this unitkitd speaks version ${PROTOCOL_VERSION}.` } });
+      return;
+    }
+    if (mutatingMethods.has(req.method) && !privileged) {
+      this.opts.logger.log({ level: 'notice', message: `Control socket: ${req.method} refused for ${who} (not privileged).` });
+      reply({ id, ok: false, error: { name: 'AccessDenied', message: 'Access denied' } });
+      return;
+    }
+    try {
+      const result = await this.opts.handler.call(req.method, req.params ?? {}, {
+        emit: (event, data) => write(encodeMessage({ v: PROTOCOL_VERSION, id, event, data })),
+        onClose,
+      });
+      reply({ id, ok: true, result });
+    } catch (e) {
+      if (e instanceof ManagerError) {
+        reply({ id, ok: false, error: { name: e.errorName, message: e.message } });
+      } else {
+        this.opts.logger.log({ level: 'err', message: `Control socket: ${req.method} failed: ${(e as Error).stack ?? String(e)}` });
+        reply({ id, ok: false, error: { name: 'Failed', message: (e as Error).message } });
+      }
+    }
+  }
+}

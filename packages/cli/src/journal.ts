@@ -1,0 +1,102 @@
+/**
+ * unitkitd's journal: what services write to stdout/stderr and what the manager logs about a
+ * unit, kept per unit in size-rotated text files under `$RUNTIME_DIR/journal/`, one line per
+ * entry: `REALTIME_USEC<TAB>UNIT<TAB>PID<TAB>PRIORITY<TAB>IDENTIFIER<TAB>MESSAGE`. Plain text
+ * so `tail -f` works too; tabs because unit names, numbers and identifiers never hold one (a
+ * tab inside a message is kept: the message is everything after the fifth tab).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EventEmitter } from 'node:events';
+import type { JournalEntry } from './control-protocol.js';
+
+/** Options of {@link Journal}. */
+export interface JournalOptions {
+  /** Directory of the journal files; created with mode 0700. */
+  dir: string;
+  /** A unit's file is rotated to `.1` once it passes this size. Default 1 MiB. */
+  maxFileBytes?: number;
+}
+
+/** The per-unit journal files. */
+export class Journal {
+  /** Emits 'entry' with every appended {@link JournalEntry}, for `logs -f`. */
+  readonly events = new EventEmitter<{ entry: [JournalEntry] }>();
+  readonly dir: string;
+  private readonly maxFileBytes: number;
+  /** Current size of each unit's file, so rotation needs no stat() per line. */
+  private readonly sizes = new Map<string, number>();
+
+  constructor(opts: JournalOptions) {
+    this.dir = opts.dir;
+    this.maxFileBytes = opts.maxFileBytes ?? 1024 * 1024;
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  private fileOf(unit: string): string {
+    // Unit names never contain '/', but a hostile client might ask to read one that does.
+    return path.join(this.dir, `${unit.replace(/[/\0]/g, '_')}.journal`);
+  }
+
+  /** Appends one entry (a message with newlines becomes one entry per line). */
+  append(entry: JournalEntry): void {
+    const lines = entry.message.split('\n');
+    const file = this.fileOf(entry.unit);
+    let text = '';
+    for (const message of lines) text += `${Math.floor(entry.time)}\t${entry.unit}\t${entry.pid}\t${entry.priority}\t${entry.identifier}\t${message}\n`;
+    try {
+      let size = this.sizes.get(entry.unit);
+      if (size === undefined) size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      if (size + text.length > this.maxFileBytes && size > 0) {
+        fs.renameSync(file, `${file}.1`);
+        size = 0;
+      }
+      fs.appendFileSync(file, text, { mode: 0o600 });
+      this.sizes.set(entry.unit, size + Buffer.byteLength(text));
+    } catch {
+      // A full or read-only disk must not stop the manager; the entry is still streamed to followers.
+    }
+    for (const message of lines) this.events.emit('entry', { ...entry, message });
+  }
+
+  /** The last `n` entries of a unit (all when n is undefined), oldest first. */
+  tail(unit: string, n?: number): JournalEntry[] {
+    const file = this.fileOf(unit);
+    const out: JournalEntry[] = [];
+    for (const f of [`${file}.1`, file]) {
+      let text: string;
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n')) {
+        const e = parseJournalLine(line);
+        if (e) out.push(e);
+      }
+    }
+    return n === undefined ? out : out.slice(Math.max(0, out.length - n));
+  }
+}
+
+/** Parses one journal file line; undefined for a torn or foreign line. */
+export function parseJournalLine(line: string): JournalEntry | undefined {
+  const f = line.split('\t');
+  if (f.length < 6) return undefined;
+  const time = Number(f[0]);
+  const pid = Number(f[2]);
+  const priority = Number(f[3]);
+  if (!Number.isFinite(time) || !Number.isFinite(pid) || !Number.isFinite(priority)) return undefined;
+  return { time, unit: f[1], pid, priority, identifier: f[4], message: f.slice(5).join('\t') };
+}
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An entry in journalctl's `short` format: `Nov 21 01:51:06 host ident[pid]: message`. */
+export function formatJournalShort(e: JournalEntry, host = os.hostname()): string {
+  const d = new Date(Math.floor(e.time / 1000));
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const ts = `${months[d.getMonth()]} ${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+  return `${ts} ${host} ${e.identifier}[${e.pid}]: ${e.message}`;
+}

@@ -1,0 +1,204 @@
+/**
+ * `systemctl status UNIT` as text: the bullet line, Loaded, Drop-In, Active with timestamps,
+ * TriggeredBy/Triggers, Docs, Listen, Main PID, Status, CGroup tree and the last journal lines —
+ * built from the unit's show properties, so whatever a plugin exposes (Listen, MainPID,
+ * StatusText, ControlGroup…) appears without this file knowing the plugin.
+ */
+import * as fs from 'node:fs';
+import type { JournalEntry } from './control-protocol.js';
+import { formatJournalShort } from './journal.js';
+import type { Colors } from './terminal-colors.js';
+
+const US_MS = 1000;
+const US_S = 1_000_000;
+const US_MIN = 60 * US_S;
+const US_H = 60 * US_MIN;
+const US_D = 24 * US_H;
+const US_W = 7 * US_D;
+const US_MONTH = 2_629_800 * US_S;
+const US_Y = 31_557_600 * US_S;
+
+/** "76ms ago", "1min 5s ago": systemd's format_timestamp_relative(). */
+export function formatRelative(thenUsec: number, nowUsec: number): string {
+  const d = Math.max(0, nowUsec - thenUsec);
+  const f = Math.floor;
+  const pl = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (d >= US_Y) return `${pl(f(d / US_Y), 'year', 'years')} ${pl(f((d % US_Y) / US_MONTH), 'month', 'months')} ago`;
+  if (d >= US_MONTH) return `${pl(f(d / US_MONTH), 'month', 'months')} ${pl(f((d % US_MONTH) / US_D), 'day', 'days')} ago`;
+  if (d >= US_W) return `${f(d / US_W)}w ${f((d % US_W) / US_D)}d ago`;
+  if (d >= 2 * US_D) return `${f(d / US_D)}d ago`;
+  if (d >= 25 * US_H) return `1d ${f((d - US_D) / US_H)}h ago`;
+  if (d >= 6 * US_H) return `${f(d / US_H)}h ago`;
+  if (d >= US_H) return `${f(d / US_H)}h ${f((d % US_H) / US_MIN)}min ago`;
+  if (d >= 5 * US_MIN) return `${f(d / US_MIN)}min ago`;
+  if (d >= US_MIN) return `${f(d / US_MIN)}min ${f((d % US_MIN) / US_S)}s ago`;
+  if (d >= US_S) return `${f(d / US_S)}s ago`;
+  if (d >= US_MS) return `${f(d / US_MS)}ms ago`;
+  if (d > 0) return `${d}us ago`;
+  return 'now';
+}
+
+/** The state bullet and its colour, as systemctl picks them. */
+export function stateBullet(active: string, c: Colors): string {
+  if (active === 'failed') return c.red('\u00d7');
+  if (active === 'active' || active === 'reloading') return c.green('\u25cf');
+  if (active === 'inactive' || active === 'maintenance') return '\u25cb';
+  return c.highlight('\u25cf');
+}
+
+/** One process's command line, quoted as systemd shows it. */
+function commandLine(pid: number): string {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const args = raw.split('\0').filter((x, i, a) => !(i === a.length - 1 && x === ''));
+    if (args.length === 0) return `[${fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`;
+    return args.map((a) => (/[\s"\\]/.test(a) || a === '' ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a)).join(' ');
+  } catch {
+    return '';
+  }
+}
+
+function comm(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lines of a cgroup's process tree (processes first, then sub-cgroups), each with its tree prefix. */
+function cgroupTree(path: string, prefix: string): string[] {
+  const dir = `/sys/fs/cgroup${path}`;
+  let pids: number[] = [];
+  let subs: string[] = [];
+  try {
+    pids = fs.readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).map(Number).sort((a, b) => a - b);
+    subs = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const width = String(Math.max(0, ...pids)).length;
+  const items = [...pids.map((p) => ({ pid: p })), ...subs.map((s) => ({ sub: s }))];
+  items.forEach((item, i) => {
+    const last = i === items.length - 1;
+    const branch = last ? '\u2514\u2500' : '\u251c\u2500';
+    if ('pid' in item) out.push(`${prefix}${branch}${String(item.pid).padStart(width)} ${commandLine(item.pid!)}`);
+    else {
+      out.push(`${prefix}${branch}${item.sub}`);
+      out.push(...cgroupTree(`${path}/${item.sub}`, prefix + (last ? '  ' : '\u2502 ')));
+    }
+  });
+  return out;
+}
+
+const signalNames: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 6: 'ABRT', 8: 'FPE', 9: 'KILL', 11: 'SEGV', 13: 'PIPE', 14: 'ALRM', 15: 'TERM', 10: 'USR1', 12: 'USR2' };
+const exitNames: Record<number, string> = { 0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 209: 'STDOUT' };
+
+/** "(code=exited, status=1/FAILURE)" from ExecMainCode/ExecMainStatus. */
+function exitText(code: number, status: number): string {
+  if (code === 1) return `code=exited, status=${status}${exitNames[status] ? `/${exitNames[status]}` : ''}`;
+  const kind = code === 3 ? 'dumped' : 'killed';
+  return `code=${kind}, signal=${signalNames[status] ?? status}`;
+}
+
+/** Inputs of {@link formatStatus}. */
+export interface StatusInput {
+  props: Record<string, string>;
+  journal: JournalEntry[];
+  /** CLOCK_REALTIME now, µs. */
+  now: number;
+  colors: Colors;
+  /** Resolves a unit's active state for the bullets of TriggeredBy/Triggers. */
+  activeStateOf?: (unit: string) => string | undefined;
+}
+
+/** Parses "Sat 2026-11-21 01:51:06 UTC" back to µs (show formats timestamps as text). */
+function parseTimestamp(text: string | undefined): number {
+  if (!text) return 0;
+  const m = /^\w{3} (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/.exec(text);
+  if (!m) return 0;
+  const t = Date.parse(`${m[1]}T${m[2]}${/ UTC$/.test(text) ? 'Z' : ''}`);
+  return Number.isFinite(t) ? t * 1000 : 0;
+}
+
+/** The text of `systemctl status` for one unit. */
+export function formatStatus(input: StatusInput): string[] {
+  const p = input.props;
+  const c = input.colors;
+  const out: string[] = [];
+  const label = (name: string, text: string) => out.push(`${name.padStart(11)}: ${text}`);
+  const id = p.Id ?? '';
+  const active = p.ActiveState ?? 'inactive';
+  const sub = p.SubState ?? '';
+  const desc = p.Description && p.Description !== id ? ` - ${p.Description}` : '';
+  out.push(`${stateBullet(active, c)} ${id}${desc}`);
+
+  // Loaded:
+  const load = p.LoadState ?? '';
+  const loadText = load === 'loaded' ? load : c.red(load);
+  const paren: string[] = [];
+  const path = p.FragmentPath || p.SourcePath;
+  if (path) paren.push(path);
+  if (p.UnitFileState) paren.push(p.UnitFileState);
+  if (p.UnitFileState && p.UnitFilePreset && !['static', 'generated', 'transient', 'masked', 'alias'].includes(p.UnitFileState)) paren.push(`preset: ${p.UnitFilePreset}`);
+  if (load === 'not-found' || load === 'error' || load === 'bad-setting') {
+    const reason = /"(.*)"$/.exec(p.LoadError ?? '')?.[1];
+    label('Loaded', `${loadText}${paren.length ? ` (${paren.join('; ')})` : reason ? ` (Reason: ${reason})` : ''}`);
+  } else label('Loaded', `${loadText}${paren.length ? ` (${paren.join('; ')})` : ''}`);
+
+  const dropIns = (p.DropInPaths ?? '').split(' ').filter(Boolean);
+  if (dropIns.length > 0) {
+    const byDir = new Map<string, string[]>();
+    for (const f of dropIns) {
+      const i = f.lastIndexOf('/');
+      byDir.set(f.slice(0, i), [...(byDir.get(f.slice(0, i)) ?? []), f.slice(i + 1)]);
+    }
+    let first = true;
+    for (const [dir, files] of byDir) {
+      out.push(`${first ? '    Drop-In: ' : '             '}${dir}`);
+      out.push(`             \u2514\u2500${files.join(', ')}`);
+      first = false;
+    }
+  }
+
+  // Active:
+  const stamp =
+    active === 'active' || active === 'reloading' ? p.ActiveEnterTimestamp
+    : active === 'activating' ? p.InactiveExitTimestamp
+    : active === 'deactivating' ? p.ActiveExitTimestamp
+    : p.InactiveEnterTimestamp;
+  let activeText = active === 'failed' ? c.red(active) : active === 'active' || active === 'reloading' ? c.green(active) : active;
+  if (sub && sub !== active) activeText += ` (${sub})`;
+  if (p.Result && p.Result !== 'success') activeText += ` (Result: ${p.Result})`;
+  const t = parseTimestamp(stamp);
+  if (stamp && t) activeText += ` since ${stamp}; ${formatRelative(t, input.now)}`;
+  label('Active', activeText);
+
+  const bullets = (list: string) =>
+    list.split(' ').filter(Boolean).map((u) => `${stateBullet(input.activeStateOf?.(u) ?? 'inactive', c)} ${u}`);
+  const multi = (name: string, items: string[]) => items.forEach((x, i) => (i === 0 ? label(name, x) : out.push(`             ${x}`)));
+  multi('TriggeredBy', bullets(p.TriggeredBy ?? ''));
+  multi('Triggers', bullets(p.Triggers ?? ''));
+  multi('Docs', (p.Documentation ?? '').split(' ').filter(Boolean));
+  if (p.Listen) multi('Listen', p.Listen.split('\n').filter(Boolean));
+
+  const mainPid = Number(p.MainPID ?? 0);
+  const execPid = Number(p.ExecMainPID ?? 0);
+  if (mainPid > 0) label('Main PID', `${mainPid}${comm(mainPid) ? ` (${comm(mainPid)})` : ''}`);
+  else if (execPid > 0 && Number(p.ExecMainCode ?? 0) > 0) label('Main PID', `${execPid} (${exitText(Number(p.ExecMainCode), Number(p.ExecMainStatus ?? 0))})`);
+  if (p.StatusText) label('Status', `"${p.StatusText}"`);
+  if (p.ControlGroup && (active === 'active' || active === 'activating' || active === 'reloading' || active === 'deactivating')) {
+    const tree = cgroupTree(p.ControlGroup, '             ');
+    label('CGroup', p.ControlGroup);
+    out.push(...tree);
+  }
+  if (input.journal.length > 0) {
+    out.push('');
+    for (const e of input.journal) {
+      const line = formatJournalShort(e);
+      out.push(e.priority <= 3 ? c.red(line) : e.priority <= 5 ? c.highlight(line) : line);
+    }
+  }
+  return out;
+}
