@@ -6,9 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel, Manager } from '@unitkit/core';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, createManager, unitFileSourceModule } from '@unitkit/core';
-import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner } from '@unitkit/native';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, createManager, unitFileSourceModule } from '@unitkit/core';
+import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
+import { serviceModule } from '@unitkit/plugin-service';
+import { socketModule } from '@unitkit/plugin-socket';
+import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-cgroup';
 import { Journal } from './journal.js';
 import { JournalLogger } from './journal-logger.js';
 import { JournalOutputCapture } from './journal-output-capture.js';
@@ -18,7 +21,7 @@ import { StderrLogger } from './stderr-logger.js';
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
  * module and append it here; nothing else changes.
  */
-export const pluginModules: ContainerModule[] = [targetModule];
+export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, killCgroupModule];
 
 /** What the manager needs to know about where it runs. */
 export interface ComposeOptions {
@@ -63,8 +66,9 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     bind(Logger).toConstantValue(logger);
     bind(OutputCapture).toConstantValue(capture);
     bind(FdOperations).toConstantValue(new NativeFdOperations());
+    bind(SocketBackend).toConstantValue(new NativeSocketBackend());
   });
-  const { manager } = createManager({
+  const { manager, container } = createManager({
     modules: [ports, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
     options: { scope: opts.scope, environment: opts.environment },
   });
@@ -76,6 +80,8 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     journal,
     close: () => {
       manager.dispose();
+      // The kill plugin removes its cgroup subtree when it is loaded.
+      if (container.isBound(KillCgroupProcessScopes)) container.get(KillCgroupProcessScopes).dispose();
       notify.close();
       loop.close();
     },

@@ -3,7 +3,6 @@
  * runtime directory, unit search path.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { searchPath } from '@unitkit/unit-file';
 import type { LogLevel } from '@unitkit/core';
 import { parseLogLevel } from './stderr-logger.js';
@@ -20,9 +19,9 @@ export interface DaemonOptions {
   examples: boolean;
 }
 
-/** The bundled example units, used when no unit path is given. */
-export function examplesUnitDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/units');
+/** Where unitkitd renders the bundled example units (see example-units.ts) under its runtime directory. */
+export function examplesUnitDir(runtimeDir: string): string {
+  return path.join(runtimeDir, 'examples');
 }
 
 const usage = `unitkitd [OPTIONS]
@@ -78,8 +77,9 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
   const isRoot = process.getuid?.() === 0;
   scope ??= isRoot ? 'system' : 'user';
   const examples = unitPathText === undefined && runtimeDir === undefined;
-  if (examples) unitPathText = `${examplesUnitDir()}:`;
   runtimeDir ??= scope === 'system' && isRoot ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`, 'unitkit');
+  // The examples are rendered into the runtime directory; the defaults follow (basic.target…).
+  if (examples) unitPathText = `${examplesUnitDir(runtimeDir)}:`;
   const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
   return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples };
 }

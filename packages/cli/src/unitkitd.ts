@@ -12,6 +12,7 @@ import { ControlHandler } from './control-handler.js';
 import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
+import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { managerEnvironment } from './manager-environment.js';
 
 async function main(): Promise<void> {
@@ -26,9 +27,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${daemonUsage}\n`);
     return;
   }
-  // The bundled example services find their scripts and this Node through these two variables.
-  const examplesEnv: Record<string, string> = opts.examples ? { UNITKIT_EXAMPLES: path.dirname(examplesUnitDir()), UNITKIT_NODE: process.execPath } : {};
-  const environment = managerEnvironment(opts.scope, process.env, examplesEnv);
+  // The example unit files are templates (absolute paths, ports): render them where we read them.
+  if (opts.examples) renderExampleUnits(examplesUnitDir(opts.runtimeDir));
+  const environment = managerEnvironment(opts.scope, process.env, {});
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
   manager.log('info', `unitkitd running in ${opts.scope} mode; runtime directory ${opts.runtimeDir}; unit path ${opts.unitPath.join(':')}`);
@@ -57,12 +58,13 @@ async function main(): Promise<void> {
     systemState = 'running';
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
-    if (opts.examples && manager.getUnit('echo.socket')?.loadState !== 'loaded') {
-      manager.log('notice', 'Examples running; the echo example needs the socket and service plugins, which this composition lacks.');
-    } else if (opts.examples) {
+    if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
-      manager.log('notice', `Examples running. Talk to the socket-activated echo service: printf 'hello\\n' | nc 127.0.0.1 7777`);
-      manager.log('notice', `Then look: ${ctl} status echo.socket echo.service; ${ctl} logs -u echo.service`);
+      const rt = opts.runtimeDir.replace(/\/unitkit$/, '');
+      manager.log('notice', `Examples running. The socket-activated echo service starts on its first connection: printf 'hello\\n' | nc -q1 127.0.0.1 ${defaultExamplePorts.echo}`);
+      manager.log('notice', `One greeter instance per connection (Accept=yes): echo me | nc -q1 127.0.0.1 ${defaultExamplePorts.greet}`);
+      manager.log('notice', `A SOCK_SEQPACKET RPC daemon: python3 -c "import socket;s=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET);s.connect('${rt}/unitkit-rpc.sock');s.send(b'ping');print(s.recv(99))"`);
+      manager.log('notice', `Then look: ${ctl} list-sockets; ${ctl} status echo.service ticker.service; ${ctl} logs -u echo.service`);
     }
   };
   systemState = 'starting';
