@@ -13,6 +13,7 @@ import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
+import { startSystemdBusStub } from './systemd-bus-stub.js';
 import { managerEnvironment } from './manager-environment.js';
 
 async function main(): Promise<void> {
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     daemon.close();
     process.exit(1);
   }
+  // Unit files that call `systemctl --user` themselves must fail fast, not hang the boot.
+  const closeBusStub = opts.scope === 'user' ? await startSystemdBusStub(process.env.XDG_RUNTIME_DIR).catch(() => undefined) : undefined;
   manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
 
   // A bug reached from a unit file or a client must not take every unit down with the manager.
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     const finish = () => {
       manager.log('info', 'All units stopped. Exiting.');
       control.close();
+      closeBusStub?.();
       daemon.close();
       process.exit(0);
     };

@@ -47,3 +47,15 @@ describe('property formatting', () => {
     expect(propertyIsEmpty(prop.int(0))).to.equal(false);
   });
 });
+
+describe('shellMaybeQuote', () => {
+  it('quotes array elements as systemctl show does', async () => {
+    const { shellMaybeQuote } = await import('./property.js');
+    expect(shellMaybeQuote('a.service')).to.equal('a.service');
+    expect(shellMaybeQuote('man:one(1)')).to.equal('"man:one(1)"');
+    expect(shellMaybeQuote('FOO=a b')).to.equal('"FOO=a b"');
+    expect(shellMaybeQuote('X=$HOME')).to.equal('"X=\\$HOME"');
+    expect(shellMaybeQuote('a"b')).to.equal('"a\\"b"');
+    expect(formatPropertyValue(prop.strv(['man:one(1)', 'man:two(2)']))).to.equal('"man:one(1)" "man:two(2)"');
+  });
+});

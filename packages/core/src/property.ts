@@ -66,6 +66,24 @@ function zoneAbbreviation(d: Date): string {
   return part?.value ?? 'UTC';
 }
 
+/** Characters that make shell_maybe_quote() quote a word: shell metacharacters and glob characters. */
+const shellNeedsQuotes = new Set('"\\`$*?[\'()<>|&;!');
+
+/**
+ * systemd's shell_maybe_quote(): the word as is when the shell would read it unchanged, else in
+ * double quotes with `"`, `\`, backquote and `$` escaped. `show` prints each element of a string
+ * array this way ("man:one(1)" is quoted, "a.service" is not).
+ */
+export function shellMaybeQuote(word: string): string {
+  let i = 0;
+  for (; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c <= 32 || c >= 127 || shellNeedsQuotes.has(word[i]!)) break;
+  }
+  if (i === word.length) return word;
+  return `"${word.slice(0, i)}${word.slice(i).replace(/["\\`$]/g, (m) => `\\${m}`)}"`;
+}
+
 /** Formats one property value as `systemctl show` prints it after the `=`. */
 export function formatPropertyValue(v: PropertyValue): string {
   switch (v.type) {
@@ -76,7 +94,7 @@ export function formatPropertyValue(v: PropertyValue): string {
     case 'bool':
       return v.value ? 'yes' : 'no';
     case 'strv':
-      return v.value.join(' ');
+      return v.value.map(shellMaybeQuote).join(' ');
     case 'int':
       return v.value === Infinity ? 'infinity' : String(v.value);
     case 'usec':

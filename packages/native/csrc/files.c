@@ -99,11 +99,8 @@ static napi_value js_fifo_open(napi_env env, napi_callback_info info) {
     uk_throw_errno(env, EEXIST, "mkfifo", path);
     goto fail;
   }
-  /* mkfifo() honoured the umask; the unit asked for this exact mode. */
-  if (created && fchmod(fd, (mode_t)mode) < 0) {
-    uk_throw_errno(env, errno, "fchmod", path);
-    goto fail;
-  }
+  /* mkfifo() applied the manager's umask, as systemd's fifo_address_create() does on purpose
+   * (SocketMode=0666 gives 0644 under umask 022): nothing to fix up. */
   if ((uid >= 0 || gid >= 0) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) {
     uk_throw_errno(env, errno, "fchown", path);
     goto fail;
@@ -153,9 +150,8 @@ static napi_value js_mq_open(napi_env env, napi_callback_info info) {
   char *name = uk_get_string(env, argv[0], "name", NULL);
   if (!name) return NULL;
   struct mq_attr attr = {.mq_maxmsg = maxmsg, .mq_msgsize = msgsize};
-  /* Like systemd: both sizes or neither, so the kernel defaults stay consistent. O_EXCL tells us
-   * whether we created the queue, so its mode is fixed with fchmod() instead of a process-wide
-   * umask change that other threads would see. */
+  /* Like systemd: both sizes or neither, so the kernel defaults stay consistent. The manager's
+   * umask applies to the new queue's mode, as in systemd's mq_address_create(). */
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
   mqd_t q = mq_open(name, flags | O_CREAT | O_EXCL, (mode_t)mode, maxmsg > 0 && msgsize > 0 ? &attr : NULL);
   bool created = q >= 0;
@@ -163,9 +159,6 @@ static napi_value js_mq_open(napi_env env, napi_callback_info info) {
   napi_value result;
   if (q < 0) {
     result = uk_throw_errno(env, errno, "mq_open", name);
-  } else if (created && fchmod(q, (mode_t)mode) < 0) {
-    result = uk_throw_errno(env, errno, "fchmod", name);
-    mq_close(q);
   } else {
     result = uk_int(env, q);
   }
