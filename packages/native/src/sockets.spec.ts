@@ -150,11 +150,12 @@ describe('sockets', () => {
     expect(() => openSocket('stream', { family: 'inet', port: 0 }, { bindToDevice: 'no-such-dev0' })).to.throw().with.property('code');
   });
 
-  it('creates a FIFO with its mode and pipe size, and refuses a non-FIFO node', () => {
+  it('creates a FIFO with its mode under the umask, as systemd does, and its pipe size; refuses a non-FIFO node', () => {
     const path = join(scratch, 'fifo-dir', 'f.fifo');
-    const fd = keep(openFifo(path, { mode: 0o620, pipeSize: 1 << 17 }));
+    const fd = keep(openFifo(path, { mode: 0o666, pipeSize: 1 << 17 }));
     expect(fdType(fd)).to.equal('fifo');
-    expect(statSync(path).mode & 0o777).to.equal(0o620);
+    const umask = process.umask();
+    expect(statSync(path).mode & 0o777).to.equal(0o666 & ~umask);
     // Reopening an existing FIFO is fine (a restart); a regular file in the way is not.
     keep(openFifo(path));
     const file = join(scratch, 'not-a-fifo');
