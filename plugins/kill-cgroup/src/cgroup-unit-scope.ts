@@ -6,6 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { scopeProperties } from './scope-properties.js';
+import type { PropertyList } from '@unitkit/core';
 import type { EventLoop, FdWatch, ProcessSpawner, Unit, UnitScope } from '@unitkit/core';
 
 const SIGKILL = 9;
@@ -141,6 +143,11 @@ export class CgroupUnitScope implements UnitScope {
       if (fresh === 0) break;
     }
     return count;
+  }
+
+  /** Slice=, ControlGroup=, TasksCurrent=… for `show`. */
+  properties(active: boolean): PropertyList {
+    return scopeProperties(this, { active });
   }
 
   stats(): { tasks?: number; memory?: number } {

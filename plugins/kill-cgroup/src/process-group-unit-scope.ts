@@ -6,6 +6,9 @@
  * to init; but a process that leaves its session and process group (setsid) and whose parent dies
  * before a scan sees it can no longer be attributed to the unit, and survives a stop.
  */
+import { scopeProperties } from './scope-properties.js';
+import { unitCgroupRelativePath, unitSliceName } from './cgroup-hierarchy.js';
+import type { PropertyList } from '@unitkit/core';
 import type { Disposable, EventLoop, ProcessSpawner, Unit, UnitScope, Usec } from '@unitkit/core';
 import { readProc, readProcTable, type ProcEntry } from './proc-table.js';
 
@@ -116,6 +119,11 @@ export class ProcessGroupUnitScope implements UnitScope {
       if (fresh === 0) break;
     }
     return count;
+  }
+
+  /** Slice= (the slice the unit would have), no ControlGroup=, TasksCurrent= from the tracked processes. */
+  properties(active: boolean): PropertyList {
+    return scopeProperties(this, { active, slice: unitSliceName(unitCgroupRelativePath(this.unit.id, this.unit.manager.scope)) });
   }
 
   stats(): { tasks?: number; memory?: number } {

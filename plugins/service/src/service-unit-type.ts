@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { inject, injectable, optional } from 'inversify';
 import {
   remoteAddressOf,
+  spliceScopeProperties,
   ExecPrepareError, FdOperations, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
@@ -379,7 +380,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   }
 
   properties(unit: Unit<ServiceData>): PropertyList {
-    return serviceProperties(unit, this.effectiveWatchdogUsec(unit));
+    const active = unit.activeState() !== 'inactive' && unit.activeState() !== 'failed';
+    return spliceScopeProperties(serviceProperties(unit, this.effectiveWatchdogUsec(unit)), this.scopes.scope(unit as unknown as Unit), active);
   }
 
   serialize(unit: Unit<ServiceData>): Record<string, unknown> {

@@ -6,6 +6,7 @@
 import { inject, injectable, optional } from 'inversify';
 import {
   ManagerError,
+  spliceScopeProperties,
   buildExecSpec,
   readExecContext,
   ProcessScopes,
@@ -425,7 +426,8 @@ export class SocketUnitType implements UnitType<SocketData> {
   }
 
   properties(unit: Unit<SocketData>): PropertyList {
-    return socketProperties(unit);
+    const active = unit.activeState() !== 'inactive' && unit.activeState() !== 'failed';
+    return spliceScopeProperties(socketProperties(unit), this.scopes?.scope(unit as unknown as Unit), active);
   }
 
   serialize(unit: Unit<SocketData>): Record<string, unknown> {

@@ -55,6 +55,11 @@ describe('end to end: socket activation', function () {
     await s.waitFor(() => s.state('echo.service') === 'active/running');
     expect(s.state('echo.socket')).to.equal('active/running');
     expect(s.prop('echo.service', 'StatusText')).to.equal('echoing on 1 passed sockets');
+    // The kill-mode plugin's scope shows through the service's properties, where systemd prints them.
+    expect(s.prop('echo.service', 'Slice')).to.equal('app.slice');
+    expect(Number(s.prop('echo.service', 'TasksCurrent'))).to.be.greaterThan(0);
+    const names = s.manager.properties(s.manager.loadUnit('echo.service')).map(([n]) => n);
+    expect(names.indexOf('Slice')).to.equal(names.indexOf('ExecStartEx') + 1);
 
     const pid = Number(s.prop('echo.service', 'MainPID'));
     process.kill(pid, 'SIGKILL');

@@ -2,6 +2,7 @@
  * `systemctl show` properties of an execution context and of exec commands, in systemd's names,
  * order and formats (checked against systemctl show of systemd 252).
  */
+import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
 import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
@@ -97,4 +98,21 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
   );
   return list;
+}
+
+const execLine = /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPre|StopPost)(Ex)?$/;
+
+/**
+ * Inserts the process scope's properties (Slice=, ControlGroup=, TasksCurrent=…) right after the
+ * last Exec*= line, where systemd prints its cgroup properties for services and sockets.
+ */
+export function spliceScopeProperties(list: PropertyList, scope: UnitScope | undefined, active: boolean): PropertyList {
+  const extra = scope?.properties?.(active);
+  if (!extra || extra.length === 0) return list;
+  let at = -1;
+  list.forEach(([name], i) => {
+    if (execLine.test(name)) at = i;
+  });
+  const i = at >= 0 ? at + 1 : list.length;
+  return [...list.slice(0, i), ...extra, ...list.slice(i)];
 }

@@ -6,6 +6,7 @@
  */
 import type { KillContext, KillOperation } from '../kill-context.js';
 import type { KillWhom, Unit } from '../index.js';
+import type { PropertyList } from '../property.js';
 
 /** One unit's processes. Obtained from ProcessScopes.scope(); lives as long as the unit. */
 export interface UnitScope {
@@ -28,6 +29,12 @@ export interface UnitScope {
   signalAll(signal: number, except?: ReadonlySet<number>): number;
   /** TasksCurrent= and MemoryCurrent= where the backend knows them. */
   stats(): { tasks?: number; memory?: number };
+  /**
+   * Optional. The scope's properties for `show` (Slice=, ControlGroup=, ControlGroupId=,
+   * MemoryCurrent=, TasksCurrent=…), which unit types print right after their Exec*= lines, as
+   * systemd does. `active` is whether the unit is running (counters are "[not set]" otherwise).
+   */
+  properties?(active: boolean): PropertyList;
   /** The unit is inactive and empty: remove the cgroup directory, forget tracked pids. */
   release(): void;
   /** One sentence for `status`: which backend is active and what it cannot guarantee. */
