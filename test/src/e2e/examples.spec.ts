@@ -6,6 +6,9 @@ import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { renderExampleUnits } from '@unitkit/cli';
+import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { examplesDir } from '@unitkit/cli';
 import { nativeStack, type NativeStack } from './native-stack.js';
 
 function talk(target: number | string, text: string): Promise<string> {
@@ -62,6 +65,23 @@ describe('end to end: the bundled examples', function () {
     process.kill(Number(s.prop('echo.service', 'MainPID')), 'SIGKILL');
     await s.waitFor(() => s.state('echo.socket') === 'active/listening');
     expect(await talk(ports.echo, 'again')).to.equal('again');
+  });
+
+  it('echo/: the same units run the C echo daemon on libsystemd\'s sd_listen_fds() through a drop-in', async function () {
+    const binary = path.join(s.dir, 'echo-server');
+    try {
+      execFileSync('cc', ['-O2', '-o', binary, path.join(examplesDir(), 'echo', 'echo-server.c'), '-lsystemd'], { stdio: 'pipe' });
+    } catch (e) {
+      console.log(`      skipped: cannot build examples/echo/echo-server.c against libsystemd: ${String((e as { stderr?: Buffer }).stderr ?? e).split('\n')[0]}`);
+      return this.skip();
+    }
+    const dropIn = path.join(s.dir, 'units', 'echo.service.d');
+    fs.mkdirSync(dropIn);
+    fs.writeFileSync(path.join(dropIn, 'c.conf'), `[Service]\nExecStart=\nExecStart=${binary}\n`);
+    expect(await s.run('restart', 'echo.socket')).to.equal('done');
+    expect(await talk(ports.echo, 'from C\n')).to.equal('from C\n');
+    await s.waitFor(() => s.state('echo.service') === 'active/running');
+    expect(s.prop('echo.service', 'StatusText')).to.equal('echoing on 2 sockets (C)');
   });
 
   it('seqpacket-rpc/: a SOCK_SEQPACKET request starts the python RPC daemon, which answers', async () => {
