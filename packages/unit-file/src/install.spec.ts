@@ -113,3 +113,25 @@ describe('UnitFileInstaller', () => {
     expect(info.alias).to.deep.equal(['x@q.service']);
   });
 });
+
+describe('UnitFileInstaller with a unit directory before the configuration directories', () => {
+  it('counts links in the configuration directory as enabled wherever it sits in the path (a trailing-colon unit path)', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'unitkit-install-order-'));
+    try {
+      mkdirSync(`${root}/units`, { recursive: true });
+      writeFileSync(`${root}/units/w.service`, '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=default.target\n');
+      const inst = new UnitFileInstaller({
+        scope: 'user',
+        root,
+        searchPath: ['/units', '/config/systemd/user', '/usr/lib/systemd/user'],
+        configDirs: { persistent: '/config/systemd/user', runtime: '/run/user/systemd/user' },
+      });
+      expect(inst.state('w.service')).to.equal('disabled');
+      inst.enable(['w.service']);
+      expect(lstatSync(`${root}/config/systemd/user/default.target.wants/w.service`).isSymbolicLink()).to.equal(true);
+      expect(inst.state('w.service')).to.equal('enabled');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

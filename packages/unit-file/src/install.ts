@@ -209,8 +209,11 @@ export class UnitFileInstaller {
     let enabledRuntime = false, enabledElsewhere = false, linkedRuntime = false, linked = false, indirect = false;
     for (const l of this.allLinks()) {
       const idx = this.dirs.indexOf(l.dir);
-      // Links at or below the unit file's own directory are vendor defaults, not enablement.
-      if (fragmentIndex >= 0 && idx >= fragmentIndex) continue;
+      // Links at or below the unit file's own directory are vendor defaults, not enablement —
+      // except in the configuration directories, which say "enabled" wherever they sit in the
+      // search path (a unit path given with a trailing ':' puts them after the unit's own).
+      const configDir = l.dir === this.config.persistent || l.dir === this.config.runtime;
+      if (fragmentIndex >= 0 && idx >= fragmentIndex && !configDir) continue;
       const destMatches = nodePath.basename(l.target) === fragmentName || l.target === this.unroot(entry.path);
       if (!destMatches) continue;
       let nameMatches: boolean;
