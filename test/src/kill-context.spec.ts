@@ -83,6 +83,22 @@ describe('killUnitContext over fake scopes', () => {
     expect(seen).to.deep.equal(['a.service']);
   });
 
+  it('kill --kill-whom: main, control or all; all never signals main and control twice', () => {
+    const { t, u, spawn } = make();
+    const main = spawn();
+    const control = spawn();
+    const child = main.fork();
+    expect(t.scopes.kill(u, 'main', signals.SIGUSR1, main.pid, control.pid)).to.equal(true);
+    expect(t.spawner.signalsTo(main.pid)).to.deep.equal([signals.SIGUSR1]);
+    expect(t.spawner.signalsTo(child.pid)).to.deep.equal([]);
+    t.scopes.kill(u, 'control-fail', signals.SIGUSR2, main.pid, control.pid);
+    expect(t.spawner.signalsTo(control.pid)).to.deep.equal([signals.SIGUSR2]);
+    t.scopes.kill(u, 'all', signals.SIGHUP, main.pid, control.pid);
+    expect(t.spawner.signalsTo(main.pid)).to.deep.equal([signals.SIGUSR1, signals.SIGHUP]);
+    expect(t.spawner.signalsTo(child.pid)).to.deep.equal([signals.SIGHUP]);
+    expect(t.scopes.kill(u, 'main', signals.SIGHUP, undefined, undefined)).to.equal(false);
+  });
+
   it('reads the kill settings with systemd\'s defaults; RestartKillSignal= follows KillSignal=', () => {
     expect(readKillContext(undefined)).to.deep.equal(defaultKillContext);
     const c = readKillContext(new Map<string, unknown>([['KillSignal', 2], ['KillMode', 'mixed']]));

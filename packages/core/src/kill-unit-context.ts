@@ -6,6 +6,7 @@
  */
 import type { KillContext, KillOperation } from './kill-context.js';
 import type { UnitScope } from './ports/process-scopes.js';
+import type { KillWhom } from './unit-type.js';
 
 const SIGHUP = 1;
 const SIGKILL = 9;
@@ -82,4 +83,35 @@ export function killUnitContext(r: KillUnitContextRequest): boolean {
     }
   }
   return wait;
+}
+
+/** What killUnitProcesses() needs. */
+export interface KillUnitProcessesRequest {
+  scope: UnitScope;
+  /** Sends a signal to one pid; false when it no longer exists. */
+  signal(pid: number, signal: number): boolean;
+  whom: KillWhom;
+  /** The signal to send. */
+  sig: number;
+  mainPid?: number;
+  controlPid?: number;
+}
+
+/**
+ * `systemctl kill --kill-whom=`: the signal to the main process, the control process, or all of
+ * the unit's processes (the `-fail` variants select the same processes; the caller reports an
+ * error when nothing was signalled). Returns whether any process got the signal.
+ */
+export function killUnitProcesses(r: KillUnitProcessesRequest): boolean {
+  const whom = r.whom.replace(/-fail$/, '');
+  let killed = false;
+  if ((whom === 'main' || whom === 'all') && r.mainPid && r.mainPid > 0) killed = r.signal(r.mainPid, r.sig) || killed;
+  if ((whom === 'control' || whom === 'all') && r.controlPid && r.controlPid > 0) killed = r.signal(r.controlPid, r.sig) || killed;
+  if (whom === 'all') {
+    // With SIGKILL the main and control process are gone already, so the scope may take the rest
+    // in one go (cgroup.kill, race-free against forks); other signals must not reach them twice.
+    const except = r.sig === SIGKILL ? undefined : new Set([r.mainPid ?? 0, r.controlPid ?? 0]);
+    if (r.scope.signalAll(r.sig, except) > 0) killed = true;
+  }
+  return killed;
 }

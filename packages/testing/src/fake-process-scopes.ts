@@ -4,7 +4,7 @@
  * see every signal; the scope reports itself empty when its last process ends.
  */
 import type { KillContext, KillOperation, KillWhom, ProcessScopes, Unit, UnitScope } from '@unitkit/core';
-import { killUnitContext } from '@unitkit/core';
+import { killUnitContext, killUnitProcesses } from '@unitkit/core';
 import type { FakeProcessSpawner } from './fake-process-spawner.js';
 
 /** One unit's fake scope. */
@@ -125,13 +125,9 @@ export class FakeProcessScopes implements ProcessScopes {
   }
 
   kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean {
-    const w = whom.replace(/-fail$/, '');
-    let any = false;
-    if ((w === 'main' || w === 'all') && mainPid) any = this.spawner.kill(mainPid, signal) || any;
-    if ((w === 'control' || w === 'all') && controlPid) any = this.spawner.kill(controlPid, signal) || any;
-    if (w === 'all') any = this.scope(unit).signalAll(signal, new Set([mainPid ?? 0, controlPid ?? 0])) > 0 || any;
-    return any;
+    return killUnitProcesses({ scope: this.scope(unit), signal: (pid, sig) => this.spawner.kill(pid, sig), whom, sig: signal, mainPid, controlPid });
   }
+
 
   /** The unit whose scope holds `pid`. */
   unitOf(pid: number): Unit | undefined {

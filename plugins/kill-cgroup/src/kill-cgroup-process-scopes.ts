@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import type { KillContext, KillOperation, KillWhom, Unit, UnitScope } from '@unitkit/core';
-import { EventLoop, Logger, ProcessScopes, ProcessSpawner, killUnitContext } from '@unitkit/core';
+import { EventLoop, Logger, ProcessScopes, ProcessSpawner, killUnitContext, killUnitProcesses } from '@unitkit/core';
 import { signalName } from '@unitkit/unit-file';
 import {
   findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, removeStaleSubtrees, unitCgroupRelativePath,
@@ -16,7 +16,6 @@ import { KillCgroupOptions, resolveBackendChoice } from './kill-cgroup-options.j
 import { ProcessGroupUnitScope } from './process-group-unit-scope.js';
 import { processName } from './proc-table.js';
 
-const SIGKILL = 9;
 
 /** The backend in use and why. */
 export type ScopeBackendInfo =
@@ -132,19 +131,9 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   }
 
   kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean {
-    const base = whom.replace(/-fail$/, '');
     const scope = this.scope(unit);
     if (scope.backend === 'process-group') scope.pids(); // see killContext()
-    let killed = false;
-    if ((base === 'main' || base === 'all') && mainPid && mainPid > 0) killed = this.spawner.kill(mainPid, signal) || killed;
-    if ((base === 'control' || base === 'all') && controlPid && controlPid > 0) killed = this.spawner.kill(controlPid, signal) || killed;
-    if (base === 'all') {
-      // SIGKILL to everything: the main and control process are already dead, so cgroup.kill may
-      // take the rest at once (race-free against forks).
-      const except = signal === SIGKILL ? undefined : new Set([mainPid ?? 0, controlPid ?? 0]);
-      if (scope.signalAll(signal, except) > 0) killed = true;
-    }
-    return killed;
+    return killUnitProcesses({ scope, signal: (pid, sig) => this.spawner.kill(pid, sig), whom, sig: signal, mainPid, controlPid });
   }
 
   /** Stops every watch and timer, removes empty cgroups of the manager's subtree. */

@@ -6,7 +6,7 @@
  * scope as empty by itself — the honest minimum, not a replacement for the kill-mode plugin.
  */
 import type { KillContext, KillOperation, KillWhom, ProcessScopes, ProcessSpawner, Unit, UnitScope } from '@unitkit/core';
-import { killUnitContext } from '@unitkit/core';
+import { killUnitContext, killUnitProcesses } from '@unitkit/core';
 
 /** One unit's process groups. */
 export class ProcessGroupScope implements UnitScope {
@@ -81,11 +81,7 @@ export class ProcessGroupScopes implements ProcessScopes {
   }
 
   kill(unit: Unit, whom: KillWhom, signal: number, mainPid: number | undefined, controlPid: number | undefined): boolean {
-    const w = whom.replace(/-fail$/, '');
-    let any = false;
-    if ((w === 'main' || w === 'all') && mainPid) any = this.spawner.kill(mainPid, signal) || any;
-    if ((w === 'control' || w === 'all') && controlPid) any = this.spawner.kill(controlPid, signal) || any;
-    if (w === 'all') any = this.scope(unit).signalAll(signal) > 0 || any;
-    return any;
+    return killUnitProcesses({ scope: this.scope(unit), signal: (pid, sig) => this.spawner.kill(pid, sig), whom, sig: signal, mainPid, controlPid });
   }
+
 }
