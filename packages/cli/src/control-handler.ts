@@ -4,6 +4,7 @@
  * names, which unitkitctl maps to systemctl's messages and exit codes.
  */
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
+import { trackingKey } from './status-format.js';
 import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
@@ -205,6 +206,7 @@ export class ControlHandler {
     ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number }]>;
   }
 
+  /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
   private status(p: Record<string, unknown>): { units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> } {
     const lines = typeof p.lines === 'number' && p.lines >= 0 ? Math.min(p.lines, 10000) : 10;
     return {
@@ -219,6 +221,11 @@ export class ControlHandler {
         const props: Record<string, string> = {};
         // Repeated properties (one Listen= per socket) are joined with newlines.
         for (const [name, v] of this.manager.properties(u)) props[name] = name in props ? `${props[name]}\n${formatPropertyValue(v)}` : formatPropertyValue(v);
+        // Units that run processes (they show Slice=) say how those are tracked when it is not a cgroup.
+        if ('Slice' in props && this.manager.processScopes) {
+          const scope = this.manager.processScopes.scope(u);
+          if (scope.backend !== 'cgroup') props[trackingKey] = scope.description;
+        }
         return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
       }),
     };

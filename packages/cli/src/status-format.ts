@@ -1,3 +1,6 @@
+/** The key under which the control handler passes a note on process tracking (fallback backend). */
+export const trackingKey = '__Tracking';
+
 /**
  * `systemctl status UNIT` as text: the bullet line, Loaded, Drop-In, Active with timestamps,
  * TriggeredBy/Triggers, Docs, Listen, Main PID, Status, CGroup tree and the last journal lines —
@@ -188,6 +191,7 @@ export function formatStatus(input: StatusInput): string[] {
   if (mainPid > 0) label('Main PID', `${mainPid}${comm(mainPid) ? ` (${comm(mainPid)})` : ''}`);
   else if (execPid > 0 && Number(p.ExecMainCode ?? 0) > 0) label('Main PID', `${execPid} (${exitText(Number(p.ExecMainCode), Number(p.ExecMainStatus ?? 0))})`);
   if (p.StatusText) label('Status', `"${p.StatusText}"`);
+  if (p[trackingKey] && active !== 'inactive' && active !== 'failed') label('Tracking', p[trackingKey]);
   if (p.ControlGroup && (active === 'active' || active === 'activating' || active === 'reloading' || active === 'deactivating')) {
     const tree = cgroupTree(p.ControlGroup, '             ');
     label('CGroup', p.ControlGroup);

@@ -87,7 +87,7 @@ export class Manager {
     @multiInject(DirectiveTableContribution) @optional() tables: DirectiveTable[] | undefined,
     @inject(ManagerOptions) @optional() options: ManagerOptions | undefined,
     @inject(NotifyReceiver) @optional() notify: NotifyReceiver | undefined,
-    @inject(ProcessScopes) @optional() private readonly scopes: ProcessScopes | undefined,
+    @inject(ProcessScopes) @optional() readonly processScopes: ProcessScopes | undefined,
   ) {
     for (const t of types) {
       if (this.types.has(t.suffix)) throw new Error(`Two unit types claim the suffix .${t.suffix}`);
@@ -1202,7 +1202,7 @@ export class Manager {
     let owners = this.unitsOfPid(d.pid);
     if (owners.length === 0) {
       // A process no unit watches, e.g. a child of the main process: its unit is the one whose scope holds it.
-      const byScope = this.scopes?.unitOf?.(d.pid);
+      const byScope = this.processScopes?.unitOf?.(d.pid);
       if (byScope) owners = [byScope];
     }
     const handlers = owners.filter((u) => u.type.notifyMessage);
