@@ -6,7 +6,7 @@
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
 import { trackingKey } from './status-format.js';
 import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
-import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
+import { UnitFileInstaller, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
 import type { Journal } from './journal.js';
 
@@ -280,14 +280,7 @@ export class ControlHandler {
   }
 
   private installer(): UnitFileInstaller {
-    // Work-around: UnitFileInstaller.state() ignores links in directories at or after the unit
-    // file's own, so with UNITKIT_UNIT_PATH=dir: (the unit dir first) an enabled unit would read
-    // "disabled". systemd counts links in the configuration directories wherever the unit file
-    // lies, so those directories are put first for the installer.
-    const config = configDirs(this.manager.scope, process.env);
-    const first = [config.persistent, config.runtime];
-    const searchPath = [...first, ...this.opts.unitPath.filter((d) => !first.includes(d))];
-    return new UnitFileInstaller({ scope: this.manager.scope, searchPath, env: process.env });
+    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: process.env });
   }
 
   private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {
