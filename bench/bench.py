@@ -276,7 +276,7 @@ def scale(probe):
         try:
             m.start()
             r, g = reload_and_rss(m, probe, n)
-            port = accept_socket(m, probe, "bsc")
+            port = accept_socket(m, probe, "bsc", "TriggerLimitIntervalSec=0\n")
             t = time.perf_counter()
             for _ in range(n):
                 roundtrip(port)
