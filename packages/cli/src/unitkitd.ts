@@ -14,6 +14,7 @@ import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { startSystemdBusStub } from './systemd-bus-stub.js';
+import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 
 async function main(): Promise<void> {
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const environment = managerEnvironment(opts.scope, process.env, {});
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
+  trimHeapAfterLoadBursts(manager);
   manager.log('info', `unitkitd running in ${opts.scope} mode; runtime directory ${opts.runtimeDir}; unit path ${opts.unitPath.join(':')}`);
   if (opts.examples) manager.log('info', 'No unit path or runtime directory given: running the bundled examples.');
 

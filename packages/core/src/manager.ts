@@ -26,7 +26,7 @@ import { Unit } from './unit.js';
 import type { UnitActiveState } from './unit-active-state.js';
 import { isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './unit-active-state.js';
 import type { DirectiveTable, UnitDefinition } from './unit-definition.js';
-import { DirectiveTableContribution, UnitDefinitionSource, notFoundDefinition } from './unit-definition.js';
+import { DirectiveTableContribution, UnitDefinitionSource, keptDefinition, notFoundDefinition } from './unit-definition.js';
 import type { AtomName, UnitDependency } from './unit-dependency.js';
 import { dependencyInverse } from './unit-dependency.js';
 import type { ManagerDefaults } from './unit-settings.js';
@@ -219,7 +219,7 @@ export class Manager {
     }
     this.units.set(u.id, u);
     u.names.add(u.id);
-    u.definition = def;
+    u.definition = keptDefinition(def);
     u.settings = readUnitSettings(def, this.defaults);
     u.startLimit.interval = u.settings.startLimitInterval;
     u.startLimit.burst = u.settings.startLimitBurst;

@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""unitkit beside real systemd (`systemd --user`) on the same unit files, in one run.
+
+  python3 bench/bench.py [--impl both|unitkit|systemd] [--quick] [--scale] [--no-responsive]
+
+Figures (medians where repeated; lower is better):
+  activation_ms   connect -> echo reply; Accept=no socket, Type=notify service stopped between
+  accept_ms       Accept=yes: one connection served by a fresh per-connection instance
+  start_many_s    `start` of a target that wants N simple services, until all are active
+  reload_s        daemon-reload with M units loaded (a target wants them all)
+  rss_growth_mb   resident memory the manager grew by to hold those M units
+  status_*_ms     (unitkit) the manager's answer to `status` of another unit on its control socket
+                  while ~1,000 connections/s hit an Accept=yes socket (max, median);
+                  ctl_status_max_ms is the whole `unitkitctl status` call, Node start-up included
+Ratios are unitkit/systemd, against the targets of issue #10. --scale prints how unitkit's
+figures grow from 100 to 10,000 units/connections (the table in bench/README.md).
+Uses only the project's built binaries, a C compiler, and systemd where installed. Never run in CI.
+"""
+import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(HERE)
+TARGETS = {"activation_ms": 0.8, "accept_ms": 0.8, "start_many_s": 1.0, "reload_s": 1.5, "rss_growth_mb": 2.0}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def wait_for(pred, seconds, what):
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            if pred():
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not come up in {seconds}s")
+
+
+class Manager:
+    """One manager with its own runtime and unit directories."""
+
+    def __init__(self, root):
+        self.root, self.units, self.run = root, os.path.join(root, "units"), os.path.join(root, "run")
+        os.makedirs(self.units)
+        os.makedirs(self.run, mode=0o700)
+        self.proc = None
+
+    def write(self, name, text):
+        with open(os.path.join(self.units, name), "w") as f:
+            f.write(text)
+
+    def ctl(self, *args, check=False, timeout=300):
+        r = subprocess.run(self.ctl_argv() + list(args), env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"{args}: rc={r.returncode} {r.stderr.strip()}")
+        return r
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+class Systemd(Manager):
+    name = "systemd"
+
+    def env(self):
+        return dict(os.environ, XDG_RUNTIME_DIR=self.run, SYSTEMD_UNIT_PATH=self.units + ":", SYSTEMD_PAGER="",
+                    SYSTEMD_COLORS="0", XDG_CONFIG_HOME=os.path.join(self.root, "config"))
+
+    def ctl_argv(self):
+        return ["systemctl", "--user", "--no-pager"]
+
+    def start(self):
+        os.makedirs("/run/systemd/system", exist_ok=True)  # systemd --user insists on a systemd-booted host
+        self.proc = subprocess.Popen(["/usr/lib/systemd/systemd", "--user"], env=self.env(), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(lambda: os.path.exists(os.path.join(self.run, "systemd", "private")), 15, "systemd --user")
+        time.sleep(0.2)
+
+
+class Unitkit(Manager):
+    name = "unitkit"
+
+    def env(self):
+        return dict(os.environ, UNITKIT_RUNTIME_DIR=self.run, UNITKIT_UNIT_PATH=self.units + ":", NO_COLOR="1",
+                    XDG_RUNTIME_DIR=self.run, XDG_CONFIG_HOME=os.path.join(self.root, "config"))
+
+    def ctl_argv(self):
+        return [os.path.join(PROJECT, "node_modules", ".bin", "unitkitctl"), "--no-pager"]
+
+    def start(self):
+        log = open(os.path.join(self.root, "unitkitd.log"), "w")
+        self.proc = subprocess.Popen([os.path.join(PROJECT, "node_modules", ".bin", "unitkitd"), "--user"], env=self.env(),
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(lambda: self.ctl("is-system-running").returncode in (0, 1), 15, "unitkitd")
+
+
+def roundtrip(port):
+    t = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"x")
+        s.recv(16)
+    return (time.perf_counter() - t) * 1000
+
+
+def activation(m, probe, cycles):
+    port = free_port()
+    m.write("bact.socket", f"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitIntervalSec=0\n")
+    m.write("bact.service", f"[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=notify\nExecStart={probe} echo\n")
+    m.ctl("daemon-reload", check=True)
+    m.ctl("start", "bact.socket", check=True)
+    lat = []
+    for _ in range(cycles):
+        m.ctl("stop", "bact.service")
+        lat.append(roundtrip(port))
+    m.ctl("stop", "bact.socket", "bact.service")
+    return statistics.median(lat)
+
+
+def accept_socket(m, probe, name, extra=""):
+    port = free_port()
+    m.write(f"{name}.socket", f"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1024\n{extra}")
+    m.write(f"{name}@.service", f"[Service]\nExecStart={probe} inetd\nStandardInput=socket\n")
+    m.ctl("daemon-reload", check=True)
+    m.ctl("start", f"{name}.socket", check=True)
+    return port
+
+
+def accept(m, probe, n):
+    port = accept_socket(m, probe, "bacc")
+    lat = [roundtrip(port) for _ in range(n)]
+    m.ctl("stop", "bacc.socket")
+    return statistics.median(lat)
+
+
+def start_many(m, probe, n):
+    m.write("bmany.target", "[Unit]\nWants=" + " ".join(f"bmany{i}.service" for i in range(n)) + "\n")
+    for i in range(n):
+        m.write(f"bmany{i}.service", f"[Service]\nExecStart={probe} sleep\n")
+    m.ctl("daemon-reload", check=True)
+    t = time.perf_counter()
+    m.ctl("start", "bmany.target", check=True)
+    while len([l for l in m.ctl("list-units", "--state=active", "--no-legend", "bmany*.service").stdout.splitlines() if l.strip()]) < n:
+        time.sleep(0.01)
+    dt = time.perf_counter() - t
+    m.ctl("stop", "bmany.target", *[f"bmany{i}.service" for i in range(n)])
+    return dt
+
+
+def reload_and_rss(m, probe, n, tag="bload"):
+    base = rss_mb(m.proc.pid)
+    names = [f"{tag}{i}.service" for i in range(n)]
+    for i, name in enumerate(names):
+        m.write(name, f"[Unit]\nDescription=load test {i}\nAfter=network.target\n[Service]\nExecStart={probe} sleep\n"
+                      f"Environment=A={i}\nRestart=on-failure\n[Install]\nWantedBy=default.target\n")
+    m.write(f"{tag}.target", "[Unit]\nWants=" + " ".join(names) + "\n")
+    m.ctl("daemon-reload", check=True)
+    m.ctl("show", "-p", "LoadState", f"{tag}.target", check=True)
+    m.ctl("show", "-p", "LoadState", names[-1], check=True)
+    grown = rss_mb(m.proc.pid) - base
+    t = time.perf_counter()
+    m.ctl("daemon-reload", check=True)
+    return time.perf_counter() - t, grown
+
+
+def control_call(m, method, params):
+    """One request on unitkitd's control socket, as unitkitctl sends it: the manager's answer time
+    without the client's Node start-up (~70 ms here, paid by every unitkitctl call)."""
+    t = time.perf_counter()
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(10)
+        s.connect(os.path.join(m.run, "private"))
+        s.sendall((json.dumps({"v": 1, "id": 1, "method": method, "params": params}) + "\n").encode())
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    return (time.perf_counter() - t) * 1000
+
+
+def responsive(m, probe, rate=1000, seconds=3.0, threads=4):
+    """`status` of another unit while `rate` connections/s hit an Accept=yes socket."""
+    # 1,000/s is over the default trigger limit (200 per 2 s for Accept=yes), as in systemd.
+    port = accept_socket(m, probe, "bhit", "TriggerLimitIntervalSec=0\n")
+    m.write("bother.service", f"[Service]\nExecStart={probe} sleep\n")
+    m.ctl("daemon-reload", check=True)
+    m.ctl("start", "bother.service", check=True)
+    stop, done = threading.Event(), [0] * threads
+
+    def hammer(k):
+        nxt = time.perf_counter()
+        while not stop.is_set():
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                    s.sendall(b"x")
+                done[k] += 1
+            except OSError:
+                pass
+            nxt += threads / rate
+            d = nxt - time.perf_counter()
+            if d > 0:
+                time.sleep(d)
+
+    ths = [threading.Thread(target=hammer, args=(k,)) for k in range(threads)]
+    for th in ths:
+        th.start()
+    time.sleep(0.5)
+    t0 = time.perf_counter()
+    n0 = sum(done)
+    answer, whole = [], []
+    while time.perf_counter() - t0 < seconds:
+        answer.append(control_call(m, "status", {"units": ["bother.service"], "lines": 10}))
+        if len(answer) % 10 == 0:
+            whole.append(timed(lambda: m.ctl("status", "bother.service")))
+        time.sleep(0.01)
+    rate_seen = (sum(done) - n0) / (time.perf_counter() - t0)
+    stop.set()
+    for th in ths:
+        th.join()
+    m.ctl("stop", "bhit.socket", "bother.service")
+    return max(answer), statistics.median(answer), max(whole), rate_seen
+
+
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return (time.perf_counter() - t) * 1000
+
+
+def run(cls, probe, quick, with_responsive):
+    root = tempfile.mkdtemp(prefix=f"bench-{cls.name}-")
+    m = cls(root)
+    out = {}
+    try:
+        m.start()
+        out["activation_ms"] = activation(m, probe, 10 if quick else 30)
+        out["accept_ms"] = accept(m, probe, 50 if quick else 200)
+        out["start_many_s"] = start_many(m, probe, 50 if quick else 300)
+        out["reload_s"], out["rss_growth_mb"] = reload_and_rss(m, probe, 300 if quick else 2000)
+        if with_responsive and cls is Unitkit:
+            out["status_max_ms"], out["status_median_ms"], out["ctl_status_max_ms"], out["conn_per_s"] = responsive(m, probe)
+    except Exception as e:
+        out["error"] = f"{type(e).__name__}: {e}"
+    finally:
+        m.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+def scale(probe):
+    """unitkit alone: each figure at 100, 1,000 and 10,000 units (start_many: processes, up to 3,000)."""
+    rows = []
+    for n in (100, 1000, 10000):
+        root = tempfile.mkdtemp(prefix="bench-scale-")
+        m = Unitkit(root)
+        try:
+            m.start()
+            r, g = reload_and_rss(m, probe, n)
+            port = accept_socket(m, probe, "bsc", "TriggerLimitIntervalSec=0\n")
+            t = time.perf_counter()
+            for _ in range(n):
+                roundtrip(port)
+            acc = (time.perf_counter() - t) / n * 1000
+            m.ctl("stop", "bsc.socket")
+            sm = start_many(m, probe, min(n, 3000))
+            rows.append((n, r, g, acc, min(n, 3000), sm))
+        finally:
+            m.stop()
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{'units':>7} {'reload_s':>9} {'rss_growth_mb':>14} {'KB/unit':>8} {'accept_ms/conn':>15} {'services':>9} {'start_many_s':>13} {'ms/service':>11}")
+    for n, r, g, acc, k, sm in rows:
+        print(f"{n:7} {r:9.3f} {g:14.1f} {g * 1024 / n:8.1f} {acc:15.2f} {k:9} {sm:13.2f} {sm * 1000 / k:11.2f}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--impl", default="both", choices=["both", "unitkit", "systemd"])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scale", action="store_true", help="only the 100..10,000 scaling table")
+    ap.add_argument("--no-responsive", action="store_true")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="bench-probe-")
+    try:
+        probe = os.path.join(tmp, "probe")
+        subprocess.run(["cc", "-O2", "-o", probe, os.path.join(HERE, "probe.c")], check=True)
+        if a.scale:
+            return scale(probe)
+        have_systemd = os.path.exists("/usr/lib/systemd/systemd")
+        kinds = [k for k in ([Systemd] if have_systemd else []) + [Unitkit] if a.impl in ("both", k.name)]
+        res = {k.name: run(k, probe, a.quick, not a.no_responsive) for k in kinds}
+        names = [k.name for k in kinds]
+        both = names == ["systemd", "unitkit"]
+        print(f"{'figure':16}" + "".join(f"{n:>12}" for n in names) + ("   ratio   target" if both else ""))
+        for key in list(TARGETS) + ["status_max_ms", "status_median_ms", "ctl_status_max_ms", "conn_per_s"]:
+            vals = [res[n].get(key) for n in names]
+            if all(v is None for v in vals):
+                continue
+            row = f"{key:16}" + "".join(f"{v:12.2f}" if isinstance(v, float) else f"{'-':>12}" for v in vals)
+            if both and key in TARGETS and all(isinstance(v, float) and v for v in vals):
+                ratio = vals[1] / vals[0]
+                row += f"   {ratio:5.2f}   <= {TARGETS[key]:.1f} {'ok' if ratio <= TARGETS[key] else 'MISSED'}"
+            print(row)
+        for n in names:
+            if "error" in res[n]:
+                print(f"{n}: {res[n]['error']}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+/**
+ * Hands the garbage of a unit-loading burst back to the kernel.
+ *
+ * Loading 2,000 unit files allocates far more than the units keep: a heap snapshot after a
+ * 2,000-unit load and daemon-reload retains ~1.5 MB more than before, yet resident memory had
+ * grown by ~40 MB, all of it V8 heap that had grown to hold the transient garbage and is only
+ * given back after a full collection, which an idle manager may not run for a long time.
+ * So once a burst of loads (or unloads) has passed, run one full collection. Bursts are rare
+ * (start-up, daemon-reload, a target that wants hundreds of units); one collection of a heap
+ * this size takes a few milliseconds, off the hot path of any request.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Manager } from '@unitkit/core';
+
+/** Options of {@link trimHeapAfterLoadBursts}. */
+export interface HeapTrimOptions {
+  /** Loads and unloads that make a burst worth a collection. */
+  threshold?: number;
+  /** Quiet time after the burst before collecting, so one collection covers the whole burst. */
+  delayMs?: number;
+}
+
+/**
+ * The global gc() of `--expose-gc`, enabled at run time (a fresh context picks the flag up),
+ * or undefined where the runtime refuses.
+ */
+function exposedGc(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Watches the manager's unit-loaded/unit-removed events; returns a function that stops watching. */
+export function trimHeapAfterLoadBursts(manager: Manager, options: HeapTrimOptions = {}): () => void {
+  const gc = exposedGc();
+  if (!gc) return () => {};
+  const threshold = options.threshold ?? 200;
+  const delayMs = options.delayMs ?? 20;
+  let count = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const collect = () => {
+    // Still loading (the timer fired between two halves of one burst): wait for the quiet.
+    if (count === 0) {
+      timer = undefined;
+      gc();
+      return;
+    }
+    count = 0;
+    timer = setTimeout(collect, delayMs).unref();
+  };
+  const seen = () => {
+    if (++count < threshold || timer) return;
+    count = 0;
+    timer = setTimeout(collect, delayMs).unref();
+  };
+  manager.events.on('unit-loaded', seen);
+  manager.events.on('unit-removed', seen);
+  return () => {
+    manager.events.off('unit-loaded', seen);
+    manager.events.off('unit-removed', seen);
+    if (timer) clearTimeout(timer);
+  };
+}
