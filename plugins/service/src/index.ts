@@ -2,7 +2,8 @@
  * @unitkit/plugin-service — the service unit type (systemd.service(5)).
  */
 export { serviceModule } from './service-module.js';
-export { ServiceUnitType, formatExitStatus, isCleanExit, type ServiceData, type MainExecStatus, type NotifyState } from './service-unit-type.js';
+export { formatExitStatus, isCleanExit } from '@unitkit/core';
+export { ServiceUnitType, type ServiceData, type MainExecStatus, type NotifyState } from './service-unit-type.js';
 export { serviceStateTable, type ServiceState } from './service-state.js';
 export type { ServiceResult } from './service-result.js';
 export {

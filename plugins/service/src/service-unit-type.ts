@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { inject, injectable, optional } from 'inversify';
 import {
+  formatExitStatus,
+  isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
   ExecPrepareError, FdOperations, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
@@ -19,7 +21,7 @@ import type {
   ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, NotifySender, PropertyList, Unit, UnitActionResult,
   UnitActiveState, UnitDefinition, UnitType,
 } from '@unitkit/core';
-import { EXIT_STATUS_NAMES, formatTimeSpan, signalName, type ExecCommand, type ExitStatusSet } from '@unitkit/unit-file';
+import { formatTimeSpan, signalName, type ExecCommand, type ExitStatusSet } from '@unitkit/unit-file';
 import { controlStates, mainStates, serviceStateTable, timerStates, watchdogStates, type ServiceState } from './service-state.js';
 import { firstFailure, type ServiceResult } from './service-result.js';
 import { execCommandLists, readServiceSettings, type ExecCommandList, type ServiceSettings } from './service-settings.js';
@@ -78,9 +80,7 @@ export interface ServiceData {
 }
 
 const SIGHUP = 1;
-const SIGINT = 2;
 const SIGTERM = 15;
-const SIGPIPE = 13;
 const TIMER = 'state';
 const WATCHDOG = 'watchdog';
 const PIDFILE_POLL = 'pid-file';
@@ -98,22 +98,9 @@ const commandName: Record<ExecCommandList, string> = {
   ExecStopPost: 'stop-post',
 };
 
-/** "3/NOTIMPLEMENTED", "9/KILL": an exit as systemd prints it. */
-export function formatExitStatus(code: ChildExitCode, status: number): string {
-  if (code === 'exited') return `${status}/${EXIT_STATUS_NAMES[status] ?? 'n/a'}`;
-  return `${status}/${signalName(status).replace(/^SIG/, '')}`;
-}
-
 function inSet(set: ExitStatusSet, code: ChildExitCode, status: number): boolean {
   if (code === 'exited') return set.statuses.includes(status);
   return set.signals.includes(status);
-}
-
-/** systemd's is_clean_exit(): a daemon killed by SIGHUP, SIGINT, SIGTERM or SIGPIPE ended cleanly. */
-export function isCleanExit(code: ChildExitCode, status: number, daemon: boolean, success: ExitStatusSet): boolean {
-  if (code === 'exited') return status === 0 || success.statuses.includes(status);
-  if (code === 'killed') return (daemon && [SIGHUP, SIGINT, SIGTERM, SIGPIPE].includes(status)) || success.signals.includes(status);
-  return false;
 }
 
 /** The service vtable. */
@@ -390,6 +377,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       state: d.state, result: d.result, reloadResult: d.reloadResult, mainPid: d.mainPid, mainPidKnown: d.mainPidKnown,
       controlPid: d.controlPid, controlList: d.controlList, controlIndex: d.controlIndex, nRestarts: d.nRestarts,
       statusText: d.statusText, statusErrno: d.statusErrno, mainExec: d.mainExec, fdStore: d.fdStore, notifyState: d.notifyState,
+      // An Accept=yes instance keeps its connection across a reload (systemd serializes it too).
+      connectionFd: d.connectionFd, connectionPeer: d.connectionPeer,
     };
   }
 

@@ -412,6 +412,16 @@ describe('SocketUnitType', () => {
       expect(t.sockets.listeners).to.have.length(0);
     });
 
+    it('an ExecStartPre= killed by SIGTERM is a failure (result signal): no signal is clean for a command', () => {
+      make(files);
+      const j = t.start('echo.socket');
+      t.spawner.last().kill(signals.SIGTERM);
+      t.run();
+      expect(t.resultOf(j)).to.equal('failed');
+      expect(show('echo.socket', 'Result')).to.deep.equal(['Result=signal']);
+      expect(t.logger.find(/Control process exited, code=killed, status=15\/TERM/)).to.not.equal(undefined);
+    });
+
     it('a failing ExecStartPost= stops the socket (stop-pre, stop-post) with the failure', () => {
       make(files);
       t.start('echo.socket');

@@ -6,6 +6,8 @@
 import { inject, injectable, optional } from 'inversify';
 import {
   ManagerError,
+  formatExitStatus,
+  isCleanExit,
   spliceScopeProperties,
   buildExecSpec,
   readExecContext,
@@ -68,6 +70,8 @@ export interface SocketData {
   execStatus: Record<SocketExecKind, Array<ExecStatus | undefined>>;
   nAccepted: number;
   nConnections: number;
+  /** Connections read by deserialize(), re-attached in done(). */
+  deserializedConnections?: SocketConnection[];
   nRefused: number;
   /**
    * Accept=yes: the live instances, each with the connection it was handed (by its fd), for
@@ -169,6 +173,7 @@ export class SocketUnitType implements UnitType<SocketData> {
   /** Re-establishes what the deserialized state needs: fds, their watches, the timer (coldplug). */
   done(unit: Unit<SocketData>): void {
     const d = unit.data;
+    this.restoreConnections(unit);
     const saved = d.deserialized;
     if (!saved) return;
     d.deserialized = undefined;
@@ -277,10 +282,10 @@ export class SocketUnitType implements UnitType<SocketData> {
     const d = unit.data;
     if (exit.pid !== d.controlPid) return;
     d.controlPid = undefined;
-    let f: SocketResult =
-      exit.code === 'exited' ? (exit.status === 0 ? 'success' : 'exit-code') : exit.code === 'killed' ? 'signal' : 'core-dump';
-    // A signal that ends a command "cleanly" (SIGHUP, SIGINT, SIGTERM, SIGPIPE) counts as success, as is_clean_exit().
-    if (exit.code === 'killed' && [1, 2, 13, 15].includes(exit.status)) f = 'success';
+    // A command is clean only with exit 0: no signal counts as clean for it (EXIT_CLEAN_COMMAND).
+    let f: SocketResult = isCleanExit(exit.code, exit.status, false)
+      ? 'success'
+      : exit.code === 'exited' ? 'exit-code' : exit.code === 'killed' ? 'signal' : 'core-dump';
     const control = d.control;
     let cmd: ExecCommand | undefined;
     if (control) {
@@ -293,8 +298,9 @@ export class SocketUnitType implements UnitType<SocketData> {
       if (cmd?.flags.ignoreFailure) f = 'success';
     }
     const what = control ? control.kind : 'control';
-    if (f === 'success') unit.log('debug', `Control process exited, code=${exit.code}, status=${exit.status}`);
-    else unit.log('notice', `Control process exited, code=${exit.code}, status=${exit.status}/${what}`);
+    const message = `Control process exited, code=${exit.code}, status=${formatExitStatus(exit.code, exit.status)}`;
+    if (f === 'success') unit.log('debug', message, { COMMAND: what });
+    else unit.log('notice', message, { COMMAND: what });
     if (d.result === 'success') d.result = f;
 
     if (control && f === 'success' && control.index + 1 < d.settings.exec[control.kind].length) {
@@ -436,8 +442,9 @@ export class SocketUnitType implements UnitType<SocketData> {
       state: d.state,
       result: d.result,
       nAccepted: d.nAccepted,
-      nConnections: d.nConnections,
       nRefused: d.nRefused,
+      // The instances still holding a connection; NConnections is rebuilt from them.
+      connections: [...d.connections.values()],
       controlPid: d.controlPid,
       control: d.control,
       fds: [...d.fds],
@@ -451,11 +458,33 @@ export class SocketUnitType implements UnitType<SocketData> {
     if (!socketStates.includes(st)) return;
     if (socketResults.includes(state.result as SocketResult)) d.result = state.result as SocketResult;
     d.nAccepted = Number(state.nAccepted ?? 0);
-    d.nConnections = Number(state.nConnections ?? 0);
     d.nRefused = Number(state.nRefused ?? 0);
+    d.deserializedConnections = Array.isArray(state.connections) ? (state.connections as SocketConnection[]) : [];
     d.controlPid = typeof state.controlPid === 'number' ? state.controlPid : undefined;
     d.control = state.control as SocketData['control'];
     d.deserialized = { state: st, fds: (state.fds as Array<number | undefined>) ?? [], listens: (state.listens as string[]) ?? [] };
+  }
+
+  /**
+   * After a reload: re-attach the Accept=yes instances that still hold a connection (the reload
+   * dropped the runtime Before=/Triggers= edges), so NConnections counts down as they end.
+   */
+  private restoreConnections(unit: Unit<SocketData>): void {
+    const d = unit.data;
+    const saved = d.deserializedConnections;
+    d.deserializedConnections = undefined;
+    if (!saved) return;
+    // The instances are reloaded too, maybe after this socket: look at them once all are back.
+    unit.manager.loop.defer(() => {
+      for (const c of saved) {
+        const instance = unit.manager.getUnit(c.service);
+        if (!instance || isInactiveOrFailed(instance.activeState())) continue;
+        d.connections.set(instance, c);
+        unit.addDependency('Before', instance, false);
+        unit.addDependency('Triggers', instance, false);
+      }
+      d.nConnections = d.connections.size;
+    });
   }
 
   /** A socket holding fds stays while it is active; an inactive one has none. */

@@ -128,4 +128,27 @@ describe('end to end: socket activation', function () {
     expect(instances.length).to.be.greaterThan(0);
     expect(instances[0]).to.match(/^inetd@\d+-127\.0\.0\.1:\d+-127\.0\.0\.1:\d+\.service$/);
   });
+
+  it('Accept=yes: a daemon-reload keeps the instances and their connections counted until they end', async () => {
+    const port = await freePort();
+    s.unit('hold.socket', `[Socket]\nListenStream=127.0.0.1:${port}\nAccept=yes\n`);
+    s.unit('hold@.service', '[Service]\nExecStart=/bin/sh -c "read line; echo got $line; sleep 30"\nStandardInput=socket\n');
+    await s.run('start', 'hold.socket');
+    const client = net.connect(port, '127.0.0.1');
+    await new Promise((r) => client.on('connect', r));
+    await s.waitFor(() => Number(s.prop('hold.socket', 'NConnections')) === 1);
+    const instance = s.manager.allUnits().find((u) => u.id.startsWith('hold@'))!;
+    await s.waitFor(() => instance.activeState() === 'active');
+    s.manager.reload();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.state('hold.socket')).to.equal('active/listening');
+    expect(Number(s.prop('hold.socket', 'NConnections'))).to.equal(1);
+    // The connection survived the reload: the instance still answers on it.
+    const reply = new Promise<string>((r) => client.once('data', (d) => r(String(d))));
+    client.write('after reload\n');
+    expect(await reply).to.equal('got after reload\n');
+    await s.run('stop', instance.id);
+    client.destroy();
+    await s.waitFor(() => Number(s.prop('hold.socket', 'NConnections')) === 0);
+  });
 });

@@ -6,3 +6,4 @@ export * from './exec-context-table.js';
 export * from './exec-spec.js';
 export * from './exec-properties.js';
 export * from './user-database.js';
+export * from './exit-status.js';
