@@ -66,6 +66,19 @@ describe('service: Restart=', () => {
     expect(t.prop('a.service', 'NRestarts')).to.equal('0');
   });
 
+  it('a manual restart flushes NRestarts, as systemd 252 shows it (checked on systemd --user)', () => {
+    const t = serviceTest();
+    t.service('a.service', 'ExecStart=/bin/d\nRestart=on-failure\nRestartSec=100ms');
+    t.start('a.service');
+    t.spawner.last().kill(9);
+    t.run();
+    t.loop.advance(SEC);
+    expect(t.prop('a.service', 'NRestarts')).to.equal('1');
+    t.job('restart', 'a.service');
+    expect(t.state('a.service')).to.equal('active/running');
+    expect(t.prop('a.service', 'NRestarts')).to.equal('0');
+  });
+
   it('a manual stop does not restart, even with Restart=always', () => {
     const t = serviceTest();
     t.service('a.service', 'ExecStart=/bin/d\nRestart=always');

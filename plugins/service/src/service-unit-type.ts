@@ -293,9 +293,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   /** systemd's service_stop(). */
   stop(unit: Unit<ServiceData>): UnitActionResult {
     const d = unit.data;
-    // A manual stop creates no restart job, and the next manual start counts restarts afresh.
+    // A manual stop creates no restart job.
     d.forbidRestart = true;
-    if (unit.job?.type !== 'restart') d.flushNRestarts = true;
     if (['stop', 'stop-sigterm', 'stop-sigkill', 'stop-post', 'final-watchdog', 'final-sigterm', 'final-sigkill'].includes(d.state)) return 'waiting';
     if (d.state === 'auto-restart') {
       this.setState(unit, 'dead');
@@ -519,9 +518,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       d.willAutoRestart = false;
       this.arm(unit, d.settings.restartUsec);
       this.setState(unit, 'auto-restart');
-    } else if (!unit.job) {
+    } else {
+      // No restart: the counter is flushed at the next start (it stays visible until then), as
+      // systemd's flush_n_restarts — after a manual stop or restart as much as after a final failure.
+      d.flushNRestarts = true;
       // Nothing will start it again soon: the fd store goes (systemd 252 keeps it only across restarts).
-      this.releaseFdStore(unit);
+      if (!unit.job) this.releaseFdStore(unit);
     }
     d.forbidRestart = false;
     this.scopes.scope(unit as unknown as Unit).release();

@@ -419,7 +419,8 @@ export class SocketUnitType implements UnitType<SocketData> {
     }
     if (other.job) return;
     const sub = other.subState();
-    const down = isInactiveOrFailed(other.activeState()) || sub === 'final-sigterm' || sub === 'final-sigkill';
+    // A service waiting to restart by itself is down too: its next start is the socket's business again.
+    const down = isInactiveOrFailed(other.activeState()) || sub === 'final-sigterm' || sub === 'final-sigkill' || !!other.type.willRestart?.(other);
     if (down) this.enterListening(unit);
     else if (sub === 'running') this.setState(unit, 'running');
   }

@@ -151,4 +151,15 @@ describe('end to end: socket activation', function () {
     client.destroy();
     await s.waitFor(() => Number(s.prop('hold.socket', 'NConnections')) === 0);
   });
+
+  it('the socket listens again while its service waits to restart by itself (auto-restart)', async () => {
+    s.unit('r.socket', '[Socket]\nListenStream={dir}/r.sock\n');
+    s.unit('r.service', '[Service]\nType=notify\nExecStart={node} {fixtures}/node-echo.mjs\nRestart=on-failure\nRestartSec=2s\n');
+    await s.run('start', 'r.socket');
+    expect(await talk(path.join(s.dir, 'r.sock'), 'one')).to.equal('one');
+    await s.waitFor(() => s.state('r.service') === 'active/running');
+    process.kill(Number(s.prop('r.service', 'MainPID')), 'SIGKILL');
+    await s.waitFor(() => s.state('r.service') === 'activating/auto-restart');
+    expect(s.state('r.socket')).to.equal('active/listening');
+  });
 });
