@@ -46,8 +46,6 @@ export class Job {
   /** @internal Links where this job was pulled in. */
   objectList: JobDependency[] = [];
   /** @internal */
-  inRunQueue = false;
-  /** @internal */
   timer: Disposable | undefined = undefined;
 
   private waiters: Array<(result: JobResult) => void> = [];

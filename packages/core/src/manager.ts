@@ -882,12 +882,13 @@ export class Manager {
     return unexpected;
   }
 
-  private tryAddJob(type: JobType, u: Unit, mode: JobMode, why: string): void {
+  /** Enqueues a job core decided on by itself; a refusal is logged (on `about`) and ignored. */
+  private tryAddJob(type: JobType, u: Unit, mode: JobMode, why: string, about: Unit = u): void {
     try {
       this.addJob(type, u, mode);
     } catch (e) {
       if (!(e instanceof ManagerError)) throw e;
-      u.log('warning', `Failed to enqueue ${why} job, ignoring: ${e.message}`);
+      about.log('warning', `Failed to enqueue ${why} job, ignoring: ${e.message}`);
     }
   }
 
@@ -914,14 +915,7 @@ export class Manager {
     if (targets.length === 0) return;
     u.log('info', `Triggering ${which}= dependencies.`);
     const mode = which === 'OnFailure' ? u.settings.onFailureJobMode : u.settings.onSuccessJobMode;
-    for (const o of targets) {
-      try {
-        this.addJob('start', o, mode);
-      } catch (e) {
-        if (!(e instanceof ManagerError)) throw e;
-        u.log('warning', `Failed to enqueue ${which}= job, ignoring: ${e.message}`);
-      }
-    }
+    for (const o of targets) this.tryAddJob('start', o, mode, `${which}=`, u);
   }
 
   private triggerNotify(u: Unit): void {
@@ -956,10 +950,7 @@ export class Manager {
         if (this.runQueue.size > 0) {
           const batch = [...this.runQueue];
           this.runQueue.clear();
-          for (const j of batch) {
-            j.inRunQueue = false;
-            this.runJob(j);
-          }
+          for (const j of batch) this.runJob(j);
           continue;
         }
         if (this.queues.load.size || this.queues['target-deps'].size || this.queues['start-when-upheld'].size || this.queues['stop-when-bound'].size || this.queues['stop-when-unneeded'].size) continue;

@@ -66,8 +66,6 @@ export class Unit<S = unknown> {
   /** The generic state last reported to core; the "old state" of the next change. */
   lastActiveState: UnitActiveState = 'inactive';
 
-  /** @internal Membership of the manager's queues. */
-  readonly queues = new Set<string>();
   /** @internal GC mark of the last sweep. */
   gcMark = 0;
   /** @internal External references (clients, triggers) that keep the unit from being collected. */

@@ -77,6 +77,20 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   }
 
   /** The unit whose scope holds `pid` (NotifyAccess=all routing). */
+  /** Forgets a unit's scope when the manager collects the unit (instances come and go by the thousand). */
+  private followRemovals(manager: Unit['manager']): void {
+    if (this.followed.has(manager)) return;
+    this.followed.add(manager);
+    manager.events.on('unit-removed', (u) => {
+      const scope = this.scopes.get(u);
+      if (!scope) return;
+      scope.dispose();
+      this.scopes.delete(u);
+    });
+  }
+
+  private readonly followed = new WeakSet<object>();
+
   unitOf(pid: number): Unit | undefined {
     for (const [unit, scope] of this.scopes) if (scope.pids().includes(pid)) return unit;
     return undefined;
@@ -85,6 +99,7 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   scope(unit: Unit): UnitScope {
     let s = this.scopes.get(unit);
     if (s) return s;
+    this.followRemovals(unit.manager);
     const info = this.backend();
     if (info.backend === 'cgroup') {
       s = new CgroupUnitScope(unit, unitCgroupRelativePath(unit.id, unit.manager.scope), {

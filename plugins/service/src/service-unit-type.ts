@@ -75,8 +75,6 @@ export interface ServiceData {
   connectionFd?: number;
   /** The peer of that connection, for REMOTE_ADDR=/REMOTE_PORT= (IP connections only). */
   connectionPeer?: { address: string; port: string };
-  /** Which Exec*= list failed to prepare (for logs). */
-  deserialized?: Record<string, unknown>;
 }
 
 const SIGHUP = 1;
