@@ -70,6 +70,13 @@ export class JournalOutputCapture implements OutputCapture {
         }
         watch = this.loop.watchFd(readEnd, { readable: true }, () => drain());
       },
+      abort: () => {
+        if (writeOpen) {
+          writeOpen = false;
+          closeFd(writeEnd);
+        }
+        finish();
+      },
     };
   }
 }

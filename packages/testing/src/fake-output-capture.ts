@@ -10,6 +10,8 @@ export interface FakeCapturedStream extends CapturedStream {
   priority: number;
   pid?: number;
   lines: string[];
+  /** True when the spawn never happened and the stream was closed. */
+  aborted: boolean;
 }
 
 /** The fake capture port. Write ends are numbered from 700. */
@@ -24,8 +26,12 @@ export class FakeOutputCapture implements OutputCapture {
       identifier,
       priority,
       lines: [],
+      aborted: false,
       spawned(pid: number) {
         stream.pid = pid;
+      },
+      abort() {
+        stream.aborted = true;
       },
     };
     this.streams.push(stream);

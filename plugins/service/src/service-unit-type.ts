@@ -18,6 +18,7 @@ import {
 } from '@unitkit/core';
 import type {
   AcceptedConnection,
+  CapturedStream,
   ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, NotifySender, PropertyList, Unit, UnitActionResult,
   UnitActiveState, UnitDefinition, UnitType,
 } from '@unitkit/core';
@@ -970,8 +971,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     let fds: Array<{ fd: number; name: string }> | undefined;
     if (main) fds = d.connectionFd !== undefined ? [{ fd: d.connectionFd, name: 'connection' }, ...d.fdStore] : [...this.collectSocketFds(unit), ...d.fdStore];
     const scope = this.scopes.scope(u);
+    let captured: CapturedStream[] = [];
     try {
-      const { spec, captured } = buildExecSpec({
+      const prepared = buildExecSpec({
         unitName: unit.id,
         command,
         context: s.context,
@@ -986,6 +988,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         cgroupPath: scope.prepare(),
         output: this.output,
       });
+      const spec = prepared.spec;
+      captured = prepared.captured;
       if (main && watchdog > 0 && watchdog !== Infinity) spec.pidEnvironment = [...(spec.pidEnvironment ?? []), 'WATCHDOG_PID'];
       const spawned = this.spawner.spawn(spec);
       for (const c of captured) c.spawned(spawned.pid);
@@ -997,6 +1001,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       }
       return { pid: spawned.pid, failed: spawned.failure !== undefined };
     } catch (e) {
+      for (const c of captured) c.abort();
       if (e instanceof ExecPrepareError) unit.log('err', `Failed at step ${e.step} spawning ${command.path}: ${e.message}`);
       else unit.log('err', `Failed to spawn '${commandName[list]}' task: ${(e as Error).message}`);
       return undefined;

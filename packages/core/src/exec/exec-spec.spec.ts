@@ -56,7 +56,7 @@ describe('exec context', () => {
 
   it('maps standard streams', () => {
     const opened: string[] = [];
-    const output = { open: (u: string, id: string, pr: number) => (opened.push(`${u} ${id} ${pr}`), { fd: 77, spawned() {} }) };
+    const output = { open: (u: string, id: string, pr: number) => (opened.push(`${u} ${id} ${pr}`), { fd: 77, spawned() {}, abort() {} }) };
     const j = build('', '/usr/bin/foo', { output });
     expect([j.spec.stdin, j.spec.stdout, j.spec.stderr]).to.deep.equal([{ kind: 'null' }, { kind: 'fd', fd: 77 }, { kind: 'fd', fd: 77 }]);
     expect(opened).to.deep.equal(['a.service foo 6']);
@@ -82,5 +82,32 @@ describe('exec context', () => {
     expect(props.get('WorkingDirectory')?.value).to.equal('!/tmp');
     expect(props.get('LimitNOFILESoft')?.value).to.equal(1000);
     expect(props.get('UMask')?.value).to.equal('0022');
+  });
+});
+
+describe('buildExecSpec and captured output', () => {
+  it('closes the streams it opened when the spec cannot be built', async () => {
+    const { buildExecSpec, ExecPrepareError } = await import('./exec-spec.js');
+    const { readExecContext } = await import('./exec-context.js');
+    const opened: Array<{ aborted: boolean }> = [];
+    const output = {
+      open: () => {
+        const s = { fd: 9, aborted: false, spawned() {}, abort() { s.aborted = true; } };
+        opened.push(s);
+        return s;
+      },
+    };
+    const section = new Map<string, unknown>([['StandardOutput', { kind: 'journal' }], ['User', 'no-such-user-unitkit']]);
+    expect(() =>
+      buildExecSpec({
+        unitName: 'a.service',
+        command: { path: '/bin/true', argv: ['/bin/true'], flags: {} } as never,
+        context: readExecContext(section),
+        scope: 'system',
+        managerEnvironment: {},
+        output,
+      }),
+    ).to.throw(ExecPrepareError);
+    expect(opened.every((s) => s.aborted)).to.equal(true);
   });
 });

@@ -123,6 +123,17 @@ function assign(env: Record<string, string>, assignment: string): void {
  * `captured` after the spawn.
  */
 export function buildExecSpec(r: ExecSpecRequest): PreparedExec {
+  const captured: CapturedStream[] = [];
+  try {
+    return buildExecSpecInto(r, captured);
+  } catch (e) {
+    // Streams opened before the failure would leak their pipes.
+    for (const c of captured) c.abort();
+    throw e;
+  }
+}
+
+function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): PreparedExec {
   const ctx = r.context;
   const users = r.users ?? new FileUserDatabase();
   const privileged = r.command.flags.fullPrivileges || r.command.flags.noSetuid;
@@ -160,7 +171,6 @@ export function buildExecSpec(r: ExecSpecRequest): PreparedExec {
     cwdMissingOk = true;
   }
 
-  const captured: CapturedStream[] = [];
   const identifier = ctx.syslogIdentifier ?? basename(argv[0] ?? r.command.path);
   const socket: StdioSpec | undefined = r.socketFd !== undefined ? { kind: 'fd', fd: r.socketFd } : undefined;
   let stdin: StdioSpec;

@@ -10,6 +10,8 @@ export interface CapturedStream {
   readonly fd: number;
   /** Call after the spawn: the manager closes its copy of the write end and keeps reading until EOF. */
   spawned(pid: number): void;
+  /** Call instead of spawned() when no process was started: both ends of the pipe are closed. */
+  abort(): void;
 }
 
 /** Token and interface of the output-capture port. */
