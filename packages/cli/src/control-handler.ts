@@ -167,7 +167,8 @@ export class ControlHandler {
 
   /** The unit's Result property, when its type has one. */
   private unitResult(u: Unit): string | undefined {
-    const found = this.manager.properties(u).find(([n]) => n === 'Result');
+    // Result= is a type property: the generic list need not be built.
+    const found = (u.type.properties?.(u) ?? []).find(([n]) => n === 'Result');
     return found ? formatPropertyValue(found[1]) : undefined;
   }
 
@@ -234,8 +235,9 @@ export class ControlHandler {
   private listUnits(): { units: UnitRow[] } {
     const ids = (u: Unit, kinds: readonly string[]) => [...new Set(kinds.flatMap((k) => [...u.dependencies(k as never)].map((x) => x.id)))];
     const units = this.manager.allUnits().map((u): UnitRow => {
-      const props = this.manager.properties(u);
-      const listens = props.filter(([n]) => n === 'Listen').map(([, v]) => formatPropertyValue(v));
+      // Only triggering units (sockets) listen; asking every unit for all its properties would read
+      // every cgroup's counters on each list-units.
+      const listens = u.type.canTrigger ? (u.type.properties?.(u) ?? []).filter(([n]) => n === 'Listen').map(([, v]) => formatPropertyValue(v)) : [];
       return {
         id: u.id,
         load: u.loadState,

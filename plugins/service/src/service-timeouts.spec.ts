@@ -105,6 +105,19 @@ describe('service: timeouts and stop escalation', () => {
     expect(t.prop('b.service', 'Result')).to.equal('timeout');
   });
 
+  it('RuntimeMaxSec= counts from activation: a reload does not extend it', () => {
+    const t = serviceTest();
+    t.service('c.service', 'ExecStart=/bin/d\nExecReload=/bin/r\nRuntimeMaxSec=10');
+    t.start('c.service');
+    t.loop.advance(6 * SEC);
+    t.job('reload', 'c.service');
+    t.spawner.last().exit(0);
+    t.run();
+    expect(t.state('c.service')).to.equal('active/running');
+    t.loop.advance(4 * SEC);
+    expect(t.logger.find('Service reached runtime time limit. Stopping.')).to.not.equal(undefined);
+  });
+
   it('TimeoutAbortSec= bounds the watchdog kill', () => {
     const t = serviceTest();
     t.service('a.service', 'ExecStart=/bin/d\nWatchdogSec=1\nTimeoutAbortSec=4\nTimeoutStopSec=100');

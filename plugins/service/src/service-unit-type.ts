@@ -249,7 +249,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   /** Arms the state timer `usec` from now (Infinity disarms). */
   private arm(unit: Unit<ServiceData>, usec: number): void {
-    const at = usec === Infinity ? Infinity : unit.manager.loop.now() + usec;
+    this.armAt(unit, usec === Infinity ? Infinity : unit.manager.loop.now() + usec);
+  }
+
+  private armAt(unit: Unit<ServiceData>, at: number): void {
     unit.data.timerDeadline = at;
     unit.setTimer(TIMER, at);
   }
@@ -453,8 +456,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         this.arm(unit, d.settings.timeoutStopUsec);
         return this.setState(unit, 'stop-sigterm');
       }
-      this.arm(unit, d.settings.runtimeMaxUsec);
-      return this.setState(unit, 'running');
+      this.setState(unit, 'running');
+      // RuntimeMaxSec= counts from when the unit became active, not from this (re)entry: a reload
+      // does not extend it (systemd's service_running_timeout()).
+      const max = d.settings.runtimeMaxUsec;
+      return this.armAt(unit, max === Infinity ? Infinity : unit.activeEnterTimestamp.monotonic + max);
     }
     if (d.settings.remainAfterExit) return this.setState(unit, 'exited');
     this.enterStop(unit, 'success');
