@@ -4,7 +4,7 @@
  */
 import type { KillContext, ListenOptions, Usec } from '@unitkit/core';
 import type { ExecCommand } from '@unitkit/unit-file';
-import { readKillContext } from '@unitkit/core';
+import { readExecContext, readKillContext, type ExecContext } from '@unitkit/core';
 import type { ListenSpec } from './listen-spec.js';
 
 /** SOMAXCONN as systemd 252 shows an unset Backlog= (UINT_MAX >> 1: "the kernel's maximum"). */
@@ -67,8 +67,10 @@ export interface SocketSettings {
   pollLimitBurst: number;
   exec: Record<SocketExecKind, ExecCommand[]>;
   kill: KillContext;
-  /** The raw [Socket] section, for settings other plugins contribute (the exec context). */
+  /** The raw [Socket] section, for settings other plugins contribute. */
   section: ReadonlyMap<string, unknown>;
+  /** The systemd.exec context of the Exec*= commands, read once at load. */
+  execContext: ExecContext;
 }
 
 /** Reads the [Socket] section of unit `id`. */
@@ -136,6 +138,7 @@ export function readSocketSettings(id: string, section: ReadonlyMap<string, unkn
     },
     kill: readKillContext(sec),
     section: sec,
+    execContext: readExecContext(sec),
   };
 }
 

@@ -10,7 +10,6 @@ import {
   isCleanExit,
   spliceScopeProperties,
   buildExecSpec,
-  readExecContext,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -829,7 +828,7 @@ export class SocketUnitType implements UnitType<SocketData> {
       const prepared = buildExecSpec({
         unitName: unit.id,
         command: cmd,
-        context: readExecContext(d.settings.section),
+        context: d.settings.execContext,
         scope: m.scope,
         managerEnvironment: m.environment,
         invocationId: unit.invocationId,
