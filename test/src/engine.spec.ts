@@ -3,10 +3,10 @@
  * (systemd's test/units/{a..h}.service), run on the fake loop with a toy unit type.
  */
 import { expect } from 'chai';
-import { ManagerError } from '@unitkit/core';
 import type { Unit } from '@unitkit/core';
 import { createTestManager } from '@unitkit/testing';
 import { targetModule } from '@unitkit/plugin-target';
+import { errorName } from './error-name.js';
 import { toyModule } from './toy-unit-type.js';
 
 const engineUnits = {
@@ -20,15 +20,6 @@ const engineUnits = {
   'h.service': { Unit: { Description: 'H', Wants: 'g.service' } },
 };
 
-function errorName(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ManagerError) return e.errorName;
-    throw e;
-  }
-  return undefined;
-}
 
 const jobsOf = (units: Unit[]) => units.filter((u) => u.job).map((u) => `${u.id}/${u.job!.type}`).sort();
 

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { ManagerError } from '@unitkit/core';
 import { createTestManager, type UnitSpec } from '@unitkit/testing';
 import { targetModule } from '@unitkit/plugin-target';
+import { errorName } from './error-name.js';
 import { toyModule, type ToyData } from './toy-unit-type.js';
 
 function make(units: Record<string, UnitSpec>) {
@@ -13,15 +14,6 @@ function make(units: Record<string, UnitSpec>) {
   return { ...t, toy: toy.type, data: (n: string) => t.unit(n).data as ToyData };
 }
 
-function errorName(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ManagerError) return e.errorName;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('job types', () => {
   it('try-restart restarts an active unit and does nothing to an inactive one', () => {

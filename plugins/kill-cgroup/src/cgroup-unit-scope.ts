@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scopeProperties } from './scope-properties.js';
+import { signalUntilSettled } from './signal-until-settled.js';
 import type { PropertyList } from '@unitkit/core';
 import type { EventLoop, FdWatch, ProcessSpawner, Unit, UnitScope } from '@unitkit/core';
 
@@ -128,21 +129,7 @@ export class CgroupUnitScope implements UnitScope {
         // Kernels before 5.14 have no cgroup.kill: fall through to the loop.
       }
     }
-    // As cg_kill_recursive(): signal what is there, re-read, and repeat until a pass finds nobody
-    // new — a process that forks while we signal is caught in the next pass.
-    const done = new Set<number>();
-    let count = 0;
-    for (let pass = 0; pass < 32; pass++) {
-      let fresh = 0;
-      for (const pid of this.pids()) {
-        if (done.has(pid) || except?.has(pid)) continue;
-        done.add(pid);
-        fresh++;
-        if (this.ctx.spawner.kill(pid, signal)) count++;
-      }
-      if (fresh === 0) break;
-    }
-    return count;
+    return signalUntilSettled(() => this.pids(), (pid, sig) => this.ctx.spawner.kill(pid, sig), signal, except);
   }
 
   /** Slice=, ControlGroup=, TasksCurrent=… for `show`. */

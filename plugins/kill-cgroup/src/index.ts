@@ -12,3 +12,4 @@ export * from './kill-cgroup-process-scopes.js';
 export * from './unit-kill-request.js';
 export * from './scope-properties.js';
 export * from './kill-cgroup-module.js';
+export * from './signal-until-settled.js';

@@ -7,6 +7,7 @@
  * before a scan sees it can no longer be attributed to the unit, and survives a stop.
  */
 import { scopeProperties } from './scope-properties.js';
+import { signalUntilSettled } from './signal-until-settled.js';
 import { unitCgroupRelativePath, unitSliceName } from './cgroup-hierarchy.js';
 import type { PropertyList } from '@unitkit/core';
 import type { Disposable, EventLoop, ProcessSpawner, Unit, UnitScope, Usec } from '@unitkit/core';
@@ -105,20 +106,7 @@ export class ProcessGroupUnitScope implements UnitScope {
   }
 
   signalAll(signal: number, except?: ReadonlySet<number>): number {
-    // Like the cgroup loop: re-scan after signalling, so children forked meanwhile are caught.
-    const done = new Set<number>();
-    let count = 0;
-    for (let pass = 0; pass < 32; pass++) {
-      let fresh = 0;
-      for (const pid of this.pids()) {
-        if (done.has(pid) || except?.has(pid)) continue;
-        done.add(pid);
-        fresh++;
-        if (this.ctx.spawner.kill(pid, signal)) count++;
-      }
-      if (fresh === 0) break;
-    }
-    return count;
+    return signalUntilSettled(() => this.pids(), (pid, sig) => this.ctx.spawner.kill(pid, sig), signal, except);
   }
 
   /** Slice= (the slice the unit would have), no ControlGroup=, TasksCurrent= from the tracked processes. */
