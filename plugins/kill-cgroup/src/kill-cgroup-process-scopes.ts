@@ -14,6 +14,7 @@ import {
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { KillCgroupOptions, resolveBackendChoice } from './kill-cgroup-options.js';
 import { ProcessGroupUnitScope } from './process-group-unit-scope.js';
+import { readProcTable, type ProcEntry } from './proc-table.js';
 import { processName } from './proc-table.js';
 
 
@@ -77,6 +78,16 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   }
 
   /** The unit whose scope holds `pid` (NotifyAccess=all routing). */
+  private procTable: { at: number; table: ProcEntry[] } | undefined;
+
+  /** One /proc scan serves every fallback scope's periodic check within half a poll interval. */
+  private sharedProcTable(): ProcEntry[] {
+    const now = this.loop.now();
+    const window = (this.options?.pollInterval ?? 100_000) / 2;
+    if (!this.procTable || now - this.procTable.at > window) this.procTable = { at: now, table: readProcTable() };
+    return this.procTable.table;
+  }
+
   /** Forgets a unit's scope when the manager collects the unit (instances come and go by the thousand). */
   private followRemovals(manager: Unit['manager']): void {
     if (this.followed.has(manager)) return;
@@ -114,6 +125,7 @@ export class KillCgroupProcessScopes implements ProcessScopes {
         spawner: this.spawner,
         pollInterval: this.options?.pollInterval ?? 100_000,
         reason: info.reason,
+        sharedProcTable: () => this.sharedProcTable(),
       });
     }
     this.scopes.set(unit, s);

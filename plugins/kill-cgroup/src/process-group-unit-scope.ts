@@ -21,6 +21,11 @@ export interface ProcessGroupUnitScopeContext {
   pollInterval: Usec;
   /** Why the cgroup backend is not in use, for `status`. */
   reason: string;
+  /**
+   * A /proc table shared by every scope's periodic check within one poll interval (one scan per
+   * tick for all units instead of one per unit). Kills and `show` read a fresh table.
+   */
+  sharedProcTable?: () => ProcEntry[];
 }
 
 /** The text `status` shows for the fallback. */
@@ -72,8 +77,7 @@ export class ProcessGroupUnitScope implements UnitScope {
   }
 
   /** Re-reads /proc: adopts descendants, group and session members; forgets the dead. */
-  private scan(): ProcEntry[] {
-    const table = readProcTable();
+  private scan(table: ProcEntry[] = readProcTable()): ProcEntry[] {
     const byPid = new Map(table.map((p) => [p.pid, p]));
     const live = (p: ProcEntry) => p.state !== 'Z' && p.state !== 'X' && p.pid !== this.self.pid;
     // Forget members that died, or whose pid now names another process.
@@ -144,7 +148,7 @@ export class ProcessGroupUnitScope implements UnitScope {
   /** The periodic scan: reports emptiness once, keeps polling while processes are left. */
   private poll(): void {
     if (!this.populated) return;
-    if (this.isEmpty()) {
+    if (this.scan(this.ctx.sharedProcTable?.()).length === 0) {
       this.populated = false;
       this.groups.clear();
       this.sessions.clear();
