@@ -4,6 +4,7 @@
  * TasksCurrent=. A service prints them right after its Exec*= properties (after ExecStopPostEx=,
  * before Delegate=…); a socket after its Exec*= properties too.
  */
+import * as fs from 'node:fs';
 import type { PropertyList, UnitScope } from '@unitkit/core';
 import { prop } from '@unitkit/core';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
@@ -30,5 +31,80 @@ export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: st
     ['MemoryAvailable', prop.raw('infinity')],
     ['CPUUsageNSec', notSet],
     ['TasksCurrent', stats.tasks !== undefined ? prop.int(stats.tasks) : notSet],
+    ...resourceControlDefaults(),
   ];
+}
+
+/** UINT64_MAX, what systemd prints for an I/O counter it has no data for. */
+const noCounter = prop.raw('18446744073709551615');
+const noData = prop.raw('[no data]');
+
+/**
+ * systemd's DefaultTasksMax=: 15% of what the kernel allows (the smaller of pid_max - 1 and
+ * threads-max), read once.
+ */
+function defaultTasksMax(): number {
+  const read = (p: string) => {
+    try {
+      return Number(fs.readFileSync(p, 'utf8').trim());
+    } catch {
+      return NaN;
+    }
+  };
+  const limit = Math.min(read('/proc/sys/kernel/pid_max') - 1, read('/proc/sys/kernel/threads-max'), 4194303);
+  return Number.isFinite(limit) ? Math.floor((limit * 15) / 100) : 4915;
+}
+
+let resourceDefaults: PropertyList | undefined;
+
+/**
+ * The cgroup resource-control settings (systemd.resource-control(5)) with systemd's defaults: unitkit
+ * enables no controllers, so these are what systemd shows for a unit that sets none of them.
+ */
+function resourceControlDefaults(): PropertyList {
+  const no = prop.bool(false);
+  const notSet = prop.raw('[not set]');
+  const infinity = prop.raw('infinity');
+  resourceDefaults ??= [
+    ['IPIngressBytes', noData],
+    ['IPIngressPackets', noData],
+    ['IPEgressBytes', noData],
+    ['IPEgressPackets', noData],
+    ['IOReadBytes', noCounter],
+    ['IOReadOperations', noCounter],
+    ['IOWriteBytes', noCounter],
+    ['IOWriteOperations', noCounter],
+    ['Delegate', no],
+    ['CPUAccounting', no],
+    ['CPUWeight', notSet],
+    ['StartupCPUWeight', notSet],
+    ['CPUShares', notSet],
+    ['StartupCPUShares', notSet],
+    ['CPUQuotaPerSecUSec', infinity],
+    ['CPUQuotaPeriodUSec', infinity],
+    ['IOAccounting', no],
+    ['IOWeight', notSet],
+    ['StartupIOWeight', notSet],
+    ['BlockIOAccounting', no],
+    ['BlockIOWeight', notSet],
+    ['StartupBlockIOWeight', notSet],
+    ['MemoryAccounting', prop.bool(true)],
+    ['DefaultMemoryLow', prop.int(0)],
+    ['DefaultMemoryMin', prop.int(0)],
+    ['MemoryMin', prop.int(0)],
+    ['MemoryLow', prop.int(0)],
+    ['MemoryHigh', infinity],
+    ['MemoryMax', infinity],
+    ['MemorySwapMax', infinity],
+    ['MemoryLimit', infinity],
+    ['DevicePolicy', prop.string('auto')],
+    ['TasksAccounting', prop.bool(true)],
+    ['TasksMax', prop.int(defaultTasksMax())],
+    ['IPAccounting', no],
+    ['ManagedOOMSwap', prop.string('auto')],
+    ['ManagedOOMMemoryPressure', prop.string('auto')],
+    ['ManagedOOMMemoryPressureLimit', prop.int(0)],
+    ['ManagedOOMPreference', prop.string('none')],
+  ];
+  return resourceDefaults;
 }

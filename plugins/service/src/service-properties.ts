@@ -52,6 +52,9 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['Result', prop.string(d.result)],
     ['ReloadResult', prop.string(d.reloadResult)],
     ['CleanResult', prop.string('success')],
+    // The credentials a running process got from DynamicUser= (never, here): systemd prints "[not set]".
+    ['UID', prop.raw('[not set]')],
+    ['GID', prop.raw('[not set]')],
     ['UID', prop.hidden('[not set]')],
     ['GID', prop.hidden('[not set]')],
     ['NRestarts', prop.int(d.nRestarts)],

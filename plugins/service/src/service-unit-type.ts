@@ -1208,8 +1208,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   private resetWatchdog(unit: Unit<ServiceData>, starting = false): void {
     const d = unit.data;
     const loop = unit.manager.loop;
-    d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
     const usec = this.effectiveWatchdogUsec(unit);
+    // Without a watchdog, starting leaves WatchdogTimestamp= unset (as systemd shows it); a ping still sets it.
+    if (!starting || (usec > 0 && usec !== Infinity)) d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
     if (usec > 0 && usec !== Infinity && (starting || watchdogStates.has(d.state))) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
     else unit.clearTimer(WATCHDOG);
   }

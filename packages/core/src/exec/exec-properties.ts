@@ -8,6 +8,7 @@ import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
 import { formatTimestamp, prop, type PropertyList } from '../property.js';
 import { RLIMIT_NAMES, type ExecContext } from './exec-context.js';
+import { processDefaults } from './process-defaults.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
 export interface ExecStatus {
@@ -68,6 +69,7 @@ function quoteAssignment(a: string): string {
  * is the user manager's home, its default working directory.
  */
 export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string): PropertyList {
+  const inherited = processDefaults();
   const list: PropertyList = [
     ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
     ['EnvironmentFiles', prop.raw(c.environmentFiles.map((f) => `${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`).join(' '))],
@@ -75,27 +77,87 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['UnsetEnvironment', prop.strv(c.unsetEnvironment)],
     ['UMask', prop.string(c.umask.toString(8).padStart(4, '0'))],
   ];
+  // A limit the unit does not set is the manager's own, which its processes inherit.
   for (const r of RLIMIT_NAMES) {
-    const l = c.limits[r];
+    const l = c.limits[r] ?? inherited.limits[r];
     if (!l) continue;
     list.push([`Limit${r}`, prop.int(l.hard)], [`Limit${r}Soft`, prop.int(l.soft)]);
   }
   const wd = c.workingDirectory;
   const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' ? `!${home ?? '~'}` : '';
+  const no = prop.bool(false);
   list.push(
     ['WorkingDirectory', prop.string(wdText)],
+    // Scheduling and process settings unitkit does not change: what the process inherits.
+    ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
+    ['CoredumpFilter', prop.raw('0x33')],
+    ['Nice', prop.int(0)],
+    ['IOSchedulingClass', prop.int(2)],
+    ['IOSchedulingPriority', prop.int(4)],
+    ['CPUSchedulingPolicy', prop.int(0)],
+    ['CPUSchedulingPriority', prop.int(0)],
+    ['CPUAffinityFromNUMA', no],
+    ['NUMAPolicy', prop.raw('n/a')],
+    ['TimerSlackNSec', prop.int(50000)],
+    ['CPUSchedulingResetOnFork', no],
+    ['NonBlocking', no],
     ['StandardInput', prop.string(c.stdin.kind)],
     ['StandardOutput', prop.string(c.stdout.kind)],
     ['StandardError', prop.string(c.stderr.kind)],
+    ['TTYReset', no],
+    ['TTYVHangup', no],
+    ['TTYVTDisallocate', no],
     ['SyslogPriority', prop.int(3 * 8 + c.syslogLevel)],
     ['SyslogIdentifier', prop.string(c.syslogIdentifier)],
     ['SyslogLevelPrefix', prop.bool(true)],
     ['SyslogLevel', prop.int(c.syslogLevel)],
     ['SyslogFacility', prop.int(3)],
+    ['LogLevelMax', prop.int(-1)],
+    ['LogRateLimitIntervalUSec', prop.usec(0)],
+    ['LogRateLimitBurst', prop.int(0)],
+    ['SecureBits', prop.int(0)],
+    ['CapabilityBoundingSet', prop.raw(inherited.capabilityBoundingSet.join(' '))],
     ['User', prop.string(c.user)],
     ['Group', prop.string(c.group)],
-    ['DynamicUser', prop.bool(false)],
+    ['DynamicUser', no],
+    // Sandboxing settings unitkit does not implement, shown with systemd's defaults.
+    ['RemoveIPC', no],
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
+    ['PrivateTmp', no],
+    ['PrivateDevices', no],
+    ['ProtectClock', no],
+    ['ProtectKernelTunables', no],
+    ['ProtectKernelModules', no],
+    ['ProtectKernelLogs', no],
+    ['ProtectControlGroups', no],
+    ['PrivateNetwork', no],
+    ['PrivateUsers', no],
+    ['PrivateMounts', no],
+    ['PrivateIPC', no],
+    ['ProtectHome', prop.string('no')],
+    ['ProtectSystem', prop.string('no')],
+    ['SameProcessGroup', no],
+    ['UtmpMode', prop.string('init')],
+    ['IgnoreSIGPIPE', prop.bool(true)],
+    ['NoNewPrivileges', no],
+    ['SystemCallErrorNumber', prop.int(2147483646)],
+    ['LockPersonality', no],
+    ['RuntimeDirectoryPreserve', prop.string('no')],
+    ['RuntimeDirectoryMode', prop.string('0755')],
+    ['StateDirectoryMode', prop.string('0755')],
+    ['CacheDirectoryMode', prop.string('0755')],
+    ['LogsDirectoryMode', prop.string('0755')],
+    ['ConfigurationDirectoryMode', prop.string('0755')],
+    ['TimeoutCleanUSec', prop.usec(Infinity)],
+    ['MemoryDenyWriteExecute', no],
+    ['RestrictRealtime', no],
+    ['RestrictSUIDSGID', no],
+    ['RestrictNamespaces', no],
+    ['MountAPIVFS', no],
+    ['KeyringMode', prop.string(scope === 'user' ? 'inherit' : 'private')],
+    ['ProtectProc', prop.string('default')],
+    ['ProcSubset', prop.string('all')],
+    ['ProtectHostname', no],
   );
   return list;
 }

@@ -5,6 +5,7 @@ import { execContextTable } from './exec-context-table.js';
 import { readExecContext } from './exec-context.js';
 import { execContextProperties, formatExecCommand } from './exec-properties.js';
 import type { UserDatabase } from './user-database.js';
+import { processDefaults } from './process-defaults.js';
 
 const users: UserDatabase = {
   user: (n) => (n === 'alice' ? { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/zsh' } : undefined),
@@ -71,6 +72,16 @@ describe('exec context', () => {
     const { spec } = build('LimitNOFILE=1000:2000\nLimitCORE=infinity', '/bin/true', { fds: [{ fd: 5, name: 'a' }, { fd: 6, name: 'b' }], passListenFds: true });
     expect(spec.rlimits).to.deep.equal({ NOFILE: { soft: 1000, hard: 2000 }, CORE: { soft: Infinity, hard: Infinity } });
     expect([spec.fds, spec.listenFdNames]).to.deep.equal([[5, 6], ['a', 'b']]);
+  });
+
+  it('lowers an inherited soft NOFILE above 1024 to 1024 as systemd does, keeping the hard limit', () => {
+    const nofile = build('', '/bin/true').spec.rlimits?.NOFILE;
+    const inherited = processDefaults().limits.NOFILE!;
+    expect(inherited.soft).to.be.at.most(1024);
+    expect(nofile).to.deep.equal(inherited);
+    if (inherited.hard > 1024) expect(inherited.soft).to.equal(1024);
+    const props = new Map(execContextProperties(context(''), 'user'));
+    expect(props.get('LimitNOFILESoft')?.value).to.equal(inherited.soft);
   });
 
   it('shows commands and the context as systemctl show does', () => {

@@ -10,6 +10,7 @@ import { ExecExitStatus } from '../ports/process-spawner.js';
 import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
 import { FileUserDatabase, type UserDatabase, type UserRecord } from './user-database.js';
+import { processDefaults } from './process-defaults.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -242,7 +243,13 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     if (gid !== undefined) spec.gid = gid;
     if (groups) spec.supplementaryGroups = groups;
   }
-  if (Object.keys(ctx.limits).length > 0) spec.rlimits = { ...ctx.limits };
+  const rlimits = { ...ctx.limits };
+  // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
+  // own to, so select()-based programs keep working; Node raised ours at start-up.
+  // processDefaults() already holds the lowered value that show prints.
+  const inheritedNoFile = processDefaults().limits.NOFILE;
+  if (!rlimits.NOFILE && inheritedNoFile) rlimits.NOFILE = { ...inheritedNoFile };
+  if (Object.keys(rlimits).length > 0) spec.rlimits = rlimits;
   if (r.fds && r.fds.length > 0) {
     spec.fds = r.fds.map((f) => f.fd);
     if (r.passListenFds) spec.listenFdNames = r.fds.map((f) => f.name);

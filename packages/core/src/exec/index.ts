@@ -7,3 +7,4 @@ export * from './exec-spec.js';
 export * from './exec-properties.js';
 export * from './user-database.js';
 export * from './exit-status.js';
+export * from './process-defaults.js';
