@@ -5,6 +5,8 @@
  * ProcessScopes port when they stop.
  */
 
+import { prop, type PropertyList } from './property.js';
+
 /** KillMode=. */
 export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
 
@@ -59,4 +61,17 @@ export function readKillContext(section: ReadonlyMap<string, unknown> | undefine
     sendSIGHUP: get('SendSIGHUP', defaultKillContext.sendSIGHUP),
     sendSIGKILL: get('SendSIGKILL', defaultKillContext.sendSIGKILL),
   };
+}
+
+/** The kill context as `systemctl show` prints it after the exec context (KillMode= … WatchdogSignal=). */
+export function killContextProperties(k: KillContext): PropertyList {
+  return [
+    ['KillMode', prop.string(k.killMode)],
+    ['KillSignal', prop.int(k.killSignal)],
+    ['RestartKillSignal', prop.int(k.restartKillSignal)],
+    ['FinalKillSignal', prop.int(k.finalKillSignal)],
+    ['SendSIGKILL', prop.bool(k.sendSIGKILL)],
+    ['SendSIGHUP', prop.bool(k.sendSIGHUP)],
+    ['WatchdogSignal', prop.int(k.watchdogSignal)],
+  ];
 }

@@ -4,7 +4,7 @@
  * (Slice=, ControlGroup=, …) belong to the kill-mode plugin and are not listed here.
  */
 import type { PropertyList, Unit } from '@unitkit/core';
-import { execCommandProperties, execContextProperties, prop } from '@unitkit/core';
+import { execCommandProperties, execContextProperties, killContextProperties, prop } from '@unitkit/core';
 import { signalName, type ExitStatusSet } from '@unitkit/unit-file';
 import { childExitCodeNumber } from '@unitkit/core';
 import type { ServiceData } from './service-unit-type.js';
@@ -55,8 +55,6 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     // The credentials a running process got from DynamicUser= (never, here): systemd prints "[not set]".
     ['UID', prop.raw('[not set]')],
     ['GID', prop.raw('[not set]')],
-    ['UID', prop.hidden('[not set]')],
-    ['GID', prop.hidden('[not set]')],
     ['NRestarts', prop.int(d.nRestarts)],
     ['OOMPolicy', prop.string('stop')],
     ['ExecMainStartTimestamp', prop.timestamp(d.mainExec.startRealtime)],
@@ -69,15 +67,6 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
   ];
   for (const l of execCommandLists) list.push(...execCommandProperties(l, s.exec[l], d.statuses[l]));
   list.push(...execContextProperties(s.context, unit.manager.scope, unit.manager.environment.HOME));
-  const k = s.kill;
-  list.push(
-    ['KillMode', prop.string(k.killMode)],
-    ['KillSignal', prop.int(k.killSignal)],
-    ['RestartKillSignal', prop.int(k.restartKillSignal)],
-    ['FinalKillSignal', prop.int(k.finalKillSignal)],
-    ['SendSIGKILL', prop.bool(k.sendSIGKILL)],
-    ['SendSIGHUP', prop.bool(k.sendSIGHUP)],
-    ['WatchdogSignal', prop.int(k.watchdogSignal)],
-  );
+  list.push(...killContextProperties(s.kill));
   return list;
 }

@@ -1,9 +1,9 @@
 /**
  * The socket's `systemctl show` properties (org.freedesktop.systemd1.Socket of systemd 252), in
- * its order and formats, as `systemctl --user show x.socket` prints them. The exec-context and
- * cgroup properties systemd prints after these are not provided (see the README).
+ * its order and formats, as `systemctl --user show x.socket` prints them, followed by the exec and
+ * kill contexts as systemd prints them for every unit that runs commands.
  */
-import { prop, type PropertyList, type Unit } from '@unitkit/core';
+import { execContextProperties, killContextProperties, prop, type PropertyList, type Unit } from '@unitkit/core';
 import { formatListen } from './listen-spec.js';
 import { formatExecCommand } from './socket-exec.js';
 import { socketExecKinds } from './socket-settings.js';
@@ -71,11 +71,14 @@ export function socketProperties(unit: Unit<SocketData>): PropertyList {
     ['SocketProtocol', prop.int(s.socketProtocol)],
     ['TriggerLimitIntervalUSec', prop.usec(s.triggerLimitInterval)],
     ['TriggerLimitBurst', prop.int(s.triggerLimitBurst)],
-    ['UID', prop.hidden('[not set]')],
-    ['GID', prop.hidden('[not set]')],
+    // The credentials of DynamicUser= (never set here): systemd prints "[not set]".
+    ['UID', prop.raw('[not set]')],
+    ['GID', prop.raw('[not set]')],
   );
   for (const kind of socketExecKinds) {
     s.exec[kind].forEach((cmd, i) => list.push([kind, prop.raw(formatExecCommand(cmd, d.execStatus[kind][i]))]));
   }
+  list.push(...execContextProperties(s.execContext, unit.manager.scope, unit.manager.environment.HOME));
+  list.push(...killContextProperties(s.kill));
   return list;
 }

@@ -497,6 +497,11 @@ describe('SocketUnitType', () => {
       ]);
       expect(show('x.socket', 'Triggers', 'RequiresMountsFor')).to.deep.equal(['Triggers=x.service', 'RequiresMountsFor=/tmp/x.sock']);
       expect(show('x.socket', 'UID', 'GID')).to.deep.equal(['UID=[not set]', 'GID=[not set]']);
+      // UID/GID print without -p too, then the exec and kill contexts, as for a service.
+      const after = lines.slice(lines.indexOf('TriggerLimitBurst=20') + 1);
+      expect(after.slice(0, 2)).to.deep.equal(['UID=[not set]', 'GID=[not set]']);
+      expect(after).to.include.members(['UMask=0022', 'StandardInput=null', 'KillMode=control-group', 'WatchdogSignal=6']);
+      expect(after.indexOf('UMask=0022')).to.be.below(after.indexOf('KillMode=control-group'));
     });
 
     it('prints the exec commands that never ran as systemd does', () => {

@@ -165,16 +165,19 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
 const execLine = /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPre|StopPost)(Ex)?$/;
 
 /**
- * Inserts the process scope's properties (Slice=, ControlGroup=, TasksCurrent=…) right after the
- * last Exec*= line, where systemd prints its cgroup properties for services and sockets.
+ * Inserts the process scope's properties (Slice=, ControlGroup=, TasksCurrent=…) where systemd
+ * prints its cgroup properties for services and sockets: before the exec context (which starts at
+ * Environment=), or else after the last Exec*= line.
  */
 export function spliceScopeProperties(list: PropertyList, scope: UnitScope | undefined, active: boolean): PropertyList {
   const extra = scope?.properties?.(active);
   if (!extra || extra.length === 0) return list;
-  let at = -1;
-  list.forEach(([name], i) => {
-    if (execLine.test(name)) at = i;
-  });
-  const i = at >= 0 ? at + 1 : list.length;
+  let at = list.findIndex(([name]) => name === 'Environment');
+  if (at < 0) {
+    list.forEach(([name], i) => {
+      if (execLine.test(name)) at = i + 1;
+    });
+  }
+  const i = at >= 0 ? at : list.length;
   return [...list.slice(0, i), ...extra, ...list.slice(i)];
 }
