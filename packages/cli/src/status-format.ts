@@ -8,6 +8,8 @@ export const trackingKey = '__Tracking';
  * StatusText, ControlGroup…) appears without this file knowing the plugin.
  */
 import * as fs from 'node:fs';
+import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
+import { formatTimeSpan } from '@unitkit/unit-file';
 import type { JournalEntry } from './control-protocol.js';
 import { formatJournalShort } from './journal.js';
 import type { Colors } from './terminal-colors.js';
@@ -69,9 +71,34 @@ function comm(pid: number): string | undefined {
   }
 }
 
+let cgroupMount: string | undefined;
+
+/** Where ControlGroup= paths live: the cgroup2 mount, /sys/fs/cgroup/unified on a hybrid host. */
+function cgroup2Mount(): string {
+  if (cgroupMount === undefined) {
+    const loc = findCgroup2Location();
+    cgroupMount = 'mountPoint' in loc ? loc.mountPoint : '/sys/fs/cgroup';
+  }
+  return cgroupMount;
+}
+
+/** "248.0K", "1.5M", "512B": systemd's format_bytes() (powers of 1024, one decimal). */
+export function formatBytes(n: number): string {
+  const suffixes = ['E', 'P', 'T', 'G', 'M', 'K'];
+  for (let i = 0; i < suffixes.length; i++) {
+    const factor = 1024 ** (suffixes.length - i);
+    if (n >= factor) {
+      const whole = Math.floor(n / factor);
+      const tenth = Math.floor((n * 10) / factor) % 10;
+      return `${whole}.${tenth}${suffixes[i]}`;
+    }
+  }
+  return `${n}B`;
+}
+
 /** The lines of a cgroup's process tree (processes first, then sub-cgroups), each with its tree prefix. */
 function cgroupTree(path: string, prefix: string): string[] {
-  const dir = `/sys/fs/cgroup${path}`;
+  const dir = `${cgroup2Mount()}${path}`;
   let pids: number[] = [];
   let subs: string[] = [];
   try {
@@ -192,6 +219,13 @@ export function formatStatus(input: StatusInput): string[] {
   else if (execPid > 0 && Number(p.ExecMainCode ?? 0) > 0) label('Main PID', `${execPid} (${exitText(Number(p.ExecMainCode), Number(p.ExecMainStatus ?? 0))})`);
   if (p.StatusText) label('Status', `"${p.StatusText}"`);
   if (p[trackingKey] && active !== 'inactive' && active !== 'failed') label('Tracking', p[trackingKey]);
+  // systemd prints these only when the cgroup accounting gave a number ([not set] otherwise).
+  const counted = (v: string | undefined) => v !== undefined && /^\d+$/.test(v);
+  if (counted(p.TasksCurrent)) {
+    label('Tasks', `${p.TasksCurrent}${counted(p.TasksMax) ? ` (limit: ${p.TasksMax})` : ''}`);
+  }
+  if (counted(p.MemoryCurrent)) label('Memory', formatBytes(Number(p.MemoryCurrent)));
+  if (counted(p.CPUUsageNSec)) label('CPU', formatTimeSpan(Math.floor(Number(p.CPUUsageNSec) / 1000), 1000));
   if (p.ControlGroup && (active === 'active' || active === 'activating' || active === 'reloading' || active === 'deactivating')) {
     const tree = cgroupTree(p.ControlGroup, '             ');
     label('CGroup', p.ControlGroup);
