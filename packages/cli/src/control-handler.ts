@@ -4,7 +4,8 @@
  * names, which unitkitctl maps to systemctl's messages and exit codes.
  */
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
-import { trackingKey } from './status-format.js';
+import { cgroupMountKey, trackingKey } from './status-format.js';
+import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
 import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { UnitFileInstaller, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
@@ -226,10 +227,22 @@ export class ControlHandler {
         if ('Slice' in props && this.manager.processScopes) {
           const scope = this.manager.processScopes.scope(u);
           if (scope.backend !== 'cgroup') props[trackingKey] = scope.description;
+          else props[cgroupMountKey] = this.cgroupMount();
         }
         return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
       }),
     };
+  }
+
+  private cgroupMountCache: string | undefined;
+
+  /** Where ControlGroup= paths live, for status's process tree. */
+  private cgroupMount(): string {
+    if (this.cgroupMountCache === undefined) {
+      const loc = findCgroup2Location();
+      this.cgroupMountCache = 'mountPoint' in loc ? loc.mountPoint : '/sys/fs/cgroup';
+    }
+    return this.cgroupMountCache;
   }
 
   private listUnits(): { units: UnitRow[] } {

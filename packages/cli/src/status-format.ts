@@ -2,14 +2,20 @@
 export const trackingKey = '__Tracking';
 
 /**
+ * The key under which the control handler passes the cgroup2 mount ControlGroup= is relative to
+ * (/sys/fs/cgroup/unified on a hybrid host): the daemon knows it, and unitkitctl stays light.
+ */
+export const cgroupMountKey = '__CgroupMount';
+
+/**
  * `systemctl status UNIT` as text: the bullet line, Loaded, Drop-In, Active with timestamps,
  * TriggeredBy/Triggers, Docs, Listen, Main PID, Status, CGroup tree and the last journal lines —
  * built from the unit's show properties, so whatever a plugin exposes (Listen, MainPID,
  * StatusText, ControlGroup…) appears without this file knowing the plugin.
  */
 import * as fs from 'node:fs';
-import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
-import { formatTimeSpan } from '@unitkit/unit-file';
+// The time-span module alone: the whole parser would add ~20 ms to every unitkitctl call.
+import { formatTimeSpan } from '@unitkit/unit-file/time-span';
 import type { JournalEntry } from './control-protocol.js';
 import { formatJournalShort } from './journal.js';
 import type { Colors } from './terminal-colors.js';
@@ -71,17 +77,6 @@ function comm(pid: number): string | undefined {
   }
 }
 
-let cgroupMount: string | undefined;
-
-/** Where ControlGroup= paths live: the cgroup2 mount, /sys/fs/cgroup/unified on a hybrid host. */
-function cgroup2Mount(): string {
-  if (cgroupMount === undefined) {
-    const loc = findCgroup2Location();
-    cgroupMount = 'mountPoint' in loc ? loc.mountPoint : '/sys/fs/cgroup';
-  }
-  return cgroupMount;
-}
-
 /** "248.0K", "1.5M", "512B": systemd's format_bytes() (powers of 1024, one decimal). */
 export function formatBytes(n: number): string {
   const suffixes = ['E', 'P', 'T', 'G', 'M', 'K'];
@@ -97,8 +92,8 @@ export function formatBytes(n: number): string {
 }
 
 /** The lines of a cgroup's process tree (processes first, then sub-cgroups), each with its tree prefix. */
-function cgroupTree(path: string, prefix: string): string[] {
-  const dir = `${cgroup2Mount()}${path}`;
+function cgroupTree(mount: string, path: string, prefix: string): string[] {
+  const dir = `${mount}${path}`;
   let pids: number[] = [];
   let subs: string[] = [];
   try {
@@ -116,7 +111,7 @@ function cgroupTree(path: string, prefix: string): string[] {
     if ('pid' in item) out.push(`${prefix}${branch}${String(item.pid).padStart(width)} ${commandLine(item.pid!)}`);
     else {
       out.push(`${prefix}${branch}${item.sub}`);
-      out.push(...cgroupTree(`${path}/${item.sub}`, prefix + (last ? '  ' : '\u2502 ')));
+      out.push(...cgroupTree(mount, `${path}/${item.sub}`, prefix + (last ? '  ' : '\u2502 ')));
     }
   });
   return out;
@@ -227,7 +222,7 @@ export function formatStatus(input: StatusInput): string[] {
   if (counted(p.MemoryCurrent)) label('Memory', formatBytes(Number(p.MemoryCurrent)));
   if (counted(p.CPUUsageNSec)) label('CPU', formatTimeSpan(Math.floor(Number(p.CPUUsageNSec) / 1000), 1000));
   if (p.ControlGroup && (active === 'active' || active === 'activating' || active === 'reloading' || active === 'deactivating')) {
-    const tree = cgroupTree(p.ControlGroup, '             ');
+    const tree = cgroupTree(p[cgroupMountKey] ?? '/sys/fs/cgroup', p.ControlGroup, '             ');
     label('CGroup', p.ControlGroup);
     out.push(...tree);
   }
