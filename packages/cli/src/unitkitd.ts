@@ -72,16 +72,6 @@ async function main(): Promise<void> {
       manager.log('notice', `Then look: ${ctl} list-sockets; ${ctl} status echo.service ticker.service; ${ctl} logs -u echo.service`);
     }
   };
-  systemState = 'starting';
-  try {
-    manager.addJob('start', opts.defaultUnit, 'replace');
-  } catch (e) {
-    if (!(e instanceof ManagerError)) throw e;
-    manager.log('err', `Failed to start ${opts.defaultUnit}: ${e.message}`);
-  }
-  if (manager.installedJobs().length === 0) startupFinished();
-  else manager.events.once('idle', startupFinished);
-
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -119,6 +109,17 @@ async function main(): Promise<void> {
       manager.log('err', `Reload failed: ${(e as Error).message}`);
     }
   });
+  // Started only now that the signal handlers are in place: a SIGTERM sent as soon as the first
+  // line is logged must stop the units, not kill the manager with the default action.
+  systemState = 'starting';
+  try {
+    manager.addJob('start', opts.defaultUnit, 'replace');
+  } catch (e) {
+    if (!(e instanceof ManagerError)) throw e;
+    manager.log('err', `Failed to start ${opts.defaultUnit}: ${e.message}`);
+  }
+  if (manager.installedJobs().length === 0) startupFinished();
+  else manager.events.once('idle', startupFinished);
 }
 
 void main();
