@@ -23,4 +23,27 @@ describe('status format', () => {
     const none = status({ TasksCurrent: '[not set]', MemoryCurrent: '[not set]', CPUUsageNSec: '[not set]' });
     expect(none.join('\n')).to.not.match(/Tasks:|Memory:|CPU:/);
   });
+
+  it('prints Duration, one Process line per exited command and the main exit in systemd words', () => {
+    const exec = (argv: string, pid: number, code: string, status: number) =>
+      `{ path=/bin/sh ; argv[]=${argv} ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=${pid} ; code=${code} ; status=${status} }`;
+    const lines = status({
+      ActiveState: 'failed', SubState: 'failed', Result: 'exit-code',
+      ActiveEnterTimestampMonotonic: '1000000', ActiveExitTimestampMonotonic: '1002000',
+      ExecStartPre: [exec('/bin/true', 10, 'exited', 0), exec('/bin/sh -c kill $$', 11, 'killed', 15)].join('\n'),
+      ExecStart: exec('/bin/sh -c exit 3', 12, 'exited', 3),
+      ExecStartEx: exec('/bin/sh -c exit 3', 12, 'exited', 3).replace('ignore_errors=no', 'flags='),
+      ExecStop: exec('/bin/stop', 0, '(null)', 0),
+      ExecMainPID: '12', ExecMainCode: '1', ExecMainStatus: '3',
+    });
+    expect(lines.slice(3, 8)).to.deep.equal([
+      '   Duration: 2ms',
+      '    Process: 10 ExecStartPre=/bin/true (code=exited, status=0/SUCCESS)',
+      '    Process: 11 ExecStartPre=/bin/sh -c kill $$ (code=killed, signal=TERM)',
+      '    Process: 12 ExecStart=/bin/sh -c exit 3 (code=exited, status=3)',
+      '   Main PID: 12 (code=exited, status=3)',
+    ]);
+    expect(status({ ExecMainPID: '5', ExecMainCode: '1', ExecMainStatus: '203' })).to.include('   Main PID: 5 (code=exited, status=203/EXEC)');
+    expect(status({ ExecMainPID: '5', ExecMainCode: '3', ExecMainStatus: '11' })).to.include('   Main PID: 5 (code=dumped, signal=SEGV)');
+  });
 });

@@ -14,7 +14,9 @@ export const cgroupMountKey = '__CgroupMount';
  * StatusText, ControlGroup…) appears without this file knowing the plugin.
  */
 import * as fs from 'node:fs';
-// The time-span module alone: the whole parser would add ~20 ms to every unitkitctl call.
+// Single modules, not the package: the whole parser would add ~20 ms to every unitkitctl call.
+import { EXIT_STATUS_NAMES } from '@unitkit/unit-file/exit-status';
+import { signalName } from '@unitkit/unit-file/signals';
 import { formatTimeSpan } from '@unitkit/unit-file/time-span';
 import type { JournalEntry } from './control-protocol.js';
 import { formatJournalShort } from './journal.js';
@@ -117,15 +119,39 @@ function cgroupTree(mount: string, path: string, prefix: string): string[] {
   return out;
 }
 
-const signalNames: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 6: 'ABRT', 8: 'FPE', 9: 'KILL', 11: 'SEGV', 13: 'PIPE', 14: 'ALRM', 15: 'TERM', 10: 'USR1', 12: 'USR2' };
-const exitNames: Record<number, string> = { 0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 209: 'STDOUT' };
+/** The sigchld code names of ExecMainCode= / an exec status: CLD_EXITED, CLD_KILLED, CLD_DUMPED. */
+const codeNames: Record<number, string> = { 1: 'exited', 2: 'killed', 3: 'dumped' };
 
-/** "(code=exited, status=1/FAILURE)" from ExecMainCode/ExecMainStatus. */
-function exitText(code: number, status: number): string {
-  if (code === 1) return `code=exited, status=${status}${exitNames[status] ? `/${exitNames[status]}` : ''}`;
-  const kind = code === 3 ? 'dumped' : 'killed';
-  return `code=${kind}, signal=${signalNames[status] ?? status}`;
+/**
+ * "code=exited, status=1/FAILURE", "code=killed, signal=TERM": how status names an exit. Unlike
+ * the log lines it names only libc's and systemd's own statuses (EXIT_STATUS_LIBC|SYSTEMD), so
+ * "status=3", not "3/NOTIMPLEMENTED".
+ */
+function exitText(code: string, status: number): string {
+  if (code === 'exited') {
+    const name = status <= 1 || status >= 200 ? EXIT_STATUS_NAMES[status] : undefined;
+    return `code=exited, status=${status}${name ? `/${name}` : ''}`;
+  }
+  return `code=${code}, signal=${signalName(status).replace(/^SIG/, '')}`;
 }
+
+/** One exec command of a show property: `{ path=… ; argv[]=… ; … ; pid=N ; code=exited ; status=3 }`. */
+interface ExecStatusField {
+  argv: string;
+  pid: number;
+  code: string;
+  status: number;
+}
+
+function parseExecProperty(text: string): ExecStatusField[] {
+  return text.split('\n').flatMap((entry) => {
+    const m = /argv\[\]=(.*?) ; (?:ignore_errors|flags)=.* ; pid=(\d+) ; code=([^ ]+) ; status=(\d+)/.exec(entry);
+    return m ? [{ argv: m[1]!, pid: Number(m[2]), code: m[3]!, status: Number(m[4]) }] : [];
+  });
+}
+
+/** The Exec*= properties status walks for its "Process:" lines, in the bus's order. */
+const execProperties = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'];
 
 /** Inputs of {@link formatStatus}. */
 export interface StatusInput {
@@ -199,6 +225,10 @@ export function formatStatus(input: StatusInput): string[] {
   const t = parseTimestamp(stamp);
   if (stamp && t) activeText += ` since ${stamp}; ${formatRelative(t, input.now)}`;
   label('Active', activeText);
+  // How long the last activation lasted, once it has ended (systemd 249+).
+  const entered = Number(p.ActiveEnterTimestampMonotonic ?? 0);
+  const exited = Number(p.ActiveExitTimestampMonotonic ?? 0);
+  if (entered > 0 && exited > 0 && exited >= entered) label('Duration', formatTimeSpan(exited - entered, 1000));
 
   const bullets = (list: string) =>
     list.split(' ').filter(Boolean).map((u) => `${stateBullet(input.activeStateOf?.(u) ?? 'inactive', c)} ${u}`);
@@ -208,10 +238,21 @@ export function formatStatus(input: StatusInput): string[] {
   multi('Docs', (p.Documentation ?? '').split(' ').filter(Boolean));
   if (p.Listen) multi('Listen', p.Listen.split('\n').filter(Boolean));
 
+  // One line per command that has run and exited (the main process too), the …Ex twins skipped.
+  for (const name of execProperties) {
+    for (const e of parseExecProperty(p[name] ?? '')) {
+      if (e.code === '(null)' || e.pid === 0) continue;
+      const text = `(${exitText(e.code, e.status)})`;
+      const clean = e.code === 'exited' ? e.status === 0 : e.code === 'killed' && [1, 2, 13, 15].includes(e.status);
+      label('Process', `${e.pid} ${name}=${e.argv} ${clean ? text : c.red(text)}`);
+    }
+  }
   const mainPid = Number(p.MainPID ?? 0);
   const execPid = Number(p.ExecMainPID ?? 0);
   if (mainPid > 0) label('Main PID', `${mainPid}${comm(mainPid) ? ` (${comm(mainPid)})` : ''}`);
-  else if (execPid > 0 && Number(p.ExecMainCode ?? 0) > 0) label('Main PID', `${execPid} (${exitText(Number(p.ExecMainCode), Number(p.ExecMainStatus ?? 0))})`);
+  else if (execPid > 0 && codeNames[Number(p.ExecMainCode ?? 0)]) {
+    label('Main PID', `${execPid} (${exitText(codeNames[Number(p.ExecMainCode)]!, Number(p.ExecMainStatus ?? 0))})`);
+  }
   if (p.StatusText) label('Status', `"${p.StatusText}"`);
   if (p[trackingKey] && active !== 'inactive' && active !== 'failed') label('Tracking', p[trackingKey]);
   // systemd prints these only when the cgroup accounting gave a number ([not set] otherwise).

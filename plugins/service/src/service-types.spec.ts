@@ -70,6 +70,8 @@ describe('service: every Type=', () => {
     t.start('a.service');
     t.spawner.last().exit(0);
     expect(t.state('a.service')).to.equal('active/exited');
+    // Nothing left running: the cgroup is pruned as systemd does on entering exited.
+    expect(t.scopes.scope(t.unit('a.service')).released).to.equal(1);
     t.stop('a.service');
     expect(t.state('a.service')).to.equal('deactivating/stop');
     expect(t.spawner.last().spec!.argv).to.deep.equal(['/bin/down']);

@@ -240,6 +240,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       this.fds?.close(d.connectionFd);
       d.connectionFd = undefined;
     }
+    if (state === 'exited' && old !== state) {
+      // systemd prunes the cgroup of a service that stays active with nothing running
+      // (RemainAfterExit=): show then has no ControlGroup=, status no CGroup: tree.
+      const scope = this.scopes.scope(unit as unknown as Unit);
+      if (scope.isEmpty()) scope.release();
+    }
     if (old !== state) unit.log('debug', `Changed ${old} -> ${state}`);
     unit.notifyStateChange({
       reloadFailure: d.reloadResult !== 'success',
