@@ -46,4 +46,13 @@ describe('status format', () => {
     expect(status({ ExecMainPID: '5', ExecMainCode: '1', ExecMainStatus: '203' })).to.include('   Main PID: 5 (code=exited, status=203/EXEC)');
     expect(status({ ExecMainPID: '5', ExecMainCode: '3', ExecMainStatus: '11' })).to.include('   Main PID: 5 (code=dumped, signal=SEGV)');
   });
+
+  it('prints a socket\'s Accepted line and trigger bullets as systemd 252 does', () => {
+    const lines = formatStatus({
+      props: { ...base, Id: 'a.socket', SubState: 'listening', Listen: '127.0.0.1:7 (Stream)', Accept: 'yes', NAccepted: '3', NConnections: '1', NRefused: '0', Triggers: 'x.service' },
+      journal: [], now: 0, colors: terminalColors(false, {}), activeStateOf: () => 'inactive',
+    });
+    expect(lines).to.include.members(['   Triggers: \u25cf x.service', '     Listen: 127.0.0.1:7 (Stream)', '   Accepted: 3; Connected: 1;']);
+    expect(status({ Accept: 'yes', NAccepted: '5', NConnections: '0', NRefused: '2' })).to.include('   Accepted: 5; Connected: 0; Refused: 2');
+  });
 });

@@ -59,6 +59,13 @@ export function stateBullet(active: string, c: Colors): string {
   return c.highlight('\u25cf');
 }
 
+/** The bullet before a TriggeredBy=/Triggers= unit: always ●, coloured by its state (systemd 252). */
+function triggerBullet(active: string, c: Colors): string {
+  if (active === 'failed') return c.red('\u25cf');
+  if (active === 'active' || active === 'reloading') return c.green('\u25cf');
+  return '\u25cf';
+}
+
 /** One process's command line, quoted as systemd shows it. */
 function commandLine(pid: number): string {
   try {
@@ -231,12 +238,16 @@ export function formatStatus(input: StatusInput): string[] {
   if (entered > 0 && exited > 0 && exited >= entered) label('Duration', formatTimeSpan(exited - entered, 1000));
 
   const bullets = (list: string) =>
-    list.split(' ').filter(Boolean).map((u) => `${stateBullet(input.activeStateOf?.(u) ?? 'inactive', c)} ${u}`);
+    list.split(' ').filter(Boolean).map((u) => `${triggerBullet(input.activeStateOf?.(u) ?? 'inactive', c)} ${u}`);
   const multi = (name: string, items: string[]) => items.forEach((x, i) => (i === 0 ? label(name, x) : out.push(`             ${x}`)));
   multi('TriggeredBy', bullets(p.TriggeredBy ?? ''));
   multi('Triggers', bullets(p.Triggers ?? ''));
   multi('Docs', (p.Documentation ?? '').split(' ').filter(Boolean));
   if (p.Listen) multi('Listen', p.Listen.split('\n').filter(Boolean));
+  if (p.Accept === 'yes') {
+    const refused = Number(p.NRefused ?? 0);
+    label('Accepted', `${p.NAccepted ?? 0}; Connected: ${p.NConnections ?? 0};${refused > 0 ? ` Refused: ${refused}` : ''}`);
+  }
 
   // One line per command that has run and exited (the main process too), the …Ex twins skipped.
   for (const name of execProperties) {
