@@ -66,8 +66,11 @@ async function main(): Promise<void> {
     if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
       const rt = opts.runtimeDir.replace(/\/unitkit$/, '');
-      manager.log('notice', `Examples running. The socket-activated echo service starts on its first connection: printf 'hello\\n' | nc -q1 127.0.0.1 ${defaultExamplePorts.echo}`);
-      manager.log('notice', `One greeter instance per connection (Accept=yes): echo me | nc -q1 127.0.0.1 ${defaultExamplePorts.greet}`);
+      // python3, not nc: it is on every machine the README targets.
+      const connect = (port: number, text: string) =>
+        `python3 -c "import socket;s=socket.create_connection(('127.0.0.1',${port}));s.send(b'${text}\\n');print(s.recv(99))"`;
+      manager.log('notice', `Examples running. The socket-activated echo service starts on its first connection: ${connect(defaultExamplePorts.echo, 'hello')}`);
+      manager.log('notice', `One greeter instance per connection (Accept=yes): ${connect(defaultExamplePorts.greet, 'me')}`);
       manager.log('notice', `A SOCK_SEQPACKET RPC daemon: python3 -c "import socket;s=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET);s.connect('${rt}/unitkit-rpc.sock');s.send(b'ping');print(s.recv(99))"`);
       manager.log('notice', `Then look: ${ctl} list-sockets; ${ctl} status echo.service ticker.service; ${ctl} logs -u echo.service`);
     }
