@@ -1215,9 +1215,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const d = unit.data;
     const loop = unit.manager.loop;
     const usec = this.effectiveWatchdogUsec(unit);
+    const configured = usec > 0 && usec !== Infinity;
     // Without a watchdog, starting leaves WatchdogTimestamp= unset (as systemd shows it); a ping still sets it.
-    if (!starting || (usec > 0 && usec !== Infinity)) d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
-    if (usec > 0 && usec !== Infinity && (starting || watchdogStates.has(d.state))) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
+    if (!starting || configured) d.watchdogTimestamp = { realtime: loop.realtime(), monotonic: loop.now() };
+    if (configured && (starting || watchdogStates.has(d.state))) unit.setTimer(WATCHDOG, d.watchdogTimestamp.monotonic + usec);
     else unit.clearTimer(WATCHDOG);
   }
 
