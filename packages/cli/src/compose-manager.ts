@@ -4,10 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ContainerModule } from 'inversify';
-import type { LogLevel, Manager } from '@unitkit/core';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, createManager, unitFileSourceModule } from '@unitkit/core';
-import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend } from '@unitkit/native';
+import type { ContainerModule } from 'inversify';
+import type { LogLevel, Logger, Manager } from '@unitkit/core';
+import { StderrLogger, createManager, unitFileSourceModule } from '@unitkit/core';
+import type { NativeEventLoop, NativeNotifyReceiver } from '@unitkit/native';
+import { nativePorts } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
@@ -15,7 +16,6 @@ import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-
 import { Journal } from './journal.js';
 import { JournalLogger } from './journal-logger.js';
 import { JournalOutputCapture } from './journal-output-capture.js';
-import { StderrLogger } from './stderr-logger.js';
 
 /**
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
@@ -53,37 +53,22 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
   fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o700 });
   const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal') });
   const logger = new JournalLogger(new StderrLogger({ level: opts.logLevel }), journal);
-  const loop = new NativeEventLoop();
-  const capture = new JournalOutputCapture(loop, journal);
-  const spawner = new NativeProcessSpawner({ logger });
-  const notifyPath = path.join(opts.runtimeDir, 'notify');
-  fs.rmSync(notifyPath, { force: true });
-  const notify = new NativeNotifyReceiver({ address: notifyPath, loop, logger });
-  const ports = new ContainerModule(({ bind }) => {
-    bind(EventLoop).toConstantValue(loop);
-    bind(ProcessSpawner).toConstantValue(spawner);
-    bind(NotifyReceiver).toConstantValue(notify);
-    bind(Logger).toConstantValue(logger);
-    bind(OutputCapture).toConstantValue(capture);
-    bind(FdOperations).toConstantValue(new NativeFdOperations());
-    bind(SocketBackend).toConstantValue(new NativeSocketBackend());
-  });
+  const ports = nativePorts({ runtimeDir: opts.runtimeDir, logger, outputCapture: (loop) => new JournalOutputCapture(loop, journal) });
   const { manager, container } = createManager({
-    modules: [ports, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
+    modules: [ports.module, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
     options: { scope: opts.scope, environment: opts.environment },
   });
   return {
     manager,
-    loop,
-    notify,
+    loop: ports.loop,
+    notify: ports.notify,
     logger,
     journal,
     close: () => {
       manager.dispose();
       // The kill plugin removes its cgroup subtree when it is loaded.
       if (container.isBound(KillCgroupProcessScopes)) container.get(KillCgroupProcessScopes).dispose();
-      notify.close();
-      loop.close();
+      ports.close();
     },
   };
 }

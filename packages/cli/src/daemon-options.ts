@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { searchPath } from '@unitkit/unit-file';
 import type { LogLevel } from '@unitkit/core';
-import { parseLogLevel } from './stderr-logger.js';
+import { parseLogLevel } from '@unitkit/core';
 
 /** Resolved options of one unitkitd run. */
 export interface DaemonOptions {
@@ -15,7 +15,11 @@ export interface DaemonOptions {
   /** The unit started at boot: default.target unless --unit= says otherwise. */
   defaultUnit: string;
   logLevel: LogLevel;
-  /** True when neither a unit path nor a runtime dir was given: the bundled examples run. */
+  /**
+   * True when neither a unit path nor a runtime dir was given: the bundled examples run alone, in
+   * the runtime directory, which is also their %t (XDG_RUNTIME_DIR), so that nothing they bind
+   * lands in the user's real runtime directory.
+   */
   examples: boolean;
 }
 
@@ -78,8 +82,9 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
   scope ??= isRoot ? 'system' : 'user';
   const examples = unitPathText === undefined && runtimeDir === undefined;
   runtimeDir ??= scope === 'system' && isRoot ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`, 'unitkit');
-  // The examples are rendered into the runtime directory; the defaults follow (basic.target…).
-  if (examples) unitPathText = `${examplesUnitDir(runtimeDir)}:`;
+  // The examples are rendered into the runtime directory and run alone: appending the default
+  // path would start the machine's own user units (dbus.socket, gpg-agent's sockets…) beside them.
+  if (examples) unitPathText = examplesUnitDir(runtimeDir);
   const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
   return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples };
 }

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,37 @@ describe('unitkitd', function () {
     await d.waitFor(/Failed to start nope\.target: Unit nope\.target not found\./);
     d.child.kill('SIGINT');
     expect(await d.exited).to.equal(0);
+  });
+
+  it('with neither a unit path nor a runtime dir runs only the bundled examples, inside its own runtime directory', async function () {
+    // The examples listen on fixed loopback ports (npm start prints them): skip when they are taken.
+    for (const port of [7777, 7778]) {
+      const free = await new Promise<boolean>((resolve) => {
+        const s = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+      if (!free) {
+        console.log(`      skipped: 127.0.0.1:${port}, which the examples listen on, is in use`);
+        return this.skip();
+      }
+    }
+    const xdg = path.join(dir, 'xdg');
+    fs.mkdirSync(xdg);
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: xdg, HOME: dir };
+    delete env.UNITKIT_UNIT_PATH;
+    delete env.UNITKIT_RUNTIME_DIR;
+    const d = runDaemon(['--user'], env);
+    try {
+      await d.waitFor(/Startup finished/, 10000);
+      const rt = path.join(xdg, 'unitkit');
+      // %t of the examples is the manager's runtime directory, not the session's.
+      expect(fs.statSync(path.join(rt, 'unitkit-rpc.sock')).isSocket()).to.equal(true);
+      expect(fs.readdirSync(xdg)).to.deep.equal(['unitkit']);
+      expect(d.stderr()).to.include(`unit path ${path.join(rt, 'examples')}\n`);
+      expect(d.stderr()).not.to.match(/sockets\.target|dbus|gpg-agent/);
+    } finally {
+      d.child.kill('SIGTERM');
+      expect(await d.exited).to.equal(0);
+    }
   });
 
   it('exits 2 with a message on a bad option', async () => {

@@ -30,7 +30,12 @@ async function main(): Promise<void> {
     return;
   }
   // The example unit files are templates (absolute paths, ports): render them where we read them.
-  if (opts.examples) renderExampleUnits(examplesUnitDir(opts.runtimeDir));
+  // Their %t, the bus stand-in and their XDG_RUNTIME_DIR are the manager's own runtime directory:
+  // the quick start never binds a path of the user's real session.
+  if (opts.examples) {
+    renderExampleUnits(examplesUnitDir(opts.runtimeDir));
+    process.env.XDG_RUNTIME_DIR = opts.runtimeDir;
+  }
   const environment = managerEnvironment(opts.scope, process.env, {});
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
     manager.log('info', `Startup finished in ${ms}ms.`);
     if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
-      const rt = opts.runtimeDir.replace(/\/unitkit$/, '');
+      const rt = opts.runtimeDir;
       // python3, not nc: it is on every machine the README targets.
       const connect = (port: number, text: string) =>
         `python3 -c "import socket;s=socket.create_connection(('127.0.0.1',${port}));s.send(b'${text}\\n');print(s.recv(99))"`;

@@ -31,3 +31,4 @@ export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type E
 export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';
 export { NativeSocketBackend } from './native-socket-backend.js';
+export { nativePorts, type NativePorts, type NativePortsOptions } from './native-ports.js';

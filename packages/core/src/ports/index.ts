@@ -6,3 +6,4 @@ export * from './process-scopes.js';
 export * from './socket-backend.js';
 export * from './fd-operations.js';
 export * from './output-capture.js';
+export * from './stderr-logger.js';

@@ -1,10 +1,10 @@
 /**
- * unitkitd's Logger: one line per record on stderr, in systemd's words ("unit: message"), with
- * the syslog priority as a `<N>` prefix when stderr is not a terminal, as systemd's console
- * logging does for a journal-less setup.
+ * A Logger for programs that compose a manager (unitkitd among them): one line per record on
+ * stderr, in systemd's words ("unit: message"), with the syslog priority as a `<N>` prefix when
+ * stderr is not a terminal, as systemd's console logging does for a journal-less setup.
  */
-import type { LogLevel, LogRecord, Logger } from '@unitkit/core';
-import { logLevelNumber } from '@unitkit/core';
+import type { LogLevel, LogRecord, Logger } from './logger.js';
+import { logLevelNumber } from './logger.js';
 
 /** Options of {@link StderrLogger}. */
 export interface StderrLoggerOptions {

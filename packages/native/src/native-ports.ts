@@ -1,0 +1,81 @@
+/**
+ * Every port of core on the native layer, ready to hand to createManager(): the production event
+ * loop, spawner, notify socket, fd operations and socket backend, and a logger. A program that
+ * composes its own manager takes this module instead of binding each port by hand; unitkitd does
+ * the same with its journal-backed logger and output capture.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ContainerModule } from 'inversify';
+import type { LogLevel } from '@unitkit/core';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger } from '@unitkit/core';
+import { NativeEventLoop } from './native-event-loop.js';
+import { NativeFdOperations } from './native-fd-operations.js';
+import { NativeNotifyReceiver } from './native-notify-receiver.js';
+import { NativeProcessSpawner } from './native-process-spawner.js';
+import { NativeSocketBackend } from './native-socket-backend.js';
+
+/** Options of {@link nativePorts}. */
+export interface NativePortsOptions {
+  /**
+   * The directory that holds the notify socket (`notify`), created with mode 0700 if missing.
+   * Use a directory of the manager's own: a stale `notify` in it is replaced.
+   */
+  runtimeDir: string;
+  /** The logger; a {@link StderrLogger} at `logLevel` by default. */
+  logger?: Logger;
+  /** Level of the default logger ('info' by default). */
+  logLevel?: LogLevel;
+  /**
+   * Where services' stdout/stderr go when they ask for the journal; unbound by default (the output
+   * is inherited from the manager).
+   */
+  outputCapture?: (loop: NativeEventLoop) => OutputCapture;
+}
+
+/** The native ports as one module, with the objects behind them and a way to release them. */
+export interface NativePorts {
+  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend (and OutputCapture when given). */
+  module: ContainerModule;
+  loop: NativeEventLoop;
+  notify: NativeNotifyReceiver;
+  logger: Logger;
+  /**
+   * Closes the notify socket and the loop's handles. Call it after `manager.dispose()`: together
+   * they let the Node process exit.
+   */
+  close(): void;
+}
+
+/**
+ * Opens the native ports. Binds the notify socket at once (throws an ErrnoError when it cannot).
+ */
+export function nativePorts(options: NativePortsOptions): NativePorts {
+  fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? new StderrLogger({ level: options.logLevel });
+  const loop = new NativeEventLoop();
+  const spawner = new NativeProcessSpawner({ logger });
+  const notifyPath = path.join(options.runtimeDir, 'notify');
+  fs.rmSync(notifyPath, { force: true });
+  const notify = new NativeNotifyReceiver({ address: notifyPath, loop, logger });
+  const capture = options.outputCapture?.(loop);
+  const module = new ContainerModule(({ bind }) => {
+    bind(EventLoop).toConstantValue(loop);
+    bind(ProcessSpawner).toConstantValue(spawner);
+    bind(NotifyReceiver).toConstantValue(notify);
+    bind(Logger).toConstantValue(logger);
+    bind(FdOperations).toConstantValue(new NativeFdOperations());
+    bind(SocketBackend).toConstantValue(new NativeSocketBackend());
+    if (capture) bind(OutputCapture).toConstantValue(capture);
+  });
+  return {
+    module,
+    loop,
+    notify,
+    logger,
+    close: () => {
+      notify.close();
+      loop.close();
+    },
+  };
+}
