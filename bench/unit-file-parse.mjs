@@ -82,3 +82,15 @@ const t0 = process.hrtime.bigint();
 for (const n of names) withStates.load(n);
 console.log(`with unit file states (is-enabled per unit), cold: ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`);
 rmSync(root, { recursive: true, force: true });
+
+// Pathological input: one ExecStart= continued over N lines must load in time linear in N (a
+// re-sliced growing string made 200,000 lines take 111 s; systemd takes 14 s).
+const big = mkdtempSync(path.join(tmpdir(), 'unitkit-bench-big-'));
+for (const lines of [50000, 100000, 200000]) {
+  writeFileSync(`${big}/big.service`, `[Service]\nExecStart=/bin/echo \\\n${'a \\\n'.repeat(lines)}b\n`);
+  const loader = new UnitFileLoader({ searchPath: [big], tables, unitFileStates: false });
+  const t = process.hrtime.bigint();
+  const d = loader.load('big.service');
+  console.log(`ExecStart= over ${lines.toLocaleString('en-US')} continuation lines: ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(0)} ms (${d.loadState})`);
+}
+rmSync(big, { recursive: true, force: true });

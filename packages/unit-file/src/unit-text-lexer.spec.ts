@@ -52,5 +52,10 @@ describe('lexUnitText', () => {
   it('enforces the line-length limit', () => {
     expect(lexUnitText('[A]\nK=' + 'x'.repeat(LONG_LINE_MAX) + '\n', 'f').fatal?.message).to.equal('Line too long');
   });
+  it('joins a continuation of many lines, each backslash becoming a space (linear: bench/unit-file-parse.mjs)', () => {
+    const text = `[A]\nK=x \\\n${'ab\\\n'.repeat(10000)}end\n`;
+    expect(pairs(text)).to.deep.equal([['A', 'K', `x  ${'ab '.repeat(10000)}end`]]);
+  });
+
   it('parses a continuation that runs into the end of the file', () => expect(pairs('[A]\nK=a\\')).to.deep.equal([['A', 'K', 'a']]));
 });

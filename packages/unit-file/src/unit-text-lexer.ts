@@ -68,7 +68,10 @@ export function lexUnitText(text: string, file: string, opts: LexOptions = {}): 
   let section: string | undefined;
   let sectionLine = 0;
   let sectionIgnored = false;
-  let continuation: string | undefined;
+  // A continuation is kept as its parts and joined once: re-slicing one growing string per line
+  // made a file of many continuation lines quadratic (200,000 lines took minutes).
+  let continuation: string[] | undefined;
+  let continuationLength = 0;
 
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx]!;
@@ -79,20 +82,25 @@ export function lexUnitText(text: string, file: string, opts: LexOptions = {}): 
     while (k < raw.length && isWs(raw[k])) k++;
     if (k < raw.length && COMMENT_CHARS.includes(raw[k]!)) continue;
 
-    let p: string;
-    if (continuation !== undefined) {
-      if (continuation.length + raw.length > LONG_LINE_MAX) return fail(lineNo, 'Continuation line too long');
-      p = continuation + raw;
-    } else p = raw;
+    if (continuation !== undefined && continuationLength + raw.length > LONG_LINE_MAX) return fail(lineNo, 'Continuation line too long');
 
-    // An odd run of trailing backslashes continues the line; the backslash becomes a space.
+    // An odd run of trailing backslashes continues the line; the backslash becomes a space. The
+    // run lies within this physical line: a continuation so far always ends in that space.
     let bs = 0;
-    for (let e = p.length - 1; e >= 0 && p[e] === '\\'; e--) bs++;
+    for (let e = raw.length - 1; e >= 0 && raw[e] === '\\'; e--) bs++;
     if (bs % 2 === 1) {
-      continuation = p.slice(0, -1) + ' ';
+      continuation ??= [];
+      continuation.push(raw.slice(0, -1), ' ');
+      continuationLength += raw.length;
       continue;
     }
-    continuation = undefined;
+    let p = raw;
+    if (continuation !== undefined) {
+      continuation.push(raw);
+      p = continuation.join('');
+      continuation = undefined;
+      continuationLength = 0;
+    }
 
     const l = strip(p);
     if (l === '') continue;
@@ -127,7 +135,7 @@ export function lexUnitText(text: string, file: string, opts: LexOptions = {}): 
   }
   // A continuation running into the end of the file is still parsed, as systemd does.
   if (continuation !== undefined) {
-    const l = strip(continuation);
+    const l = strip(continuation.join(''));
     if (l !== '' && section !== undefined && l[0] !== '[') {
       const eq = l.indexOf('=');
       if (eq > 0) assignments.push({ section, sectionLine, key: strip(l.slice(0, eq)), value: strip(l.slice(eq + 1)), line: lines.length });
