@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { globMatch, testConditionList } from './condition.js';
+import * as os from 'node:os';
+import { testConditionList } from './condition.js';
 import type { ConditionSpec } from './unit-settings.js';
 
 const c = (kind: string, param: string, o: Partial<ConditionSpec> = {}): ConditionSpec => ({ kind, param, trigger: false, negate: false, ...o });
@@ -31,10 +32,12 @@ describe('conditions', () => {
     expect(testConditionList([c('Environment', 'FOO')], {}, 'Condition').passed).to.equal(false);
   });
 
-  it('matches globs as fnmatch does', () => {
-    expect(globMatch('web*', 'web01')).to.equal(true);
-    expect(globMatch('web?', 'web01')).to.equal(false);
-    expect(globMatch('[ab]x', 'bx')).to.equal(true);
-    expect(globMatch('a.b', 'axb')).to.equal(false);
+  it('matches Host= and PathExistsGlob= as fnmatch/glob do, a malformed pattern being false, never an error', () => {
+    const host = os.hostname();
+    expect(testConditionList([c('Host', `${host.slice(0, 1).toUpperCase()}*`)], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('Host', '[z-a]')], {}, 'Condition').passed).to.equal(false);
+    expect(testConditionList([c('PathExistsGlob', '/e[s-t]c/pass*')], {}, 'Condition').passed).to.equal(true);
+    expect(testConditionList([c('PathExistsGlob', '/tmp/[z-a]*')], {}, 'Condition').passed).to.equal(false);
+    expect(testConditionList([c('PathExistsGlob', '/tmp/[z-a]*')], {}, 'Assert').failed).to.equal('AssertPathExistsGlob=/tmp/[z-a]*');
   });
 });

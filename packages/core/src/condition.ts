@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { ConditionSpec } from './unit-settings.js';
+import { fnmatch } from '@unitkit/unit-file';
 
 /** The outcome of one check, and how it is described when it fails. */
 export interface ConditionOutcome {
@@ -109,7 +110,7 @@ const checks: Record<string, Check> = {
         return false;
       }
     }
-    return globMatch(p, host);
+    return fnmatch(p, host, { caseFold: true });
   },
   KernelCommandLine: (p) => {
     const words = kernelCommandLine();
@@ -123,25 +124,6 @@ const checks: Record<string, Check> = {
   Null: () => true,
 };
 
-/** Shell-style matching of `*`, `?` and `[…]`, as fnmatch() does for Host= and PathExistsGlob=. */
-export function globMatch(pattern: string, text: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`).test(text);
-}
-
 function globExists(pattern: string): boolean {
   const parts = pattern.split('/').filter(Boolean);
   const walk = (dir: string, i: number): boolean => {
@@ -154,7 +136,8 @@ function globExists(pattern: string): boolean {
     } catch {
       return false;
     }
-    return names.some((n) => globMatch(part, n) && walk(`${dir}/${n}`, i + 1));
+    // glob(3): a wildcard does not match a leading dot.
+    return names.some((n) => fnmatch(part, n, { period: true }) && walk(`${dir}/${n}`, i + 1));
   };
   return walk('', 0);
 }

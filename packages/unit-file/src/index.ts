@@ -50,3 +50,4 @@ export {
   execDirective, environmentDirective, environmentFileDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
   type EnvironmentFileSpec,
 } from './value-directives.js';
+export { fnmatch, type FnmatchOptions } from './fnmatch.js';
