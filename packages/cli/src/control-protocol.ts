@@ -11,6 +11,21 @@ export const PROTOCOL_VERSION = 1;
 /** Requests longer than this (bytes, before the newline) are refused and the connection closed. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
+/** At most this many clients are connected at once (systemd's private bus allows 4096); more are refused. */
+export const MAX_CONNECTIONS = 4096;
+
+/** At most this many requests of one connection are being answered at once; its input waits meanwhile. */
+export const MAX_REQUESTS_IN_FLIGHT = 32;
+
+/**
+ * Replies and events waiting for a client that does not read are buffered up to this many bytes;
+ * past it the client is cut off (a `logs -f` that never reads must not grow the manager).
+ */
+export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
+
+/** A client that started a request and sends nothing more for this long (ms) is disconnected. */
+export const PARTIAL_REQUEST_TIMEOUT_MS = 30_000;
+
 /** The name of the control socket inside the runtime directory, as systemd's `private`. */
 export const CONTROL_SOCKET_NAME = 'private';
 
@@ -121,6 +136,11 @@ export class LineSplitter {
   private pendingBytes = 0;
 
   constructor(private readonly max = MAX_REQUEST_BYTES) {}
+
+  /** Bytes of a line begun but not finished: a client that stops mid-request leaves this above 0. */
+  get pendingLength(): number {
+    return this.pendingBytes;
+  }
 
   /** Adds data; returns the complete lines it finished, or 'overflow'. */
   push(chunk: Buffer): string[] | 'overflow' {

@@ -16,7 +16,17 @@ import type { Logger } from '@unitkit/core';
 import { ManagerError } from '@unitkit/core';
 import { peerCredentials } from '@unitkit/native';
 import type { ControlReply, ControlRequest } from './control-protocol.js';
-import { LineSplitter, MAX_REQUEST_BYTES, PROTOCOL_VERSION, encodeMessage, mutatingMethods } from './control-protocol.js';
+import {
+  LineSplitter,
+  MAX_CONNECTIONS,
+  MAX_REQUESTS_IN_FLIGHT,
+  MAX_REQUEST_BYTES,
+  MAX_UNREAD_BYTES,
+  PARTIAL_REQUEST_TIMEOUT_MS,
+  PROTOCOL_VERSION,
+  encodeMessage,
+  mutatingMethods,
+} from './control-protocol.js';
 import type { ControlHandler } from './control-handler.js';
 
 /** The credentials of a connected client. */
@@ -33,6 +43,20 @@ export interface ControlServerOptions {
   logger: Logger;
   /** The uid allowed to change state besides root: the manager's own. */
   ownerUid?: number;
+  /** Limits, for tests; control-protocol.ts has the defaults. */
+  limits?: Partial<ControlServerLimits>;
+}
+
+/** What one client may cost the manager. */
+export interface ControlServerLimits {
+  /** Clients connected at once. */
+  connections: number;
+  /** Requests of one client being answered at once. */
+  inFlight: number;
+  /** Bytes of replies a client has not read yet. */
+  unreadBytes: number;
+  /** How long (ms) a begun request may wait for its end. */
+  partialRequestMs: number;
 }
 
 /** Reads SO_PEERCRED of a connected net.Socket; undefined when Node does not expose the fd. */
@@ -51,9 +75,18 @@ export class ControlServer {
   private readonly server: net.Server;
   private readonly connections = new Set<net.Socket>();
   private readonly ownerUid: number;
+  private readonly limits: ControlServerLimits;
+  private refusedLogged = false;
 
   constructor(private readonly opts: ControlServerOptions) {
     this.ownerUid = opts.ownerUid ?? process.getuid?.() ?? 0;
+    this.limits = {
+      connections: MAX_CONNECTIONS,
+      inFlight: MAX_REQUESTS_IN_FLIGHT,
+      unreadBytes: MAX_UNREAD_BYTES,
+      partialRequestMs: PARTIAL_REQUEST_TIMEOUT_MS,
+      ...opts.limits,
+    };
     this.server = net.createServer((s) => this.accept(s));
     // An error on the listening socket (EMFILE on accept…) is logged, never fatal.
     this.server.on('error', (e) => opts.logger.log({ level: 'err', message: `Control socket: ${e.message}` }));
@@ -82,6 +115,14 @@ export class ControlServer {
   }
 
   private accept(socket: net.Socket): void {
+    if (this.connections.size >= this.limits.connections) {
+      // Logged once per overload, not once per refused client.
+      if (!this.refusedLogged) this.opts.logger.log({ level: 'warning', message: `Control socket: ${this.connections.size} clients connected, refusing more.` });
+      this.refusedLogged = true;
+      socket.destroy();
+      return;
+    }
+    this.refusedLogged = false;
     this.connections.add(socket);
     const creds = socketPeerCredentials(socket);
     const privileged = creds !== undefined && (creds.uid === 0 || creds.uid === this.ownerUid);
@@ -89,13 +130,57 @@ export class ControlServer {
     const closers: Array<() => void> = [];
     let closed = false;
     const who = creds ? `pid ${creds.pid} uid ${creds.uid}` : 'unknown peer';
+    const cutOff = (why: string) => {
+      if (closed) return;
+      this.opts.logger.log({ level: 'warning', message: `Control socket: ${who} ${why}, closing connection.` });
+      socket.destroy();
+    };
+    // Input is read only while the client reads its replies and has few requests open: a client
+    // that pipelines without reading waits in its own socket buffer, not in the manager's memory.
+    let inFlight = 0;
+    const queue: string[] = [];
+    const flowControl = () => {
+      if (closed) return;
+      const busy = inFlight >= this.limits.inFlight || socket.writableNeedDrain;
+      if (busy && !socket.isPaused()) socket.pause();
+      else if (!busy && socket.isPaused()) socket.resume();
+    };
     const write = (text: string) => {
       if (closed || socket.destroyed) return false;
+      if (socket.writableLength + text.length > this.limits.unreadBytes) {
+        cutOff(`does not read its replies (${socket.writableLength} bytes unread)`);
+        return false;
+      }
       socket.write(text);
+      flowControl();
       return true;
+    };
+    socket.on('drain', flowControl);
+    const pump = () => {
+      while (queue.length > 0 && inFlight < this.limits.inFlight && !closed) {
+        inFlight++;
+        void this.handleLine(queue.shift()!, privileged, who, write, (cb) => closers.push(cb)).finally(() => {
+          inFlight--;
+          pump();
+          flowControl();
+        });
+      }
+      flowControl();
+    };
+    let partialTimer: NodeJS.Timeout | undefined;
+    const watchPartial = () => {
+      if (splitter.pendingLength === 0) {
+        clearTimeout(partialTimer);
+        partialTimer = undefined;
+      } else if (!partialTimer) {
+        partialTimer = setTimeout(() => cutOff(`sent part of a request and nothing more for ${this.limits.partialRequestMs} ms`), this.limits.partialRequestMs);
+        partialTimer.unref();
+      }
     };
     socket.on('close', () => {
       closed = true;
+      clearTimeout(partialTimer);
+      queue.length = 0;
       this.connections.delete(socket);
       for (const c of closers.splice(0)) c();
     });
@@ -113,13 +198,13 @@ export class ControlServer {
         // Keep reading (and dropping) so the client is not blocked writing and can see the reply;
         // a client that keeps flooding is cut off after a second.
         discarding = true;
+        clearTimeout(partialTimer);
         setTimeout(() => socket.destroy(), 1000).unref();
         return;
       }
-      for (const line of lines) {
-        if (line.trim() === '') continue;
-        void this.handleLine(line, privileged, who, write, (cb) => closers.push(cb));
-      }
+      for (const line of lines) if (line.trim() !== '') queue.push(line);
+      watchPartial();
+      pump();
     });
   }
 

@@ -87,7 +87,8 @@ function serve(socket: net.Socket): void {
     while (!authenticated) {
       if (buf[0] === 0) buf = buf.subarray(1); // the credentials byte
       const eol = buf.indexOf('\r\n');
-      if (eol < 0) return;
+      // A SASL line is short; megabytes without a line end are a flood, not a client.
+      if (eol < 0) return void (buf.length > 16384 && socket.destroy());
       const line = buf.subarray(0, eol).toString();
       buf = buf.subarray(eol + 2);
       if (line.startsWith('AUTH EXTERNAL')) socket.write(line.trim() === 'AUTH EXTERNAL' ? 'DATA\r\n' : `OK ${randomBytes(16).toString('hex')}\r\n`);
