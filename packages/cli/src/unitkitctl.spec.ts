@@ -248,7 +248,10 @@ describe('unitkitctl against a real unitkitd', function () {
   });
 
   it('an unprivileged client may read but not change state', async function () {
-    if (process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv')) this.skip();
+    if (process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv')) {
+      console.log(`      skipped: needs root and /usr/bin/setpriv to call as another user (uid ${process.getuid?.()}, setpriv ${fs.existsSync('/usr/bin/setpriv') ? 'present' : 'missing'})`);
+      return this.skip();
+    }
     // Let uid 65534 reach the socket at all: the mode is the first gate, credentials the second.
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(run, 0o755);

@@ -70,7 +70,10 @@ describe('NativeSocketBackend', () => {
     try {
       fd = keep(backend.open('stream', String(port), { bindIPv6Only: 'both' }).fd);
     } catch (e) {
-      if ((e as { code?: string }).code === 'EAFNOSUPPORT') return this.skip();
+      if ((e as { code?: string }).code === 'EAFNOSUPPORT') {
+        console.log('      skipped: this machine has no IPv6 (EAFNOSUPPORT)');
+        return this.skip();
+      }
       throw e;
     }
     const client = await connected({ port, host: '127.0.0.1' });
@@ -132,7 +135,10 @@ describe('NativeSocketBackend', () => {
   });
 
   it("hands its fds to a daemon that takes them with libsystemd's sd_listen_fds_with_names()", async function () {
-    if (!existsSync('/usr/include/systemd/sd-daemon.h')) return this.skip(); // .ci/run installs libsystemd-dev
+    if (!existsSync('/usr/include/systemd/sd-daemon.h')) {
+      console.log('      skipped: libsystemd-dev is not installed (no /usr/include/systemd/sd-daemon.h)');
+      return this.skip();
+    } // .ci/run installs libsystemd-dev
     const daemon = join(scratch, 'listen-fds');
     execFileSync('cc', ['-O1', '-Wall', '-o', daemon, join(packageRoot, 'test-fixtures', 'listen-fds.c'), '-lsystemd'], { stdio: 'inherit' });
     const port = await freePort();

@@ -152,8 +152,9 @@ function scenarios(backend: 'cgroup' | 'process-group'): void {
   it('KillMode=process: only the main process is stopped, the grandchildren are left', async () => {
     const u = await h.start({ KillMode: 'process' });
     const main = u.data.mainPid!;
-    const ms = await h.stop();
-    expect(ms).to.be.below(600); // no timeout was waited for
+    await h.stop();
+    // No timeout was waited for: the stop went straight from SIGTERM to dead.
+    expect(u.data.history).to.deep.equal(['running', 'stop-sigterm', 'dead']);
     await until('main gone', () => !alive(main));
     expect(h.grandchildren().every(alive)).to.equal(true);
     expect(h.termed()).to.deep.equal([]);
@@ -162,8 +163,8 @@ function scenarios(backend: 'cgroup' | 'process-group'): void {
   it('KillMode=mixed: SIGTERM to the main process only, the final SIGKILL to all', async () => {
     const u = await h.start({ KillMode: 'mixed' });
     const main = u.data.mainPid!;
-    const ms = await h.stop();
-    expect(ms).to.be.below(600); // main exited on SIGTERM, the rest was killed at once
+    await h.stop();
+    // Main exited on SIGTERM and the rest was killed at once: no timeout state in between.
     expect(u.data.history).to.deep.equal(['running', 'stop-sigterm', 'final-sigkill', 'dead']);
     expect(h.termed()).to.deep.equal([]); // the grandchildren never got SIGTERM
     await until('everything gone', () => [main, ...h.grandchildren()].every((p) => !alive(p)), 2000);
