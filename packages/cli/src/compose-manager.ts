@@ -28,7 +28,11 @@ export interface ComposeOptions {
   scope: 'system' | 'user';
   /** Unit search path (already resolved, trailing-colon rule applied). */
   unitPath?: string[];
-  /** Holds the notify socket, the control socket and the journal. Created with mode 0700. */
+  /**
+   * Holds the notify socket, the control socket and the journal. Created with mode 0755, as
+   * systemd's /run/systemd: services running as other users (User=) must reach the notify socket;
+   * the control socket (0600) and the journal (0700) keep themselves private.
+   */
   runtimeDir: string;
   logLevel?: LogLevel;
   environment?: Record<string, string>;
@@ -48,9 +52,16 @@ export interface ComposedDaemon {
   close(): void;
 }
 
+/** Creates the runtime directory, or opens up one we created 0700 before, so User= services can notify. */
+function ensureRuntimeDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const st = fs.statSync(dir);
+  if (st.uid === process.getuid?.() && (st.mode & 0o055) !== 0o055) fs.chmodSync(dir, (st.mode & 0o7777) | 0o055);
+}
+
 /** Builds the production manager: native ports, unit files from disk, and the plugins. */
 export function composeManager(opts: ComposeOptions): ComposedDaemon {
-  fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o700 });
+  ensureRuntimeDir(opts.runtimeDir);
   const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal') });
   const logger = new JournalLogger(new StderrLogger({ level: opts.logLevel }), journal);
   const ports = nativePorts({ runtimeDir: opts.runtimeDir, logger, outputCapture: (loop) => new JournalOutputCapture(loop, journal) });

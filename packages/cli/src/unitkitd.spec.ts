@@ -93,6 +93,28 @@ describe('unitkitd', function () {
     }
   });
 
+  it('a Type=notify service running as another user (User=nobody) reaches the notify socket', async function () {
+    if (process.getuid?.() !== 0) {
+      console.log('      skipped: needs root to run a service as nobody');
+      return this.skip();
+    }
+    fs.chmodSync(dir, 0o755);
+    const ready = `import os, socket, time\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.connect(os.environ['NOTIFY_SOCKET'])\ns.send(b'READY=1')\ntime.sleep(60)\n`;
+    fs.writeFileSync(path.join(dir, 'ready.py'), ready, { mode: 0o644 });
+    fs.writeFileSync(path.join(dir, 'units', 'default.target'), '[Unit]\nDescription=Top\nWants=n.service\n');
+    fs.writeFileSync(path.join(dir, 'units', 'n.service'), `[Unit]\nDescription=Notifier\n[Service]\nType=notify\nUser=nobody\nExecStart=/usr/bin/python3 ${dir}/ready.py\n`);
+    const d = runDaemon(['--system'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    try {
+      await d.waitFor(/n\.service: Started Notifier\./, 10000);
+      expect(fs.statSync(path.join(dir, 'run')).mode & 0o777).to.equal(0o755);
+      expect(fs.statSync(path.join(dir, 'run', 'private')).mode & 0o777).to.equal(0o600);
+      expect(fs.statSync(path.join(dir, 'run', 'journal')).mode & 0o777).to.equal(0o700);
+    } finally {
+      d.child.kill('SIGTERM');
+      expect(await d.exited).to.equal(0);
+    }
+  });
+
   it('exits 2 with a message on a bad option', async () => {
     const d = runDaemon(['--frobnicate'], process.env);
     expect(await d.exited).to.equal(2);

@@ -18,7 +18,8 @@ import { NativeSocketBackend } from './native-socket-backend.js';
 /** Options of {@link nativePorts}. */
 export interface NativePortsOptions {
   /**
-   * The directory that holds the notify socket (`notify`), created with mode 0700 if missing.
+   * The directory that holds the notify socket (`notify`), created with mode 0755 if missing (a
+   * service running as another user must reach the socket, whose own mode is 0777).
    * Use a directory of the manager's own: a stale `notify` in it is replaced.
    */
   runtimeDir: string;
@@ -51,7 +52,7 @@ export interface NativePorts {
  * Opens the native ports. Binds the notify socket at once (throws an ErrnoError when it cannot).
  */
 export function nativePorts(options: NativePortsOptions): NativePorts {
-  fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o755 });
   const logger = options.logger ?? new StderrLogger({ level: options.logLevel });
   const loop = new NativeEventLoop();
   const spawner = new NativeProcessSpawner({ logger });
