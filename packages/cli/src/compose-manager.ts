@@ -62,8 +62,11 @@ function ensureRuntimeDir(dir: string): void {
 /** Builds the production manager: native ports, unit files from disk, and the plugins. */
 export function composeManager(opts: ComposeOptions): ComposedDaemon {
   ensureRuntimeDir(opts.runtimeDir);
-  const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal') });
-  const logger = new JournalLogger(new StderrLogger({ level: opts.logLevel }), journal);
+  const stderr = new StderrLogger({ level: opts.logLevel });
+  // Told once per outage, on stderr: the journal is what failed.
+  const onWriteError = (e: Error) => stderr.log({ level: 'err', message: `Failed to write to the journal in ${path.join(opts.runtimeDir, 'journal')}: ${e.message}; services keep running, their output is not kept until writes succeed again.` });
+  const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal'), onWriteError });
+  const logger = new JournalLogger(stderr, journal);
   const ports = nativePorts({ runtimeDir: opts.runtimeDir, logger, outputCapture: (loop) => new JournalOutputCapture(loop, journal) });
   const { manager, container } = createManager({
     modules: [ports.module, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],

@@ -49,6 +49,32 @@ describe('Journal', () => {
     expect(line).to.match(/^Nov 21 \d\d:02:03 host sh\[7\]: hi$/);
   });
 
+  it('keeps the instances of a template in one file (one per Accept=yes connection would pile up), reading each apart', () => {
+    const j = new Journal({ dir });
+    for (let i = 0; i < 500; i++) j.append({ time: i, unit: `greet@${i}-1-2.service`, pid: 100 + i, priority: 6, identifier: 'greet', message: `hello ${i}` });
+    j.append({ time: 1, unit: 'greet.socket', pid: 1, priority: 6, identifier: 'unitkitd', message: 'Listening' });
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['greet.socket.journal', 'greet@.service.journal']);
+    expect(j.tail('greet@7-1-2.service').map((e) => e.message)).to.deep.equal(['hello 7']);
+    expect(j.tail('greet.socket').map((e) => e.message)).to.deep.equal(['Listening']);
+  });
+
+  it('reports a failing disk once per outage and keeps streaming to followers', () => {
+    const errors: string[] = [];
+    const j = new Journal({ dir, onWriteError: (e) => errors.push(e.message) });
+    const seen: string[] = [];
+    j.events.on('entry', (e) => seen.push(e.message));
+    // The unit's file cannot be written while a directory stands in its place (root ignores modes).
+    fs.mkdirSync(path.join(dir, 'a.service.journal'));
+    for (let i = 0; i < 3; i++) j.append({ time: i, unit: 'a.service', pid: 1, priority: 6, identifier: 'a', message: `m${i}` });
+    expect(errors).to.have.length(1);
+    expect(seen).to.deep.equal(['m0', 'm1', 'm2']);
+    fs.rmdirSync(path.join(dir, 'a.service.journal'));
+    j.append({ time: 9, unit: 'a.service', pid: 1, priority: 6, identifier: 'a', message: 'back' });
+    j.append({ time: 10, unit: 'a.service', pid: 1, priority: 6, identifier: 'a', message: 'again' });
+    expect(errors).to.have.length(1);
+    expect(j.tail('a.service').map((e) => e.message)).to.deep.equal(['back', 'again']);
+  });
+
   it('streams appended entries to followers', () => {
     const j = new Journal({ dir });
     const got: string[] = [];

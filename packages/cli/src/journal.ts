@@ -17,6 +17,11 @@ export interface JournalOptions {
   dir: string;
   /** A unit's file is rotated to `.1` once it passes this size. Default 1 MiB. */
   maxFileBytes?: number;
+  /**
+   * Told when entries cannot be written (a full or read-only disk): once, and again only after a
+   * write has succeeded since. The manager goes on either way.
+   */
+  onWriteError?: (error: Error) => void;
 }
 
 /** The per-unit journal files. */
@@ -28,15 +33,27 @@ export class Journal {
   /** Current size of each unit's file, so rotation needs no stat() per line. */
   private readonly sizes = new Map<string, number>();
 
+  private readonly onWriteError?: (error: Error) => void;
+  private writeFailing = false;
+
   constructor(opts: JournalOptions) {
     this.dir = opts.dir;
     this.maxFileBytes = opts.maxFileBytes ?? 1024 * 1024;
+    this.onWriteError = opts.onWriteError;
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
+  /**
+   * The file of a unit. Instances of a template share the template's file (`greet@.socket`'s
+   * thousands of `greet@N-….service` connections make one rotated file, not one file each, kept
+   * forever); entries carry their unit, so reading filters.
+   */
   private fileOf(unit: string): string {
+    const at = unit.indexOf('@');
+    const dot = unit.lastIndexOf('.');
+    const key = at > 0 && dot > at ? `${unit.slice(0, at + 1)}${unit.slice(dot)}` : unit;
     // Unit names never contain '/', but a hostile client might ask to read one that does.
-    return path.join(this.dir, `${unit.replace(/[/\0]/g, '_')}.journal`);
+    return path.join(this.dir, `${key.replace(/[/\0]/g, '_')}.journal`);
   }
 
   /** Appends one entry (a message with newlines becomes one entry per line). */
@@ -46,16 +63,20 @@ export class Journal {
     let text = '';
     for (const message of lines) text += `${Math.floor(entry.time)}\t${entry.unit}\t${entry.pid}\t${entry.priority}\t${entry.identifier}\t${message}\n`;
     try {
-      let size = this.sizes.get(entry.unit);
+      let size = this.sizes.get(file);
       if (size === undefined) size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       if (size + text.length > this.maxFileBytes && size > 0) {
         fs.renameSync(file, `${file}.1`);
         size = 0;
       }
       fs.appendFileSync(file, text, { mode: 0o600 });
-      this.sizes.set(entry.unit, size + Buffer.byteLength(text));
-    } catch {
+      this.sizes.set(file, size + Buffer.byteLength(text));
+      this.writeFailing = false;
+    } catch (e) {
       // A full or read-only disk must not stop the manager; the entry is still streamed to followers.
+      this.sizes.delete(file);
+      if (!this.writeFailing) this.onWriteError?.(e as Error);
+      this.writeFailing = true;
     }
     for (const message of lines) this.events.emit('entry', { ...entry, message });
   }
@@ -73,7 +94,7 @@ export class Journal {
       }
       for (const line of text.split('\n')) {
         const e = parseJournalLine(line);
-        if (e) out.push(e);
+        if (e && e.unit === unit) out.push(e);
       }
     }
     return n === undefined ? out : out.slice(Math.max(0, out.length - n));
