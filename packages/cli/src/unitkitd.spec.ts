@@ -115,6 +115,40 @@ describe('unitkitd', function () {
     }
   });
 
+  it('after a SIGKILL, the next unitkitd stops what the dead one left running, and binds the same sockets', async function () {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    fs.writeFileSync(path.join(dir, 'units', 'default.target'), '[Unit]\nDescription=Top\nWants=l.socket l.service\n');
+    fs.writeFileSync(path.join(dir, 'units', 'l.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
+    // The service keeps the listening fd it was handed: an orphan of it keeps the port bound.
+    fs.writeFileSync(path.join(dir, 'units', 'l.service'), '[Unit]\nRequires=l.socket\n[Service]\nExecStart=/bin/sleep 1000\n');
+    const env = { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') };
+    const first = runDaemon(['--user'], env);
+    await first.waitFor(/Startup finished/);
+    if (!/Using cgroup v2/.test(first.stderr()) && /Tracking unit processes by process group: (.*)\./.test(first.stderr())) {
+      first.child.kill('SIGTERM');
+      await first.exited;
+      console.log(`      skipped: no writable cgroup v2 to find the dead manager's processes in (${/Tracking unit processes by process group: (.*)\./.exec(first.stderr())![1]})`);
+      return this.skip();
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = runDaemon(['--user'], env);
+    try {
+      await second.waitFor(/Startup finished/);
+      expect(second.stderr()).to.match(/l\.service: Found left-over process \d+ \(sleep\) of unitkitd \d+, which ended without stopping it; killing it\./);
+      expect(second.stderr()).not.to.match(/Address already in use/);
+      expect(second.stderr()).to.match(/l\.service: Started l\.service\./);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).to.equal(0);
+    }
+  });
+
   it('exits 2 with a message on a bad option', async () => {
     const d = runDaemon(['--frobnicate'], process.env);
     expect(await d.exited).to.equal(2);

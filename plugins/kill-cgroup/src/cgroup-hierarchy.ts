@@ -87,24 +87,6 @@ export function managerSubtreeName(pid: number = process.pid): string {
   return `unitkit-${pid}`;
 }
 
-/**
- * Removes subtrees of managers that died without cleaning up (only their empty directories:
- * a directory still holding processes is left alone by the kernel's rmdir).
- */
-export function removeStaleSubtrees(ownDir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(ownDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = /^unitkit-([0-9]+)$/.exec(name);
-    if (!m || fs.existsSync(`/proc/${m[1]}`)) continue;
-    removeCgroupTree(path.join(ownDir, name));
-  }
-}
-
 /** rmdir()s a cgroup directory and its sub-cgroups, deepest first; returns true when it is gone. */
 export function removeCgroupTree(dir: string): boolean {
   let entries: fs.Dirent[];

@@ -8,9 +8,8 @@ import { inject, injectable, optional } from 'inversify';
 import type { KillContext, KillOperation, KillWhom, Unit, UnitScope } from '@unitkit/core';
 import { EventLoop, Logger, ProcessScopes, ProcessSpawner, killUnitContext, killUnitProcesses } from '@unitkit/core';
 import { signalName } from '@unitkit/unit-file';
-import {
-  findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, removeStaleSubtrees, unitCgroupRelativePath,
-} from './cgroup-hierarchy.js';
+import { findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, unitCgroupRelativePath } from './cgroup-hierarchy.js';
+import { stopLeftoverProcesses } from './leftover-processes.js';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { KillCgroupOptions, resolveBackendChoice } from './kill-cgroup-options.js';
 import { ProcessGroupUnitScope } from './process-group-unit-scope.js';
@@ -36,10 +35,7 @@ export function selectScopeBackend(options: KillCgroupOptions | undefined): Scop
     mountPoint = loc.mountPoint;
     root = options?.root ?? path.join(loc.ownDir, managerSubtreeName());
     if (root !== mountPoint && !root.startsWith(mountPoint + '/')) reason = `${root} is not below the cgroup2 mount ${mountPoint}`;
-    else {
-      if (!options?.root) removeStaleSubtrees(loc.ownDir);
-      reason = probeWritable(root);
-    }
+    else reason = probeWritable(root);
   }
   if (reason === undefined) return { backend: 'cgroup', mountPoint, root };
   if (choice === 'cgroup') throw new Error(`The cgroup v2 backend was requested but cannot be used: ${reason}.`);
@@ -58,7 +54,21 @@ export class KillCgroupProcessScopes implements ProcessScopes {
     @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
     @inject(KillCgroupOptions) @optional() private readonly options: KillCgroupOptions | undefined,
     @inject(Logger) @optional() private readonly logger: Logger | undefined,
-  ) {}
+  ) {
+    // Before any unit binds a socket or starts a process: what a manager killed before us left.
+    if (resolveBackendChoice(options) !== 'process-group' && !options?.root) {
+      const loc = findCgroup2Location();
+      if (!('reason' in loc)) {
+        stopLeftoverProcesses(loc.ownDir, (p, name) =>
+          logger?.log({
+            level: 'warning',
+            unit: p.unit || undefined,
+            message: `Found left-over process ${p.pid} (${name}) of unitkitd ${p.managerPid}, which ended without stopping it; killing it.`,
+          }),
+        );
+      }
+    }
+  }
 
   /** The backend in use (decided on first call). */
   backend(): ScopeBackendInfo {

@@ -1,0 +1,60 @@
+/**
+ * A manager killed with SIGKILL leaves its units' processes in its cgroup subtree; the next one
+ * finds them, says so and stops them before it binds anything.
+ */
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findCgroup2Location, probeWritable } from './cgroup-hierarchy.js';
+import { stopLeftoverProcesses } from './leftover-processes.js';
+import type { LeftoverProcess } from './leftover-processes.js';
+
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('left-over processes of a dead manager', function () {
+  this.timeout(10000);
+  let ownDir: string;
+
+  before(function () {
+    const loc = findCgroup2Location();
+    const reason = 'reason' in loc ? loc.reason : probeWritable(path.join(loc.ownDir, `unitkit-probe-${process.pid}`));
+    if (!('reason' in loc)) fs.rmSync(path.join(loc.ownDir, `unitkit-probe-${process.pid}`), { recursive: true, force: true });
+    if (reason) {
+      console.log(`      skipped: no writable cgroup v2: ${reason}`);
+      return this.skip();
+    }
+    ownDir = (loc as { ownDir: string }).ownDir;
+  });
+
+  it('are reported with their unit, killed, and the dead manager\'s subtree removed; a live manager\'s is left alone', async () => {
+    // A pid that is certainly not running: a process that has exited.
+    const deadPid = spawnSync('true').pid!;
+    const subtree = path.join(ownDir, `unitkit-${deadPid}`);
+    const unitDir = path.join(subtree, 'app.slice', 'left.service');
+    fs.mkdirSync(unitDir, { recursive: true });
+    const live = path.join(ownDir, 'unitkit-1');
+    fs.mkdirSync(live, { recursive: true });
+    const child = spawn('sleep', ['100'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(path.join(unitDir, 'cgroup.procs'), String(child.pid));
+      const reported: Array<LeftoverProcess & { name: string }> = [];
+      const found = stopLeftoverProcesses(ownDir, (p, name) => reported.push({ ...p, name }));
+      expect(found.map((p) => p.pid)).to.deep.equal([child.pid]);
+      expect(reported).to.deep.equal([{ pid: child.pid, unit: 'left.service', managerPid: deadPid, name: 'sleep' }]);
+      expect(alive(child.pid!)).to.equal(false);
+      expect(fs.existsSync(subtree)).to.equal(false);
+      expect(fs.existsSync(live)).to.equal(true);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(live, { recursive: true, force: true });
+      for (const d of [unitDir, path.dirname(unitDir), subtree]) if (fs.existsSync(d)) fs.rmdirSync(d);
+    }
+  });
+});
