@@ -165,7 +165,7 @@ export const ctlOptionTable: readonly CtlOptionSpec[] = [
   {
     long: 'lines', short: 'n', takesValue: true, apply: (o, v) => {
       const n = Number(v);
-      if (!/^\s*\+?\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`Failed to parse lines '${v}'`);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`Failed to parse lines '${v}'`);
       o.lines = n;
     },
   },
@@ -221,7 +221,6 @@ function keyOf(spec: CtlOptionSpec): string {
   return spec.long ?? `short-${spec.short}`;
 }
 
-const specByKey = new Map(ctlOptionTable.map((s) => [keyOf(s), s]));
 const specByShort = new Map(ctlOptionTable.filter((s) => s.short).map((s) => [s.short!, s]));
 const parseArgsOptions = Object.fromEntries(
   ctlOptionTable.map((s) => [keyOf(s), { type: s.takesValue ? 'string' : 'boolean', ...(s.short ? { short: s.short } : {}) }] as const),
@@ -312,7 +311,7 @@ export function parseCtlOptions(argv: string[], prog = 'unitkitctl'): CtlOptions
     const raw = expanded[t.index]!;
     let spec: CtlOptionSpec | undefined;
     if (t.rawName.startsWith('--')) {
-      spec = specByKey.get(t.name) && specByKey.get(t.name)!.long === t.name ? specByKey.get(t.name) : resolveLong(t.name, prog, raw);
+      spec = resolveLong(t.name, prog, raw);
       if (!spec) throw new UsageError(`${prog}: unrecognized option '${raw}'`);
       if (spec.takesValue && t.value === undefined) throw new UsageError(`${prog}: option '--${spec.long}' requires an argument`);
       if (!spec.takesValue && t.value !== undefined) throw new UsageError(`${prog}: option '--${spec.long}' doesn't allow an argument`);

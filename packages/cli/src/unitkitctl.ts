@@ -339,7 +339,7 @@ Possible reasons for having this kind of units are:
 \u2022 A unit's purpose may be to act as a helper for some other unit which has
   a requirement dependency on it.
 \u2022 A unit may be started when needed via activation (socket, path, timer,
-  D-Bus, udev, scripted systemctl call, ...).
+  D-Bus, udev, scripted unitkitctl call, ...).
 \u2022 In case of template units, the unit is meant to be enabled with some
   instance name specified.`;
 
@@ -429,9 +429,12 @@ Unit Commands:
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
 
 Options:
-  -p --property=NAME  -a --all  --value  -t --type=TYPE  --state=STATE  --no-legend
-  --no-block  --no-pager  --user  --system  -s --signal=SIGNAL  --kill-whom=WHOM
-  --job-mode=MODE  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR
+  -p --property=NAME  -P NAME  -a --all  --value  -t --type=TYPE  --state=STATE  --failed
+  --legend=BOOL  --no-legend  --plain  -o --output=MODE (json, json-pretty, json-seq, json-sse,
+  cat, short…)  --show-types  --reverse  --after  --before  --no-block  --job-mode=MODE
+  --no-pager  --user  --system  -s --signal=SIGNAL  --kill-whom=WHOM  --runtime  --force
+  --now  --no-reload  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR
+  (-H, -M, --global, --wait, --root and the shutdown options are refused)
 
 The control socket is $UNITKIT_RUNTIME_DIR/private (default /run/unitkit for root,
 $XDG_RUNTIME_DIR/unitkit otherwise).`;
