@@ -95,6 +95,12 @@ describe('unitkitctl options as getopt_long reads them', () => {
     expect([j.noLegend, j.plain, j.output]).to.deep.equal([true, true, 'json']);
     expect(parseCtlOptions(['-ojson', '--legend=1']).noLegend).to.equal(false);
     expect(parseCtlOptions(['-o', 'help']).listOutputModes).to.equal(true);
+    const t = parseCtlOptions(['-t', 'service,masked', '--type=socket']);
+    expect([t.types, t.states]).to.deep.equal([['service', 'socket'], ['masked']]);
+    expect(parseCtlOptions(['-t', 'help']).listUnitTypes).to.equal(true);
+    expect(() => parseCtlOptions(['-t', 'srvice'])).to.throw(UsageError, "Unknown unit type or load state 'srvice'.\nUse -t help to see a list of allowed values.");
+    expect(() => parseCtlOptions(['--type='])).to.throw(UsageError, '--type= requires arguments.');
+    expect(parseCtlOptions(['--state=help']).listStates).to.equal(true);
   });
 
   it('refuses what it cannot honour, with the reason, instead of ignoring it', () => {
@@ -141,6 +147,8 @@ describe('unitkitctl tables as JSON and plain', () => {
       '[', '\t{', '\t\t"unit" : "a.target",', '\t\t"load" : "loaded",', '\t\t"active" : "active",', '\t\t"sub" : "active",', '\t\t"description" : "D a.target"', '\t}', ']',
     ]);
     expect(formatJson([], 'json-seq')).to.deep.equal(['\x1e[]']);
+    // On a terminal the strings (keys too) are green inside their quotes, as systemd colours them.
+    expect(formatJson({ k: 'v' }, 'json', true)).to.deep.equal(['{"\x1b[0;32mk\x1b[0m":"\x1b[0;32mv\x1b[0m"}']);
     expect(formatJson([], 'json-sse')).to.deep.equal(['data: []', '']);
   });
 

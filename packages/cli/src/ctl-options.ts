@@ -55,6 +55,10 @@ export interface CtlOptions {
   version: boolean;
   /** Set when `-o help` was given: print the output modes and exit. */
   listOutputModes: boolean;
+  /** Set when `-t help` was given: print the unit types and exit. */
+  listUnitTypes: boolean;
+  /** Set when `--state=help` was given: print the state names and exit. */
+  listStates: boolean;
 }
 
 /** A usage error: systemctl prints the message and exits 1. */
@@ -92,6 +96,24 @@ function parseBoolean(v: string): boolean | undefined {
   return undefined;
 }
 
+/** systemd's unit types, in its order (`systemctl -t help`). */
+export const unitTypes = ['service', 'mount', 'swap', 'socket', 'target', 'device', 'automount', 'timer', 'path', 'slice', 'scope'] as const;
+const loadStates = ['stub', 'loaded', 'not-found', 'bad-setting', 'error', 'merged', 'masked'];
+
+/** -t/--type: unit types; load states too, as older systemctl took them there; `help` lists the types. */
+function applyType(o: CtlOptions, v: string): void {
+  if (v === '') throw new UsageError('--type= requires arguments.');
+  for (const t of list(v)) {
+    if (t === 'help') {
+      o.listUnitTypes = true;
+      return;
+    }
+    if ((unitTypes as readonly string[]).includes(t)) o.types.push(t);
+    else if (loadStates.includes(t)) o.states.push(t);
+    else throw new UsageError(`Unknown unit type or load state '${t}'.\nUse -t help to see a list of allowed values.`);
+  }
+}
+
 const jobModeFlag = (mode: string) => (o: CtlOptions) => {
   o.jobMode = mode;
 };
@@ -103,7 +125,7 @@ const jobModeFlag = (mode: string) => (o: CtlOptions) => {
 export const ctlOptionTable: readonly CtlOptionSpec[] = [
   { long: 'help', short: 'h', takesValue: false, apply: (o) => { o.help = true; } },
   { long: 'version', takesValue: false, apply: (o) => { o.version = true; } },
-  { long: 'type', short: 't', takesValue: true, apply: (o, v) => { o.types.push(...list(v)); } },
+  { long: 'type', short: 't', takesValue: true, apply: applyType },
   { long: 'property', short: 'p', takesValue: true, apply: (o, v) => { o.properties.push(...list(v)); } },
   { short: 'P', takesValue: true, apply: (o, v) => { o.value = true; o.properties.push(...list(v)); } },
   { long: 'all', short: 'a', takesValue: false, apply: (o) => { o.all = true; } },
@@ -185,7 +207,12 @@ export const ctlOptionTable: readonly CtlOptionSpec[] = [
     },
   },
   { long: 'plain', takesValue: false, apply: (o) => { o.plain = true; } },
-  { long: 'state', takesValue: true, apply: (o, v) => { o.states.push(...list(v)); } },
+  {
+    long: 'state', takesValue: true, apply: (o, v) => {
+      if (list(v).includes('help')) o.listStates = true;
+      else o.states.push(...list(v));
+    },
+  },
   // Containers' units are listed with -r; unitkitd runs none, so the host's list is the whole list.
   { long: 'recursive', short: 'r', takesValue: false, apply: () => {} },
   { long: 'with-dependencies', takesValue: false, refuse: 'unitkitctl cannot expand units to their dependencies' },
@@ -288,7 +315,7 @@ function emptyOptions(): CtlOptions {
     args: [], properties: [], all: false, value: false, noBlock: false, noLegend: false, noPager: false, quiet: false,
     full: false, reverse: false, after: false, before: false, showTypes: false, plain: false, output: 'short', noReload: false,
     states: [], types: [], follow: false, force: false, runtime: false, now: false, units: [], help: false, version: false,
-    listOutputModes: false,
+    listOutputModes: false, listUnitTypes: false, listStates: false,
   };
 }
 

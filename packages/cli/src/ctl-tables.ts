@@ -77,23 +77,35 @@ export interface TableStyle {
   plain: boolean;
   /** The -o output mode; the json modes print the table as JSON instead of columns. */
   output: string;
+  /** Colour JSON strings (on a terminal, as systemd's JSON_FORMAT_COLOR_AUTO). */
+  color?: boolean;
 }
 
 /** The default style: a legend, bullets, columns. */
 export const defaultTableStyle: TableStyle = { legend: true, plain: false, output: 'short' };
 
-function jsonIndent(value: unknown, depth: number): string {
-  const tabs = '\t'.repeat(depth);
+/** A JSON string, its inside green when colouring (systemd colours strings, keys included, so). */
+function jsonString(s: string, color: boolean): string {
+  const quoted = JSON.stringify(s);
+  return color ? `"\x1b[0;32m${quoted.slice(1, -1)}\x1b[0m"` : quoted;
+}
+
+/** JSON text, on one line (`pretty` false) or tab-indented with ` : ` as systemd's json-pretty. */
+function jsonText(value: unknown, pretty: boolean, color: boolean, depth = 0): string {
+  const tabs = pretty ? '\t'.repeat(depth) : '';
+  const nl = pretty ? '\n' : '';
+  const inner = pretty ? `${tabs}\t` : '';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => `${tabs}\t${jsonIndent(v, depth + 1)}`).join(',\n')}\n${tabs}]`;
+    return `[${nl}${value.map((v) => `${inner}${jsonText(v, pretty, color, depth + 1)}`).join(`,${nl}`)}${nl}${tabs}]`;
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return '{}';
-    return `{\n${entries.map(([k, v]) => `${tabs}\t${JSON.stringify(k)} : ${jsonIndent(v, depth + 1)}`).join(',\n')}\n${tabs}}`;
+    const sep = pretty ? ' : ' : ':';
+    return `{${nl}${entries.map(([k, v]) => `${inner}${jsonString(k, color)}${sep}${jsonText(v, pretty, color, depth + 1)}`).join(`,${nl}`)}${nl}${tabs}}`;
   }
-  return JSON.stringify(value);
+  return typeof value === 'string' ? jsonString(value, color) : JSON.stringify(value);
 }
 
 /**
@@ -101,16 +113,16 @@ function jsonIndent(value: unknown, depth: number): string {
  * `json-pretty` tab-indented with ` : `, `json-seq` after an RS byte (RFC 7464), `json-sse` as a
  * server-sent event (`data: …` and an empty line).
  */
-export function formatJson(value: unknown, mode: string): string[] {
+export function formatJson(value: unknown, mode: string, color = false): string[] {
   switch (mode) {
     case 'json-pretty':
-      return jsonIndent(value, 0).split('\n');
+      return jsonText(value, true, color).split('\n');
     case 'json-seq':
-      return [`\x1e${JSON.stringify(value)}`];
+      return [`\x1e${jsonText(value, false, color)}`];
     case 'json-sse':
-      return [`data: ${JSON.stringify(value)}`, ''];
+      return [`data: ${jsonText(value, false, color)}`, ''];
     default:
-      return [JSON.stringify(value)];
+      return [jsonText(value, false, color)];
   }
 }
 
@@ -118,8 +130,8 @@ export function formatJson(value: unknown, mode: string): string[] {
  * A table as systemd's table_print_json() does it: an array with one object per row, keyed by
  * the lower-cased column headers.
  */
-export function tableAsJson(keys: string[], rows: string[][], mode: string): string[] {
-  return formatJson(rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? '']))), mode);
+export function tableAsJson(keys: string[], rows: string[][], mode: string, color = false): string[] {
+  return formatJson(rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? '']))), mode, color);
 }
 
 /** The list-units output. */
@@ -138,9 +150,9 @@ export function formatListUnits(units: UnitRow[], f: ListUnitsFilter, style: Tab
   const header = [style.plain ? 'UNIT' : '  UNIT', ...keys.slice(1).map((k) => k.toUpperCase())];
   const legend = style.legend;
   if (json) {
-    if (!legend) return tableAsJson(keys, rows, style.output);
+    if (!legend) return tableAsJson(keys, rows, style.output, style.color);
   } else if (!legend) return formatTable(undefined, rows);
-  const out = json ? tableAsJson(keys, rows, style.output) : rows.length > 0 ? formatTable(header, rows) : [];
+  const out = json ? tableAsJson(keys, rows, style.output, style.color) : rows.length > 0 ? formatTable(header, rows) : [];
   if (rows.length > 0) {
     out.push('', 'LOAD   = Reflects whether the unit definition was properly loaded.', 'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.', 'SUB    = The low-level unit activation state, values depend on unit type.');
     if (withJobs) out.push('JOB    = Pending job for the unit.');
@@ -166,8 +178,8 @@ export function formatListSockets(units: UnitRow[], all: boolean, patterns: stri
   for (const e of entries) rows.push(showTypes ? [...e] : [e[0], e[2], e[3]]);
   const keys = showTypes ? ['listen', 'type', 'unit', 'activates'] : ['listen', 'unit', 'activates'];
   const json = outputIsJson(style.output);
-  if (!legend) return json ? tableAsJson(keys, rows, style.output) : formatTable(undefined, rows);
-  const out = json ? tableAsJson(keys, rows, style.output) : rows.length > 0 ? formatTable(keys.map((k) => k.toUpperCase()), rows) : [];
+  if (!legend) return json ? tableAsJson(keys, rows, style.output, style.color) : formatTable(undefined, rows);
+  const out = json ? tableAsJson(keys, rows, style.output, style.color) : rows.length > 0 ? formatTable(keys.map((k) => k.toUpperCase()), rows) : [];
   if (rows.length > 0) out.push('');
   out.push(`${rows.length} sockets listed.`);
   if (!all) out.push('Pass --all to see loaded but inactive sockets, too.');

@@ -38,7 +38,7 @@ function zoneName(d: Date): string {
  * One entry as journalctl prints it in `mode` (already checked), as lines. `userUnit` picks the
  * JSON unit field (`_SYSTEMD_USER_UNIT` for a user manager, as journald records it).
  */
-export function formatJournalEntry(e: JournalEntry, mode: string, userUnit: boolean, host = os.hostname()): string[] {
+export function formatJournalEntry(e: JournalEntry, mode: string, userUnit: boolean, host = os.hostname(), color = false): string[] {
   if (outputIsJson(mode)) {
     const fields: Record<string, string> = {
       __REALTIME_TIMESTAMP: String(e.time),
@@ -49,7 +49,7 @@ export function formatJournalEntry(e: JournalEntry, mode: string, userUnit: bool
       [userUnit ? '_SYSTEMD_USER_UNIT' : '_SYSTEMD_UNIT']: e.unit,
       MESSAGE: e.message,
     };
-    return formatJson(fields, mode);
+    return formatJson(fields, mode, color);
   }
   if (mode === 'cat') return [e.message];
   const d = new Date(Math.floor(e.time / 1000));

@@ -13,8 +13,9 @@ import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protoc
 import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ExitStatus, exitStatusOfError, jobFailureMessage, jobResultFailed } from './ctl-exit-status.js';
 import type { CtlOptions } from './ctl-options.js';
-import { UsageError, outputModes, parseCtlOptions } from './ctl-options.js';
+import { UsageError, outputModes, parseCtlOptions, unitTypes } from './ctl-options.js';
 import type { TableStyle } from './ctl-tables.js';
+import { stateHelpLines } from './ctl-state-names.js';
 import { formatDependencyTree, formatListJobs, formatListSockets, formatListUnits, selectUnits } from './ctl-tables.js';
 import { choosePager, runningEscalated, startPager } from './ctl-pager.js';
 import type { RunningPager } from './ctl-pager.js';
@@ -53,14 +54,14 @@ export function controlSocketPath(o: CtlOptions, env: NodeJS.ProcessEnv, uid: nu
 type Verb = (c: ControlClient, o: CtlOptions, io: Out, colors: Colors) => Promise<number>;
 
 /** How the list verbs print their tables, from --legend/--no-legend/-q, --plain and -o. */
-function tableStyle(o: CtlOptions): TableStyle {
-  return { legend: !o.noLegend, plain: o.plain, output: o.output };
+function tableStyle(o: CtlOptions, colors: Colors): TableStyle {
+  return { legend: !o.noLegend, plain: o.plain, output: o.output, color: colors.enabled };
 }
 
 /** Journal lines in the -o mode; the unit field is the user one when talking to a user manager. */
-function journalFormatter(o: CtlOptions): (e: JournalEntry) => string[] {
+function journalFormatter(o: CtlOptions, colors: Colors): (e: JournalEntry) => string[] {
   const user = o.scope === 'user' || (o.scope === undefined && process.getuid?.() !== 0);
-  return (e) => formatJournalEntry(e, o.output, user);
+  return (e) => formatJournalEntry(e, o.output, user, undefined, colors.enabled);
 }
 
 /** The verbs whose output goes through a pager, as systemctl's call pager_open(). */
@@ -173,7 +174,7 @@ const status: Verb = async (c, o, io, colors) => {
     }
     if (!first) io.out('');
     first = false;
-    for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x), formatEntry: journalFormatter(o) })) io.out(l);
+    for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x), formatEntry: journalFormatter(o, colors) })) io.out(l);
     if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') rc ||= ExitStatus.notRunning;
   }
   return rc;
@@ -216,13 +217,13 @@ const cat: Verb = async (c, o, io) => {
 const listUnits: Verb = async (c, o, io, colors) => {
   const { units } = await c.call<{ units: UnitRow[] }>('list-units');
   const f = { all: o.all, states: o.states, types: o.types, patterns: o.args };
-  for (const l of formatListUnits(selectUnits(units, f), f, tableStyle(o), colors)) io.out(l);
+  for (const l of formatListUnits(selectUnits(units, f), f, tableStyle(o, colors), colors)) io.out(l);
   return 0;
 };
 
-const listSockets: Verb = async (c, o, io) => {
+const listSockets: Verb = async (c, o, io, colors) => {
   const { units } = await c.call<{ units: UnitRow[] }>('list-units');
-  for (const l of formatListSockets(units, o.all, o.args, tableStyle(o), o.showTypes)) io.out(l);
+  for (const l of formatListSockets(units, o.all, o.args, tableStyle(o, colors), o.showTypes)) io.out(l);
   return 0;
 };
 
@@ -355,11 +356,11 @@ const install: Verb = async (c, o, io, colors) => {
   return 0;
 };
 
-const logs: Verb = async (c, o, io) => {
+const logs: Verb = async (c, o, io, colors) => {
   const units = [...o.units, ...o.args];
   if (units.length === 0) throw new UsageError('logs needs a unit: logs -u UNIT [-n N] [-f]');
   checkJournalOutputMode(o.output);
-  const format = journalFormatter(o);
+  const format = journalFormatter(o, colors);
   const print = (e: JournalEntry) => {
     for (const l of format(e)) io.out(l);
   };
@@ -459,6 +460,15 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
   }
   if (o.listOutputModes) {
     for (const m of outputModes) io.out(m);
+    return 0;
+  }
+  if (o.listUnitTypes) {
+    io.out('Available unit types:');
+    for (const t of unitTypes) io.out(t);
+    return 0;
+  }
+  if (o.listStates) {
+    for (const l of stateHelpLines()) io.out(l);
     return 0;
   }
   const verbName = o.verb ?? 'list-units';
