@@ -86,6 +86,9 @@ describe('unitkitctl options as getopt_long reads them', () => {
     expect([o.noLegend, o.states, o.properties, o.all, o.args]).to.deep.equal([true, ['failed'], ['--all'], false, ['show', '--x']]);
     expect(parseCtlOptions(['-P', 'Id', 'show']).value).to.equal(true);
     expect(parseCtlOptions(['-aqpId']).properties).to.deep.equal(['Id']);
+    // unitkitctl's own options do not make systemctl's abbreviations ambiguous.
+    expect(parseCtlOptions(['--fo', '--u', '--runt'])).to.include({ force: true, scope: 'user', runtime: true });
+    expect(parseCtlOptions(['--runtime-d=/x', '--uni', 'a']).runtimeDir).to.equal('/x');
   });
 
   it('keeps the legend tri-state in argv order: -q and -o json switch it off, a later --legend= wins', () => {

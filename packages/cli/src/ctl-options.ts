@@ -85,6 +85,8 @@ export interface CtlOptionSpec {
   apply?: (o: CtlOptions, value: string) => void;
   /** Refuses the option: why unitkitctl cannot do what systemctl would. */
   refuse?: string;
+  /** unitkitctl's own option (not systemctl's): never makes a systemctl abbreviation ambiguous. */
+  own?: boolean;
 }
 
 const list = (v: string) => v.split(',').filter((x) => x !== '');
@@ -234,9 +236,9 @@ export const ctlOptionTable: readonly CtlOptionSpec[] = [
   { long: 'mkdir', takesValue: false, refuse: 'unitkitctl has no bind verb' },
   { long: 'marked', takesValue: false, refuse: 'unitkitd does not mark units for restart' },
   // unitkitctl's own: the runtime directory of the unitkitd to talk to.
-  { long: 'runtime-dir', takesValue: true, apply: (o, v) => { o.runtimeDir = v; } },
-  { long: 'unit', short: 'u', takesValue: true, apply: (o, v) => { o.units.push(v); } },
-  { long: 'follow', takesValue: false, apply: (o) => { o.follow = true; } },
+  { long: 'runtime-dir', takesValue: true, own: true, apply: (o, v) => { o.runtimeDir = v; } },
+  { long: 'unit', short: 'u', takesValue: true, own: true, apply: (o, v) => { o.units.push(v); } },
+  { long: 'follow', takesValue: false, own: true, apply: (o) => { o.follow = true; } },
 ];
 
 function displayName(spec: CtlOptionSpec): string {
@@ -253,11 +255,22 @@ const parseArgsOptions = Object.fromEntries(
   ctlOptionTable.map((s) => [keyOf(s), { type: s.takesValue ? 'string' : 'boolean', ...(s.short ? { short: s.short } : {}) }] as const),
 ) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
+/**
+ * The options a long name may mean, as getopt_long matches them: the exact name, else every
+ * option it is a prefix of — systemctl's first, so that unitkitctl's own options (`--follow`,
+ * `--unit`, `--runtime-dir`) leave systemctl's abbreviations (`--fo`, `--u`, `--runt`) as they are.
+ */
+function longCandidates(name: string): CtlOptionSpec[] {
+  const exact = ctlOptionTable.find((s) => s.long === name);
+  if (exact) return [exact];
+  const all = ctlOptionTable.filter((s) => s.long?.startsWith(name));
+  const systemctls = all.filter((s) => !s.own);
+  return systemctls.length > 0 ? systemctls : all;
+}
+
 /** A long option's name as getopt_long resolves it: exact, else a unique prefix. */
 function resolveLong(name: string, prog: string, raw: string): CtlOptionSpec | undefined {
-  const exact = ctlOptionTable.find((s) => s.long === name);
-  if (exact) return exact;
-  const candidates = ctlOptionTable.filter((s) => s.long?.startsWith(name));
+  const candidates = longCandidates(name);
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1) {
     throw new UsageError(`${prog}: option '${raw}' is ambiguous; possibilities:${candidates.map((s) => ` '--${s.long}'`).join('')}`);
@@ -288,8 +301,7 @@ function expandAbbreviations(argv: string[]): string[] {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = a.slice(2, eq === -1 ? undefined : eq);
-      const exact = ctlOptionTable.find((s) => s.long === name);
-      const candidates = exact ? [exact] : ctlOptionTable.filter((s) => s.long?.startsWith(name));
+      const candidates = longCandidates(name);
       const spec = candidates.length === 1 ? candidates[0]! : undefined;
       out.push(spec ? `--${spec.long}${eq === -1 ? '' : a.slice(eq)}` : a);
       valueNext = !!spec?.takesValue && eq === -1;
