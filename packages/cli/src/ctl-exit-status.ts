@@ -38,7 +38,8 @@ export function exitStatusOfError(name: string): number {
 }
 
 /**
- * What systemctl prints for a job that ended with `result` (bus-wait-for-jobs.c), or undefined
+ * What systemctl prints for a job that ended with `result` (bus-wait-for-jobs.c), pointing to
+ * the unitkitctl commands that show the unit's state and output, or undefined
  * for done and skipped. `unitResult` is the unit's Result property (services), `userFlag` is
  * " --user" for a user manager.
  */
@@ -53,7 +54,7 @@ export function jobFailureMessage(unit: string, result: string, unitResult: stri
     case 'timeout':
       return `Job for ${unit} timed out.`;
     case 'dependency':
-      return `A dependency job for ${unit} failed. See 'journalctl -xe' for details.`;
+      return `A dependency job for ${unit} failed. See 'unitkitctl${userFlag} list-units --failed' for details.`;
     case 'invalid':
       return `${unit} is not active, cannot reload.`;
     case 'assert':
@@ -65,7 +66,10 @@ export function jobFailureMessage(unit: string, result: string, unitResult: stri
     case 'once':
       return `Unit ${unit} was started already once and can't be started again.`;
   }
-  if (!unit.endsWith('.service')) return 'Job failed. See "journalctl -xe" for details.';
+  const quoted = /^[A-Za-z0-9_.@:+=,/-]+$/.test(unit) ? unit : `'${unit.replace(/'/g, `'\\''`)}'`;
+  // systemctl points to journalctl and itself; unitkit's journal is read with `unitkitctl logs`.
+  const see = `See "unitkitctl${userFlag} status ${quoted}" and "unitkitctl${userFlag} logs -u ${quoted}" for details.`;
+  if (!unit.endsWith('.service')) return `Job failed. ${see}`;
   const explanations: Record<string, string> = {
     resources: 'of unavailable resources or another system error',
     protocol: 'the service did not take the steps required by its unit configuration',
@@ -76,11 +80,9 @@ export function jobFailureMessage(unit: string, result: string, unitResult: stri
     watchdog: 'the service failed to send watchdog ping',
     'start-limit': 'start of the service was attempted too often',
   };
-  const quoted = /^[A-Za-z0-9_.@:+=,/-]+$/.test(unit) ? unit : `'${unit.replace(/'/g, `'\\''`)}'`;
-  const see = `See "systemctl${userFlag} status ${quoted}" and "journalctl${userFlag} -xeu ${quoted}" for details.`;
   const why = unitResult ? explanations[unitResult] : undefined;
   let text = why ? `Job for ${unit} failed because ${why}.\n${see}` : `Job for ${unit} failed.\n${see}`;
-  if (unitResult === 'start-limit') text += `\nTo force a start use "systemctl${userFlag} reset-failed ${quoted}"\nfollowed by "systemctl${userFlag} start ${quoted}" again.`;
+  if (unitResult === 'start-limit') text += `\nTo force a start use "unitkitctl${userFlag} reset-failed ${quoted}"\nfollowed by "unitkitctl${userFlag} start ${quoted}" again.`;
   return text;
 }
 

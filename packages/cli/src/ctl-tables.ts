@@ -3,6 +3,7 @@
  * tree, with systemctl's column layout, legends and footers.
  */
 import type { JobRow, UnitRow } from './control-protocol.js';
+import { outputIsJson } from './ctl-options.js';
 import type { Colors } from './terminal-colors.js';
 
 /** Lays out rows in columns separated by one space; the last column is not padded. */
@@ -69,44 +70,116 @@ export function selectUnits(units: UnitRow[], f: ListUnitsFilter): UnitRow[] {
     .sort((a, b) => compareUnitIds(a.id, b.id));
 }
 
+/** How a table is printed: systemctl's --legend/--no-legend, --plain and -o. */
+export interface TableStyle {
+  legend: boolean;
+  /** No bullet column (list-units), no tree glyphs (list-dependencies). */
+  plain: boolean;
+  /** The -o output mode; the json modes print the table as JSON instead of columns. */
+  output: string;
+  /** Colour JSON strings (on a terminal, as systemd's JSON_FORMAT_COLOR_AUTO). */
+  color?: boolean;
+}
+
+/** The default style: a legend, bullets, columns. */
+export const defaultTableStyle: TableStyle = { legend: true, plain: false, output: 'short' };
+
+/** A JSON string, its inside green when colouring (systemd colours strings, keys included, so). */
+function jsonString(s: string, color: boolean): string {
+  const quoted = JSON.stringify(s);
+  return color ? `"\x1b[0;32m${quoted.slice(1, -1)}\x1b[0m"` : quoted;
+}
+
+/** JSON text, on one line (`pretty` false) or tab-indented with ` : ` as systemd's json-pretty. */
+function jsonText(value: unknown, pretty: boolean, color: boolean, depth = 0): string {
+  const tabs = pretty ? '\t'.repeat(depth) : '';
+  const nl = pretty ? '\n' : '';
+  const inner = pretty ? `${tabs}\t` : '';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[${nl}${value.map((v) => `${inner}${jsonText(v, pretty, color, depth + 1)}`).join(`,${nl}`)}${nl}${tabs}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return '{}';
+    const sep = pretty ? ' : ' : ':';
+    return `{${nl}${entries.map(([k, v]) => `${inner}${jsonString(k, color)}${sep}${jsonText(v, pretty, color, depth + 1)}`).join(`,${nl}`)}${nl}${tabs}}`;
+  }
+  return typeof value === 'string' ? jsonString(value, color) : JSON.stringify(value);
+}
+
+/**
+ * A JSON value as systemd's json_variant_dump() prints it for an output mode: `json` one line,
+ * `json-pretty` tab-indented with ` : `, `json-seq` after an RS byte (RFC 7464), `json-sse` as a
+ * server-sent event (`data: …` and an empty line).
+ */
+export function formatJson(value: unknown, mode: string, color = false): string[] {
+  switch (mode) {
+    case 'json-pretty':
+      return jsonText(value, true, color).split('\n');
+    case 'json-seq':
+      return [`\x1e${jsonText(value, false, color)}`];
+    case 'json-sse':
+      return [`data: ${jsonText(value, false, color)}`, ''];
+    default:
+      return [jsonText(value, false, color)];
+  }
+}
+
+/**
+ * A table as systemd's table_print_json() does it: an array with one object per row, keyed by
+ * the lower-cased column headers.
+ */
+export function tableAsJson(keys: string[], rows: string[][], mode: string, color = false): string[] {
+  return formatJson(rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? '']))), mode, color);
+}
+
 /** The list-units output. */
-export function formatListUnits(units: UnitRow[], f: ListUnitsFilter, legend: boolean, c: Colors): string[] {
+export function formatListUnits(units: UnitRow[], f: ListUnitsFilter, style: TableStyle, c: Colors): string[] {
   const withJobs = units.some((u) => u.job);
+  const json = outputIsJson(style.output);
   const rows = units.map((u) => {
     const bad = u.load !== 'loaded' || u.active === 'failed';
     const circle = bad ? c.red('\u25cf') : ' ';
-    const cells = [`${circle} ${u.id}`, u.load, u.active, u.sub];
+    const cells = [json || style.plain ? u.id : `${circle} ${u.id}`, u.load, u.active, u.sub];
     if (withJobs) cells.push(u.job?.type ?? '');
     cells.push(u.description);
     return cells;
   });
-  const header = ['  UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJobs ? ['JOB'] : []), 'DESCRIPTION'];
-  if (!legend) return formatTable(undefined, rows);
-  const out = rows.length > 0 ? formatTable(header, rows) : [];
+  const keys = ['unit', 'load', 'active', 'sub', ...(withJobs ? ['job'] : []), 'description'];
+  const header = [style.plain ? 'UNIT' : '  UNIT', ...keys.slice(1).map((k) => k.toUpperCase())];
+  const legend = style.legend;
+  if (json) {
+    if (!legend) return tableAsJson(keys, rows, style.output, style.color);
+  } else if (!legend) return formatTable(undefined, rows);
+  const out = json ? tableAsJson(keys, rows, style.output, style.color) : rows.length > 0 ? formatTable(header, rows) : [];
   if (rows.length > 0) {
     out.push('', 'LOAD   = Reflects whether the unit definition was properly loaded.', 'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.', 'SUB    = The low-level unit activation state, values depend on unit type.');
     if (withJobs) out.push('JOB    = Pending job for the unit.');
   }
   const n = rows.length;
-  if (f.all || f.states.includes('inactive')) out.push(`${n} loaded units listed.`, "To show all installed unit files use 'systemctl list-unit-files'.");
-  else if (f.states.length === 0) out.push(`${n} loaded units listed. Pass --all to see loaded but inactive units, too.`, "To show all installed unit files use 'systemctl list-unit-files'.");
+  if (f.all || f.states.includes('inactive')) out.push(`${n} loaded units listed.`, "To show all installed unit files use 'unitkitctl list-unit-files'.");
+  else if (f.states.length === 0) out.push(`${n} loaded units listed. Pass --all to see loaded but inactive units, too.`, "To show all installed unit files use 'unitkitctl list-unit-files'.");
   else out.push(`${n} loaded units listed.`);
   return out;
 }
 
-/** The list-sockets output. */
-export function formatListSockets(units: UnitRow[], all: boolean, patterns: string[], legend: boolean): string[] {
+/** The list-sockets output; `showTypes` adds the TYPE column (--show-types). */
+export function formatListSockets(units: UnitRow[], all: boolean, patterns: string[], style: TableStyle, showTypes = false): string[] {
+  const legend = style.legend;
   const rows: string[][] = [];
   const sockets = units
     .filter((u) => u.id.endsWith('.socket') && u.load === 'loaded')
     .filter((u) => all || u.active !== 'inactive')
     .filter((u) => patterns.length === 0 || patterns.some((p) => globMatch(p, u.id)));
-  const entries: Array<[string, string, string]> = [];
-  for (const u of sockets) for (const [, addr] of u.listen) entries.push([addr, u.id, u.triggers.join(', ')]);
+  const entries: Array<[string, string, string, string]> = [];
+  for (const u of sockets) for (const [type, addr] of u.listen) entries.push([addr, type, u.id, u.triggers.join(', ')]);
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (const e of entries) rows.push([...e]);
-  if (!legend) return formatTable(undefined, rows);
-  const out = rows.length > 0 ? formatTable(['LISTEN', 'UNIT', 'ACTIVATES'], rows) : [];
+  for (const e of entries) rows.push(showTypes ? [...e] : [e[0], e[2], e[3]]);
+  const keys = showTypes ? ['listen', 'type', 'unit', 'activates'] : ['listen', 'unit', 'activates'];
+  const json = outputIsJson(style.output);
+  if (!legend) return json ? tableAsJson(keys, rows, style.output, style.color) : formatTable(undefined, rows);
+  const out = json ? tableAsJson(keys, rows, style.output, style.color) : rows.length > 0 ? formatTable(keys.map((k) => k.toUpperCase()), rows) : [];
   if (rows.length > 0) out.push('');
   out.push(`${rows.length} sockets listed.`);
   if (!all) out.push('Pass --all to see loaded but inactive sockets, too.');
@@ -116,9 +189,10 @@ export function formatListSockets(units: UnitRow[], all: boolean, patterns: stri
 /** The list-jobs output. */
 export function formatListJobs(jobs: JobRow[], legend: boolean): string[] {
   if (jobs.length === 0) return legend ? ['No jobs running.'] : [];
+  // The JOB column is left-aligned, as systemctl 252 prints it.
   const rows = jobs.sort((a, b) => a.id - b.id).map((j) => [String(j.id), j.unit, j.type, j.state]);
-  if (!legend) return formatTable(undefined, rows, new Set([0]));
-  return [...formatTable(['JOB', 'UNIT', 'TYPE', 'STATE'], rows, new Set([0])), '', `${jobs.length} jobs listed.`];
+  if (!legend) return formatTable(undefined, rows);
+  return [...formatTable(['JOB', 'UNIT', 'TYPE', 'STATE'], rows), '', `${jobs.length} jobs listed.`];
 }
 
 /** Options of the list-dependencies tree. */
@@ -128,6 +202,8 @@ export interface DependencyTreeOptions {
   before: boolean;
   /** Expand every unit, not only targets. */
   all: boolean;
+  /** A flat list without bullets and tree glyphs (--plain, -o json). */
+  plain?: boolean;
   colors: Colors;
 }
 
@@ -155,10 +231,11 @@ export function formatDependencyTree(root: string, units: Map<string, UnitRow>, 
       const last = i === deps.length - 1;
       const prefix = branches.map((b) => (b ? '\u2502 ' : '  ')).join('');
       if (path.has(d)) {
-        out.push(`  ${prefix}${last ? '\u2514\u2500' : '\u251c\u2500'}...`);
+        // The plain list leaves cycles out instead of marking them.
+        if (!o.plain) out.push(`  ${prefix}${last ? '\u2514\u2500' : '\u251c\u2500'}...`);
         return;
       }
-      out.push(`${bullet(d)} ${prefix}${last ? '\u2514\u2500' : '\u251c\u2500'}${d}`);
+      out.push(o.plain ? `  ${d}` : `${bullet(d)} ${prefix}${last ? '\u2514\u2500' : '\u251c\u2500'}${d}`);
       if (o.all || d.endsWith('.target')) {
         path.add(d);
         walk(d, [...branches, !last], path);

@@ -169,6 +169,8 @@ export interface StatusInput {
   colors: Colors;
   /** Resolves a unit's active state for the bullets of TriggeredBy/Triggers. */
   activeStateOf?: (unit: string) => string | undefined;
+  /** Formats a journal entry (-o); default journalctl's short format. */
+  formatEntry?: (e: JournalEntry) => string[];
 }
 
 /** Parses "Sat 2026-11-21 01:51:06 UTC" back to µs (show formats timestamps as text). */
@@ -281,8 +283,9 @@ export function formatStatus(input: StatusInput): string[] {
   if (input.journal.length > 0) {
     out.push('');
     for (const e of input.journal) {
-      const line = formatJournalShort(e);
-      out.push(e.priority <= 3 ? c.red(line) : e.priority <= 5 ? c.highlight(line) : line);
+      for (const line of input.formatEntry?.(e) ?? [formatJournalShort(e)]) {
+        out.push(e.priority <= 3 ? c.red(line) : e.priority <= 5 ? c.highlight(line) : line);
+      }
     }
   }
   return out;

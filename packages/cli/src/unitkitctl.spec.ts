@@ -216,6 +216,58 @@ describe('unitkitctl against a real unitkitd', function () {
     expect(await ctl('-z')).to.include({ rc: 1, err: "unitkitctl: invalid option -- 'z'\n" });
   });
 
+  it('-o json prints list-units and list-sockets as JSON arrays; show and is-active ignore it', async () => {
+    const j = await ctl('list-units', '-o', 'json', 'a.target');
+    expect(j).to.include({ rc: 0, out: '[{"unit":"a.target","load":"loaded","active":"active","sub":"active","description":"Target A"}]\n' });
+    expect((await ctl('list-units', '--output=json-pretty', 'nomatch')).out).to.equal('[]\n');
+    expect((await ctl('list-sockets', '-ojson')).out).to.equal('[]\n');
+    expect((await ctl('show', '-o', 'json', '-p', 'Id', 'a.target')).out).to.equal('Id=a.target\n');
+    expect((await ctl('is-active', '-o', 'json', 'a.target')).out).to.equal('active\n');
+    expect(await ctl('list-units', '-o', 'nope')).to.include({ rc: 1, err: "Unknown output 'nope'.\n" });
+    expect((await ctl('-o', 'help')).out.split('\n')).to.include('json-pretty');
+    expect((await ctl('logs', '-u', 'a.target', '-o', 'cat', '-n', '1')).out).to.match(/^Started Target A\.\n$/);
+  });
+
+  it('--plain: list-dependencies as a flat list, list-units without the bullet column', async () => {
+    expect(await ctl('list-dependencies', '--plain', 'default.target')).to.include({ rc: 0, out: 'default.target\n  a.target\n  b.target\n' });
+    expect((await ctl('list-units', '--plain', '--legend=no', 'a.target')).out).to.equal('a.target loaded active active Target A\n');
+    expect((await ctl('list-units', '--plain', 'a.target')).out.split('\n')[0]).to.match(/^UNIT +LOAD/);
+  });
+
+  it('refuses -H and -M instead of acting on the local manager', async () => {
+    for (const args of [['-H', 'elsewhere', 'is-active', 'a.target'], ['--machine=box', 'stop', 'a.target']]) {
+      const r = await ctl(...args);
+      expect(r.rc).to.equal(1);
+      expect(r.out).to.equal('');
+      expect(r.err).to.match(/^unitkitctl: -[HM]\/--(host|machine) is not supported: /);
+    }
+    expect((await ctl('is-active', 'a.target')).out).to.equal('active\n');
+  });
+
+  it('--system run by an unprivileged user reaches for the system manager, not its own', async function () {
+    if (process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv')) this.skip();
+    const nobody = ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-u', 'UNITKIT_RUNTIME_DIR', 'UNITKIT_CONNECT_TIMEOUT_MS=0', `XDG_RUNTIME_DIR=${dir}`];
+    const r = await ctlAs(nobody, '--system', 'is-active', 'a.target');
+    expect(r.rc).to.equal(1);
+    expect(r.err).to.match(/^Failed to connect to \/run\/unitkit\/private: (Permission denied|No such file or directory|Connection refused)\n/);
+  });
+
+  it('pages on a terminal through $SYSTEMD_PAGER with LESS set, and not with --no-pager or for is-active', async function () {
+    if (!fs.existsSync('/usr/bin/script')) this.skip();
+    const record = path.join(dir, 'paged');
+    const fake = path.join(dir, 'fake-pager');
+    fs.writeFileSync(fake, `#!/bin/sh\n{ echo "LESS=$LESS"; cat; } >> ${record}\n`, { mode: 0o755 });
+    const onTty = (args: string) =>
+      new Promise<void>((resolve) => {
+        const cmd = `${process.execPath} ${ctlBin} ${args}`;
+        execFile('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...env, TERM: 'xterm', SYSTEMD_PAGER: fake, SYSTEMD_PAGERSECURE: '0' } }, () => resolve());
+      });
+    await onTty('list-units --no-legend a.target');
+    await onTty('is-active a.target');
+    await onTty('--no-pager show -p Id a.target');
+    expect(fs.readFileSync(record, 'utf8')).to.equal('LESS=FRSXMK\n  a.target loaded active active Target A\n');
+  });
+
   it('logs -u shows the unit journal, -n limits it', async () => {
     const r = await ctl('logs', '-u', 'a.target');
     expect(r.rc).to.equal(0);

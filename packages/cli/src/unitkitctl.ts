@@ -13,9 +13,13 @@ import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protoc
 import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ExitStatus, exitStatusOfError, jobFailureMessage, jobResultFailed } from './ctl-exit-status.js';
 import type { CtlOptions } from './ctl-options.js';
-import { UsageError, parseCtlOptions } from './ctl-options.js';
+import { UsageError, outputModes, parseCtlOptions, unitTypes } from './ctl-options.js';
+import type { TableStyle } from './ctl-tables.js';
+import { stateHelpLines } from './ctl-state-names.js';
 import { formatDependencyTree, formatListJobs, formatListSockets, formatListUnits, selectUnits } from './ctl-tables.js';
-import { formatJournalShort } from './journal.js';
+import { choosePager, runningEscalated, startPager } from './ctl-pager.js';
+import type { RunningPager } from './ctl-pager.js';
+import { checkJournalOutputMode, formatJournalEntry } from './journal-output.js';
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
 import { terminalColors } from './terminal-colors.js';
@@ -33,17 +37,35 @@ const stdio: Out = {
   err: (l) => process.stderr.write(`${l}\n`),
 };
 
-/** The control socket a client talks to: UNITKIT_RUNTIME_DIR, --runtime-dir, else as unitkitd's default. */
-export function controlSocketPath(o: CtlOptions, env: NodeJS.ProcessEnv): string {
-  const isRoot = process.getuid?.() === 0;
-  const scope = o.scope ?? (isRoot ? 'system' : 'user');
+/**
+ * The control socket a client talks to: --runtime-dir, else UNITKIT_RUNTIME_DIR, else unitkitd's
+ * default for the scope. `--system` means the system manager's socket whoever runs unitkitctl, as
+ * systemctl --system always talks to the system manager: an unprivileged user then gets that
+ * socket's permission error rather than their own manager.
+ */
+export function controlSocketPath(o: CtlOptions, env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? 0): string {
+  const scope = o.scope ?? (uid === 0 ? 'system' : 'user');
   const dir =
     o.runtimeDir ?? env.UNITKIT_RUNTIME_DIR ??
-    (scope === 'system' && isRoot ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`, 'unitkit'));
+    (scope === 'system' ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${uid}`, 'unitkit'));
   return path.join(dir, CONTROL_SOCKET_NAME);
 }
 
 type Verb = (c: ControlClient, o: CtlOptions, io: Out, colors: Colors) => Promise<number>;
+
+/** How the list verbs print their tables, from --legend/--no-legend/-q, --plain and -o. */
+function tableStyle(o: CtlOptions, colors: Colors): TableStyle {
+  return { legend: !o.noLegend, plain: o.plain, output: o.output, color: colors.enabled };
+}
+
+/** Journal lines in the -o mode; the unit field is the user one when talking to a user manager. */
+function journalFormatter(o: CtlOptions, colors: Colors): (e: JournalEntry) => string[] {
+  const user = o.scope === 'user' || (o.scope === undefined && process.getuid?.() !== 0);
+  return (e) => formatJournalEntry(e, o.output, user, undefined, colors.enabled);
+}
+
+/** The verbs whose output goes through a pager, as systemctl's call pager_open(). */
+const pagedVerbs = new Set(['list-units', 'list-sockets', 'list-jobs', 'list-dependencies', 'status', 'show', 'cat', 'logs']);
 
 function needUnits(o: CtlOptions): void {
   if (o.args.length === 0) throw new UsageError('Too few arguments.');
@@ -75,7 +97,7 @@ const jobVerb: Verb = async (c, o, io) => {
       const shown = verb === 'isolate' ? 'start' : verb;
       io.err(`Failed to ${shown} ${j.unit}: ${j.error.message}`);
       if (!['NoSuchUnit', 'UnitMasked', 'JobTypeNotApplicable', 'AccessDenied', 'InvalidArgs'].includes(j.error.name)) {
-        io.err(`See ${userFlag ? 'user' : 'system'} logs and 'systemctl${userFlag} status ${j.unit}' for details.`);
+        io.err(`See ${userFlag ? 'user' : 'system'} logs and 'unitkitctl${userFlag} status ${j.unit}' for details.`);
       }
       rc ||= exitStatusOfError(j.error.name);
       continue;
@@ -135,6 +157,7 @@ const status: Verb = async (c, o, io, colors) => {
     io.out(`   Failed: ${failed} units`);
     return 0;
   }
+  checkJournalOutputMode(o.output);
   const [{ units }, list] = await Promise.all([
     c.call<{ units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> }>('status', { units: o.args, lines: o.lines ?? 10 }),
     c.call<{ units: UnitRow[] }>('list-units'),
@@ -151,7 +174,7 @@ const status: Verb = async (c, o, io, colors) => {
     }
     if (!first) io.out('');
     first = false;
-    for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x) })) io.out(l);
+    for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x), formatEntry: journalFormatter(o, colors) })) io.out(l);
     if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') rc ||= ExitStatus.notRunning;
   }
   return rc;
@@ -194,17 +217,18 @@ const cat: Verb = async (c, o, io) => {
 const listUnits: Verb = async (c, o, io, colors) => {
   const { units } = await c.call<{ units: UnitRow[] }>('list-units');
   const f = { all: o.all, states: o.states, types: o.types, patterns: o.args };
-  for (const l of formatListUnits(selectUnits(units, f), f, !o.noLegend, colors)) io.out(l);
+  for (const l of formatListUnits(selectUnits(units, f), f, tableStyle(o, colors), colors)) io.out(l);
   return 0;
 };
 
-const listSockets: Verb = async (c, o, io) => {
+const listSockets: Verb = async (c, o, io, colors) => {
   const { units } = await c.call<{ units: UnitRow[] }>('list-units');
-  for (const l of formatListSockets(units, o.all, o.args, !o.noLegend)) io.out(l);
+  for (const l of formatListSockets(units, o.all, o.args, tableStyle(o, colors), o.showTypes)) io.out(l);
   return 0;
 };
 
 const listJobs: Verb = async (c, o, io) => {
+  if (o.after || o.before) throw new UsageError(`${prog}: list-jobs --after/--before is not supported: unitkitd does not report which jobs wait for which.`);
   const { jobs } = await c.call<{ jobs: JobRow[] }>('list-jobs');
   for (const l of formatListJobs(jobs, !o.noLegend)) io.out(l);
   return 0;
@@ -218,7 +242,7 @@ const listDependencies: Verb = async (c, o, io, colors) => {
   const byId = new Map(units.map((u) => [u.id, u]));
   shown.forEach((lines, i) => {
     if (i > 0) io.out('');
-    for (const l of formatDependencyTree(lines[0] ?? roots[i]!, byId, { reverse: o.reverse, after: false, before: false, all: o.all, colors })) io.out(l);
+    for (const l of formatDependencyTree(lines[0] ?? roots[i]!, byId, { reverse: o.reverse, after: o.after, before: o.before, all: o.all, plain: o.plain, colors })) io.out(l);
   });
   return 0;
 };
@@ -308,7 +332,7 @@ const isEnabled: Verb = async (c, o, io) => {
 
 const noInstallInfoText = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
 Alias= settings in the [Install] section, and DefaultInstance= for template
-units). This means they are not meant to be enabled using systemctl.
+units). This means they are not meant to be enabled using unitkitctl.
  
 Possible reasons for having this kind of units are:
 \u2022 A unit may be statically enabled by being symlinked from another unit's
@@ -316,7 +340,7 @@ Possible reasons for having this kind of units are:
 \u2022 A unit's purpose may be to act as a helper for some other unit which has
   a requirement dependency on it.
 \u2022 A unit may be started when needed via activation (socket, path, timer,
-  D-Bus, udev, scripted systemctl call, ...).
+  D-Bus, udev, scripted unitkitctl call, ...).
 \u2022 In case of template units, the unit is meant to be enabled with some
   instance name specified.`;
 
@@ -325,17 +349,21 @@ const install: Verb = async (c, o, io, colors) => {
   const { changes, noInstallInfo } = await c.call<{ changes: string[]; noInstallInfo: boolean }>(o.verb!, { units: o.args, runtime: o.runtime, force: o.force });
   if (!o.quiet) for (const l of changes) io.err(l);
   if (noInstallInfo && !o.quiet) io.err(noInstallInfoText);
-  await c.call('daemon-reload');
+  if (!o.noReload) await c.call('daemon-reload');
   if (o.now && (o.verb === 'enable' || o.verb === 'disable' || o.verb === 'mask')) {
     return jobVerb(c, { ...o, verb: o.verb === 'enable' ? 'start' : 'stop' }, io, colors);
   }
   return 0;
 };
 
-const logs: Verb = async (c, o, io) => {
+const logs: Verb = async (c, o, io, colors) => {
   const units = [...o.units, ...o.args];
   if (units.length === 0) throw new UsageError('logs needs a unit: logs -u UNIT [-n N] [-f]');
-  const print = (e: JournalEntry) => io.out(formatJournalShort(e));
+  checkJournalOutputMode(o.output);
+  const format = journalFormatter(o, colors);
+  const print = (e: JournalEntry) => {
+    for (const l of format(e)) io.out(l);
+  };
   const follow = o.follow;
   const pending: JournalEntry[] = [];
   let replied = false;
@@ -402,9 +430,12 @@ Unit Commands:
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
 
 Options:
-  -p --property=NAME  -a --all  --value  -t --type=TYPE  --state=STATE  --no-legend
-  --no-block  --no-pager  --user  --system  -s --signal=SIGNAL  --kill-whom=WHOM
-  --job-mode=MODE  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR
+  -p --property=NAME  -P NAME  -a --all  --value  -t --type=TYPE  --state=STATE  --failed
+  --legend=BOOL  --no-legend  --plain  -o --output=MODE (json, json-pretty, json-seq, json-sse,
+  cat, short…)  --show-types  --reverse  --after  --before  --no-block  --job-mode=MODE
+  --no-pager  --user  --system  -s --signal=SIGNAL  --kill-whom=WHOM  --runtime  --force
+  --now  --no-reload  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR
+  (-H, -M, --global, --wait, --root and the shutdown options are refused)
 
 The control socket is $UNITKIT_RUNTIME_DIR/private (default /run/unitkit for root,
 $XDG_RUNTIME_DIR/unitkit otherwise).`;
@@ -427,6 +458,19 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
     io.out('unitkit 0.1.0 (systemctl 252 compatible)');
     return 0;
   }
+  if (o.listOutputModes) {
+    for (const m of outputModes) io.out(m);
+    return 0;
+  }
+  if (o.listUnitTypes) {
+    io.out('Available unit types:');
+    for (const t of unitTypes) io.out(t);
+    return 0;
+  }
+  if (o.listStates) {
+    for (const l of stateHelpLines()) io.out(l);
+    return 0;
+  }
   const verbName = o.verb ?? 'list-units';
   const verb = jobVerbs.has(verbName) ? jobVerb : verbs[verbName];
   if (!verb) {
@@ -445,6 +489,17 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
     if (verbName === 'is-system-running' && !o.quiet) io.out('offline');
     return ExitStatus.failure;
   }
+  // As systemctl: page the output of the listing verbs, on a terminal only (logs -f streams).
+  let pager: RunningPager | undefined;
+  if (io === stdio && pagedVerbs.has(verbName) && !(verbName === 'logs' && o.follow)) {
+    const choice = choosePager({ env, onTty: !!process.stdout.isTTY && !!process.stderr.isTTY, disabled: o.noPager, escalated: runningEscalated(env) });
+    if (choice) {
+      const p = startPager(choice, env);
+      pager = p;
+      // stderr goes into the pager too, so messages stay in order with the output.
+      io = { out: (l) => p.write(`${l}\n`), err: (l) => p.write(`${l}\n`) };
+    }
+  }
   try {
     return await verb(client, o, io, colors);
   } catch (e) {
@@ -460,6 +515,7 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
     return ExitStatus.failure;
   } finally {
     client.close();
+    await pager?.close();
   }
 }
 
