@@ -2,6 +2,7 @@
  * The tables systemctl prints: list-units, list-sockets, list-jobs and the list-dependencies
  * tree, with systemctl's column layout, legends and footers.
  */
+import { fnmatch } from '@unitkit/unit-file/fnmatch';
 import type { JobRow, UnitRow } from './control-protocol.js';
 import { outputIsJson } from './ctl-options.js';
 import type { Colors } from './terminal-colors.js';
@@ -22,23 +23,9 @@ export function formatTable(header: string[] | undefined, rows: string[][], righ
   );
 }
 
-/** fnmatch() for unit name patterns (*, ?, [...]). */
+/** Unit name patterns as systemctl matches them: fnmatch() without backslash escapes. */
 export function globMatch(pattern: string, name: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`).test(name);
+  return fnmatch(pattern, name, { noEscape: true });
 }
 
 function suffixOf(id: string): string {
