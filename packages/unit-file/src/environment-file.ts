@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from './types.js';
 import { isValidEnvName } from './environment.js';
 
@@ -102,10 +102,42 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
 export function readEnvironmentFile(spec: { path: string; optional?: boolean }, diagnostics: Diagnostic[] = []): string[] {
   let text: string;
   try {
-    text = readFileSync(spec.path, 'utf8');
+    text = readRegularFile(spec.path, ENVIRONMENT_FILE_MAX);
   } catch (e) {
     if (spec.optional && (e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
   return parseEnvironmentFileText(text, spec.path, diagnostics).map((e) => `${e.name}=${e.value}`);
+}
+
+/** An environment file larger than this is refused (systemd's READ_FULL_BYTES_MAX is 4 MiB too). */
+export const ENVIRONMENT_FILE_MAX = 4 * 1024 * 1024;
+
+/**
+ * Reads a file the manager itself must read for a unit, without ever blocking on it or growing
+ * without bound: opened non-blocking, refused unless it is a regular file (a FIFO would stall the
+ * whole manager until someone writes; /dev/zero never ends), refused past `max` bytes. Errors
+ * carry an errno-style `code` (ENOENT, EBADFD for a non-regular file, EFBIG).
+ */
+export function readRegularFile(path: string, max: number): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EBADFD' });
+    if (st.size > max) throw Object.assign(new Error(`${path} is larger than ${max} bytes`), { code: 'EFBIG' });
+    // Read to the end even if the file grew since fstat(), but never past the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(Math.max(st.size - total, 0) + 4096, max + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > max) throw Object.assign(new Error(`${path} is larger than ${max} bytes`), { code: 'EFBIG' });
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

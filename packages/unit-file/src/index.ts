@@ -37,7 +37,7 @@ export { parseExecLine, expandExecEnvironment, replaceEnv, type ExecCommand, typ
 export {
   parseEnvironmentAssignments, environmentToRecord, isValidEnvAssignment, isValidEnvName, isValidEnvValue,
 } from './environment.js';
-export { parseEnvironmentFileText, readEnvironmentFile, type EnvironmentFileEntry } from './environment-file.js';
+export { parseEnvironmentFileText, readEnvironmentFile, readRegularFile, ENVIRONMENT_FILE_MAX, type EnvironmentFileEntry } from './environment-file.js';
 export {
   parseSocketAddress, formatSocketAddress, parseNetlinkAddress, type SocketAddress, type NetlinkAddress,
 } from './socket-address.js';
