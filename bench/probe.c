@@ -3,6 +3,8 @@
  *   probe echo   Type=notify + Accept=no: READY=1, then accept on fd 3 and echo one read per connection
  *   probe inetd  Accept=yes with StandardInput=socket: echo one read from stdin to stdout
  *   probe sleep  a simple service that stays up until signalled
+ *   probe once   Accept=no, Type=simple: serve one connection on fd 3, then exit 0 (the socket starts it again)
+ *   probe crash  like once, but every third process aborts after answering (SIGABRT: a crash to restart from)
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -44,6 +46,15 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "inetd")) {
     ssize_t r = read(0, buf, sizeof buf);
     if (r > 0) (void)!write(1, buf, (size_t)r);
+    return 0;
+  }
+  if (!strcmp(argv[1], "once") || !strcmp(argv[1], "crash")) {
+    int c = accept(3, NULL, NULL);
+    if (c < 0) return 1;
+    ssize_t r = read(c, buf, sizeof buf);
+    if (r > 0) (void)!write(c, buf, (size_t)r);
+    close(c);
+    if (!strcmp(argv[1], "crash") && getpid() % 3 == 0) abort();
     return 0;
   }
   if (!strcmp(argv[1], "sleep")) {
