@@ -96,7 +96,8 @@ export class ToyUnitType implements UnitType<ToyData> {
   }
 
   startLimitHit(unit: Unit<ToyData>): void {
-    unit.data.result = 'start-limit-hit';
+    // The first failure wins, as in service.c and socket.c.
+    if (unit.data.result === 'success') unit.data.result = 'start-limit-hit';
     this.setState(unit, 'failed');
   }
 

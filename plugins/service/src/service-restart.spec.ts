@@ -112,19 +112,53 @@ describe('service: Restart=', () => {
     expect(t.state('b.service')).to.equal('activating/auto-restart');
   });
 
-  it('hits the start limit after StartLimitBurst= restarts and fails with start-limit-hit', () => {
+  // systemd 252: the start limit refuses the restart of a crashing service, but the first failure
+  // wins — Result= stays exit-code (oracle: a Restart=always loop of `exit 3`).
+  it('hits the start limit after StartLimitBurst= restarts and keeps the first failure as the result', () => {
     const t = serviceTest();
     t.service('a.service', 'ExecStart=/bin/d\nRestart=always\nRestartSec=0', 'DefaultDependencies=no\nStartLimitBurst=3\nStartLimitIntervalSec=100');
     t.start('a.service');
     for (let i = 0; i < 5; i++) {
       if (t.state('a.service') !== 'active/running') break;
-      t.spawner.last().exit(1);
+      t.spawner.last().exit(3);
       t.loop.advance(1);
     }
     expect(t.state('a.service')).to.equal('failed/failed');
-    expect(t.prop('a.service', 'Result')).to.equal('start-limit-hit');
+    expect(t.logger.find(/Start request repeated too quickly/)).to.not.equal(undefined);
+    expect(t.prop('a.service', 'Result')).to.equal('exit-code');
+    expect(t.prop('a.service', 'NRestarts')).to.equal('3');
+    expect(t.prop('a.service', 'ExecMainStatus')).to.equal('3');
     t.manager.resetFailed(t.unit('a.service'));
     expect(t.state('a.service')).to.equal('inactive/dead');
     expect(t.prop('a.service', 'Result')).to.equal('success');
+  });
+
+  it('keeps a failed oneshot service\'s result when manual starts hit the start limit', () => {
+    const t = serviceTest();
+    t.service('m.service', 'Type=oneshot\nExecStart=/bin/false', 'DefaultDependencies=no\nStartLimitBurst=2\nStartLimitIntervalSec=60');
+    for (let i = 0; i < 2; i++) {
+      t.start('m.service');
+      t.spawner.last().exit(5);
+    }
+    expect(t.prop('m.service', 'Result')).to.equal('exit-code');
+    const j = t.start('m.service');
+    expect(t.resultOf(j)).to.equal('failed');
+    expect(t.unit('m.service').startLimitHit).to.equal(true);
+    expect(t.state('m.service')).to.equal('failed/failed');
+    expect(t.prop('m.service', 'Result')).to.equal('exit-code');
+  });
+
+  it('fails with start-limit-hit when the refused start follows clean runs', () => {
+    const t = serviceTest();
+    t.service('c.service', 'ExecStart=/bin/d', 'DefaultDependencies=no\nStartLimitBurst=2\nStartLimitIntervalSec=60');
+    for (let i = 0; i < 2; i++) {
+      t.start('c.service');
+      t.stop('c.service');
+    }
+    expect(t.state('c.service')).to.equal('inactive/dead');
+    t.start('c.service');
+    expect(t.state('c.service')).to.equal('failed/failed');
+    expect(t.prop('c.service', 'Result')).to.equal('start-limit-hit');
+    expect(t.logger.find("Failed with result 'start-limit-hit'.")).to.not.equal(undefined);
   });
 });

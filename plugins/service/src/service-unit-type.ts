@@ -322,9 +322,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     return 'started';
   }
 
-  /** Core's start limit refused a start: fail with start-limit-hit, without restarting. */
+  /**
+   * Core's start limit refused a start (systemd's service_test_start_limit()): dead without a
+   * restart, with start-limit-hit as the result unless the last run already failed — the first
+   * failure wins, so a crash loop stays `Result=exit-code` (start() never ran, nothing was reset).
+   */
   startLimitHit(unit: Unit<ServiceData>): void {
-    unit.data.result = 'start-limit-hit';
     this.enterDead(unit, 'start-limit-hit', false);
   }
 

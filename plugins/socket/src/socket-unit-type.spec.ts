@@ -538,4 +538,18 @@ describe('SocketUnitType', () => {
     expect(t.state('echo.socket')).to.equal('failed/failed');
     expect(show('echo.socket', 'Result')).to.deep.equal(['Result=start-limit-hit']);
   });
+
+  // socket_test_start_limit() enters dead with start-limit-hit, but the first failure wins.
+  it('keeps an earlier failure as the result when the start limit refuses a start', () => {
+    make({ 'echo.socket': '[Unit]\nStartLimitBurst=2\n[Socket]\nListenStream=/run/s\nExecStartPre=/bin/false\n', 'echo.service': '' });
+    for (let i = 0; i < 2; i++) {
+      t.start('echo.socket');
+      t.spawner.last().exit(1);
+      expect(t.state('echo.socket')).to.equal('failed/failed');
+    }
+    const j = t.start('echo.socket');
+    expect(t.resultOf(j)).to.equal('failed');
+    expect(t.unit('echo.socket').startLimitHit).to.equal(true);
+    expect(show('echo.socket', 'Result')).to.deep.equal(['Result=exit-code']);
+  });
 });

@@ -497,10 +497,12 @@ export class SocketUnitType implements UnitType<SocketData> {
     unit.data.result = 'success';
   }
 
+  /**
+   * Core's start limit refused a start (socket_test_start_limit()): dead with start-limit-hit,
+   * unless an earlier failure is still the result — the first failure wins.
+   */
   startLimitHit(unit: Unit<SocketData>): void {
-    unit.data.result = 'start-limit-hit';
-    unit.log('err', "Failed with result 'start-limit-hit'.");
-    this.setState(unit, 'failed');
+    this.enterDead(unit, 'start-limit-hit');
   }
 
   kill(unit: Unit<SocketData>, whom: Parameters<NonNullable<UnitType['kill']>>[1], signal: number): boolean {
@@ -542,7 +544,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     const d = unit.data;
     if (d.result === 'success') d.result = f;
     if (d.result === 'success') unit.log('debug', 'Deactivated successfully.');
-    else unit.log('notice', `Failed with result '${d.result}'.`);
+    else unit.log('warning', `Failed with result '${d.result}'.`);
     this.setState(unit, d.result !== 'success' ? 'failed' : 'dead');
     this.scopes?.scope(unit as Unit).release();
   }
