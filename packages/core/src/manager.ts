@@ -105,6 +105,11 @@ export class Manager {
           if (unused.length > 0) notify.closeFds(unused);
         }),
       );
+      // Notify before SIGCHLD, as systemd's event priorities: a sender that exited right after its
+      // datagram is still a zombie, attributable by its pid (watched or by /proc/PID/cgroup).
+      const drain = notify.drain?.bind(notify);
+      const hook = drain && loop.onBeforeReap?.(drain);
+      if (hook) this.disposables.push(hook);
     }
   }
 

@@ -25,6 +25,8 @@ typedef struct {
   uv_signal_t signal;
   napi_env env;
   napi_ref callback;
+  /* Optional: called once before a drain reaps anything (see reaperStart). */
+  napi_ref before;
   napi_async_context context;
   bool running;
 } reaper_t;
@@ -49,9 +51,36 @@ static void set_ref(reaper_t *r, bool on) {
   else uv_unref((uv_handle_t *)&r->signal);
 }
 
-/* Reaps all exited children, calling the handler once per child. */
+static void call_js(reaper_t *r, napi_ref ref, size_t argc, napi_value *args) {
+  napi_env env = r->env;
+  napi_value cb, recv, result;
+  napi_get_reference_value(env, ref, &cb);
+  napi_get_global(env, &recv);
+  if (napi_make_callback(env, r->context, recv, cb, argc, args, &result) == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+}
+
+/*
+ * Reaps all exited children, calling the handler once per child. When a child has exited, the
+ * "before" hook runs first, while the exited children are still zombies: whatever must see them
+ * before they are gone (a notify datagram whose sender is looked up by /proc/PID/cgroup) goes
+ * first — systemd gives its notify fd a higher priority than SIGCHLD for the same reason.
+ */
 static void drain(reaper_t *r) {
   napi_env env = r->env;
+  if (r->before && r->running) {
+    siginfo_t peek;
+    peek.si_pid = 0;
+    if (waitid(P_ALL, 0, &peek, WEXITED | WNOHANG | WNOWAIT) == 0 && peek.si_pid != 0) {
+      napi_handle_scope scope;
+      napi_open_handle_scope(env, &scope);
+      call_js(r, r->before, 0, NULL);
+      napi_close_handle_scope(env, scope);
+    }
+  }
   while (r->running) {
     siginfo_t si;
     si.si_pid = 0;
@@ -66,17 +95,11 @@ static void drain(reaper_t *r) {
     }
     napi_handle_scope scope;
     napi_open_handle_scope(env, &scope);
-    napi_value cb, recv, args[3], result;
+    napi_value args[3];
     args[0] = uk_int(env, si.si_pid);
     args[1] = uk_str(env, code_name(si.si_code));
     args[2] = uk_int(env, si.si_status);
-    napi_get_reference_value(env, r->callback, &cb);
-    napi_get_global(env, &recv);
-    if (napi_make_callback(env, r->context, recv, cb, 3, args, &result) == napi_pending_exception) {
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
-    }
+    call_js(r, r->callback, 3, args);
     napi_close_handle_scope(env, scope);
   }
 }
@@ -103,16 +126,20 @@ void uk_reaper_child_started(napi_env env) {
 }
 
 /*
- * reaperStart(callback(pid, code, status), subreaper): installs the handler (replacing any
- * previous one) and, when asked, makes this process a child subreaper.
+ * reaperStart(callback(pid, code, status), subreaper, before?): installs the handler (replacing any
+ * previous one) and, when asked, makes this process a child subreaper. `before()`, when given, runs
+ * once per wake-up before anything is reaped (see drain()).
  */
 static napi_value js_reaper_start(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
+  napi_value argv[3];
   bool subreaper = true;
-  if (!uk_args(env, info, 2, argv, NULL)) return NULL;
+  if (!uk_args(env, info, 3, argv, NULL)) return NULL;
   napi_valuetype t;
   napi_typeof(env, argv[0], &t);
   if (t != napi_function) return uk_throw_type(env, "callback must be a function");
+  napi_valuetype bt;
+  napi_typeof(env, argv[2], &bt);
+  if (bt != napi_undefined && bt != napi_null && bt != napi_function) return uk_throw_type(env, "before must be a function");
   if (!uk_is_nullish(env, argv[1])) napi_get_value_bool(env, argv[1], &subreaper);
   if (subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL) < 0)
     return uk_throw_errno(env, errno, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
@@ -135,16 +162,21 @@ static napi_value js_reaper_start(napi_env env, napi_callback_info info) {
   }
   if (r->running) {
     napi_delete_reference(env, r->callback);
+    if (r->before) napi_delete_reference(env, r->before);
+    r->before = NULL;
     napi_async_destroy(env, r->context);
   }
   napi_value name;
   napi_create_string_utf8(env, "unitkit:Reaper", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, NULL, name, &r->context);
   napi_create_reference(env, argv[0], 1, &r->callback);
+  if (bt == napi_function) napi_create_reference(env, argv[2], 1, &r->before);
   if (!r->running) {
     int e = uv_signal_start(&r->signal, on_sigchld, SIGCHLD);
     if (e < 0) {
       napi_delete_reference(env, r->callback);
+      if (r->before) napi_delete_reference(env, r->before);
+      r->before = NULL;
       napi_async_destroy(env, r->context);
       return uk_throw_errno(env, -e, "uv_signal_start", NULL);
     }
@@ -164,6 +196,8 @@ static napi_value js_reaper_stop(napi_env env, napi_callback_info info) {
     uv_signal_stop(&r->signal);
     set_ref(r, false);
     napi_delete_reference(env, r->callback);
+    if (r->before) napi_delete_reference(env, r->before);
+    r->before = NULL;
     napi_async_destroy(env, r->context);
   }
   return uk_undefined(env);

@@ -144,7 +144,12 @@ export interface NativeAddon {
   pollStart(fd: number, events: number, callback: (events: number) => void): RawWatch;
   pollUpdate(watch: RawWatch, events: number): void;
   pollStop(watch: RawWatch): void;
-  reaperStart(callback: (pid: number, code: 'exited' | 'killed' | 'dumped', status: number) => void, subreaper?: boolean): void;
+  /** `before`, when given, runs once per wake-up before anything is reaped, while exited children are still zombies. */
+  reaperStart(
+    callback: (pid: number, code: 'exited' | 'killed' | 'dumped', status: number) => void,
+    subreaper?: boolean,
+    before?: () => void,
+  ): void;
   reaperStop(): void;
   reapNow(): void;
   spawn(plan: RawSpawnPlan): RawSpawnResult;

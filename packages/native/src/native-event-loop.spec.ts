@@ -244,6 +244,30 @@ describe('NativeEventLoop', () => {
       expect(exit.status).to.equal(3);
     });
 
+    it('runs the before-reap hook while the exited child is still a zombie, before its exit is reported', async () => {
+      const events: string[] = [];
+      let pid = 0;
+      const hook = loop.onBeforeReap(() => {
+        if (!pid) return;
+        let state = 'gone';
+        try {
+          state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
+        } catch {
+          // reaped already
+        }
+        events.push(`before ${state}`);
+      });
+      try {
+        const child = spawner.spawn({ path: '/bin/true', argv: ['true'], env: [], stdin: { kind: 'null' }, stdout: { kind: 'null' }, stderr: { kind: 'null' } });
+        pid = track(child.pid);
+        const exit = await waitExit(pid);
+        events.push(`exit ${exit.status}`);
+      } finally {
+        hook.dispose();
+      }
+      expect(events).to.deep.equal(['before Z', 'exit 0']);
+    });
+
     it('collects children that exited before a handler was installed', async () => {
       const quiet = new NativeEventLoop();
       // Replace the shared handler for a moment: the child exits while nobody reaps.

@@ -52,6 +52,7 @@ export class NativeEventLoop implements EventLoop {
   private deferred: (() => void)[] = [];
   private deferScheduled = false;
   private childHandler: ((exit: ChildExit) => void) | undefined;
+  private beforeReap: (() => void) | undefined;
   private readonly subreaper: boolean;
 
   constructor(options: NativeEventLoopOptions = {}) {
@@ -100,7 +101,7 @@ export class NativeEventLoop implements EventLoop {
    */
   onChildExit(handler: (exit: ChildExit) => void): Disposable {
     this.childHandler = handler;
-    addon.reaperStart((pid, code, status) => this.childHandler?.({ pid, code, status }), this.subreaper);
+    this.startReaper();
     // Zombies from before the handler existed: their SIGCHLD may be long gone.
     setImmediate(() => {
       if (this.childHandler === handler) addon.reapNow();
@@ -112,6 +113,31 @@ export class NativeEventLoop implements EventLoop {
         addon.reaperStop();
       },
     };
+  }
+
+  /**
+   * See EventLoop.onBeforeReap: `hook` runs in the SIGCHLD wake-up, before the first waitid() that
+   * reaps, while the exited children are still zombies.
+   */
+  onBeforeReap(hook: () => void): Disposable {
+    this.beforeReap = hook;
+    if (this.childHandler) this.startReaper();
+    return {
+      dispose: () => {
+        if (this.beforeReap !== hook) return;
+        this.beforeReap = undefined;
+        if (this.childHandler) this.startReaper();
+      },
+    };
+  }
+
+  private startReaper(): void {
+    const before = this.beforeReap;
+    addon.reaperStart(
+      (pid, code, status) => this.childHandler?.({ pid, code, status }),
+      this.subreaper,
+      before ? () => this.beforeReap?.() : undefined,
+    );
   }
 
   /**

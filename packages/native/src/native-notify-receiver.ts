@@ -47,7 +47,7 @@ export class NativeNotifyReceiver implements NotifyReceiver {
   onDatagram(handler: (datagram: NotifyDatagram) => void): Disposable {
     if (this.closed) throw new Error('NativeNotifyReceiver is closed');
     this.handler = handler;
-    this.watch ??= this.loop.watchFd(this.fd, { readable: true }, () => this.dispatch());
+    this.watch ??= this.loop.watchFd(this.fd, { readable: true }, () => void this.dispatch());
     return {
       dispose: () => {
         if (this.handler !== handler) return;
@@ -56,6 +56,13 @@ export class NativeNotifyReceiver implements NotifyReceiver {
         this.watch = undefined;
       },
     };
+  }
+
+  /** See NotifyReceiver.drain: reads until the socket is empty. */
+  drain(): void {
+    while (this.handler && !this.closed && this.dispatch()) {
+      // dispatch() returns true only when it stopped at its batch limit with more to read.
+    }
   }
 
   /** See NotifyReceiver.closeFds. */
@@ -79,16 +86,17 @@ export class NativeNotifyReceiver implements NotifyReceiver {
     addon.close(this.fd);
   }
 
-  private dispatch(): void {
+  /** Reads up to one batch; true when the batch filled up (more may be queued). */
+  private dispatch(): boolean {
     for (let i = 0; i < BATCH && this.handler && !this.closed; i++) {
       let message;
       try {
         message = addon.notifyReceive(this.fd);
       } catch (error) {
         this.logger?.log({ level: 'warning', message: `Failed to receive notification message: ${(error as Error).message}` });
-        return;
+        return false;
       }
-      if (!message) return;
+      if (!message) return false;
       if (message.refused !== undefined) {
         const from = message.pid !== undefined ? ` from PID ${message.pid}` : '';
         this.logger?.log({
@@ -101,9 +109,10 @@ export class NativeNotifyReceiver implements NotifyReceiver {
       if (!handler) {
         // The handler went away while this batch ran: nobody owns these fds, so close them.
         for (const fd of message.fds) addon.close(fd);
-        return;
+        return false;
       }
       handler({ pid: message.pid, uid: message.uid, gid: message.gid, text: message.text, fds: message.fds });
     }
+    return this.handler !== undefined && !this.closed;
   }
 }

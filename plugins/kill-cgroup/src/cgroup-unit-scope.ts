@@ -81,8 +81,13 @@ export class CgroupUnitScope implements UnitScope {
     if (!this.isEmpty()) this.populated = true;
   }
 
-  /** Whether `pid` is in this cgroup or below it. */
-  private contains(pid: number): boolean {
+  /**
+   * Whether `pid` is in this cgroup or below it, by /proc/PID/cgroup — which still names the cgroup
+   * of a zombie, whereas cgroup.procs no longer lists it: a process that sent a notify datagram and
+   * exited at once is still attributed to its unit until it is reaped (systemd looks up a notify
+   * sender the same way).
+   */
+  contains(pid: number): boolean {
     try {
       const line = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'));
       const p = line?.slice(3);

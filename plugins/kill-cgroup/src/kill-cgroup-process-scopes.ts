@@ -113,7 +113,8 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   private readonly followed = new WeakSet<object>();
 
   unitOf(pid: number): Unit | undefined {
-    for (const [unit, scope] of this.scopes) if (scope.pids().includes(pid)) return unit;
+    // contains() asks /proc about this one pid (zombies included), not the scope's live list.
+    for (const [unit, scope] of this.scopes) if (scope.contains(pid)) return unit;
     return undefined;
   }
 

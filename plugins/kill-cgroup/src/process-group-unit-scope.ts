@@ -101,6 +101,19 @@ export class ProcessGroupUnitScope implements UnitScope {
     return [...this.members.keys()].map((pid) => byPid.get(pid)!).filter(Boolean);
   }
 
+  /**
+   * Whether `pid` belongs to the unit by what /proc says now — a known member, a child of one, or in
+   * one of its process groups or sessions — counting a zombie too: a process that sent a notify
+   * datagram and exited at once is still the unit's until it is reaped (pids() lists the living).
+   */
+  contains(pid: number): boolean {
+    const p = readProc(pid);
+    if (!p || p.pid === this.self.pid) return false;
+    const start = this.members.get(pid);
+    if (start !== undefined) return start === p.startTime;
+    return (p.ppid !== this.self.pid && this.members.has(p.ppid)) || this.groups.has(p.pgid) || this.sessions.has(p.sid);
+  }
+
   pids(): number[] {
     return this.scan().map((p) => p.pid).sort((a, b) => a - b);
   }

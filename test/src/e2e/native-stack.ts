@@ -39,7 +39,7 @@ export interface NativeStack {
 }
 
 /** Builds the stack. */
-export function nativeStack(opts: { unitDir?: string } = {}): NativeStack {
+export function nativeStack(opts: { unitDir?: string; backend?: 'auto' | 'process-group' } = {}): NativeStack {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-e2e-'));
   fs.mkdirSync(path.join(dir, 'units'));
   const logger = new MemoryLogger({ echo: process.env.UNITKIT_TEST_LOG === '1' });
@@ -66,7 +66,7 @@ export function nativeStack(opts: { unitDir?: string } = {}): NativeStack {
       targetModule,
       serviceModule,
       socketModule,
-      createKillCgroupModule({ backend: 'auto' }),
+      createKillCgroupModule({ backend: opts.backend ?? 'auto' }),
     ],
     options: { scope: 'user', environment: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir } },
   });

@@ -77,6 +77,13 @@ export interface EventLoop {
    */
   onChildExit(handler: (exit: ChildExit) => void): Disposable;
   /**
+   * Optional. Calls `hook` whenever exited children are about to be reaped, before any of them is
+   * (they are still zombies while it runs). The manager drains the notify socket here: a datagram
+   * from a process that exited right after sending must be read while /proc still knows the
+   * sender — systemd gives its notify fd a higher priority than SIGCHLD for this. One hook at a time.
+   */
+  onBeforeReap?(hook: () => void): Disposable;
+  /**
    * Runs `callback` after the current event has been handled, before waiting for new events —
    * the job queue and the other manager queues are dispatched this way, like systemd's idle
    * event sources. Deferred callbacks run in the order they were deferred.

@@ -25,6 +25,12 @@ export interface NotifyReceiver {
    * error). Truncated or oversized datagrams never reach it; they are logged and dropped.
    */
   onDatagram(handler: (datagram: NotifyDatagram) => void): Disposable;
+  /**
+   * Optional. Delivers every datagram already queued on the socket to the handler now, without
+   * waiting for the event loop — what the manager does before children are reaped (see
+   * EventLoop.onBeforeReap).
+   */
+  drain?(): void;
   /** Closes fds that came with datagrams and that nobody kept (refused messages, FDSTORE over the limit). */
   closeFds(fds: readonly number[]): void;
 }
