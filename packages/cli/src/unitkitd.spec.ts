@@ -149,6 +149,36 @@ describe('unitkitd', function () {
     }
   });
 
+  // systemd --user exits 7 here (`echo $?`): FailureAction=exit starts exit.target, whose
+  // systemd-exit.service (SuccessAction=exit-force) ends the manager with FailureActionExitStatus=.
+  it('FailureAction=exit with FailureActionExitStatus=: exits through exit.target with that status', async function () {
+    if (!fs.existsSync('/usr/lib/systemd/user/exit.target')) {
+      console.log("      skipped: systemd's user units (/usr/lib/systemd/user/exit.target) are not installed");
+      return this.skip();
+    }
+    fs.writeFileSync(path.join(dir, 'units', 'boom.service'), '[Unit]\nDefaultDependencies=no\nFailureAction=exit\nFailureActionExitStatus=7\n[Service]\nType=oneshot\nExecStart=/bin/false\n');
+    // A trailing ':' appends the default user search path, where exit.target and systemd-exit.service live.
+    const d = runDaemon(['--user', '--unit=boom.service'], { ...process.env, UNITKIT_UNIT_PATH: `${path.join(dir, 'units')}:`, UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    expect(await d.exited).to.equal(7);
+    expect(d.stderr()).to.match(/systemd-exit\.service: /);
+  });
+
+  it('FailureAction=exit-force exits at once with the main process\'s exit status', async () => {
+    fs.writeFileSync(path.join(dir, 'units', 'boom.service'), '[Unit]\nDefaultDependencies=no\nFailureAction=exit-force\n[Service]\nExecStart=/bin/sh -c "exit 5"\n');
+    const d = runDaemon(['--user', '--unit=boom.service'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    expect(await d.exited).to.equal(5);
+  });
+
+  it('SuccessAction=exit without an exit.target on the unit path: stops every unit, then exits with the status', async () => {
+    fs.writeFileSync(path.join(dir, 'units', 'default.target'), '[Unit]\nDescription=Top\nWants=once.service\n');
+    fs.writeFileSync(path.join(dir, 'units', 'once.service'), '[Unit]\nDefaultDependencies=no\nSuccessAction=exit\nSuccessActionExitStatus=3\n[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    const d = runDaemon(['--user'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    expect(await d.exited).to.equal(3);
+    expect(d.stderr()).to.match(/Failed to enqueue exit\.target job: /);
+    expect(d.stderr()).to.match(/default\.target: Stopped Top\./);
+    expect(d.stderr()).to.match(/All units stopped\. Exiting\./);
+  });
+
   it('exits 2 with a message on a bad option', async () => {
     const d = runDaemon(['--frobnicate'], process.env);
     expect(await d.exited).to.equal(2);

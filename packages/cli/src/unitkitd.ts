@@ -2,10 +2,12 @@
 /**
  * unitkitd: a unit manager on the native ports with the bundled plugins. Starts default.target
  * (or --unit=), logs in systemd's words to stderr; SIGTERM/SIGINT stop every unit in reverse
- * dependency order and exit 0; SIGHUP reloads the unit files.
+ * dependency order and exit 0; SIGHUP reloads the unit files. An emergency action
+ * (SuccessAction=/FailureAction=exit…, reached directly or through exit.target) makes it exit with
+ * the status the action carries.
  */
 import { ManagerError } from '@unitkit/core';
-import type { Unit } from '@unitkit/core';
+import type { ManagerObjective, Unit } from '@unitkit/core';
 import * as path from 'node:path';
 import { composeManager } from './compose-manager.js';
 import { ControlHandler } from './control-handler.js';
@@ -81,11 +83,18 @@ async function main(): Promise<void> {
     }
   };
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const finish = (exitStatus: number) => {
+    control.close();
+    closeBusStub?.();
+    daemon.close();
+    process.exit(exitStatus);
+  };
+  /** Stops every unit in reverse dependency order, then exits with `exitStatus`. */
+  const shutdown = (why: string, exitStatus = 0) => {
     if (stopping) return;
     stopping = true;
     systemState = 'stopping';
-    manager.log('info', `Received ${signal}, stopping all units.`);
+    manager.log('info', `${why}, stopping all units.`);
     const active = manager.allUnits().filter((u: Unit) => u.activeState() !== 'inactive' && u.activeState() !== 'failed');
     for (const u of active) {
       try {
@@ -95,20 +104,38 @@ async function main(): Promise<void> {
         u.log('warning', `Failed to stop: ${e.message}`);
       }
     }
-    const finish = () => {
+    const done = () => {
       manager.log('info', 'All units stopped. Exiting.');
-      control.close();
-      closeBusStub?.();
-      daemon.close();
-      process.exit(0);
+      finish(exitStatus);
     };
-    if (manager.installedJobs().length === 0) return setImmediate(finish);
-    manager.events.on('idle', finish);
+    if (manager.installedJobs().length === 0) return setImmediate(done);
+    manager.events.on('idle', done);
     // Jobs carry their own timeouts; this only guards against a unit type that never answers.
-    setTimeout(finish, 5 * 60_000).unref();
+    setTimeout(done, 5 * 60_000).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // An emergency action (SuccessAction=, FailureAction=, exit.target's systemd-exit.service…) ends
+  // the manager. A system manager is a container's init here: poweroff and reboot end unitkitd,
+  // never the host. Acted on once the state change that asked for it is fully processed.
+  manager.events.on('objective', (o: ManagerObjective) =>
+    setImmediate(() => {
+      const what = o.objective === 'exit' ? 'Exiting' : o.objective === 'poweroff' ? 'Powering off (ending unitkitd)' : 'Rebooting (ending unitkitd)';
+      if (o.orderly) return shutdown(`${what}: ${o.reason}`, o.exitStatus);
+      manager.log('info', `${what} with status ${o.exitStatus}: ${o.reason}.`);
+      if (opts.scope === 'system') {
+        // systemd's shutdown kills what is left; a user manager leaves it to its own manager, as systemd --user.
+        for (const u of manager.allUnits()) {
+          try {
+            u.type.kill?.(u, 'all', 9);
+          } catch {
+            // nothing to kill, or already gone
+          }
+        }
+      }
+      finish(o.exitStatus);
+    }),
+  );
+  process.on('SIGTERM', () => shutdown('Received SIGTERM'));
+  process.on('SIGINT', () => shutdown('Received SIGINT'));
   process.on('SIGHUP', () => {
     manager.log('info', 'Received SIGHUP, reloading.');
     try {

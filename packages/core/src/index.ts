@@ -17,6 +17,7 @@ export * from './transaction.js';
 export * from './manager.js';
 export * from './manager-error.js';
 export * from './manager-events.js';
+export * from './emergency-action.js';
 export * from './manager-options.js';
 export * from './rate-limit.js';
 export * from './condition.js';

@@ -2,6 +2,7 @@
  * The manager's typed event bus: what a client, a log writer or a test can follow without
  * reaching into the engine.
  */
+import type { ManagerObjective } from './emergency-action.js';
 import type { Job } from './job.js';
 import type { JobResult } from './job-type.js';
 import type { Unit } from './unit.js';
@@ -25,4 +26,9 @@ export interface ManagerEvents {
   'job-removed': (job: Job, result: JobResult) => void;
   /** The manager became idle: no jobs are installed. */
   'idle': () => void;
+  /**
+   * An emergency action (SuccessAction=exit-force, a unit of exit.target…) asks the program running
+   * the manager to end it, with a status. Core changes nothing itself beyond this event.
+   */
+  'objective': (objective: ManagerObjective) => void;
 }

@@ -35,6 +35,7 @@ import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js
 import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
 import { parseNotifyMessage } from './notify-message.js';
+import { actionExitStatus, emergencyActions, runEmergencyAction, type EmergencyAction, type EmergencyActionFlags } from './emergency-action.js';
 import { isValidUnitName } from '@unitkit/unit-file';
 import type { PropertyList } from './property.js';
 import { unitProperties } from './unit-properties.js';
@@ -62,6 +63,11 @@ export class Manager {
   readonly scope: 'system' | 'user';
   /** The manager's environment (ConditionEnvironment= and the base environment of processes). */
   readonly environment: Record<string, string>;
+  /**
+   * The status the manager exits with when an emergency action ends it (systemd's return_value):
+   * set by exit/exit-force from *ActionExitStatus= or the unit's main process, 0 until then.
+   */
+  exitStatus = 0;
 
   private readonly types = new Map<string, UnitType>();
   private readonly tables: DirectiveTable[];
@@ -537,6 +543,7 @@ export class Manager {
       if (!j.installed) return;
       j.unit.log('warning', `Job ${j} timed out.`);
       this.finishJob(j, 'timeout', true, false);
+      this.emergencyAction(j.unit.settings.jobTimeoutAction, { warn: true }, undefined, 'job timed out');
       this.scheduleDispatch();
     });
   }
@@ -652,6 +659,7 @@ export class Manager {
         u.log('warning', 'Start request repeated too quickly.');
         u.startLimitHit = true;
         u.type.startLimitHit?.(u);
+        this.emergencyAction(u.settings.startLimitAction, { warn: true }, undefined, `unit ${u.id} failed`);
         return 'failed';
       }
     }
@@ -833,6 +841,14 @@ export class Manager {
       this.startOnFailureOrSuccess(u, 'OnSuccess');
     }
     this.triggerNotify(u);
+
+    if (os !== 'failed' && ns === 'failed') {
+      const status = actionExitStatus(u.settings.failureActionExitStatus, u.type.exitStatus?.(u));
+      this.emergencyAction(u.settings.failureAction, {}, status, `unit ${u.id} failed`);
+    } else if (!isInactiveOrFailed(os) && ns === 'inactive') {
+      const status = actionExitStatus(u.settings.successActionExitStatus, u.type.exitStatus?.(u));
+      this.emergencyAction(u.settings.successAction, {}, status, `unit ${u.id} succeeded`);
+    }
 
     if (isInactiveOrFailed(ns)) {
       for (const o of u.unitsWithAtom('AddStopWhenUnneededQueue')) this.queues['stop-when-unneeded'].add(o);
@@ -1258,6 +1274,20 @@ export class Manager {
   /** Both clocks now. */
   dualNow(): { realtime: number; monotonic: number } {
     return { realtime: this.loop.realtime(), monotonic: this.loop.now() };
+  }
+
+  /**
+   * Carries out an emergency action (SuccessAction=, FailureAction=, StartLimitAction=,
+   * JobTimeoutAction=): starts exit.target and the like, or asks the program running the manager
+   * to end it through the `objective` event. `exitStatus` becomes {@link exitStatus} for exit and
+   * exit-force. An unknown action name is logged and ignored.
+   */
+  emergencyAction(action: string, flags: EmergencyActionFlags, exitStatus: number | undefined, reason: string): void {
+    if (!(emergencyActions as readonly string[]).includes(action)) {
+      this.log('warning', `Unknown emergency action '${action}', ignoring.`);
+      return;
+    }
+    runEmergencyAction(this, action as EmergencyAction, flags, exitStatus, reason);
   }
 
   /** Logs a message, about a unit when one is given. */

@@ -171,6 +171,13 @@ export interface UnitType<S = unknown> {
   /** Optional. The unit's main pid, if any, for `MainPID=` and `$MAINPID`. */
   mainPid?(unit: Unit<S>): number | undefined;
 
+  /**
+   * Optional. The exit status of the unit's last run, for SuccessAction=/FailureAction= exit
+   * (systemd's exit_status vtable hook): the main process's status when it exited, 'abnormal' when
+   * a signal ended it, undefined when there is none (not run yet, still running, no main process).
+   */
+  exitStatus?(unit: Unit<S>): number | 'abnormal' | undefined;
+
   /** Optional. The unit's control pid (the ExecStartPre= … process running now), if any. */
   controlPid?(unit: Unit<S>): number | undefined;
 

@@ -115,10 +115,20 @@ describe('parseUnitText', () => {
     expect(r.diagnostics).to.have.length(2);
     expect(parse('[Unit]\nAfter=foo@.service\n', 'x@inst.service').sections.get('Unit')!.get('After')).to.deep.equal(['foo@inst.service']);
   });
-  it('refuses a system-only emergency action in a user manager', () => {
-    const r = parseUnitText('[Unit]\nFailureAction=reboot\nSuccessAction=exit\n', { name: 'a.service', tables, scope: 'user' });
-    expect(r.sections.get('Unit')!.has('FailureAction')).to.equal(false);
-    expect(r.sections.get('Unit')!.get('SuccessAction')).to.equal('exit');
+  // As systemd 252 (systemd-analyze --user verify): 'FailureAction= in user mode specified as
+  // "reboot", using "exit-force" instead.'; kexec and halt are not 252 actions at all.
+  it('takes a system-only emergency action as exit-force in a user manager, and refuses unknown ones', () => {
+    const r = parseUnitText('[Unit]\nFailureAction=reboot\nSuccessAction=exit\nStartLimitAction=kexec\nJobTimeoutAction=poweroff-immediate\n', { name: 'a.service', tables, scope: 'user' });
+    const unit = r.sections.get('Unit')!;
+    expect(unit.get('FailureAction')).to.equal('exit-force');
+    expect(unit.get('JobTimeoutAction')).to.equal('exit-force');
+    expect(unit.get('SuccessAction')).to.equal('exit');
+    expect(unit.has('StartLimitAction')).to.equal(false);
+    expect(r.diagnostics.map((d) => d.message)).to.include.members([
+      'a.service: FailureAction= in user mode specified as "reboot", using "exit-force" instead.',
+    ]);
+    const sys = parseUnitText('[Unit]\nFailureAction=reboot-force\n', { name: 'a.service', tables, scope: 'system' });
+    expect(sys.sections.get('Unit')!.get('FailureAction')).to.equal('reboot-force');
   });
   it('keys are case-sensitive', () => expect(parse('[Unit]\ndescription=x\n').sections.get('Unit')?.has('Description') ?? false).to.equal(false));
   it('records the raw assignments for cat', () => expect(parse('[Unit]\nA=1\n').assignments).to.deep.equal([{ file: '/u/foo.service', line: 2, section: 'Unit', key: 'A', value: '1' }]));

@@ -10,17 +10,22 @@ import { ValueError } from './value-error.js';
 /** Job modes OnFailureJobMode= accepts (systemd 252). */
 export const JOB_MODES = ['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements'] as const;
 
-/** Emergency actions (FailureAction= …); a user manager accepts only none, exit and exit-force. */
+/** Emergency actions (FailureAction= …) of systemd 252 (kexec and halt came later). */
 export const EMERGENCY_ACTIONS = [
   'none', 'reboot', 'reboot-force', 'reboot-immediate', 'poweroff', 'poweroff-force', 'poweroff-immediate',
-  'exit', 'exit-force', 'kexec', 'kexec-force', 'halt', 'halt-force', 'halt-immediate',
+  'exit', 'exit-force',
 ] as const;
 
-/** Parses an emergency action, refusing the system-only ones in a user manager (config_parse_emergency_action). */
-export function parseEmergencyAction(v: string, ctx: Pick<ParseContext, 'scope'>): string {
+/**
+ * Parses an emergency action (config_parse_emergency_action). A user manager accepts only none,
+ * exit and exit-force; systemd 252 still takes a reboot or poweroff action there as exit-force,
+ * with a note, and so does this parser.
+ */
+export function parseEmergencyAction(v: string, ctx: Pick<ParseContext, 'scope' | 'key' | 'warn'>): string {
   if (!(EMERGENCY_ACTIONS as readonly string[]).includes(v)) throw new ValueError(`Failed to parse emergency action '${v}', ignoring`);
   if (ctx.scope === 'user' && !['none', 'exit', 'exit-force'].includes(v)) {
-    throw new ValueError(`${v} action is not supported by the user manager, ignoring`);
+    ctx.warn(`${ctx.key}= in user mode specified as "${v}", using "exit-force" instead.`);
+    return 'exit-force';
   }
   return v;
 }

@@ -169,8 +169,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
     }
     if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-    if (s.type === 'oneshot' && s.exec.ExecStart.length === 0 && !s.remainAfterExit) {
-      fail('Service has no ExecStart= setting, which is only allowed for RemainAfterExit=yes type=oneshot services. Refusing.');
+    if (!s.remainAfterExit && s.exec.ExecStart.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
     }
     if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
     if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
@@ -353,6 +353,13 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     return unit.data.controlPid;
   }
 
+  /** systemd's service_exit_status(): the main process's exit status once it has exited. */
+  exitStatus(unit: Unit<ServiceData>): number | 'abnormal' | undefined {
+    const m = unit.data.mainExec;
+    if (!(m.pid > 0) || !m.code || (!m.exitMonotonic && !m.exitRealtime)) return undefined;
+    return m.code === 'exited' ? m.status : 'abnormal';
+  }
+
   statusText(unit: Unit<ServiceData>): string | undefined {
     return unit.data.statusText;
   }
@@ -424,7 +431,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     this.unwatchControl(unit);
     this.unwatchMain(unit);
     if (s.exec.ExecStart.length === 0) {
-      // A oneshot RemainAfterExit=yes service without ExecStart= (checked at load).
+      // A oneshot service without ExecStart=: RemainAfterExit=yes or a SuccessAction= (checked at
+      // load). Pass through start, as systemd forces it, so the unit is seen leaving inactive and
+      // coming back — what triggers SuccessAction= (systemd-exit.service has nothing else).
+      this.setState(unit, 'start');
       return this.enterStartPost(unit);
     }
     if (s.type === 'forking') {
