@@ -163,10 +163,22 @@ describe('unitkitd', function () {
     expect(d.stderr()).to.match(/systemd-exit\.service: /);
   });
 
-  it('FailureAction=exit-force exits at once with the main process\'s exit status', async () => {
-    fs.writeFileSync(path.join(dir, 'units', 'boom.service'), '[Unit]\nDefaultDependencies=no\nFailureAction=exit-force\n[Service]\nExecStart=/bin/sh -c "exit 5"\n');
+  it('FailureAction=exit-force exits at once with the main process\'s exit status, killing what still runs', async () => {
+    const pidFile = path.join(dir, 'sleeper.pid');
+    fs.writeFileSync(path.join(dir, 'units', 'sleeper.service'), `[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sh -c 'echo $$$$ > ${pidFile}; exec sleep 1000'\n`);
+    fs.writeFileSync(path.join(dir, 'units', 'boom.service'), '[Unit]\nDefaultDependencies=no\nWants=sleeper.service\nFailureAction=exit-force\n[Service]\nExecStart=/bin/sh -c "sleep 0.5; exit 5"\n');
     const d = runDaemon(['--user', '--unit=boom.service'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
     expect(await d.exited).to.equal(5);
+    const sleeper = Number(fs.readFileSync(pidFile, 'utf8'));
+    const alive = () => {
+      try {
+        return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${sleeper}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive()).to.equal(false);
   });
 
   it('SuccessAction=exit without an exit.target on the unit path: stops every unit, then exits with the status', async () => {

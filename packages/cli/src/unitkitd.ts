@@ -121,14 +121,14 @@ async function main(): Promise<void> {
       const what = o.objective === 'exit' ? 'Exiting' : o.objective === 'poweroff' ? 'Powering off (ending unitkitd)' : 'Rebooting (ending unitkitd)';
       if (o.orderly) return shutdown(`${what}: ${o.reason}`, o.exitStatus);
       manager.log('info', `${what} with status ${o.exitStatus}: ${o.reason}.`);
-      if (opts.scope === 'system') {
-        // systemd's shutdown kills what is left; a user manager leaves it to its own manager, as systemd --user.
-        for (const u of manager.allUnits()) {
-          try {
-            u.type.kill?.(u, 'all', 9);
-          } catch {
-            // nothing to kill, or already gone
-          }
+      // What units left running (DefaultDependencies=no services that exit.target does not stop,
+      // everything on exit-force) dies with the manager: systemd's shutdown kills it for a system
+      // manager, and user@.service's stop for systemd --user; nothing here would, so we do.
+      for (const u of manager.allUnits()) {
+        try {
+          u.type.kill?.(u, 'all', 9);
+        } catch {
+          // nothing to kill, or already gone
         }
       }
       finish(o.exitStatus);
