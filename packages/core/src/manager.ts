@@ -22,7 +22,7 @@ import { ManagerError } from './manager-error.js';
 import type { ManagerEvents } from './manager-events.js';
 import { ManagerOptions } from './manager-options.js';
 import { Transaction, jobCompare } from './transaction.js';
-import { Unit } from './unit.js';
+import { Unit, errorText } from './unit.js';
 import type { UnitActiveState } from './unit-active-state.js';
 import { isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './unit-active-state.js';
 import type { DirectiveTable, UnitDefinition } from './unit-definition.js';
@@ -103,11 +103,17 @@ export class Manager {
     this.scope = options?.scope ?? 'user';
     this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
     this.environment = options?.environment ?? {};
-    this.disposables.push(loop.onChildExit((exit) => this.dispatchChildExit(exit)));
+    this.disposables.push(loop.onChildExit((exit) => this.guardEvent(`child ${exit.pid}`, () => this.dispatchChildExit(exit))));
     if (notify) {
       this.disposables.push(
         notify.onDatagram((d) => {
-          const unused = this.dispatchNotify(d);
+          let unused = d.fds;
+          try {
+            unused = this.dispatchNotify(d);
+          } catch (e) {
+            // Core's own routing failed (hooks are guarded separately): drop the datagram, not the manager.
+            this.log('crit', `Failed to dispatch notification message from PID ${d.pid}: ${errorText(e)}`);
+          }
           if (unused.length > 0) notify.closeFds(unused);
         }),
       );
@@ -235,7 +241,10 @@ export class Manager {
     u.startLimit.interval = u.settings.startLimitInterval;
     u.startLimit.burst = u.settings.startLimitBurst;
 
-    if (def.loadState !== 'loaded') {
+    if (u.initError !== undefined) {
+      u.loadState = 'error';
+      u.loadError = `Unit type failed to initialize the unit: ${u.initError}`;
+    } else if (def.loadState !== 'loaded') {
       u.loadState = def.loadState;
       u.loadError = def.loadError;
     } else {
@@ -254,19 +263,27 @@ export class Manager {
           u.log('warning', 'JobRunningTimeoutSec= is greater than JobTimeoutSec=, it has no effect.');
         }
       } catch (e) {
-        if (!(e instanceof UnitLoadError)) throw e;
-        u.loadState = e.loadState;
-        u.loadError = e.message;
-        u.log('err', e.message);
+        if (e instanceof UnitLoadError) {
+          u.loadState = e.loadState;
+          u.loadError = e.message;
+          u.log('err', e.message);
+        } else {
+          // A hook that throws anything else is a bug in the type: the unit fails to load, nothing else.
+          u.loadState = 'error';
+          u.loadError = `Unit type failed to load the unit: ${(e as Error)?.message ?? String(e)}`;
+          u.log('crit', `Unit type hook load() failed: ${errorText(e)}`);
+        }
       }
     }
     // A reload carries the runtime state over, whatever the new configuration says.
     const saved = this.savedStates.get(u);
     if (saved) {
       this.savedStates.delete(u);
-      u.type.deserialize?.(u, saved);
+      const type = u.type;
+      if (type.deserialize) this.callHook(u, 'deserialize', () => type.deserialize!(u, saved), undefined);
     }
-    if (u.loadState === 'loaded' || saved) u.type.done?.(u);
+    const done = u.type.done?.bind(u.type);
+    if (done && (u.loadState === 'loaded' || saved)) this.callHook(u, 'done', () => done(u), undefined);
     if (u.loadState !== 'loaded') u.log('debug', `Failed to load configuration: ${u.loadState}${u.loadError ? `: ${u.loadError}` : ''}`);
     u.lastActiveState = u.activeState();
     this.queues.gc.add(u);
@@ -285,9 +302,16 @@ export class Manager {
     const units = this.allUnits().filter((u) => u.loadState !== 'merged');
     for (const u of units) for (const [kind, other] of [...u.allDependencies()]) this.removeEdge(u, kind, other);
     for (const u of units) {
-      const state = u.type.serialize?.(u);
+      const type = u.type;
+      const state = type.serialize ? this.callHook(u, 'serialize', () => type.serialize!(u), undefined) : undefined;
       if (state) this.savedStates.set(u, state);
-      u.data = u.type.init(u);
+      try {
+        u.data = type.init(u);
+        u.initError = undefined;
+      } catch (e) {
+        u.initError = (e as Error)?.message ?? String(e);
+        this.log('crit', `Unit type hook init() failed: ${errorText(e)}`, u);
+      }
       u.loadState = 'stub';
       u.loadError = undefined;
       this.queues.load.add(u);
@@ -468,7 +492,7 @@ export class Manager {
   canReload(u: Unit): boolean {
     if (u.hasAnyAtom('PropagatesReloadTo')) return true;
     const cr = u.type.canReload;
-    if (typeof cr === 'function') return cr(u);
+    if (typeof cr === 'function') return this.callHook(u, 'canReload', () => cr(u), false);
     if (cr !== undefined) return cr;
     return !!u.type.reload;
   }
@@ -538,14 +562,16 @@ export class Manager {
       at = j.beginUsec + s.jobTimeout;
     }
     j.timer?.dispose();
-    j.timer = this.loop.armTimer(at, () => {
-      j.timer = undefined;
-      if (!j.installed) return;
-      j.unit.log('warning', `Job ${j} timed out.`);
-      this.finishJob(j, 'timeout', true, false);
-      this.emergencyAction(j.unit.settings.jobTimeoutAction, { warn: true }, undefined, 'job timed out');
-      this.scheduleDispatch();
-    });
+    j.timer = this.loop.armTimer(at, () =>
+      this.guardEvent(`the timeout of job ${j.id}`, () => {
+        j.timer = undefined;
+        if (!j.installed) return;
+        j.unit.log('warning', `Job ${j} timed out.`);
+        this.finishJob(j, 'timeout', true, false);
+        this.emergencyAction(j.unit.settings.jobTimeoutAction, { warn: true }, undefined, 'job timed out');
+        this.scheduleDispatch();
+      }),
+    );
   }
 
   /** Whether no job this one is ordered after (or that must stop first) is still installed. */
@@ -559,7 +585,20 @@ export class Manager {
     return true;
   }
 
+  /**
+   * Runs one job; whatever goes wrong while it runs fails that job (and only it) with a log line,
+   * so no job is left running with nothing to finish it.
+   */
   private runJob(j: Job): void {
+    try {
+      this.runJobUnguarded(j);
+    } catch (e) {
+      j.unit.log('crit', `Failed to run job ${j.id} ${j.unit.id}/${j.type}: ${errorText(e)}`);
+      if (j.installed && this.jobs.get(j.id) === j) this.finishJob(j, 'failed', true, false);
+    }
+  }
+
+  private runJobUnguarded(j: Job): void {
     if (j.state !== 'waiting' || !j.installed) return;
     if (!this.jobIsRunnable(j)) return;
     this.startJobTimer(j, true);
@@ -658,18 +697,23 @@ export class Manager {
       } else {
         u.log('warning', 'Start request repeated too quickly.');
         u.startLimitHit = true;
-        u.type.startLimitHit?.(u);
+        const hit = u.type.startLimitHit?.bind(u.type);
+        if (hit) this.callHook(u, 'startLimitHit', () => hit(u), undefined);
         this.emergencyAction(u.settings.startLimitAction, { warn: true }, undefined, `unit ${u.id} failed`);
         return 'failed';
       }
     }
-    return u.type.start(u);
+    // A new start is a new chance: forget a failure core forced after a hook error.
+    u.hookFailed = false;
+    const start = u.type.start.bind(u.type);
+    return this.callHook<UnitActionResult>(u, 'start', () => start(u), 'failed');
   }
 
   private unitStop(u: Unit): CoreActionResult {
     if (isInactiveOrFailed(u.activeState())) return 'already';
-    if (!u.type.stop) return 'skipped';
-    return u.type.stop(u);
+    const stop = u.type.stop?.bind(u.type);
+    if (!stop) return 'skipped';
+    return this.callHook<UnitActionResult>(u, 'stop', () => stop(u), 'failed');
   }
 
   private unitReload(u: Unit): CoreActionResult {
@@ -686,7 +730,8 @@ export class Manager {
       this.unitNotify(u, {});
       return 'waiting';
     }
-    return u.type.reload(u);
+    const reload = u.type.reload.bind(u.type);
+    return this.callHook<UnitActionResult>(u, 'reload', () => reload(u), 'failed');
   }
 
   private testConditions(u: Unit): boolean {
@@ -843,10 +888,10 @@ export class Manager {
     this.triggerNotify(u);
 
     if (os !== 'failed' && ns === 'failed') {
-      const status = actionExitStatus(u.settings.failureActionExitStatus, u.type.exitStatus?.(u));
+      const status = actionExitStatus(u.settings.failureActionExitStatus, this.typeExitStatus(u));
       this.emergencyAction(u.settings.failureAction, {}, status, `unit ${u.id} failed`);
     } else if (!isInactiveOrFailed(os) && ns === 'inactive') {
-      const status = actionExitStatus(u.settings.successActionExitStatus, u.type.exitStatus?.(u));
+      const status = actionExitStatus(u.settings.successActionExitStatus, this.typeExitStatus(u));
       this.emergencyAction(u.settings.successAction, {}, status, `unit ${u.id} succeeded`);
     }
 
@@ -940,7 +985,10 @@ export class Manager {
   }
 
   private triggerNotify(u: Unit): void {
-    for (const o of u.unitsWithAtom('TriggeredBy')) o.type.triggerNotify?.(o, u);
+    for (const o of u.unitsWithAtom('TriggeredBy')) {
+      const hook = o.type.triggerNotify?.bind(o.type);
+      if (hook) this.callHook(o, 'triggerNotify', () => hook(o, u), undefined);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -962,6 +1010,18 @@ export class Manager {
     if (this.dispatching) return;
     this.dispatching = true;
     try {
+      this.dispatchRounds();
+    } catch (e) {
+      // Jobs are guarded one by one (runJob); this is core's own queue work failing. Log it and
+      // stop this pass: the next event runs the queues again.
+      this.log('crit', `Internal error while dispatching the manager's queues, continuing: ${errorText(e)}`);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private dispatchRounds(): void {
+    {
       for (let round = 0; round < 10_000; round++) {
         this.dispatchLoadQueue();
         this.dispatchTargetDepsQueue();
@@ -978,8 +1038,6 @@ export class Manager {
         this.dispatchGcQueue();
         if (this.runQueue.size === 0 && this.queues.load.size === 0) break;
       }
-    } finally {
-      this.dispatching = false;
     }
   }
 
@@ -1063,7 +1121,7 @@ export class Manager {
     for (const o of u.unitsWithAtom('PinsStopWhenUnneeded')) {
       if (o.job) return false;
       if (!isInactiveOrFailed(o.activeState())) return false;
-      if (o.type.willRestart?.(o)) return false;
+      if (this.typeWillRestart(o)) return false;
     }
     return true;
   }
@@ -1080,7 +1138,8 @@ export class Manager {
     for (const which of ['OnFailure', 'OnSuccess'] as const) {
       if (u.unitsWithAtom(which).some((o) => o.job)) return false;
     }
-    if (u.type.mayGc && !u.type.mayGc(u)) return false;
+    const mayGc = u.type.mayGc?.bind(u.type);
+    if (mayGc && !this.callHook(u, 'mayGc', () => mayGc(u), true)) return false;
     return true;
   }
 
@@ -1185,19 +1244,22 @@ export class Manager {
    * Called by the kill-mode plugin.
    */
   dispatchScopeEmpty(u: Unit): void {
-    u.type.scopeEmpty?.(u);
+    const hook = u.type.scopeEmpty?.bind(u.type);
+    if (hook) this.callHook(u, 'scopeEmpty', () => hook(u), undefined);
     this.scheduleDispatch();
   }
 
   /** @internal */
   dispatchTimer(u: Unit, key: string): void {
-    u.type.timerEvent?.(u, key);
+    const hook = u.type.timerEvent?.bind(u.type);
+    if (hook) this.callHook(u, 'timerEvent', () => hook(u, key), undefined);
     this.scheduleDispatch();
   }
 
   /** @internal */
   dispatchFd(u: Unit, fd: number, events: FdEvents): void {
-    u.type.fdEvent?.(u, fd, events);
+    const hook = u.type.fdEvent?.bind(u.type);
+    if (hook) this.callHook(u, 'fdEvent', () => hook(u, fd, events), undefined);
     this.scheduleDispatch();
   }
 
@@ -1222,9 +1284,100 @@ export class Manager {
       this.log('warning', `Cannot find unit for notify message of PID ${d.pid}, ignoring.`);
       return d.fds;
     }
-    handlers.forEach((u, i) => u.type.notifyMessage!(u, { pid: d.pid, uid: d.uid, gid: d.gid }, parsed.fields, i === 0 ? d.fds : []));
+    // The fds go to the first handler, which owns them from then on (it closes them even when it throws).
+    handlers.forEach((u, i) => {
+      const hook = u.type.notifyMessage!.bind(u.type);
+      this.callHook(u, 'notifyMessage', () => hook(u, { pid: d.pid, uid: d.uid, gid: d.gid }, parsed.fields, i === 0 ? d.fds : []), undefined);
+    });
     this.scheduleDispatch();
     return [];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The hook guard: a unit type that throws fails its unit, not the manager
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Calls one of `u`'s type hooks (or a port callback on its behalf). What it throws is caught and
+   * handed to {@link hookError}; `fallback` is returned then. Every vtable call core makes goes
+   * through here, so a manager composed without process-wide exception handlers survives a broken
+   * type.
+   */
+  callHook<T>(u: Unit, hook: string, call: () => T, fallback: T): T {
+    try {
+      return call();
+    } catch (e) {
+      this.hookError(u, hook, e);
+      return fallback;
+    }
+  }
+
+  /**
+   * A hook of `u`'s type threw: logs it at crit with the stack, fails the unit's job and puts the
+   * unit into its failed state with result 'resources' — through the type's enterFailedState()
+   * when it has one, otherwise (or when that throws too, or leaves the unit elsewhere) by marking
+   * the unit failed in core. The manager goes on. An error while the unit is already being failed
+   * is only logged. A broken activeState()/subState() cannot be asked anything, so the unit is
+   * marked failed at once and the rest happens from the event loop (the caller may be in the middle
+   * of a state change of that very unit).
+   * @internal
+   */
+  hookError(u: Unit, hook: string, e: unknown): void {
+    this.log('crit', `Unit type hook ${hook}() failed: ${errorText(e)}`, u);
+    if (u.failingAfterHook) return;
+    if (hook === 'activeState' || hook === 'subState') {
+      if (u.hookFailed) return;
+      u.hookFailed = true;
+      this.loop.defer(() => this.guardEvent(`failing ${u.id}`, () => this.failUnitAfterHookError(u, false)));
+      return;
+    }
+    this.failUnitAfterHookError(u, true);
+  }
+
+  private failUnitAfterHookError(u: Unit, askType: boolean): void {
+    u.failingAfterHook = true;
+    try {
+      const j = u.job;
+      if (j?.installed && this.jobs.get(j.id) === j) this.finishJob(j, 'failed', true, false);
+      let entered = false;
+      const enter = askType && !u.hookFailed ? u.type.enterFailedState?.bind(u.type) : undefined;
+      if (enter) {
+        try {
+          enter(u, 'resources');
+          entered = u.activeState() === 'failed';
+        } catch (e2) {
+          this.log('crit', `Unit type hook enterFailedState() failed too, marking the unit failed: ${errorText(e2)}`, u);
+        }
+      }
+      if (!entered) {
+        u.hookFailed = true;
+        if (u.lastActiveState !== 'failed') this.unitNotify(u, {});
+      }
+    } finally {
+      u.failingAfterHook = false;
+    }
+    this.scheduleDispatch();
+  }
+
+  /** Runs an event callback of the manager's own (a port called it); what it throws is logged, never raised into the port. */
+  private guardEvent(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (e) {
+      this.log('crit', `Internal error while handling ${what}, continuing: ${errorText(e)}`);
+    }
+  }
+
+  /** The type's exitStatus(), guarded. */
+  private typeExitStatus(u: Unit): number | 'abnormal' | undefined {
+    const hook = u.type.exitStatus?.bind(u.type);
+    return hook ? this.callHook(u, 'exitStatus', () => hook(u), undefined) : undefined;
+  }
+
+  /** The type's willRestart(), guarded. */
+  private typeWillRestart(u: Unit): boolean {
+    const hook = u.type.willRestart?.bind(u.type);
+    return hook ? this.callHook(u, 'willRestart', () => hook(u), false) : false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1251,7 +1404,9 @@ export class Manager {
   resetFailed(unit?: Unit): void {
     const units = unit ? [unit] : this.allUnits();
     for (const u of units) {
-      u.type.resetFailed?.(u);
+      u.hookFailed = false;
+      const hook = u.type.resetFailed?.bind(u.type);
+      if (hook) this.callHook(u, 'resetFailed', () => hook(u), undefined);
       u.startLimit.reset();
       u.startLimitHit = false;
       if (u.activeState() !== u.lastActiveState) u.notifyStateChange();

@@ -48,7 +48,8 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
   const s = u.settings;
   const def = u.definition;
   const ids = (units: Iterable<Unit>) => [...units].map((x) => x.id);
-  const list: PropertyList = [...(u.type.properties?.(u) ?? [])];
+  const typeProperties = u.type.properties?.bind(u.type);
+  const list: PropertyList = typeProperties ? [...manager.callHook(u, 'properties', () => typeProperties(u), [])] : [];
   list.push(['Id', prop.string(u.id)], ['Names', prop.strv([...u.names].sort())], ['Following', prop.string('')]);
   for (const d of shownDependencies) list.push([d, prop.strv(ids(u.dependencies(d)))]);
   list.push(

@@ -206,6 +206,16 @@ export interface UnitType<S = unknown> {
    * they are gone too (systemd's notify_cgroup_empty).
    */
   scopeEmpty?(unit: Unit<S>): void;
+
+  /**
+   * Optional. One of this type's hooks threw (core caught it, logged it at crit with the stack and
+   * failed the unit's job): enter the failed state now with `result` (always 'resources'),
+   * releasing what the unit holds — kill its processes, close its fds — as the type's own failure
+   * path does. Core checks afterwards that the unit's active state is 'failed'; when this hook is
+   * missing, throws too, or leaves the unit elsewhere, core marks the unit failed itself (its active
+   * and sub state read 'failed' until reset-failed or the next start).
+   */
+  enterFailedState?(unit: Unit<S>, result: 'resources'): void;
 }
 
 /** Token for contributing unit types (multi-injection). */

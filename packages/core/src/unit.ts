@@ -70,6 +70,16 @@ export class Unit<S = unknown> {
   gcMark = 0;
   /** @internal External references (clients, triggers) that keep the unit from being collected. */
   refs = 0;
+  /**
+   * Set by core when one of the type's hooks threw and the type could not enter its failed state
+   * itself: the unit then reads as failed/failed until reset-failed or the next start.
+   * @internal
+   */
+  hookFailed = false;
+  /** @internal Core is handling a hook error of this unit (a second one is only logged). */
+  failingAfterHook = false;
+  /** @internal Why type.init() threw, if it did: the unit then cannot load. */
+  initError?: string;
 
   private readonly deps = new Map<UnitDependency, Set<Unit>>();
   private readonly timers = new Map<string, Disposable>();
@@ -86,7 +96,14 @@ export class Unit<S = unknown> {
     this.names.add(name);
     this.settings = readUnitSettings(undefined, manager.defaults);
     this.startLimit = new RateLimit(this.settings.startLimitInterval, this.settings.startLimitBurst);
-    this.data = type.init(this);
+    try {
+      this.data = type.init(this);
+    } catch (e) {
+      // A broken type must not take the manager down with it: the unit exists but cannot load.
+      this.data = {} as S;
+      this.initError = (e as Error)?.message ?? String(e);
+      manager.log('crit', `Unit type hook init() failed: ${errorText(e)}`, this.self);
+    }
   }
 
   /** The instance part of a templated unit name ("bar" for foo@bar.service), or undefined. */
@@ -102,14 +119,26 @@ export class Unit<S = unknown> {
     return this.settings.description || this.id;
   }
 
-  /** The generic state, from the type's sub-state. */
+  /** The generic state, from the type's sub-state ('failed' after a hook error core handled). */
   activeState(): UnitActiveState {
-    return this.type.activeState(this);
+    if (this.hookFailed) return 'failed';
+    try {
+      return this.type.activeState(this);
+    } catch (e) {
+      this.manager.hookError(this.self, 'activeState', e);
+      return 'failed';
+    }
   }
 
-  /** The type's sub-state name. */
+  /** The type's sub-state name ('failed' after a hook error core handled). */
   subState(): string {
-    return this.type.subState(this);
+    if (this.hookFailed) return 'failed';
+    try {
+      return this.type.subState(this);
+    } catch (e) {
+      this.manager.hookError(this.self, 'subState', e);
+      return 'failed';
+    }
   }
 
   /** This unit without its type parameter, for the manager's type-agnostic bookkeeping. */
@@ -261,10 +290,17 @@ export class Unit<S = unknown> {
     this.unwatchAllPids();
   }
 
-  /** @internal Delivers a reaped child to the type. */
+  /** @internal Delivers a reaped child to the type (through core's hook guard). */
   deliverExit(exit: ChildExit): void {
-    this.type.sigchldEvent?.(this, exit);
+    const type = this.type;
+    if (type.sigchldEvent) this.manager.callHook(this.self, 'sigchldEvent', () => type.sigchldEvent!(this, exit), undefined);
   }
 }
 
 const emptySet: ReadonlySet<Unit> = new Set();
+
+/** An exception as a log text: its stack when it has one (which starts with the message). */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  return String(e);
+}
