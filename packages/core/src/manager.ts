@@ -35,6 +35,7 @@ import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js
 import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
 import { parseNotifyMessage } from './notify-message.js';
+import { LogRateLimit } from './log-rate-limit.js';
 import { actionExitStatus, emergencyActions, runEmergencyAction, type EmergencyAction, type EmergencyActionFlags } from './emergency-action.js';
 import { isValidUnitName } from '@unitkit/unit-file';
 import type { PropertyList } from './property.js';
@@ -84,6 +85,8 @@ export class Manager {
   private readonly disposables: Disposable[] = [];
   /** Runtime state of units being re-loaded by reload(), restored after their load. */
   private readonly savedStates = new Map<Unit, Record<string, unknown>>();
+  /** Refused notify datagrams are logged at most this often: anyone may send them. */
+  private readonly notifyLogLimit = new LogRateLimit();
 
   constructor(
     @inject(EventLoop) readonly loop: EventLoop,
@@ -1270,7 +1273,7 @@ export class Manager {
   private dispatchNotify(d: NotifyDatagram): number[] {
     const parsed = parseNotifyMessage(d.text);
     if (!parsed.ok) {
-      this.log('warning', `Received invalid notification message from PID ${d.pid}, ignoring: ${parsed.error}`);
+      this.logNotifyRefusal(`Received invalid notification message from PID ${d.pid}, ignoring: ${parsed.error}`);
       return d.fds;
     }
     let owners = this.unitsOfPid(d.pid);
@@ -1281,7 +1284,7 @@ export class Manager {
     }
     const handlers = owners.filter((u) => u.type.notifyMessage);
     if (handlers.length === 0) {
-      this.log('warning', `Cannot find unit for notify message of PID ${d.pid}, ignoring.`);
+      this.logNotifyRefusal(`Cannot find unit for notify message of PID ${d.pid}, ignoring.`);
       return d.fds;
     }
     // The fds go to the first handler, which owns them from then on (it closes them even when it throws).
@@ -1291,6 +1294,11 @@ export class Manager {
     });
     this.scheduleDispatch();
     return [];
+  }
+
+  private logNotifyRefusal(message: string): void {
+    const suffix = this.notifyLogLimit.admit(this.loop.now());
+    if (suffix !== undefined) this.log('warning', message + suffix);
   }
 
   // ---------------------------------------------------------------------------------------------

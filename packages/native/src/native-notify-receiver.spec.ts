@@ -82,13 +82,52 @@ describe('NativeNotifyReceiver', () => {
       expect(received.map((d) => d.text)).to.deep.equal(['STATUS=fine']);
       expect(received[0]!.pid).to.equal(process.pid);
       expect(logs.map((l) => l.level)).to.deep.equal(['warning', 'warning']);
-      expect(logs[0]!.message).to.match(/oversized datagram, 5000 bytes/);
+      expect(logs[0]!.message).to.match(/exceeded maximum size\. Ignoring\. \(PID [0-9]+, 5000 bytes\)/);
       expect(logs[1]!.message).to.match(/embedded NUL/);
       // The refused datagram's copy of `r` was closed: only our own copy remains open.
       const mine = new Set([r, w, client]);
       const fdsNow = (await import('node:fs')).readdirSync('/proc/self/fd').map(Number);
       const pipes = fdsNow.filter((fd) => !mine.has(fd) && safeType(fd) === 'fifo');
       for (const fd of pipes) expect(sameInode(fd, r)).to.equal(false);
+    } finally {
+      for (const fd of [r, w, client]) closeFd(fd);
+      receiver.close();
+    }
+  });
+
+  it('rate-limits what a flood of refused datagrams logs, and closes every fd that came with them', async () => {
+    const logs: LogRecord[] = [];
+    const receiver = new NativeNotifyReceiver({
+      address: `@unitkit-test-notify-flood-${process.pid}`,
+      loop,
+      logger: { log: (r) => logs.push(r), enabled: () => true },
+    });
+    const client = addon.socket(1, 2);
+    const target = { family: 'unix' as const, path: receiver.address.slice(1), abstract: true };
+    const [r, w] = pipe();
+    const { readdirSync } = await import('node:fs');
+    const before = readdirSync('/proc/self/fd').length;
+    try {
+      const received: NotifyDatagram[] = [];
+      const handle = receiver.onDatagram((d) => received.push(d));
+      for (let i = 0; i < 200; i++) {
+        // A datagram socket queues only a few datagrams (net.unix.max_dgram_qlen): wait when it is full.
+        for (;;) {
+          try {
+            addon.sendDatagram(client, target, Buffer.from('A=1\0B=2'), [r, w]);
+            break;
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+            await sleep(2);
+          }
+        }
+      }
+      addon.sendDatagram(client, target, Buffer.from('STATUS=last'));
+      for (let i = 0; i < 200 && received.length === 0; i++) await sleep(10);
+      handle.dispose();
+      expect(received.map((d) => d.text)).to.deep.equal(['STATUS=last']);
+      expect(logs.length).to.equal(10);
+      expect(readdirSync('/proc/self/fd').length).to.equal(before);
     } finally {
       for (const fd of [r, w, client]) closeFd(fd);
       receiver.close();

@@ -3,6 +3,7 @@
  * recvmsg() in C (csrc/notify.c) whenever the event loop says it is readable.
  */
 import type { Disposable, EventLoop, FdWatch, Logger, NotifyDatagram, NotifyReceiver } from '@unitkit/core';
+import { LogRateLimit } from '@unitkit/core';
 import { addon } from './addon.js';
 import { formatSocketAddress, parseSocketAddress } from './socket-address.js';
 
@@ -19,6 +20,14 @@ export interface NativeNotifyReceiverOptions {
 /** Datagrams read per wake-up before yielding to other events. */
 const BATCH = 64;
 
+/** systemd's words for the datagrams refused before parsing (csrc/notify.c's reasons). */
+const refusalText: Record<string, string> = {
+  'oversized datagram': 'Received notify message exceeded maximum size. Ignoring.',
+  'control data truncated (too many fds)': 'Received notify message with too many file descriptors. Ignoring.',
+  'no sender credentials': 'Received notify message without valid credentials. Ignoring.',
+  'embedded NUL bytes': 'Received notify message with embedded NUL bytes. Ignoring.',
+};
+
 /**
  * The notify socket. The socket is bound in the constructor (an ErrnoError is thrown if it cannot
  * be) and watched while a handler is installed; call {@link close} to release it.
@@ -33,6 +42,8 @@ export class NativeNotifyReceiver implements NotifyReceiver {
   private handler: ((datagram: NotifyDatagram) => void) | undefined;
   private watch: FdWatch | undefined;
   private closed = false;
+  /** Anyone may send to the socket: what refusals make us log is rate-limited. */
+  private readonly logLimit = new LogRateLimit();
 
   constructor(options: NativeNotifyReceiverOptions) {
     const parsed = parseSocketAddress(options.address);
@@ -93,16 +104,14 @@ export class NativeNotifyReceiver implements NotifyReceiver {
       try {
         message = addon.notifyReceive(this.fd);
       } catch (error) {
-        this.logger?.log({ level: 'warning', message: `Failed to receive notification message: ${(error as Error).message}` });
+        this.warn(`Failed to receive notification message: ${(error as Error).message}`);
         return false;
       }
       if (!message) return false;
       if (message.refused !== undefined) {
-        const from = message.pid !== undefined ? ` from PID ${message.pid}` : '';
-        this.logger?.log({
-          level: 'warning',
-          message: `Got invalid notification message${from} (${message.refused}, ${message.size} bytes), ignoring.`,
-        });
+        // Its fds were closed in C already.
+        const from = message.pid !== undefined ? ` (PID ${message.pid}, ${message.size} bytes)` : ` (${message.size} bytes)`;
+        this.warn((refusalText[message.refused] ?? `Received invalid notify message: ${message.refused}. Ignoring.`) + from);
         continue;
       }
       const handler = this.handler;
@@ -111,8 +120,19 @@ export class NativeNotifyReceiver implements NotifyReceiver {
         for (const fd of message.fds) addon.close(fd);
         return false;
       }
-      handler({ pid: message.pid, uid: message.uid, gid: message.gid, text: message.text, fds: message.fds });
+      try {
+        handler({ pid: message.pid, uid: message.uid, gid: message.gid, text: message.text, fds: message.fds });
+      } catch (error) {
+        // The handler owns the fds once called (core's closes what it does not keep, even on errors);
+        // an exception must not stop the batch or reach the event loop.
+        this.warn(`Failed to handle notification message from PID ${message.pid}: ${(error as Error)?.stack ?? String(error)}`);
+      }
     }
     return this.handler !== undefined && !this.closed;
+  }
+
+  private warn(message: string): void {
+    const suffix = this.logLimit.admit(this.loop.now());
+    if (suffix !== undefined) this.logger?.log({ level: 'warning', message: message + suffix });
   }
 }

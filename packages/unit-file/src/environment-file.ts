@@ -117,12 +117,15 @@ export const ENVIRONMENT_FILE_MAX = 4 * 1024 * 1024;
  * Reads a file the manager itself must read for a unit, without ever blocking on it or growing
  * without bound: opened non-blocking, refused unless it is a regular file (a FIFO would stall the
  * whole manager until someone writes; /dev/zero never ends), refused past `max` bytes. Errors
- * carry an errno-style `code` (ENOENT, EBADFD for a non-regular file, EFBIG).
+ * carry an errno-style `code` (ENOENT, EBADFD for a non-regular file, EFBIG). When `opened` is
+ * given, it receives the owner of the file that was actually read (from fstat() on the open fd, so
+ * a file swapped after the check cannot lie about it) — what PIDFile= trusts a pid by.
  */
-export function readRegularFile(path: string, max: number): string {
+export function readRegularFile(path: string, max: number, opened?: { uid?: number }): string {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const st = fstatSync(fd);
+    if (opened) opened.uid = st.uid;
     if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EBADFD' });
     if (st.size > max) throw Object.assign(new Error(`${path} is larger than ${max} bytes`), { code: 'EFBIG' });
     // Read to the end even if the file grew since fstat(), but never past the limit.

@@ -6,23 +6,22 @@
  * Written the way service.c is: one setState() that alone writes the state and does the entry
  * and exit work, enter*() transitions, and event handlers that only route on the current state.
  */
-import { readFileSync } from 'node:fs';
 import { inject, injectable, optional } from 'inversify';
 import {
   formatExitStatus,
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  ExecPrepareError, FdOperations, LogRateLimit, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
   AcceptedConnection,
   CapturedStream,
-  ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, NotifySender, PropertyList, Unit, UnitActionResult,
+  ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, LogLevel, NotifySender, PropertyList, Unit, UnitActionResult,
   UnitActiveState, UnitDefinition, UnitType,
 } from '@unitkit/core';
-import { formatTimeSpan, signalName, type ExecCommand, type ExitStatusSet } from '@unitkit/unit-file';
+import { formatTimeSpan, readRegularFile, signalName, type ExecCommand, type ExitStatusSet } from '@unitkit/unit-file';
 import { controlStates, mainStates, serviceStateTable, timerStates, watchdogStates, type ServiceState } from './service-state.js';
 import { firstFailure, type ServiceResult } from './service-result.js';
 import { execCommandLists, readServiceSettings, type ExecCommandList, type ServiceSettings } from './service-settings.js';
@@ -47,6 +46,12 @@ export interface ServiceData {
   mainPid?: number;
   /** Whether the main pid is known at all (a forking service may not say). */
   mainPidKnown: boolean;
+  /**
+   * The main pid is outside the unit's scope (accepted from a root-owned PID file or a MAINPID= of
+   * root): it is watched and signalled on stop, but never moved into the unit's cgroup, and a stop
+   * does not wait for it — we would not see it exit (systemd's main_pid_alien).
+   */
+  mainPidAlien: boolean;
   controlPid?: number;
   /** Which Exec*= list the control process runs, and which entry. */
   controlList?: ExecCommandList;
@@ -76,6 +81,8 @@ export interface ServiceData {
   connectionFd?: number;
   /** The peer of that connection, for REMOTE_ADDR=/REMOTE_PORT= (IP connections only). */
   connectionPeer?: { address: string; port: string };
+  /** What the unit's notify datagrams make us log is rate-limited: the service controls it. */
+  notifyLogLimit: LogRateLimit;
 }
 
 const SIGHUP = 1;
@@ -85,6 +92,34 @@ const WATCHDOG = 'watchdog';
 const PIDFILE_POLL = 'pid-file';
 /** How often a PID file that is not there yet is looked for again (systemd watches it with inotify). */
 const PIDFILE_POLL_USEC = 100_000;
+/** A PID file larger than this is not read (it names one number). */
+const PIDFILE_MAX = 4096;
+/** The largest pid_t. */
+const PID_MAX = 2 ** 31 - 1;
+
+/**
+ * systemd's parse_pid(): decimal digits (leading whitespace allowed) naming a pid that fits pid_t
+ * and is above 0. Returns the pid, or the reason it is refused.
+ */
+export function parsePid(text: string): number | 'Invalid argument' | 'Numerical result out of range' {
+  const t = text.replace(/^[ \t\n\r]+/, '');
+  if (!/^[0-9]+$/.test(t)) return 'Invalid argument';
+  const n = Number(t);
+  if (!(n > 0) || n > PID_MAX) return 'Numerical result out of range';
+  return n;
+}
+
+/** strerror() of the errno codes a PID file read gives, for systemd's %m. */
+const errnoText: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  EFBIG: 'File too large',
+  EBADFD: 'File descriptor in bad state',
+  EISDIR: 'Is a directory',
+  ENXIO: 'No such device or address',
+};
 
 /** The name systemd uses in logs for the command list a process runs ("start", "start-pre"…). */
 const commandName: Record<ExecCommandList, string> = {
@@ -138,6 +173,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       result: 'success',
       reloadResult: 'success',
       mainPidKnown: false,
+      mainPidAlien: false,
       controlIndex: 0,
       statuses: Object.fromEntries(execCommandLists.map((l) => [l, []])) as unknown as Record<ExecCommandList, ExecStatus[]>,
       mainExec: { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 },
@@ -150,6 +186,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       watchdogTimestamp: { realtime: 0, monotonic: 0 },
       timerDeadline: Infinity,
       fdStore: [],
+      notifyLogLimit: new LogRateLimit(),
     };
   }
 
@@ -228,6 +265,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.unwatchPid(d.mainPid);
       d.mainPid = undefined;
       d.mainPidKnown = false;
+      d.mainPidAlien = false;
       d.mainIndex = undefined;
     }
     if (!controlStates.has(state) && d.controlPid) {
@@ -281,6 +319,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.reloadResult = 'success';
     d.mainPidKnown = false;
     d.mainPid = undefined;
+    d.mainPidAlien = false;
     d.forbidRestart = false;
     d.statusText = undefined;
     d.statusErrno = 0;
@@ -329,6 +368,19 @@ export class ServiceUnitType implements UnitType<ServiceData> {
    */
   startLimitHit(unit: Unit<ServiceData>): void {
     this.enterDead(unit, 'start-limit-hit', false);
+  }
+
+  /**
+   * Core caught an exception from one of this type's hooks: whatever the state machine was doing
+   * cannot be trusted to finish, so the unit's processes get the final kill signal (as KillMode=
+   * selects them) and the unit is failed with `result` at once, without a restart.
+   */
+  enterFailedState(unit: Unit<ServiceData>, result: 'resources'): void {
+    const d = unit.data;
+    this.scopes.killContext(unit as unknown as Unit, d.settings.kill, 'kill', d.mainPid, d.controlPid, d.mainPidAlien);
+    d.result = result;
+    d.willAutoRestart = false;
+    this.enterDead(unit, result, false);
   }
 
   /** `reset-failed`: back to dead, result success, restart counter forgotten. */
@@ -391,7 +443,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   serialize(unit: Unit<ServiceData>): Record<string, unknown> {
     const d = unit.data;
     return {
-      state: d.state, result: d.result, reloadResult: d.reloadResult, mainPid: d.mainPid, mainPidKnown: d.mainPidKnown,
+      state: d.state, result: d.result, reloadResult: d.reloadResult, mainPid: d.mainPid, mainPidKnown: d.mainPidKnown, mainPidAlien: d.mainPidAlien,
       controlPid: d.controlPid, controlList: d.controlList, controlIndex: d.controlIndex, nRestarts: d.nRestarts,
       statusText: d.statusText, statusErrno: d.statusErrno, mainExec: d.mainExec, fdStore: d.fdStore, notifyState: d.notifyState,
       // An Accept=yes instance keeps its connection across a reload (systemd serializes it too).
@@ -514,7 +566,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill'
       : state === 'stop-sigterm' && unit.job?.type === 'restart' ? 'restart'
       : 'terminate';
-    const wait = this.scopes.killContext(unit as unknown as Unit, d.settings.kill, op, d.mainPid, d.controlPid, false);
+    const wait = this.scopes.killContext(unit as unknown as Unit, d.settings.kill, op, d.mainPid, d.controlPid, d.mainPidAlien);
     if (wait) {
       this.arm(unit, op === 'watchdog' ? d.settings.timeoutAbortUsec : d.settings.timeoutStopUsec);
       return this.setState(unit, state);
@@ -659,10 +711,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const d = unit.data;
     const s = d.settings;
     // A forking daemon may have moved to a new pid: look at the PID file again.
-    if (s.type === 'forking' && this.loadPidFile(unit, false)) return;
+    if (s.type === 'forking' && this.loadPidFile(unit, false) === 'loaded') return;
     let f = this.exitResult(unit, exit, s.type !== 'oneshot');
     const now = unit.manager.loop;
     d.mainPid = undefined;
+    d.mainPidAlien = false;
     Object.assign(d.mainExec, { code: exit.code, status: exit.status, exitRealtime: now.realtime(), exitMonotonic: now.now() });
     const index = d.mainIndex;
     if (index !== undefined) {
@@ -753,18 +806,26 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         if (s.type !== 'forking') return;
         if (f !== 'success') return this.enterSignal(unit, 'stop-sigterm', f);
         if (s.pidFile) {
+          // The PID file may be written by ExecStartPost=: then a failure here is no failure yet.
           const hasStartPost = s.exec.ExecStartPost.length > 0;
-          if (!this.loadPidFile(unit, !hasStartPost) && !hasStartPost) return this.demandPidFile(unit);
+          if (this.loadPidFile(unit, !hasStartPost) === 'failed' && !hasStartPost) {
+            // Nothing left that could still write (or be) it: a protocol error, as systemd's cgroup_good() == 0.
+            if (this.scopes.scope(unit as unknown as Unit).isEmpty()) return this.enterSignal(unit, 'stop-sigterm', 'protocol');
+            return this.demandPidFile(unit);
+          }
         } else this.searchMainPid(unit);
         return this.enterStartPost(unit);
       case 'start-post':
         if (f !== 'success') return this.enterStop(unit, f);
         if (s.pidFile) {
-          if (!this.loadPidFile(unit, true)) return this.demandPidFile(unit);
+          if (this.loadPidFile(unit, true) === 'failed') {
+            if (this.scopes.scope(unit as unknown as Unit).isEmpty()) return this.enterStop(unit, 'protocol');
+            return this.demandPidFile(unit);
+          }
         } else this.searchMainPid(unit);
         return this.enterRunning(unit, 'success');
       case 'reload':
-        if (f === 'success' && !this.loadPidFile(unit, true)) this.searchMainPid(unit);
+        if (f === 'success' && this.loadPidFile(unit, true) === 'failed') this.searchMainPid(unit);
         d.reloadResult = f;
         if (f !== 'success') unit.log('warning', `Reload failed with result '${f}'.`);
         return this.enterRunning(unit, 'success');
@@ -908,8 +969,18 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   /** An sd_notify datagram from one of the unit's processes (systemd's service_notify_message()). */
   notifyMessage(unit: Unit<ServiceData>, sender: NotifySender, fields: Map<string, string>, fds: number[]): void {
-    const d = unit.data;
     if (!this.notifyAuthorized(unit, sender.pid)) return this.closeFds(fds);
+    try {
+      this.notifyFields(unit, sender, fields);
+    } finally {
+      // Even when handling the fields threw, the fds are stored or closed, never leaked.
+      this.notifyFds(unit, fields, fds);
+    }
+  }
+
+  /** The assignments of an authorized datagram, in systemd's order. */
+  private notifyFields(unit: Unit<ServiceData>, sender: NotifySender, fields: Map<string, string>): void {
+    const d = unit.data;
     const mainPidText = fields.get('MAINPID');
     if (mainPidText !== undefined && ['start', 'start-post', 'running', 'reload', 'reload-signal', 'reload-notify'].includes(d.state)) {
       this.notifyMainPid(unit, sender, mainPidText);
@@ -942,29 +1013,33 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const errno = fields.get('ERRNO');
     if (errno !== undefined) {
       if (/^[0-9]+$/.test(errno)) d.statusErrno = Number(errno);
-      else unit.log('warning', `Failed to parse ERRNO= field value '${errno}' in notification message.`);
+      else this.notifyWarn(unit, `Failed to parse ERRNO= field value '${errno}' in notification message.`);
     }
     const extend = fields.get('EXTEND_TIMEOUT_USEC');
     if (extend !== undefined) {
       if (/^[0-9]+$/.test(extend)) this.extendTimeout(unit, Number(extend));
-      else unit.log('warning', `Failed to parse EXTEND_TIMEOUT_USEC=${extend}`);
+      else this.notifyWarn(unit, `Failed to parse EXTEND_TIMEOUT_USEC=${extend}`);
     }
     const wd = fields.get('WATCHDOG');
     if (wd === '1') this.resetWatchdog(unit);
     else if (wd === 'trigger') this.forceWatchdog(unit);
-    else if (wd !== undefined) unit.log('warning', 'Passed WATCHDOG= field is invalid, ignoring.');
+    else if (wd !== undefined) this.notifyWarn(unit, 'Passed WATCHDOG= field is invalid, ignoring.');
     const wdUsec = fields.get('WATCHDOG_USEC');
     if (wdUsec !== undefined) {
       if (/^[0-9]+$/.test(wdUsec)) {
         d.watchdogOverride = Number(wdUsec);
         this.resetWatchdog(unit);
-      } else unit.log('warning', `Failed to parse WATCHDOG_USEC=${wdUsec}`);
+      } else this.notifyWarn(unit, `Failed to parse WATCHDOG_USEC=${wdUsec}`);
     }
+  }
+
+  /** FDSTORE=1 keeps the datagram's fds, FDSTOREREMOVE=1 drops stored ones; fds nobody asked for are closed. */
+  private notifyFds(unit: Unit<ServiceData>, fields: Map<string, string>, fds: number[]): void {
     if (fields.get('FDSTOREREMOVE') === '1') this.removeFromFdStore(unit, fields.get('FDNAME') ?? 'stored');
     if (fields.get('FDSTORE') === '1') this.addToFdStore(unit, fds, fields.get('FDNAME') ?? 'stored');
     else if (fds.length > 0) {
-      unit.log('warning', 'Got extra file descriptors with notification message, closing them.');
       this.closeFds(fds);
+      this.notifyWarn(unit, 'Got extra auxiliary fds with notification message, closing them.');
     }
   }
 
@@ -1079,6 +1154,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (d.mainPid) unit.unwatchPid(d.mainPid);
     d.mainPid = undefined;
     d.mainPidKnown = false;
+    d.mainPidAlien = false;
   }
 
   /** systemd's service_good(): the main process lives, or (when unknown) the scope still has processes. */
@@ -1093,34 +1169,82 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   // Main pid from PIDFile=, GuessMainPID= and MAINPID=
   // ---------------------------------------------------------------------------------------------
 
-  /** Reads PIDFile=; true when it named a live process that is now the main pid. */
-  private loadPidFile(unit: Unit<ServiceData>, mayWarn: boolean): boolean {
+  /**
+   * systemd's service_is_suitable_main_pid(): 1 when `pid` is one of the unit's processes, 0 when it
+   * is a live process elsewhere (acceptable only from a trusted source: a root-owned PID file, a
+   * MAINPID= sent by root), -1 when it is refused outright — the manager, pid 1, the control
+   * process, or no live process.
+   */
+  private suitableMainPid(unit: Unit<ServiceData>, pid: number, say: (message: string) => void): -1 | 0 | 1 {
+    const d = unit.data;
+    if (pid === process.pid || pid <= 1) {
+      say(`New main PID ${pid} is the manager, refusing.`);
+      return -1;
+    }
+    if (pid === d.controlPid) {
+      say(`New main PID ${pid} is the control process, refusing.`);
+      return -1;
+    }
+    if (!this.spawner.kill(pid, 0)) {
+      say(`New main PID ${pid} does not exist or is a zombie.`);
+      return -1;
+    }
+    if (this.inScope(unit, pid)) {
+      unit.log('debug', `New main PID ${pid} belongs to service, we are happy.`);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Whether `pid` is one of the unit's processes (in its cgroup; on the fallback, its tracked tree). */
+  private inScope(unit: Unit<ServiceData>, pid: number): boolean {
+    const u = unit as unknown as Unit;
+    if (unit.manager.processScopes?.unitOf?.(pid) === u) return true;
+    return this.scopes.scope(u).pids().includes(pid);
+  }
+
+  /**
+   * systemd's service_load_pid_file(): reads PIDFile= (non-blocking, size-capped, regular files
+   * only) and makes the pid it names the main pid — if it is the unit's own process, or the file is
+   * owned by root. 'loaded' when the main pid is now that pid, 'same' when it already was, 'failed'
+   * when there is none (not there yet, unparsable, refused).
+   */
+  private loadPidFile(unit: Unit<ServiceData>, mayWarn: boolean): 'loaded' | 'same' | 'failed' {
     const d = unit.data;
     const path = d.settings.pidFile;
-    if (!path) return false;
+    if (!path) return 'failed';
+    const level: LogLevel = mayWarn ? 'info' : 'debug';
+    const opened: { uid?: number } = {};
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readRegularFile(path, PIDFILE_MAX, opened);
     } catch (e) {
-      if (mayWarn) unit.log('info', `Can't open PID file ${path} (yet?) after ${d.state}: ${(e as Error).message}`);
-      return false;
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      unit.log(level, `Can't open PID file ${path} (yet?) after ${d.state}: ${errnoText[code] ?? (e as Error).message}`);
+      return 'failed';
     }
-    const pid = Number(text.trim());
-    if (!Number.isInteger(pid) || pid <= 0) {
-      if (mayWarn) unit.log('info', `Failed to parse PID from file ${path}: Invalid argument`);
-      return false;
+    const pid = parsePid(text.split('\n')[0] ?? '');
+    if (typeof pid !== 'number') {
+      unit.log(level, `Failed to parse PID from file ${path}: ${pid}`);
+      return 'failed';
     }
-    if (d.mainPidKnown && pid === d.mainPid) return false;
-    if (pid === process.pid || !this.spawner.kill(pid, 0)) {
-      if (mayWarn) unit.log('info', `PID ${pid} read from file ${path} does not exist or is a zombie.`);
-      return false;
+    if (d.mainPidKnown && pid === d.mainPid) return 'same';
+    const suitable = this.suitableMainPid(unit, pid, (m) => unit.log(level, m));
+    if (suitable < 0) return 'failed';
+    if (suitable === 0) {
+      // Not the unit's process: only a file nobody but root could have written may name it.
+      if (opened.uid !== 0) {
+        unit.log('err', `New main PID ${pid} does not belong to service, and PID file is not owned by root. Refusing.`);
+        return 'failed';
+      }
+      unit.log('debug', `New main PID ${pid} does not belong to service, but we'll accept it since PID file is owned by root.`);
     }
-    if (d.mainPid) {
+    if (d.mainPidKnown) {
       unit.log('debug', `Main PID changing: ${d.mainPid} -> ${pid}`);
-      unit.unwatchPid(d.mainPid);
+      this.unwatchMain(unit);
     } else unit.log('debug', `Main PID loaded: ${pid}`);
-    this.setMainPid(unit, pid);
-    return true;
+    this.setMainPid(unit, pid, suitable === 0);
+    return 'loaded';
   }
 
   /** The PID file is not there yet: look again until the start timeout (systemd watches it with inotify). */
@@ -1131,7 +1255,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   private pollPidFile(unit: Unit<ServiceData>): void {
     const d = unit.data;
     if (d.state !== 'start' && d.state !== 'start-post') return;
-    if (!this.loadPidFile(unit, false)) {
+    if (this.loadPidFile(unit, false) === 'failed') {
       if (this.scopes.scope(unit as unknown as Unit).isEmpty() && !d.controlPid) {
         unit.log('warning', 'Daemon never wrote its PID file. Failing.');
         if (d.state === 'start') return this.enterSignal(unit, 'stop-sigterm', 'protocol');
@@ -1143,58 +1267,79 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     else this.enterRunning(unit, 'success');
   }
 
-  /** GuessMainPID=: the one process left in the scope becomes the main pid. */
+  /**
+   * GuessMainPID= (systemd's service_search_main_pid): the one process left in the unit's scope —
+   * never the control process, the manager or pid 1 — becomes the main pid. More than one: no guess.
+   */
   private searchMainPid(unit: Unit<ServiceData>): void {
     const d = unit.data;
     if (d.mainPidKnown || !d.settings.guessMainPid) return;
-    const pids = this.scopes.scope(unit as unknown as Unit).pids().filter((p) => p !== d.controlPid);
+    const pids = this.scopes.scope(unit as unknown as Unit).pids().filter((p) => p !== d.controlPid && p > 1 && p !== process.pid);
     if (pids.length !== 1) return;
     unit.log('debug', `Main PID guessed: ${pids[0]}`);
-    this.setMainPid(unit, pids[0]!);
+    this.setMainPid(unit, pids[0]!, false);
   }
 
-  private setMainPid(unit: Unit<ServiceData>, pid: number): void {
+  /**
+   * Makes `pid` the main pid and watches it. An `alien` pid (outside the unit's scope, accepted
+   * from a trusted source) is never moved into the unit's cgroup, and a stop does not wait for it.
+   * The manager and pid 1 are refused here too, whatever the caller checked.
+   */
+  private setMainPid(unit: Unit<ServiceData>, pid: number, alien: boolean): void {
+    if (pid <= 1 || pid === process.pid) return;
     const d = unit.data;
     const loop = unit.manager.loop;
     d.mainPid = pid;
     d.mainPidKnown = true;
+    d.mainPidAlien = alien;
     d.mainIndex = undefined;
     d.mainExec = { pid, startRealtime: loop.realtime(), startMonotonic: loop.now(), exitRealtime: 0, exitMonotonic: 0, status: 0 };
-    this.scopes.scope(unit as unknown as Unit).add(pid);
+    if (alien) unit.log('warning', `Supervising process ${pid} which is not our child. We'll most likely not notice when it exits.`);
+    else this.scopes.scope(unit as unknown as Unit).add(pid);
     unit.watchPid(pid);
   }
 
+  /** MAINPID= (systemd's service_notify_message): accepted for the unit's own processes, or from root. */
   private notifyMainPid(unit: Unit<ServiceData>, sender: NotifySender, text: string): void {
     const d = unit.data;
-    const pid = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-    if (!(pid > 0)) return unit.log('warning', `Failed to parse MAINPID=${text} field in notification message, ignoring.`);
-    if (pid === d.mainPid) return;
-    if (pid === process.pid) return unit.log('warning', `New main PID ${pid} is the manager, refusing.`);
-    if (!this.spawner.kill(pid, 0)) return unit.log('warning', `New main PID ${pid} does not exist or is a zombie.`);
-    const inScope = this.scopes.scope(unit as unknown as Unit).pids().includes(pid);
-    if (!inScope) {
-      if (sender.uid !== 0) return unit.log('warning', `New main PID ${pid} does not belong to service, refusing.`);
-      unit.log('debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
+    const pid = parsePid(text);
+    if (typeof pid !== 'number') return this.notifyWarn(unit, `Failed to parse MAINPID= field in notification message, ignoring: ${text}`);
+    if (d.mainPidKnown && pid === d.mainPid) return;
+    let suitable = this.suitableMainPid(unit, pid, (m) => this.notifyWarn(unit, m));
+    if (suitable === 0) {
+      if (sender.uid === 0) {
+        unit.log('debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
+      } else {
+        this.notifyWarn(unit, `New main PID ${pid} does not belong to service, refusing.`);
+        suitable = -1;
+      }
     }
+    if (suitable < 0) return;
     if (d.mainPid) unit.unwatchPid(d.mainPid);
-    this.setMainPid(unit, pid);
+    this.setMainPid(unit, pid, suitable === 0);
+  }
+
+  /** A warning caused by what a notify datagram said: rate-limited per unit, the service controls the flood. */
+  private notifyWarn(unit: Unit<ServiceData>, message: string): void {
+    const suffix = unit.data.notifyLogLimit.admit(unit.manager.loop.now());
+    if (suffix !== undefined) unit.log('warning', message + suffix);
   }
 
   private notifyAuthorized(unit: Unit<ServiceData>, pid: number): boolean {
     const d = unit.data;
     switch (d.settings.notifyAccess) {
       case 'none':
-        unit.log('warning', `Got notification message from PID ${pid}, but reception is disabled.`);
+        this.notifyWarn(unit, `Got notification message from PID ${pid}, but reception is disabled.`);
         return false;
       case 'main':
         if (pid === d.mainPid) return true;
-        unit.log('warning', d.mainPid
+        this.notifyWarn(unit, d.mainPid
           ? `Got notification message from PID ${pid}, but reception only permitted for main PID ${d.mainPid}`
           : `Got notification message from PID ${pid}, but reception only permitted for main PID which is currently not known`);
         return false;
       case 'exec':
         if (pid === d.mainPid || pid === d.controlPid) return true;
-        unit.log('warning', `Got notification message from PID ${pid}, but reception only permitted for main PID and control PID`);
+        this.notifyWarn(unit, `Got notification message from PID ${pid}, but reception only permitted for main PID and control PID`);
         return false;
       case 'all':
         // Core routes only datagrams from pids this unit watches or whose scope it is: they are ours.
@@ -1253,8 +1398,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const max = d.settings.fdStoreMax;
     for (const [i, fd] of fds.entries()) {
       if (d.fdStore.length >= max) {
-        unit.log('warning', `Attempted to store more fds than FileDescriptorStoreMax=${max} allows, closing remaining.`);
         this.closeFds(fds.slice(i));
+        this.notifyWarn(unit, `Attempted to store more fds than FileDescriptorStoreMax=${max} allows, closing remaining.`);
         return;
       }
       d.fdStore.push({ fd, name });
