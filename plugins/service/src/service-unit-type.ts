@@ -6,6 +6,7 @@
  * Written the way service.c is: one setState() that alone writes the state and does the entry
  * and exit work, enter*() transitions, and event handlers that only route on the current state.
  */
+import { readFileSync } from 'node:fs';
 import { inject, injectable, optional } from 'inversify';
 import {
   formatExitStatus,
@@ -90,6 +91,9 @@ const SIGTERM = 15;
 const TIMER = 'state';
 const WATCHDOG = 'watchdog';
 const PIDFILE_POLL = 'pid-file';
+/** Re-checks an alien main pid while a stop waits for it: its exit is never reported to us. */
+const ALIEN_POLL = 'alien-main-pid';
+const ALIEN_POLL_USEC = 100_000;
 /** How often a PID file that is not there yet is looked for again (systemd watches it with inotify). */
 const PIDFILE_POLL_USEC = 100_000;
 /** A PID file larger than this is not read (it names one number). */
@@ -261,6 +265,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (!timerStates.has(state)) this.disarm(unit);
     if (!watchdogStates.has(state)) unit.clearTimer(WATCHDOG);
     if (state !== 'start' && state !== 'start-post') unit.clearTimer(PIDFILE_POLL);
+    if (state === 'dead' || state === 'failed' || state === 'auto-restart') unit.clearTimer(ALIEN_POLL);
     if (!mainStates.has(state) && d.mainPid) {
       unit.unwatchPid(d.mainPid);
       d.mainPid = undefined;
@@ -865,6 +870,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   timerEvent(unit: Unit<ServiceData>, key: string): void {
     if (key === WATCHDOG) return this.watchdogTimeout(unit);
     if (key === PIDFILE_POLL) return this.pollPidFile(unit);
+    if (key === ALIEN_POLL) return this.scopes.scope(unit as unknown as Unit).isEmpty() ? this.scopeEmpty(unit) : undefined;
     const d = unit.data;
     d.timerDeadline = Infinity;
     const kill = d.settings.kill.sendSIGKILL;
@@ -944,17 +950,37 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       case 'stop-watchdog':
       case 'stop-sigterm':
       case 'stop-sigkill':
-        if (!d.mainPid && !d.controlPid) this.enterStopPost(unit, 'success');
+        if (!this.mainPidGood(unit) && !d.controlPid) this.enterStopPost(unit, 'success');
         return;
       case 'stop-post':
       case 'final-watchdog':
       case 'final-sigterm':
       case 'final-sigkill':
-        if (!d.mainPid && !d.controlPid) this.enterDead(unit, 'success', true);
+        if (!this.mainPidGood(unit) && !d.controlPid) this.enterDead(unit, 'success', true);
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * systemd's main_pid_good() for the stop path: a main pid of our own is good until we reaped it;
+   * an alien one (not our child, its exit never reported to us) only while it is still alive.
+   */
+  private mainPidGood(unit: Unit<ServiceData>): boolean {
+    const d = unit.data;
+    if (!d.mainPid) return false;
+    if (!d.mainPidAlien) return true;
+    let alive = this.spawner.kill(d.mainPid, 0);
+    try {
+      // A zombie is dead for this purpose: its parent, not us, will reap it.
+      if (alive) alive = !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${d.mainPid}/stat`, 'utf8'));
+    } catch {
+      alive = false;
+    }
+    // Nothing will tell us when it goes: look again soon (the stop timer still bounds the wait).
+    if (alive) unit.setTimer(ALIEN_POLL, unit.manager.loop.now() + ALIEN_POLL_USEC);
+    return alive;
   }
 
   /** The scope emptied while we still waited for the PID file: give up on it. */
