@@ -976,7 +976,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       // A zombie is dead for this purpose: its parent, not us, will reap it.
       if (alive) alive = !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${d.mainPid}/stat`, 'utf8'));
     } catch {
-      alive = false;
+      // No /proc entry to look at (or no /proc): the spawner's answer stands.
     }
     // Nothing will tell us when it goes: look again soon (the stop timer still bounds the wait).
     if (alive) unit.setTimer(ALIEN_POLL, unit.manager.loop.now() + ALIEN_POLL_USEC);
