@@ -552,4 +552,23 @@ describe('SocketUnitType', () => {
     expect(t.unit('echo.socket').startLimitHit).to.equal(true);
     expect(show('echo.socket', 'Result')).to.deep.equal(['Result=exit-code']);
   });
+
+  it('a hook that throws fails the socket with result resources and closes its fds (enterFailedState)', () => {
+    make({ 'echo.socket': '[Socket]\nListenStream=/run/echo.sock\n', 'echo.service': '' });
+    t.start('echo.socket');
+    const type = sock().type as unknown as { fdEvent: (...args: unknown[]) => void };
+    const original = type.fdEvent;
+    type.fdEvent = () => {
+      throw new Error('broken fdEvent');
+    };
+    try {
+      traffic('/run/echo.sock');
+    } finally {
+      type.fdEvent = original;
+    }
+    expect(t.state('echo.socket')).to.equal('failed/failed');
+    expect(show('echo.socket', 'Result')).to.deep.equal(['Result=resources']);
+    expect(t.sockets.listeners.every((l) => l.closed)).to.equal(true);
+    expect(t.logger.find(/echo\.socket: Unit type hook fdEvent\(\) failed: Error: broken fdEvent/)?.level).to.equal('crit');
+  });
 });

@@ -505,6 +505,22 @@ export class SocketUnitType implements UnitType<SocketData> {
     this.enterDead(unit, 'start-limit-hit');
   }
 
+  /**
+   * Core caught an exception from one of this type's hooks: the control process gets the final
+   * kill signal and the socket fails with `result` at once (setState() closes its fds).
+   */
+  enterFailedState(unit: Unit<SocketData>, result: 'resources'): void {
+    const d = unit.data;
+    try {
+      if (this.scopes) this.scopes.killContext(unit as Unit, d.settings.kill, 'kill', undefined, d.controlPid);
+      else if (d.controlPid) this.spawner.kill(d.controlPid, d.settings.kill.finalKillSignal);
+    } catch (e) {
+      unit.log('warning', `Failed to kill processes: ${(e as Error).message}`);
+    }
+    d.result = result;
+    this.enterDead(unit, result);
+  }
+
   kill(unit: Unit<SocketData>, whom: Parameters<NonNullable<UnitType['kill']>>[1], signal: number): boolean {
     if (this.scopes) return this.scopes.kill(unit as Unit, whom, signal, undefined, unit.data.controlPid);
     return unit.data.controlPid ? this.spawner.kill(unit.data.controlPid, signal) : false;
