@@ -617,7 +617,13 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.log('info', 'Stop job pending for unit, skipping automatic restart.');
       return;
     }
-    unit.manager.addJob('restart', unit as unknown as Unit, 'replace');
+    try {
+      unit.manager.addJob('restart', unit as unknown as Unit, 'replace');
+    } catch (e) {
+      // E.g. the unit was masked meanwhile: no restart, and no job left waiting for one.
+      unit.log('warning', `Failed to schedule restart job: ${(e as Error).message}`);
+      return this.enterDead(unit, 'resources', false);
+    }
     d.nRestarts++;
     d.flushNRestarts = false;
     unit.log('info', `Scheduled restart job, restart counter is at ${d.nRestarts}.`);
@@ -1038,8 +1044,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (status !== undefined) d.statusText = status === '' ? undefined : status;
     const errno = fields.get('ERRNO');
     if (errno !== undefined) {
-      if (/^[0-9]+$/.test(errno)) d.statusErrno = Number(errno);
-      else this.notifyWarn(unit, `Failed to parse ERRNO= field value '${errno}' in notification message.`);
+      // safe_atoi(): an int, not negative.
+      const why = !/^[0-9]+$/.test(errno) ? 'Invalid argument' : Number(errno) > 2147483647 ? 'Numerical result out of range' : undefined;
+      if (!why) d.statusErrno = Number(errno);
+      else this.notifyWarn(unit, `Failed to parse ERRNO= field value '${errno}' in notification message: ${why}`);
     }
     const extend = fields.get('EXTEND_TIMEOUT_USEC');
     if (extend !== undefined) {
