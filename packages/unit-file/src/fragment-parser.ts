@@ -158,8 +158,10 @@ export class FragmentParser {
     if (spec.kind === 'list') {
       const items = Array.isArray(parsed) ? parsed : [parsed];
       const prev = sec.get(target) as unknown[] | undefined;
-      if (prev) prev.push(...items);
-      else sec.set(target, items.slice());
+      const list = prev ?? [];
+      if (spec.merge) spec.merge(list, items);
+      else list.push(...items);
+      if (!prev) sec.set(target, list);
     } else sec.set(target, parsed);
   }
 }

@@ -36,6 +36,7 @@ export { parseExitStatus, parseExitStatusSet, EXIT_STATUS_NAMES, type ExitStatus
 export { parseExecLine, expandExecEnvironment, replaceEnv, type ExecCommand, type ExecFlags } from './exec-command.js';
 export {
   parseEnvironmentAssignments, environmentToRecord, isValidEnvAssignment, isValidEnvName, isValidEnvValue,
+  mergeEnvironmentAssignments, mergeUniqueWords, parseEnvironmentNames,
 } from './environment.js';
 export { parseEnvironmentFileText, readEnvironmentFile, type EnvironmentFileEntry } from './environment-file.js';
 export {
@@ -47,6 +48,6 @@ export { makeSpecifierTable, expandSpecifiers, type SpecifierUnit } from './spec
 export { systemSpecifierContext } from './system-facts.js';
 export * from './unit-name.js';
 export {
-  execDirective, environmentDirective, environmentFileDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
+  execDirective, environmentDirective, environmentFileDirective, environmentNamesDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
   type EnvironmentFileSpec,
 } from './value-directives.js';

@@ -130,6 +130,13 @@ export interface DirectiveSpec<T = unknown> {
   canonical?: string;
   /** An empty assignment resets every directive of the same section sharing this group (all Condition*= reset together in systemd). */
   resetGroup?: string;
+  /**
+   * For 'list': how one assignment's items join the items already assigned (in the fragment or an
+   * earlier drop-in); plain appending when absent. Environment= replaces a variable in place,
+   * PassEnvironment= skips names already listed — systemd merges these while parsing, so `show`
+   * prints the merged list.
+   */
+  merge?(previous: T[], items: T[]): void;
 }
 
 /** The directives of one section, contributed by whoever owns that section. */

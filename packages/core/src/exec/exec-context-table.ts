@@ -4,7 +4,7 @@
  * plugins merge these into their section tables.
  */
 import {
-  ValueError, environmentDirective, environmentFileDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
+  ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
   wordListDirective, type DirectiveSpec, type DirectiveTable,
 } from '@unitkit/unit-file';
 import { RLIMIT_NAMES, type ExecInput, type ExecOutput, type WorkingDirectory } from './exec-context.js';
@@ -94,8 +94,8 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
   const d: Record<string, DirectiveSpec> = {
     Environment: environmentDirective(),
     EnvironmentFile: environmentFileDirective(),
-    PassEnvironment: wordListDirective(),
-    UnsetEnvironment: wordListDirective(),
+    PassEnvironment: environmentNamesDirective('pass'),
+    UnsetEnvironment: environmentNamesDirective('unset'),
     WorkingDirectory: scalar(parseWorkingDirectory),
     User: stringDirective(),
     Group: stringDirective(),

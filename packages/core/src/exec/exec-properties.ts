@@ -6,7 +6,7 @@ import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
 import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
-import { formatTimestamp, prop, type PropertyList } from '../property.js';
+import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
 import { RLIMIT_NAMES, type ExecContext } from './exec-context.js';
 import { processDefaults } from './process-defaults.js';
 
@@ -72,7 +72,8 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
   const inherited = processDefaults();
   const list: PropertyList = [
     ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
-    ['EnvironmentFiles', prop.raw(c.environmentFiles.map((f) => `${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`).join(' '))],
+    // One line per file, none without files — even with --all (systemd 252's show).
+    ...c.environmentFiles.map((f): [string, PropertyValue] => ['EnvironmentFiles', prop.raw(`${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`)]),
     ['PassEnvironment', prop.strv(c.passEnvironment)],
     ['UnsetEnvironment', prop.strv(c.unsetEnvironment)],
     ['UMask', prop.string(c.umask.toString(8).padStart(4, '0'))],

@@ -94,6 +94,20 @@ describe('exec context', () => {
     expect(props.get('LimitNOFILESoft')?.value).to.equal(1000);
     expect(props.get('UMask')?.value).to.equal('0022');
   });
+
+  // systemd 252 prints one EnvironmentFiles= line per file and none at all without files, even with --all.
+  it('shows one EnvironmentFiles line per file and none without files', () => {
+    const files = execContextProperties(context('EnvironmentFile=-/a\nEnvironmentFile=/b\nEnvironmentFile=-/a'), 'user')
+      .filter(([name]) => name === 'EnvironmentFiles').map(([, v]) => v.value);
+    expect(files).to.deep.equal(['/a (ignore_errors=yes)', '/b (ignore_errors=no)', '/a (ignore_errors=yes)']);
+    expect(execContextProperties(context(''), 'user').some(([name]) => name === 'EnvironmentFiles')).to.equal(false);
+  });
+
+  it('gives the process Environment= merged across lines, then EnvironmentFile=, with UnsetEnvironment= last', () => {
+    const { spec } = build('Environment=A=1 B=1\nEnvironment=A=2\nPassEnvironment=KEEP\nEnvironment=KEEP=own\nUnsetEnvironment=B', '/bin/true');
+    expect(spec.env).to.include.members(['A=2', 'KEEP=own']);
+    expect(spec.env.some((e) => e.startsWith('B='))).to.equal(false);
+  });
 });
 
 describe('buildExecSpec and captured output', () => {
