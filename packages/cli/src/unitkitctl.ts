@@ -15,6 +15,7 @@ import { ExitStatus, exitStatusOfError, jobFailureMessage, jobResultFailed } fro
 import type { CtlOptions } from './ctl-options.js';
 import { UsageError, parseCtlOptions } from './ctl-options.js';
 import { formatDependencyTree, formatListJobs, formatListSockets, formatListUnits, selectUnits } from './ctl-tables.js';
+import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unitFileChangedWarning } from './ctl-warnings.js';
 import { formatJournalShort } from './journal.js';
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
@@ -80,9 +81,18 @@ const jobVerb: Verb = async (c, o, io) => {
       rc ||= exitStatusOfError(j.error.name);
       continue;
     }
+    if (j.needDaemonReload) io.err(unitFileChangedWarning(j.unit, userFlag));
+  }
+  for (const j of jobs) {
+    if (j.error) continue;
     const msg = jobFailureMessage(j.unit, j.result, j.unitResult, userFlag);
     if (msg && !o.quiet) io.err(msg);
     if (jobResultFailed(j.result)) rc ||= ExitStatus.failure;
+  }
+  // After a blocking stop whose jobs all succeeded: which active units can start the unit again.
+  if (verb === 'stop' && wait && !o.quiet && !jobs.some((j) => !j.error && jobResultFailed(j.result))) {
+    const stopped = jobs.filter((j) => !j.error).map((j) => j.unit);
+    for (const [unit, by] of await activeTriggeringUnits(c, stopped)) for (const l of triggeringUnitsWarning(unit, by)) io.err(l);
   }
   return rc;
 };
@@ -135,8 +145,8 @@ const status: Verb = async (c, o, io, colors) => {
     io.out(`   Failed: ${failed} units`);
     return 0;
   }
-  const [{ units }, list] = await Promise.all([
-    c.call<{ units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> }>('status', { units: o.args, lines: o.lines ?? 10 }),
+  const [{ units, scope }, list] = await Promise.all([
+    c.call<{ scope?: string; units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> }>('status', { units: o.args, lines: o.lines ?? 10 }),
     c.call<{ units: UnitRow[] }>('list-units'),
   ]);
   const states = new Map(list.units.map((u) => [u.id, u.active]));
@@ -152,6 +162,7 @@ const status: Verb = async (c, o, io, colors) => {
     if (!first) io.out('');
     first = false;
     for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x) })) io.out(l);
+    if (p.NeedDaemonReload === 'yes') io.err(unitFileChangedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : ''));
     if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') rc ||= ExitStatus.notRunning;
   }
   return rc;
@@ -159,7 +170,7 @@ const status: Verb = async (c, o, io, colors) => {
 
 const cat: Verb = async (c, o, io) => {
   needUnits(o);
-  const { units } = await c.call<{ units: string[][] }>('show', { units: o.args, properties: ['Id', 'FragmentPath', 'DropInPaths', 'LoadState'] });
+  const { units, scope } = await c.call<{ scope?: string; units: string[][] }>('show', { units: o.args, properties: ['Id', 'FragmentPath', 'DropInPaths', 'LoadState', 'NeedDaemonReload'] });
   let rc = 0;
   let printed = false;
   for (const lines of units) {
@@ -175,9 +186,12 @@ const cat: Verb = async (c, o, io) => {
       rc = ExitStatus.failure;
       continue;
     }
+    let outdated = p.NeedDaemonReload === 'yes';
     for (const f of files) {
       if (printed) io.out('');
       printed = true;
+      if (outdated) for (const l of catOutdatedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : '')) io.err(l);
+      outdated = false;
       io.out(`# ${f}`);
       try {
         const text = fs.readFileSync(f, 'utf8');

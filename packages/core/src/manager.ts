@@ -1244,6 +1244,19 @@ export class Manager {
     return unitProperties(u, this);
   }
 
+  /**
+   * NeedDaemonReload=: whether the files a unit was loaded from changed on disk since, as the
+   * definition source tells (systemctl warns about it on status and job verbs).
+   */
+  unitNeedsDaemonReload(u: Unit): boolean {
+    if (!u.definition || !this.source.needsDaemonReload) return false;
+    try {
+      return this.source.needsDaemonReload(u.definition);
+    } catch {
+      return false;
+    }
+  }
+
   /** A fresh invocation id for a unit that is starting (INVOCATION_ID=). */
   acquireInvocationId(u: Unit): string {
     u.invocationId = randomBytes(16).toString('hex');

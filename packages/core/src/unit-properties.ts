@@ -86,7 +86,7 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['OnSuccessJobMode', prop.string(s.onSuccessJobMode)],
     ['OnFailureJobMode', prop.string(s.onFailureJobMode)],
     ['IgnoreOnIsolate', prop.bool(s.ignoreOnIsolate)],
-    ['NeedDaemonReload', prop.bool(false)],
+    ['NeedDaemonReload', prop.bool(manager.unitNeedsDaemonReload(u))],
     ['Markers', prop.strv([])],
     ['JobTimeoutUSec', prop.usec(s.jobTimeout)],
     ['JobRunningTimeoutUSec', prop.usec(s.jobRunningTimeout)],

@@ -38,6 +38,7 @@ export {
   parseEnvironmentAssignments, environmentToRecord, isValidEnvAssignment, isValidEnvName, isValidEnvValue,
   mergeEnvironmentAssignments, mergeUniqueWords, parseEnvironmentNames,
 } from './environment.js';
+export { unitNeedsDaemonReload, fileChangedSince } from './need-daemon-reload.js';
 export { parseEnvironmentFileText, readEnvironmentFile, type EnvironmentFileEntry } from './environment-file.js';
 export {
   parseSocketAddress, formatSocketAddress, parseNetlinkAddress, type SocketAddress, type NetlinkAddress,

@@ -49,6 +49,11 @@ export interface UnitDefinition {
   sourcePath?: string;
   /** In the order applied. */
   dropInPaths: string[];
+  /**
+   * Modification times (ms since the epoch) of what was read, for NeedDaemonReload=: the fragment,
+   * the SourcePath= file, and the newest drop-in. Absent when the loader did not read from disk.
+   */
+  mtimes?: { fragment?: number; source?: number; dropIns?: number };
   /** section name -> directive name -> parsed value. Unset directives are absent. */
   sections: Map<string, Map<string, unknown>>;
   diagnostics: Diagnostic[];
