@@ -151,6 +151,9 @@ export class Manager {
   loadUnit(name: string): Unit {
     const u = this.prepareUnit(name);
     this.dispatchLoadQueue();
+    // As systemd's manager_dispatch_load_queue(): once loaded, targets are ordered after what they
+    // pull in right away, so a unit loaded on demand (show, status) already shows those After=.
+    this.dispatchTargetDepsQueue();
     return u;
   }
 

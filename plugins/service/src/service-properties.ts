@@ -52,6 +52,8 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['Result', prop.string(d.result)],
     ['ReloadResult', prop.string(d.reloadResult)],
     ['CleanResult', prop.string('success')],
+    ['USBFunctionDescriptors', prop.string('')],
+    ['USBFunctionStrings', prop.string('')],
     // The credentials a running process got from DynamicUser= (never, here): systemd prints "[not set]".
     ['UID', prop.raw('[not set]')],
     ['GID', prop.raw('[not set]')],

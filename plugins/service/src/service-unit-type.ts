@@ -67,6 +67,8 @@ export interface ServiceData {
   notifyState: NotifyState;
   /** WATCHDOG_USEC= sent by the service, replacing WatchdogSec=. */
   watchdogOverride?: number;
+  /** WatchdogSec= as of the last start (systemd's watchdog_original_usec): WatchdogUSec= shows infinity before any start. */
+  watchdogOriginal?: number;
   watchdogTimestamp: { realtime: number; monotonic: number };
   /** When the state timer fires (monotonic µs), Infinity when disarmed. */
   timerDeadline: number;
@@ -169,8 +171,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
     }
     if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-    if (s.type === 'oneshot' && s.exec.ExecStart.length === 0 && !s.remainAfterExit) {
-      fail('Service has no ExecStart= setting, which is only allowed for RemainAfterExit=yes type=oneshot services. Refusing.');
+    if (s.exec.ExecStart.length === 0 && !s.remainAfterExit && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
     }
     if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
     if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
@@ -286,6 +288,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.statusErrno = 0;
     d.notifyState = 'unknown';
     d.watchdogOverride = undefined;
+    d.watchdogOriginal = d.settings.watchdogUsec;
     d.mainExec = { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 };
     for (const l of execCommandLists) d.statuses[l] = d.settings.exec[l].map(() => emptyExecStatus());
     // A start that is not an automatic restart resets the restart counter.
@@ -375,7 +378,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   properties(unit: Unit<ServiceData>): PropertyList {
     const active = unit.activeState() !== 'inactive' && unit.activeState() !== 'failed';
-    return spliceScopeProperties(serviceProperties(unit, this.effectiveWatchdogUsec(unit)), this.scopes.scope(unit as unknown as Unit), active);
+    const shownWatchdog = unit.data.watchdogOverride ?? unit.data.watchdogOriginal ?? Infinity;
+    return spliceScopeProperties(serviceProperties(unit, shownWatchdog), this.scopes.scope(unit as unknown as Unit), active);
   }
 
   serialize(unit: Unit<ServiceData>): Record<string, unknown> {

@@ -89,6 +89,9 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
   const no = prop.bool(false);
   list.push(
     ['WorkingDirectory', prop.string(wdText)],
+    // Settings unitkit does not implement, shown empty as systemd shows them when unset.
+    ...empty('RootDirectory', 'RootImage', 'RootHash', 'RootHashPath', 'RootHashSignature', 'RootHashSignaturePath', 'RootVerity'),
+    ...none('ExtensionDirectories', 'ExtensionImages', 'MountImages'),
     // Scheduling and process settings unitkit does not change: what the process inherits.
     ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
     ['CoredumpFilter', prop.raw('0x33')],
@@ -97,17 +100,25 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['IOSchedulingPriority', prop.int(4)],
     ['CPUSchedulingPolicy', prop.int(0)],
     ['CPUSchedulingPriority', prop.int(0)],
+    ['CPUAffinity', prop.string('')],
     ['CPUAffinityFromNUMA', no],
     ['NUMAPolicy', prop.raw('n/a')],
+    ['NUMAMask', prop.string('')],
     ['TimerSlackNSec', prop.int(50000)],
     ['CPUSchedulingResetOnFork', no],
     ['NonBlocking', no],
     ['StandardInput', prop.string(c.stdin.kind)],
+    ...empty('StandardInputFileDescriptorName', 'StandardInputData'),
     ['StandardOutput', prop.string(c.stdout.kind)],
+    ...empty('StandardOutputFileDescriptorName'),
     ['StandardError', prop.string(c.stderr.kind)],
+    ...empty('StandardErrorFileDescriptorName', 'TTYPath'),
     ['TTYReset', no],
     ['TTYVHangup', no],
     ['TTYVTDisallocate', no],
+    // Unset (UINT_MAX): systemctl prints "[unprintable]", only with --all.
+    ['TTYRows', unprintable],
+    ['TTYColumns', unprintable],
     ['SyslogPriority', prop.int(3 * 8 + c.syslogLevel)],
     ['SyslogIdentifier', prop.string(c.syslogIdentifier)],
     ['SyslogLevelPrefix', prop.bool(true)],
@@ -116,14 +127,24 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['LogLevelMax', prop.int(-1)],
     ['LogRateLimitIntervalUSec', prop.usec(0)],
     ['LogRateLimitBurst', prop.int(0)],
+    ...none('LogExtraFields'),
+    ...empty('LogNamespace'),
     ['SecureBits', prop.int(0)],
     ['CapabilityBoundingSet', prop.raw(inherited.capabilityBoundingSet.join(' '))],
+    ['AmbientCapabilities', prop.string('')],
     ['User', prop.string(c.user)],
     ['Group', prop.string(c.group)],
     ['DynamicUser', no],
     // Sandboxing settings unitkit does not implement, shown with systemd's defaults.
     ['RemoveIPC', no],
+    ['SetCredential', unprintable],
+    ['SetCredentialEncrypted', unprintable],
+    ['LoadCredential', unprintable],
+    ['LoadCredentialEncrypted', unprintable],
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
+    ...empty('PAMName'),
+    ...none('ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths', 'ExecSearchPath'),
+    ['MountFlags', prop.string('')],
     ['PrivateTmp', no],
     ['PrivateDevices', no],
     ['ProtectClock', no],
@@ -138,30 +159,60 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['ProtectHome', prop.string('no')],
     ['ProtectSystem', prop.string('no')],
     ['SameProcessGroup', no],
+    ...empty('UtmpIdentifier'),
     ['UtmpMode', prop.string('init')],
+    ...empty('SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'),
     ['IgnoreSIGPIPE', prop.bool(true)],
     ['NoNewPrivileges', no],
+    ['SystemCallFilter', allowAll],
+    ['SystemCallArchitectures', prop.strv([])],
     ['SystemCallErrorNumber', prop.int(2147483646)],
+    ['SystemCallLog', allowAll],
+    ...empty('Personality'),
     ['LockPersonality', no],
+    ['RestrictAddressFamilies', allowAll],
     ['RuntimeDirectoryPreserve', prop.string('no')],
     ['RuntimeDirectoryMode', prop.string('0755')],
+    ...none('RuntimeDirectory'),
     ['StateDirectoryMode', prop.string('0755')],
+    ...none('StateDirectory'),
     ['CacheDirectoryMode', prop.string('0755')],
+    ...none('CacheDirectory'),
     ['LogsDirectoryMode', prop.string('0755')],
+    ...none('LogsDirectory'),
     ['ConfigurationDirectoryMode', prop.string('0755')],
+    ...none('ConfigurationDirectory'),
     ['TimeoutCleanUSec', prop.usec(Infinity)],
     ['MemoryDenyWriteExecute', no],
     ['RestrictRealtime', no],
     ['RestrictSUIDSGID', no],
     ['RestrictNamespaces', no],
+    ['RestrictFileSystems', allowAll],
+    ...none('BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'),
     ['MountAPIVFS', no],
     ['KeyringMode', prop.string(scope === 'user' ? 'inherit' : 'private')],
     ['ProtectProc', prop.string('default')],
     ['ProcSubset', prop.string('all')],
     ['ProtectHostname', no],
+    ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
   );
   return list;
 }
+
+/** Unset string properties, printed empty (with --all or -p only). */
+function empty(...names: string[]): PropertyList {
+  return names.map((n) => [n, prop.string('')]);
+}
+
+/** Unset list properties, printed empty (with --all or -p only). */
+function none(...names: string[]): PropertyList {
+  return names.map((n) => [n, prop.strv([])]);
+}
+
+/** An unset value systemctl cannot print (UINT_MAX, or an empty credential list): "[unprintable]". */
+const unprintable = prop.hidden('[unprintable]');
+/** An empty deny-list, i.e. everything allowed: systemctl prints "~". */
+const allowAll = prop.hidden('~');
 
 const execLine = /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPre|StopPost)(Ex)?$/;
 
