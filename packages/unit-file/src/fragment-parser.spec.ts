@@ -139,6 +139,14 @@ describe('parseUnitText', () => {
     expect(reset.sections.get('Service')!.get('Environment')).to.deep.equal(['A=2', 'B=1']);
     expect(reset.sections.get('Service')!.has('PassEnvironment')).to.equal(false);
   });
+  it('stores a directive declared with section: in that section, last assignment winning across both', () => {
+    const legacy: DirectiveTable = { section: 'Service', unitTypes: ['service'], directives: { StartLimitBurst: { kind: 'scalar', parse: Number, section: 'Unit' } } };
+    const t = [unitSectionTable, legacy];
+    const r = parseUnitText('[Unit]\nStartLimitBurst=3\n[Service]\nStartLimitBurst=2\n', { name: 'l.service', tables: t });
+    expect(r.sections.get('Unit')!.get('StartLimitBurst')).to.equal(2);
+    expect(r.sections.get('Service')?.has('StartLimitBurst') ?? false).to.equal(false);
+    expect(r.diagnostics).to.deep.equal([]);
+  });
   it('keys are case-sensitive', () => expect(parse('[Unit]\ndescription=x\n').sections.get('Unit')?.has('Description') ?? false).to.equal(false));
   it('records the raw assignments for cat', () => expect(parse('[Unit]\nA=1\n').assignments).to.deep.equal([{ file: '/u/foo.service', line: 2, section: 'Unit', key: 'A', value: '1' }]));
 });

@@ -129,8 +129,9 @@ export class FragmentParser {
     ctx.key = key;
     if (spec.deprecated) ctx.warn(spec.deprecated);
     const target = spec.canonical ?? key;
-    let sec = r.sections.get(section);
-    if (!sec) { sec = new Map(); r.sections.set(section, sec); }
+    const into = spec.section ?? section;
+    let sec = r.sections.get(into);
+    if (!sec) { sec = new Map(); r.sections.set(into, sec); }
     const empty = spec.empty ?? 'reset';
     if (value === '' && empty !== 'parse') {
       if (empty === 'ignore') return;

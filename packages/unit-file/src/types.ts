@@ -133,6 +133,11 @@ export interface DirectiveSpec<T = unknown> {
   empty?: 'reset' | 'ignore' | 'parse';
   /** Store the value under this directive name instead (for aliases such as BindTo= → BindsTo=). */
   canonical?: string;
+  /**
+   * Store the value in this section instead: systemd 252 still reads a few [Unit] settings in
+   * [Service] (StartLimitBurst=, FailureAction=…), and they set the same value as in [Unit].
+   */
+  section?: string;
   /** An empty assignment resets every directive of the same section sharing this group (all Condition*= reset together in systemd). */
   resetGroup?: string;
   /**
