@@ -2,12 +2,13 @@
  * `systemctl show` properties of an execution context and of exec commands, in systemd's names,
  * order and formats (checked against systemctl show of systemd 252).
  */
+import * as os from 'node:os';
 import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
 import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
 import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
-import { RLIMIT_NAMES, type ExecContext } from './exec-context.js';
+import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
 import { processDefaults } from './process-defaults.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
@@ -92,12 +93,12 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     // Settings unitkit does not implement, shown empty as systemd shows them when unset.
     ...empty('RootDirectory', 'RootImage', 'RootHash', 'RootHashPath', 'RootHashSignature', 'RootHashSignaturePath', 'RootVerity'),
     ...none('ExtensionDirectories', 'ExtensionImages', 'MountImages'),
-    // Scheduling and process settings unitkit does not change: what the process inherits.
+    // Scheduling: Nice= and IOScheduling*= as set, else what the process inherits.
     ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
     ['CoredumpFilter', prop.raw('0x33')],
-    ['Nice', prop.int(0)],
-    ['IOSchedulingClass', prop.int(2)],
-    ['IOSchedulingPriority', prop.int(4)],
+    ['Nice', prop.int(c.nice ?? managerNice())],
+    ['IOSchedulingClass', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).class)],
+    ['IOSchedulingPriority', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).priority)],
     ['CPUSchedulingPolicy', prop.int(0)],
     ['CPUSchedulingPriority', prop.int(0)],
     ['CPUAffinity', prop.string('')],
@@ -197,6 +198,15 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
   );
   return list;
+}
+
+/** The manager's own nice level, which processes keep when Nice= is not set. */
+function managerNice(): number {
+  try {
+    return os.getPriority();
+  } catch {
+    return 0;
+  }
 }
 
 /** Unset string properties, printed empty (with --all or -p only). */

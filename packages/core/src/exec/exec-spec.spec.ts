@@ -103,6 +103,16 @@ describe('exec context', () => {
     expect(execContextProperties(context(''), 'user').some(([name]) => name === 'EnvironmentFiles')).to.equal(false);
   });
 
+  it('passes Nice= and IOSchedulingClass=/IOSchedulingPriority= to the spawner and shows them', () => {
+    const { spec } = build('Nice=5\nIOSchedulingClass=idle', '/bin/true');
+    expect([spec.nice, spec.ioSchedulingClass, spec.ioSchedulingPriority]).to.deep.equal([5, 3, 4]);
+    const props = new Map(execContextProperties(context('Nice=-3\nIOSchedulingPriority=6'), 'user'));
+    expect([props.get('Nice')?.value, props.get('IOSchedulingClass')?.value, props.get('IOSchedulingPriority')?.value]).to.deep.equal([-3, 2, 6]);
+    const reset = build('IOSchedulingClass=realtime\nIOSchedulingPriority=1\nIOSchedulingClass=', '/bin/true').spec;
+    expect([reset.nice, reset.ioSchedulingClass]).to.deep.equal([undefined, undefined]);
+    expect(build('IOSchedulingClass=none\nIOSchedulingPriority=6', '/bin/true').spec.ioSchedulingPriority).to.equal(4);
+  });
+
   it('gives the process Environment= merged across lines, then EnvironmentFile=, with UnsetEnvironment= last', () => {
     const { spec } = build('Environment=A=1 B=1\nEnvironment=A=2\nPassEnvironment=KEEP\nEnvironment=KEEP=own\nUnsetEnvironment=B', '/bin/true');
     expect(spec.env).to.include.members(['A=2', 'KEEP=own']);
