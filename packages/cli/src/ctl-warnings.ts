@@ -4,6 +4,15 @@
  * Texts as systemd 252's systemctl prints them.
  */
 import type { ControlClient } from './control-client.js';
+import type { Colors } from './terminal-colors.js';
+
+/**
+ * A line systemctl logs at warning level: in its warning colour (bold yellow) when colours are on,
+ * each line on its own, as log_warning() writes to a terminal.
+ */
+export function warningLine(line: string, colors?: Colors): string {
+  return colors?.enabled ? `\x1b[0;1;38;5;185m${line}\x1b[0m` : line;
+}
 
 /**
  * The command these warnings tell the user to run to reload units — systemctl's own text, kept in
@@ -21,14 +30,21 @@ export function unitFileChangedWarning(unit: string, userFlag: string): string {
   return `Warning: The unit file, source configuration file or drop-ins of ${unit} changed on disk. Run '${daemonReloadHint(userFlag)}' to reload units.`;
 }
 
-/** What `cat` prints on stderr before the files of a unit with NeedDaemonReload=yes (systemctl's cat()). */
-export function catOutdatedWarning(unit: string, userFlag: string): string[] {
-  return [
+/**
+ * What `cat` prints on stderr before the files of a unit with NeedDaemonReload=yes (systemctl's
+ * cat()), in red when colours are on, as systemctl does.
+ */
+export function catOutdatedWarning(unit: string, userFlag: string, colors?: Colors): string[] {
+  const lines = [
     `# Warning: ${unit} changed on disk, the version systemd has loaded is outdated.`,
     "# This output shows the current version of the unit's original fragment and drop-in files.",
     '# If fragments or drop-ins were added or removed, they are not properly reflected in this output.',
     `# Run '${daemonReloadHint(userFlag)}' to reload units.`,
   ];
+  if (!colors?.enabled) return lines;
+  // systemctl starts each line red and resets only at the very end.
+  const red = colors.red('').replace(/\x1b\[0m$/, '');
+  return lines.map((l, i) => (i === lines.length - 1 ? colors.red(l) : `${red}${l}`));
 }
 
 /** The lines warning that a stopped unit can still be started by the active units `by` (none when empty). */

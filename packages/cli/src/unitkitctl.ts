@@ -15,7 +15,7 @@ import { ExitStatus, exitStatusOfError, jobFailureMessage, jobResultFailed } fro
 import type { CtlOptions } from './ctl-options.js';
 import { UsageError, parseCtlOptions } from './ctl-options.js';
 import { formatDependencyTree, formatListJobs, formatListSockets, formatListUnits, selectUnits } from './ctl-tables.js';
-import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unitFileChangedWarning } from './ctl-warnings.js';
+import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unitFileChangedWarning, warningLine } from './ctl-warnings.js';
 import { formatJournalShort } from './journal.js';
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
@@ -54,7 +54,7 @@ const jobVerbs = new Set(['start', 'stop', 'reload', 'restart', 'try-restart', '
 const jobVerbAliases: Record<string, string> = { condrestart: 'try-restart', 'force-reload': 'try-reload-or-restart' };
 
 /** start, stop, restart, …: enqueue, and unless --no-block wait and explain failures. */
-const jobVerb: Verb = async (c, o, io) => {
+const jobVerb: Verb = async (c, o, io, colors) => {
   needUnits(o);
   const verb = jobVerbAliases[o.verb!] ?? o.verb!;
   if (verb === 'isolate' && o.args.length > 1) throw new UsageError('Too many arguments.');
@@ -81,7 +81,7 @@ const jobVerb: Verb = async (c, o, io) => {
       rc ||= exitStatusOfError(j.error.name);
       continue;
     }
-    if (j.needDaemonReload) io.err(unitFileChangedWarning(j.unit, userFlag));
+    if (j.needDaemonReload) io.err(warningLine(unitFileChangedWarning(j.unit, userFlag), colors));
   }
   for (const j of jobs) {
     if (j.error) continue;
@@ -92,7 +92,7 @@ const jobVerb: Verb = async (c, o, io) => {
   // After a blocking stop whose jobs all succeeded: which active units can start the unit again.
   if (verb === 'stop' && wait && !o.quiet && !jobs.some((j) => !j.error && jobResultFailed(j.result))) {
     const stopped = jobs.filter((j) => !j.error).map((j) => j.unit);
-    for (const [unit, by] of await activeTriggeringUnits(c, stopped)) for (const l of triggeringUnitsWarning(unit, by)) io.err(l);
+    for (const [unit, by] of await activeTriggeringUnits(c, stopped)) for (const l of triggeringUnitsWarning(unit, by)) io.err(warningLine(l, colors));
   }
   return rc;
 };
@@ -162,13 +162,13 @@ const status: Verb = async (c, o, io, colors) => {
     if (!first) io.out('');
     first = false;
     for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x) })) io.out(l);
-    if (p.NeedDaemonReload === 'yes') io.err(unitFileChangedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : ''));
+    if (p.NeedDaemonReload === 'yes') io.err(warningLine(unitFileChangedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : ''), colors));
     if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') rc ||= ExitStatus.notRunning;
   }
   return rc;
 };
 
-const cat: Verb = async (c, o, io) => {
+const cat: Verb = async (c, o, io, colors) => {
   needUnits(o);
   const { units, scope } = await c.call<{ scope?: string; units: string[][] }>('show', { units: o.args, properties: ['Id', 'FragmentPath', 'DropInPaths', 'LoadState', 'NeedDaemonReload'] });
   let rc = 0;
@@ -190,7 +190,7 @@ const cat: Verb = async (c, o, io) => {
     for (const f of files) {
       if (printed) io.out('');
       printed = true;
-      if (outdated) for (const l of catOutdatedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : '')) io.err(l);
+      if (outdated) for (const l of catOutdatedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : '', colors)) io.err(l);
       outdated = false;
       io.out(`# ${f}`);
       try {
