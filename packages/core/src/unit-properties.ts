@@ -38,7 +38,8 @@ function timestamps(name: string, t: DualTimestamp): PropertyList {
 function presetOf(u: Unit, manager: Manager): string {
   const def = u.definition as (Unit['definition'] & { unitFilePreset?: string }) | undefined;
   if (def?.unitFilePreset !== undefined) return def.unitFilePreset;
-  if (!def?.fragmentPath || u.loadState !== 'loaded') return '';
+  // Asked of the unit file whatever the load state (a masked or bad-setting unit has a preset too).
+  if (!def?.fragmentPath) return '';
   // systemd 252's default presets: "enable *" for user units, "disable *" for system units.
   return manager.scope === 'user' ? 'enabled' : 'disabled';
 }

@@ -166,22 +166,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
     };
-    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
-    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-    if (s.exec.ExecStart.length === 0 && !s.remainAfterExit && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
-    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
-      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
-    }
+    // Dependencies first, as service_add_extras() runs before service_verify(): a unit refused
+    // below still shows them.
     for (const name of s.sockets) {
       unit.addDependency('Wants', name);
       unit.addDependency('After', name);
       unit.addDependency('TriggeredBy', name);
+    }
+    // BusName= (systemd 252's service_setup_bus_name()): required and ordered after dbus.socket.
+    if (s.busName) {
+      unit.addDependency('Requires', 'dbus.socket');
+      unit.addDependency('After', 'dbus.socket');
     }
     if (unit.settings.defaultDependencies) {
       if (unit.manager.scope === 'system') {
@@ -193,6 +188,18 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.addDependency('After', 'basic.target');
       unit.addDependency('Before', 'shutdown.target');
       unit.addDependency('Conflicts', 'shutdown.target');
+    }
+    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
+    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+    if (s.exec.ExecStart.length === 0 && !s.remainAfterExit && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
+    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
     }
   }
 

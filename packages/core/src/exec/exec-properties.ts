@@ -9,7 +9,7 @@ import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
 import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
 import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
-import { processDefaults } from './process-defaults.js';
+import { managerLimits, processDefaults } from './process-defaults.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
 export interface ExecStatus {
@@ -65,12 +65,14 @@ function quoteAssignment(a: string): string {
 }
 
 /**
- * The exec-context properties systemd shows (the ones unitkit implements), in systemd's order.
- * Limits not set in the unit are left out (systemd shows the manager's own limits for them). `home`
- * is the user manager's home, its default working directory.
+ * The exec-context properties systemd shows, in systemd's order. Limits not set in the unit are
+ * what its processes inherit from the manager. `home` is the user manager's home, its default
+ * working directory. `loaded` is false for a unit never loaded from a file (not-found, masked,
+ * error): systemd never applied the manager's defaults to its context, so it shows the manager's own
+ * limits and no working directory.
  */
-export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string): PropertyList {
-  const inherited = processDefaults();
+export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string, loaded = true): PropertyList {
+  const inherited = loaded ? processDefaults() : { ...processDefaults(), limits: managerLimits() };
   const list: PropertyList = [
     ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
     // One line per file, none without files — even with --all (systemd 252's show).
@@ -86,7 +88,7 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     list.push([`Limit${r}`, prop.int(l.hard)], [`Limit${r}Soft`, prop.int(l.soft)]);
   }
   const wd = c.workingDirectory;
-  const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' ? `!${home ?? '~'}` : '';
+  const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' && loaded ? `!${home ?? '~'}` : '';
   const no = prop.bool(false);
   list.push(
     ['WorkingDirectory', prop.string(wdText)],
