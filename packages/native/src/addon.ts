@@ -73,6 +73,10 @@ export interface RawSpawnPlan {
   supplementaryGroups?: number[];
   umask?: number;
   newSession?: boolean;
+  /** setpriority() level (Nice=), as close as permitted. */
+  nice?: number;
+  /** ioprio_set() value: class << 13 | data (IOSchedulingClass=/IOSchedulingPriority=). */
+  ioprio?: number;
   stdin?: RawStdio;
   stdout?: RawStdio;
   stderr?: RawStdio;

@@ -67,6 +67,8 @@ export interface ServiceData {
   notifyState: NotifyState;
   /** WATCHDOG_USEC= sent by the service, replacing WatchdogSec=. */
   watchdogOverride?: number;
+  /** WatchdogSec= as of the last start (systemd's watchdog_original_usec): WatchdogUSec= shows infinity before any start. */
+  watchdogOriginal?: number;
   watchdogTimestamp: { realtime: number; monotonic: number };
   /** When the state timer fires (monotonic µs), Infinity when disarmed. */
   timerDeadline: number;
@@ -164,22 +166,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
     };
-    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
-    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-    if (!s.remainAfterExit && s.exec.ExecStart.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
-    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
-      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
-    }
+    // Dependencies first, as service_add_extras() runs before service_verify(): a unit refused
+    // below still shows them.
     for (const name of s.sockets) {
       unit.addDependency('Wants', name);
       unit.addDependency('After', name);
       unit.addDependency('TriggeredBy', name);
+    }
+    // BusName= (systemd 252's service_setup_bus_name()): required and ordered after dbus.socket.
+    if (s.busName) {
+      unit.addDependency('Requires', 'dbus.socket');
+      unit.addDependency('After', 'dbus.socket');
     }
     if (unit.settings.defaultDependencies) {
       if (unit.manager.scope === 'system') {
@@ -191,6 +188,18 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.addDependency('After', 'basic.target');
       unit.addDependency('Before', 'shutdown.target');
       unit.addDependency('Conflicts', 'shutdown.target');
+    }
+    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
+    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+    if (s.exec.ExecStart.length === 0 && !s.remainAfterExit && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
+    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
     }
   }
 
@@ -286,6 +295,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.statusErrno = 0;
     d.notifyState = 'unknown';
     d.watchdogOverride = undefined;
+    d.watchdogOriginal = d.settings.watchdogUsec;
     d.mainExec = { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 };
     for (const l of execCommandLists) d.statuses[l] = d.settings.exec[l].map(() => emptyExecStatus());
     // A start that is not an automatic restart resets the restart counter.
@@ -385,7 +395,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   properties(unit: Unit<ServiceData>): PropertyList {
     const active = unit.activeState() !== 'inactive' && unit.activeState() !== 'failed';
-    return spliceScopeProperties(serviceProperties(unit, this.effectiveWatchdogUsec(unit)), this.scopes.scope(unit as unknown as Unit), active);
+    const shownWatchdog = unit.data.watchdogOverride ?? unit.data.watchdogOriginal ?? Infinity;
+    return spliceScopeProperties(serviceProperties(unit, shownWatchdog), this.scopes.scope(unit as unknown as Unit), active);
   }
 
   serialize(unit: Unit<ServiceData>): Record<string, unknown> {
