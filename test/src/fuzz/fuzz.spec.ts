@@ -9,10 +9,10 @@ import { formatReport, runTarget } from './fuzz-runner.js';
 
 /** Inputs per target: a few seconds in all on a loaded 2-CPU machine. */
 const counts: Record<string, number> = {
-  'unit-file': 300,
+  'unit-file': 200,
   'environment-file': 2000,
   specifiers: 2000,
-  'notify-datagram': 300,
+  'notify-datagram': 200,
   'control-request': 200,
   'control-socket': 60,
 };
