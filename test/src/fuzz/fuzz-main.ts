@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fuzzTargets } from './fuzz-targets.js';
 import { formatReport, runOne, runTarget } from './fuzz-runner.js';
+import { startWatchdog } from './fuzz-watchdog.js';
 
 interface Args { minutes: number; seed: number; targets: string[]; hangMs: number; out: string; replay?: string }
 
@@ -75,11 +76,14 @@ async function main(): Promise<number> {
     bad = true;
     console.error(`uncaught exception (outside any input's run): ${e.stack ?? String(e)}`);
   });
+  // An input that never returns blocks this thread: a watchdog thread saves it and ends the run.
+  const watchdog = startWatchdog(out, Math.max(args.hangMs * 30, 60_000));
   for (const t of targets) {
-    const report = await runTarget(t, { seed: args.seed, deadline: performance.now() + share * 0.9, hangMs: args.hangMs, saveDir: out });
+    const report = await runTarget(t, { seed: args.seed, deadline: performance.now() + share * 0.9, hangMs: args.hangMs, saveDir: out, onInput: watchdog.beat });
     console.log(formatReport(report));
     if (report.crashCount > 0 || report.hangs.length > 0) bad = true;
   }
+  watchdog.stop();
   console.log(bad ? 'FOUND PROBLEMS' : 'no crashes, no hangs');
   return bad ? 1 : 0;
 }

@@ -63,6 +63,8 @@ export interface FuzzRunOptions {
   saveDir?: string;
   /** Whether to time the pathological inputs (default true). */
   pathological?: boolean;
+  /** Told of each input before it runs (fuzz-main's watchdog keeps it, for an input that never returns). */
+  onInput?(target: string, seed: number, index: number, input: unknown): void;
   /** Use only the first `pathologicalSizes` sizes of each case (for short runs). */
   pathologicalSizes?: number;
 }
@@ -104,6 +106,7 @@ export async function runTarget<I>(target: FuzzTarget<I>, opts: FuzzRunOptions):
       if (opts.count !== undefined && i >= opts.count) break;
       if (opts.deadline !== undefined && performance.now() >= opts.deadline) break;
       const input = target.generate(new Prng(inputSeed(opts.seed, i)));
+      opts.onInput?.(target.name, opts.seed, i, input);
       const t0 = performance.now();
       const error = await runOne(target, input);
       const ms = performance.now() - t0;
