@@ -27,6 +27,8 @@ export interface ControlHandlerOptions {
   unitPath: string[];
   /** The daemon's state for is-system-running: set by unitkitd as it boots and stops. */
   systemState: () => 'initializing' | 'starting' | 'running' | 'stopping';
+  /** The environment that locates the config directories enable/mask write to; process.env by default (tests point it elsewhere). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const jobTypes: Record<string, JobType> = {
@@ -300,7 +302,7 @@ export class ControlHandler {
   }
 
   private installer(): UnitFileInstaller {
-    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: process.env });
+    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: this.opts.env ?? process.env });
   }
 
   private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {

@@ -28,6 +28,7 @@ import { firstFailure, type ServiceResult } from './service-result.js';
 import { execCommandLists, readServiceSettings, type ExecCommandList, type ServiceSettings } from './service-settings.js';
 import { ProcessGroupScopes } from './process-group-scopes.js';
 import { serviceProperties } from './service-properties.js';
+import { parseNotifyErrno, parseNotifyUsec, parsePid } from './notify-numbers.js';
 
 /** The main process's last run, as ExecMain*= shows it. */
 export interface MainExecStatus extends ExecStatus {
@@ -952,12 +953,14 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (status !== undefined) d.statusText = status === '' ? undefined : status;
     const errno = fields.get('ERRNO');
     if (errno !== undefined) {
-      if (/^[0-9]+$/.test(errno)) d.statusErrno = Number(errno);
+      const n = parseNotifyErrno(errno);
+      if (n !== undefined) d.statusErrno = n;
       else unit.log('warning', `Failed to parse ERRNO= field value '${errno}' in notification message.`);
     }
     const extend = fields.get('EXTEND_TIMEOUT_USEC');
     if (extend !== undefined) {
-      if (/^[0-9]+$/.test(extend)) this.extendTimeout(unit, Number(extend));
+      const usec = parseNotifyUsec(extend);
+      if (usec !== undefined) this.extendTimeout(unit, usec);
       else unit.log('warning', `Failed to parse EXTEND_TIMEOUT_USEC=${extend}`);
     }
     const wd = fields.get('WATCHDOG');
@@ -966,8 +969,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     else if (wd !== undefined) unit.log('warning', 'Passed WATCHDOG= field is invalid, ignoring.');
     const wdUsec = fields.get('WATCHDOG_USEC');
     if (wdUsec !== undefined) {
-      if (/^[0-9]+$/.test(wdUsec)) {
-        d.watchdogOverride = Number(wdUsec);
+      const usec = parseNotifyUsec(wdUsec);
+      if (usec !== undefined) {
+        d.watchdogOverride = usec;
         this.resetWatchdog(unit);
       } else unit.log('warning', `Failed to parse WATCHDOG_USEC=${wdUsec}`);
     }
@@ -1116,8 +1120,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       if (mayWarn) unit.log('info', `Can't open PID file ${path} (yet?) after ${d.state}: ${(e as Error).message}`);
       return false;
     }
-    const pid = Number(text.trim());
-    if (!Number.isInteger(pid) || pid <= 0) {
+    const pid = parsePid(text.trim());
+    if (pid === undefined) {
       if (mayWarn) unit.log('info', `Failed to parse PID from file ${path}: Invalid argument`);
       return false;
     }
@@ -1177,8 +1181,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   private notifyMainPid(unit: Unit<ServiceData>, sender: NotifySender, text: string): void {
     const d = unit.data;
-    const pid = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-    if (!(pid > 0)) return unit.log('warning', `Failed to parse MAINPID=${text} field in notification message, ignoring.`);
+    const pid = parsePid(text);
+    if (pid === undefined) return unit.log('warning', `Failed to parse MAINPID=${text} field in notification message, ignoring.`);
     if (pid === d.mainPid) return;
     if (pid === process.pid) return unit.log('warning', `New main PID ${pid} is the manager, refusing.`);
     if (!this.spawner.kill(pid, 0)) return unit.log('warning', `New main PID ${pid} does not exist or is a zombie.`);
