@@ -6,7 +6,7 @@
  * event loop callbacks.
  */
 import type { Disposable, EventLoop, FdEvents, FdWatch, Logger } from '@unitkit/core';
-import { closeFd, receiveWithFds, sendWithFds } from '@unitkit/native';
+import { closeFd, dupFd, receiveWithFds, sendWithFds } from '@unitkit/native';
 import { DbusError, DbusErrorNames, DbusProtocolError } from './errors.js';
 import {
   announcedFds,
@@ -149,7 +149,8 @@ export class DbusConnection {
   /**
    * Sends a message; assigns its serial (returned) unless set. Throws TypeError if it cannot be
    * encoded (nothing is sent then), or Error if the connection is closed. Messages sent before the
-   * handshake completed are queued after it.
+   * handshake completed are queued after it. Fds of `h` values are duplicated at once: the caller
+   * keeps ownership of its own and may close them when this returns.
    */
   send(message: DbusMessage): number {
     if (this.closed) throw this.closedError();
@@ -224,6 +225,7 @@ export class DbusConnection {
     }
     for (const fd of this.inFds) this.safeClose(fd);
     this.inFds = [];
+    for (const item of this.outQueue) for (const fd of item.fds) this.safeClose(fd);
     this.outQueue.length = 0;
     const error = this.closedError();
     for (const [, p] of this.pending) {
@@ -250,7 +252,15 @@ export class DbusConnection {
   }
 
   private enqueue(bytes: Buffer, fds: number[]): void {
-    this.outQueue.push({ bytes, fds });
+    // Our own copies: the caller may close its fds as soon as send() returns.
+    const copies: number[] = [];
+    try {
+      for (const fd of fds) copies.push(dupFd(fd));
+    } catch (error) {
+      for (const fd of copies) this.safeClose(fd);
+      throw error;
+    }
+    this.outQueue.push({ bytes, fds: copies });
     this.outBytes += bytes.length;
     if (this.outBytes > MAX_OUTGOING) {
       this.close('the peer does not read its messages (outgoing queue over 256 MiB)');
@@ -284,6 +294,7 @@ export class DbusConnection {
           return;
         }
         if (n === null) break;
+        for (const fd of head.fds) this.safeClose(fd); // they went with the first byte
         this.outBytes -= n;
         if (n >= head.bytes.length) this.outQueue.shift();
         else this.outQueue[0] = { bytes: head.bytes.subarray(n), fds: [] };
