@@ -106,6 +106,8 @@ export class DbusConnection {
   private readonly pending = new Map<number, PendingCall>();
   private readonly authWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private writing = false;
+  /** The peer can no longer receive (EPIPE): output is discarded. */
+  private writeBroken = false;
 
   /**
    * Takes ownership of `fd` (a connected, non-blocking AF_UNIX stream socket) and starts the
@@ -252,6 +254,7 @@ export class DbusConnection {
   }
 
   private enqueue(bytes: Buffer, fds: number[]): void {
+    if (this.writeBroken) return;
     // Our own copies: the caller may close its fds as soon as send() returns.
     const copies: number[] = [];
     try {
@@ -290,8 +293,18 @@ export class DbusConnection {
         try {
           n = sendWithFds(this.fd, head.bytes, head.fds);
         } catch (error) {
-          this.close(`write failed: ${errorText(error)}`);
-          return;
+          const code = (error as { code?: string }).code;
+          if (code !== 'EPIPE' && code !== 'ECONNRESET') {
+            this.close(`write failed: ${errorText(error)}`);
+            return;
+          }
+          // The peer stopped reading, maybe after a last pipelined request: drop our output but
+          // still handle what it sent; its end of stream closes us.
+          this.writeBroken = true;
+          for (const item of this.outQueue) for (const fd of item.fds) this.safeClose(fd);
+          this.outQueue.length = 0;
+          this.outBytes = 0;
+          break;
         }
         if (n === null) break;
         for (const fd of head.fds) this.safeClose(fd); // they went with the first byte
@@ -334,7 +347,7 @@ export class DbusConnection {
     if (!this.authenticated) {
       const sasl = this.saslServer ?? this.saslClient!;
       const step = sasl.feed(data);
-      for (const line of step.replies) this.outQueue.push({ bytes: Buffer.from(line, 'latin1'), fds: [] });
+      if (!this.writeBroken) for (const line of step.replies) this.outQueue.push({ bytes: Buffer.from(line, 'latin1'), fds: [] });
       this.flush();
       if (step.fail) return this.close(step.fail);
       if (!step.rest) return;

@@ -30,7 +30,10 @@ export class Variant<T = unknown> {
   }
 }
 
-/** Shorthand for `new Variant(signature, value)`, handy in property tables. */
-export function variant<T>(signature: string, value: T): Variant<T> {
+/**
+ * Shorthand for `new Variant(signature, value)`, handy in property tables. Typed `Variant<unknown>`
+ * so variants of different types mix in one Map or array without casts.
+ */
+export function variant(signature: string, value: unknown): Variant {
   return new Variant(signature, value);
 }
