@@ -140,6 +140,13 @@ describe('DbusConnection', () => {
     closeFd(d);
   });
 
+  it('carries an 8 MiB message split over many reads and writes', async () => {
+    const { client } = pair((m, c) => c.reply(m, 'u', [(m.body[0] as Buffer).length]));
+    const big = Buffer.alloc(8 * 1024 * 1024, 7);
+    const reply = await client.call({ path: '/x', member: 'Big', signature: 'ay', body: [big] });
+    expect(reply.body).to.deep.equal([big.length]);
+  });
+
   it('turns a throwing message handler into an error reply without closing', async () => {
     const { client } = pair(() => {
       throw new Error('handler bug');

@@ -98,7 +98,8 @@ export class DbusConnection {
   private authenticated = false;
   private readonly saslServer: SaslServer | undefined;
   private readonly saslClient: SaslClient | undefined;
-  private inbuf: Buffer = Buffer.alloc(0);
+  private inChunks: Buffer[] = [];
+  private inLength = 0;
   private inFds: number[] = [];
   private readonly outQueue: { bytes: Buffer; fds: number[] }[] = [];
   private outBytes = 0;
@@ -335,7 +336,7 @@ export class DbusConnection {
       if (got.fdsTruncated) return this.close('fds were truncated in transit (MSG_CTRUNC)');
       if (this.inFds.length > MAX_QUEUED_FDS) return this.close('too many fds sent without messages');
       if (got.data.length === 0) {
-        if (this.inbuf.length || !this.authenticated) return this.close(this.authenticated ? 'the peer closed the connection in the middle of a message' : 'the peer closed the connection during authentication');
+        if (this.inLength || !this.authenticated) return this.close(this.authenticated ? 'the peer closed the connection in the middle of a message' : 'the peer closed the connection during authentication');
         return this.shutdown('the peer closed the connection', 'debug');
       }
       this.receive(got.data);
@@ -360,15 +361,18 @@ export class DbusConnection {
       if (this.closed) return;
     }
     if (this.inFds.length && !this.unixFdsEnabled) return this.close('fds received although unix fd passing was not agreed');
-    this.inbuf = this.inbuf.length ? Buffer.concat([this.inbuf, data]) : data;
-    let offset = 0;
-    while (!this.closed && this.inbuf.length - offset >= 16) {
-      let total: number;
+    if (data.length) {
+      this.inChunks.push(data);
+      this.inLength += data.length;
+    }
+    while (!this.closed && this.inLength >= 16) {
       let message: DecodedMessage;
       try {
-        total = frameLength(this.inbuf.subarray(offset, offset + 16));
-        if (this.inbuf.length - offset < total) break;
-        const bytes = this.inbuf.subarray(offset, offset + total);
+        // Chunks are joined only once a whole message is there: a large message arriving in
+        // many reads costs one copy, not one per read.
+        const total = frameLength(this.peek(16));
+        if (this.inLength < total) break;
+        const bytes = this.take(total);
         const count = announcedFds(bytes);
         if (count > MAX_UNIX_FDS) throw new DbusProtocolError(`message announces ${count} fds (at most ${MAX_UNIX_FDS})`);
         if (count > this.inFds.length) throw new DbusProtocolError(`message announces ${count} fds, ${this.inFds.length} arrived`);
@@ -382,10 +386,24 @@ export class DbusConnection {
       } catch (error) {
         return this.close(`invalid message: ${errorText(error)}`);
       }
-      offset += total;
       this.dispatch(message);
     }
-    this.inbuf = offset === 0 ? this.inbuf : Buffer.from(this.inbuf.subarray(offset));
+  }
+
+  /** The first `n` buffered bytes (n <= inLength), joining chunks as needed. */
+  private peek(n: number): Buffer {
+    if (this.inChunks[0]!.length < n) this.inChunks = [Buffer.concat(this.inChunks)];
+    return this.inChunks[0]!.subarray(0, n);
+  }
+
+  /** Removes and returns the first `n` buffered bytes as one buffer. */
+  private take(n: number): Buffer {
+    const out = this.peek(n);
+    const first = this.inChunks[0]!;
+    if (first.length === n) this.inChunks.shift();
+    else this.inChunks[0] = first.subarray(n);
+    this.inLength -= n;
+    return out;
   }
 
   private dispatch(m: DecodedMessage): void {

@@ -168,13 +168,13 @@ export class ObjectTree {
     }
     if (iface === INTROSPECTABLE && member === 'Introspect') {
       checkArgs(m, '');
+      // Parents of objects exist as nodes; anything else is unknown, as in sd-bus.
+      if (!this.lookup(m.path!) && this.childNames(m.path!).length === 0)
+        throw new DbusError(DbusErrorNames.UnknownObject, `Unknown object '${m.path}'.`);
       return ['s', [this.introspect(m.path!)]];
     }
     const object = this.lookup(m.path!);
-    if (!object) {
-      if (iface === undefined || iface === INTROSPECTABLE) throw new DbusError(DbusErrorNames.UnknownObject, `Unknown object '${m.path}'.`);
-      throw new DbusError(DbusErrorNames.UnknownObject, `Unknown object '${m.path}'.`);
-    }
+    if (!object) throw new DbusError(DbusErrorNames.UnknownObject, `Unknown object '${m.path}'.`);
     if (iface === PROPERTIES) return this.properties(object, m, ctx);
     let method: MethodSpec | undefined;
     if (iface !== undefined) {

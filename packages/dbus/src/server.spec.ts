@@ -114,6 +114,7 @@ describe('DbusServer and ObjectTree', () => {
     expect(root).to.not.contain('org.freedesktop.DBus.Properties');
     const [ex] = (await call('/org/example', 'org.freedesktop.DBus.Introspectable', 'Introspect')) as [string];
     expect(ex).to.contain('<node name="Obj"/>').and.to.contain('<node name="unit"/>');
+    expect((await fails(call('/none', 'org.freedesktop.DBus.Introspectable', 'Introspect')))[0]).to.equal('org.freedesktop.DBus.Error.UnknownObject');
     expect(await call('/anything', 'org.freedesktop.DBus.Peer', 'Ping')).to.deep.equal([]);
     expect(await call('/', 'org.freedesktop.DBus.Peer', 'GetMachineId')).to.deep.equal(['0123456789abcdef0123456789abcdef']);
   });
