@@ -147,6 +147,18 @@ describe('DbusConnection', () => {
     expect(reply.body).to.deep.equal([big.length]);
   });
 
+  it('closes a connection whose handshake does not finish within the auth timeout', async () => {
+    const [a, b] = socketPair('stream', true);
+    const conn = new DbusConnection(a, { role: 'server', peer: peerCredentials(a), guid: GUID }, { loop: t.loop, logger, authTimeoutUsec: 5_000_000 });
+    open.push(conn);
+    sendWithFds(b, Buffer.from('\0AUTH EXTERNAL\r\n', 'latin1'));
+    t.advance(4_999_999);
+    expect(conn.closed).to.equal(false);
+    t.advance(1);
+    expect(conn.closeReason).to.equal('authentication timed out');
+    closeFd(b);
+  });
+
   it('turns a throwing message handler into an error reply without closing', async () => {
     const { client } = pair(() => {
       throw new Error('handler bug');

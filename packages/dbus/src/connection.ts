@@ -42,6 +42,8 @@ export interface DbusConnectionOptions {
   callTimeoutUsec?: number;
   /** A name used in log lines (default `fd N`). */
   description?: string;
+  /** Time allowed for the handshake in µs (default 90 s, sd-bus's BUS_AUTH_TIMEOUT); then the connection closes. */
+  authTimeoutUsec?: number;
 }
 
 /** Server-side specifics: the peer credentials and the GUID to announce. */
@@ -107,6 +109,7 @@ export class DbusConnection {
   private readonly pending = new Map<number, PendingCall>();
   private readonly authWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private writing = false;
+  private readonly authTimer: Disposable;
   /** The peer can no longer receive (EPIPE): output is discarded. */
   private writeBroken = false;
 
@@ -130,6 +133,10 @@ export class DbusConnection {
       this.outQueue.push({ bytes: this.saslClient.start(), fds: [] });
     }
     this.watch = options.loop.watchFd(fd, { readable: true, writable: this.outQueue.length > 0 }, (ev) => this.onEvents(ev));
+    // A peer that connects and never finishes the handshake must not hold its fd forever.
+    this.authTimer = options.loop.armTimer(options.loop.now() + (options.authTimeoutUsec ?? 90_000_000), () => {
+      if (!this.authenticated) this.close('authentication timed out');
+    });
   }
 
   /** Log name of this connection. */
@@ -221,6 +228,7 @@ export class DbusConnection {
     this.closeReason = reason;
     if (reason !== undefined) this.log(level, `D-Bus connection ${this.description} closed: ${reason}`);
     this.watch.dispose();
+    this.authTimer.dispose();
     try {
       closeFd(this.fd);
     } catch {
@@ -353,6 +361,7 @@ export class DbusConnection {
       if (step.fail) return this.close(step.fail);
       if (!step.rest) return;
       this.authenticated = true;
+      this.authTimer.dispose();
       this.unixFdsEnabled = sasl.unixFdsAgreed;
       if (this.saslClient) this.guid = this.saslClient.guid;
       for (const w of this.authWaiters.splice(0)) w.resolve();

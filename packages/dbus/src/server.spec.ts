@@ -119,6 +119,20 @@ describe('DbusServer and ObjectTree', () => {
     expect(await call('/', 'org.freedesktop.DBus.Peer', 'GetMachineId')).to.deep.equal(['0123456789abcdef0123456789abcdef']);
   });
 
+  it('refuses connections beyond maxConnections', async () => {
+    const small = DbusServer.listen({ path: join(dir, 'small'), loop: t.loop, logger, maxConnections: 1, onMessage: tree.handler });
+    try {
+      const first = await connectBus({ address: small.address, loop: t.loop, hello: false });
+      const e = await connectBus({ address: small.address, loop: t.loop, hello: false }).catch((x: unknown) => x);
+      expect(e).to.be.instanceOf(DbusError);
+      expect(logger.warnings.some((w) => /too many connections/.test(w))).to.equal(true);
+      expect(await first.call('org.example', '/org/example/Obj', 'org.example.Test', 'Later')).to.deep.equal([7]);
+      first.close();
+    } finally {
+      small.close();
+    }
+  });
+
   it('refuses peers the authorize hook rejects, and clients claiming another uid', async () => {
     const other = DbusServer.listen({ path: join(dir, 'closed'), loop: t.loop, logger, authorize: () => false });
     try {

@@ -35,6 +35,10 @@ export interface DbusServerOptions {
    * — send Hello and give up without a reply; systemctl on a private socket sends none.
    */
   answerHello?: boolean;
+  /** Connections served at once; more are refused with a warning (default 4096, systemd's limit for the private bus). */
+  maxConnections?: number;
+  /** Handshake timeout of each connection, µs (default 90 s). */
+  authTimeoutUsec?: number;
 }
 
 /** A listening D-Bus server; see the module comment. */
@@ -114,6 +118,11 @@ export class DbusServer {
   }
 
   private adopt(fd: number): void {
+    if (this.connections.size >= (this.options.maxConnections ?? 4096)) {
+      this.options.logger?.log({ level: 'warning', message: `D-Bus server ${this.options.path}: too many connections, refusing a new one` });
+      closeFd(fd);
+      return;
+    }
     let peer: PeerCredentials;
     try {
       peer = peerCredentials(fd);
@@ -133,6 +142,7 @@ export class DbusServer {
       onMessage: (m, c) => this.route(m, c),
       onClose: (_reason, c) => this.connections.delete(c),
       callTimeoutUsec: this.options.callTimeoutUsec,
+      authTimeoutUsec: this.options.authTimeoutUsec,
       description: `${this.options.path} (pid ${peer.pid}, uid ${peer.uid})`,
     };
     const conn = new DbusConnection(fd, { role: 'server', peer, guid: this.guid }, connOptions);
