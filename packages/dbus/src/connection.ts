@@ -183,6 +183,8 @@ export class DbusConnection {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
+      // Sending may have closed the connection (a write error): nothing would settle the call then.
+      if (this.closed) return reject(this.closedError());
       const loop = this.options.loop;
       const timeout = options.timeoutUsec ?? this.options.callTimeoutUsec ?? 25_000_000;
       const timer = loop.armTimer(loop.now() + timeout, () => {
@@ -438,7 +440,10 @@ export class DbusConnection {
       return;
     }
     try {
-      handler(m, this);
+      const result: unknown = handler(m, this);
+      // An async handler's rejection must not become an unhandled rejection (fatal in Node 20).
+      if (result instanceof Promise)
+        result.catch((error: unknown) => this.log('err', `D-Bus connection ${this.description}: message handler failed: ${errorText(error)}`));
     } catch (error) {
       this.log('err', `D-Bus connection ${this.description}: message handler failed: ${errorText(error)}`);
       if (m.type === MessageType.MethodCall && !this.closed) this.replyError(m, DbusErrorNames.Failed, errorText(error));

@@ -145,16 +145,27 @@ export class ObjectTree {
 
   private dispatch(m: DecodedMessage, conn: DbusConnection): void {
     const ctx: CallContext = { message: m, connection: conn, path: m.path! };
+    // Replying can itself fail (a body that does not match outSignature, a bad error name): that
+    // becomes an ...Error.Failed reply, never an unhandled rejection.
+    const respond = (send: () => void) => {
+      try {
+        if (!conn.closed) send();
+      } catch (error) {
+        try {
+          if (!conn.closed) conn.replyError(m, DbusErrorNames.Failed, error instanceof Error ? error.message : String(error));
+        } catch {
+          // the connection is gone
+        }
+      }
+    };
     const finish = (result: Promise<[string, unknown[]]>) =>
       result.then(
-        ([sig, body]) => {
-          if (!conn.closed) conn.reply(m, sig, body);
-        },
-        (error: unknown) => {
-          if (conn.closed) return;
-          if (error instanceof DbusError) conn.replyError(m, error.errorName, error.message);
-          else conn.replyError(m, DbusErrorNames.Failed, error instanceof Error ? error.message : String(error));
-        },
+        ([sig, body]) => respond(() => conn.reply(m, sig, body)),
+        (error: unknown) =>
+          respond(() => {
+            if (error instanceof DbusError) conn.replyError(m, error.errorName, error.message);
+            else conn.replyError(m, DbusErrorNames.Failed, error instanceof Error ? error.message : String(error));
+          }),
       );
     finish(new Promise((resolve) => resolve(this.invoke(m, ctx))));
   }

@@ -29,6 +29,12 @@ describe('DbusServer and ObjectTree', () => {
         methods: {
           Echo: { inSignature: 'sv', outSignature: 'sv', inNames: ['text', 'any'], handler: ([s, v]) => [s, v] },
           Later: { outSignature: 'u', handler: async () => [await Promise.resolve(7)] },
+          Wrong: { outSignature: 'u', handler: () => ['not a number'] },
+          BadName: {
+            handler: () => {
+              throw new DbusError('not a valid name', 'x');
+            },
+          },
           Refuse: {
             handler: () => {
               throw new DbusError('org.example.Error.Refused', 'not today');
@@ -74,6 +80,8 @@ describe('DbusServer and ObjectTree', () => {
     expect(await fails(call('/nope', 'org.example.Test', 'Echo'))).to.deep.equal(['org.freedesktop.DBus.Error.UnknownObject', "Unknown object '/nope'."]);
     expect(await fails(call('/org/example/Obj', 'org.example.Nope', 'Echo'))).to.deep.equal(['org.freedesktop.DBus.Error.UnknownInterface', "Unknown interface 'org.example.Nope'."]);
     expect((await fails(call('/org/example/Obj', 'org.example.Test', 'Nope')))[0]).to.equal('org.freedesktop.DBus.Error.UnknownMethod');
+    expect(await fails(call('/org/example/Obj', 'org.example.Test', 'Wrong'))).to.deep.equal(['org.freedesktop.DBus.Error.Failed', 'expected an integer in 0..4294967295 for "u", got string not a number']);
+    expect((await fails(call('/org/example/Obj', 'org.example.Test', 'BadName')))[0]).to.equal('org.freedesktop.DBus.Error.Failed');
     expect(await fails(call('/org/example/Obj', 'org.example.Test', 'Echo', 's', ['x']))).to.deep.equal([
       'org.freedesktop.DBus.Error.InvalidArgs',
       "Invalid arguments 's' to call org.example.Test.Echo(), expecting 'sv'.",
