@@ -4,7 +4,8 @@
  * a reason, never throw out of the event loop).
  */
 import { expect } from 'chai';
-import { closeFd, peerCredentials, sendWithFds, socketPair } from '@unitkit/native';
+import { readdirSync } from 'node:fs';
+import { closeFd, peerCredentials, pipe, sendWithFds, socketPair } from '@unitkit/native';
 import { DbusConnection } from './connection.js';
 import { DbusProtocolError } from './errors.js';
 import { decodeMessage, encodeMessage, frameLength, MessageType } from './message.js';
@@ -109,6 +110,9 @@ describe('fuzzing (fixed seed)', function () {
     const t = new TestLoop();
     const logger = new CaptureLogger();
     const reasons = new Map<string, number>();
+    const [pr, pw] = pipe();
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const fdsBefore = openFds();
     try {
       for (let round = 0; round < 20; round++) {
         const cases = Array.from({ length: 10 }, () => {
@@ -135,10 +139,12 @@ describe('fuzzing (fixed seed)', function () {
             parts.push(rand() < 0.6 ? mutate(rand, msg) : msg);
           }
           const stream = Buffer.concat(parts);
-          // Random chunking, so the parser sees messages split anywhere.
+          // Random chunking, so the parser sees messages split anywhere; some chunks carry fds
+          // that no message (or a mutated one) claims: they must all be closed in the end.
           for (let at = 0; at < stream.length; ) {
             const len = 1 + Math.floor(rand() * 200);
-            sendWithFds(b, stream.subarray(at, at + len));
+            const fds = rand() < 0.15 ? [pr, pw].slice(0, 1 + Math.floor(rand() * 2)) : [];
+            sendWithFds(b, stream.subarray(at, at + len), fds);
             at += len;
           }
           closeFd(b); // every stream ends, so every connection must end too
@@ -147,8 +153,11 @@ describe('fuzzing (fixed seed)', function () {
         await until(() => cases.every((c) => c.isClosed()));
         for (const c of cases) expect(c.conn.closeReason).to.be.a('string');
       }
+      expect(openFds()).to.equal(fdsBefore, 'fds leaked');
     } finally {
       t.close();
+      closeFd(pr);
+      closeFd(pw);
     }
     if (process.env.FUZZ_VERBOSE) console.log(reasons);
     const total = [...reasons.values()].reduce((x, y) => x + y, 0);

@@ -59,40 +59,40 @@ export function isValidSignature(signature: string): boolean {
 
 function parseOne(sig: string, state: { pos: number }, arrays: number, structs: number, inArray: boolean): TypeNode {
   const c = sig[state.pos];
-  if (c === undefined) throw new DbusProtocolError(`signature "${sig}" ends inside a type`);
+  if (c === undefined) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} ends inside a type`);
   state.pos++;
   if (BASIC.has(c)) return { code: c as BasicCode };
   switch (c) {
     case 'v':
       return { code: 'v' };
     case 'a': {
-      if (arrays + 1 > MAX_NESTING) throw new DbusProtocolError(`signature "${sig}" nests arrays deeper than ${MAX_NESTING}`);
+      if (arrays + 1 > MAX_NESTING) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} nests arrays deeper than ${MAX_NESTING}`);
       return { code: 'a', element: parseOne(sig, state, arrays + 1, structs, true) };
     }
     case '(': {
-      if (structs + 1 > MAX_NESTING) throw new DbusProtocolError(`signature "${sig}" nests structs deeper than ${MAX_NESTING}`);
+      if (structs + 1 > MAX_NESTING) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} nests structs deeper than ${MAX_NESTING}`);
       const fields: TypeNode[] = [];
       while (sig[state.pos] !== ')') {
-        if (state.pos >= sig.length) throw new DbusProtocolError(`signature "${sig}" has an unclosed struct`);
+        if (state.pos >= sig.length) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has an unclosed struct`);
         fields.push(parseOne(sig, state, arrays, structs + 1, false));
       }
       state.pos++;
-      if (fields.length === 0) throw new DbusProtocolError(`signature "${sig}" has an empty struct`);
+      if (fields.length === 0) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has an empty struct`);
       return { code: '(', fields };
     }
     case '{': {
-      if (!inArray) throw new DbusProtocolError(`signature "${sig}" has a dict entry outside an array`);
-      if (structs + 1 > MAX_NESTING) throw new DbusProtocolError(`signature "${sig}" nests structs deeper than ${MAX_NESTING}`);
+      if (!inArray) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has a dict entry outside an array`);
+      if (structs + 1 > MAX_NESTING) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} nests structs deeper than ${MAX_NESTING}`);
       const keyCode = sig[state.pos];
-      if (keyCode === undefined || !BASIC.has(keyCode)) throw new DbusProtocolError(`signature "${sig}" has a dict key that is not a basic type`);
+      if (keyCode === undefined || !BASIC.has(keyCode)) throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has a dict key that is not a basic type`);
       state.pos++;
       const value = parseOne(sig, state, arrays, structs + 1, false);
-      if (sig[state.pos] !== '}') throw new DbusProtocolError(`signature "${sig}" has a dict entry without exactly two types`);
+      if (sig[state.pos] !== '}') throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has a dict entry without exactly two types`);
       state.pos++;
       return { code: '{', key: { code: keyCode as BasicCode }, value };
     }
     default:
-      throw new DbusProtocolError(`signature "${sig}" has an invalid type code ${JSON.stringify(c)}`);
+      throw new DbusProtocolError(`signature ${JSON.stringify(sig)} has an invalid type code ${JSON.stringify(c)}`);
   }
 }
 
