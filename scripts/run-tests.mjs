@@ -2,6 +2,15 @@
 // The README's test command: builds every package, then runs every package's tests through lerna,
 // and closes with one line "N passed, N failed, N skipped" summed over all packages.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The tests run in a runtime directory of their own: a unit whose path uses %t (the user's
+// dbus.socket, gpg-agent's sockets) must never bind a path of the real session.
+const runtimeDir = mkdtempSync(join(tmpdir(), 'unitkit-test-runtime-'));
+process.env.XDG_RUNTIME_DIR = runtimeDir;
+process.on('exit', () => rmSync(runtimeDir, { recursive: true, force: true }));
 
 function run(args) {
   return new Promise((resolve) => {

@@ -14,7 +14,8 @@
         "csrc/poll.c",
         "csrc/reaper.c",
         "csrc/spawn.c",
-        "csrc/notify.c"
+        "csrc/notify.c",
+        "csrc/unixmsg.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

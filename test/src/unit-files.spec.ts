@@ -89,6 +89,56 @@ describe('unit files on disk', () => {
     expect(u.description).to.equal('after');
   });
 
+  // As systemd 252 answers NeedDaemonReload= for the same edits (unit_need_daemon_reload()).
+  it('NeedDaemonReload= says when a loaded unit\'s files changed on disk, until daemon-reload', () => {
+    write('n.service', '[Unit]\nDescription=n\n');
+    write('n.service.d/a.conf', '[Unit]\nDescription=drop-in\n');
+    const { manager, run } = make();
+    const u = manager.ref(manager.loadUnit('n.service'));
+    const need = () => formatShow(manager.properties(u), { properties: ['NeedDaemonReload'], value: true })[0];
+    const reload = () => {
+      manager.reload();
+      run();
+    };
+    const future = (name: string) => {
+      const t = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(dir, name), t, t);
+    };
+    expect(need()).to.equal('no');
+    future('n.service');
+    expect(need()).to.equal('yes');
+    reload();
+    expect(need()).to.equal('no');
+    future('n.service.d/a.conf');
+    expect(need()).to.equal('yes', 'a drop-in edited');
+    reload();
+    write('n.service.d/b.conf', '[Unit]\n');
+    expect(need()).to.equal('yes', 'a drop-in added');
+    reload();
+    fs.rmSync(path.join(dir, 'n.service.d/a.conf'));
+    expect(need()).to.equal('yes', 'a drop-in removed');
+    reload();
+    write('n.service.d/notes.txt', 'not a drop-in');
+    expect(need()).to.equal('no');
+    write('service.d/all.conf', '[Unit]\n');
+    expect(need()).to.equal('no', 'a drop-in directory made after the last reload is not looked at (systemd\'s unit path cache)');
+    fs.rmSync(path.join(dir, 'n.service'));
+    expect(need()).to.equal('yes', 'the fragment removed');
+  });
+
+  it('the test kit\'s in-memory source needs a reload once a loaded unit is redefined', () => {
+    const t = createTestManager({ modules: [targetModule] });
+    t.units.add('m.target', { Unit: { Description: 'one' } });
+    const u = t.manager.ref(t.manager.loadUnit('m.target'));
+    expect(t.manager.unitNeedsDaemonReload(u)).to.equal(false);
+    t.units.add('m.target', { Unit: { Description: 'two' } });
+    expect(t.manager.unitNeedsDaemonReload(u)).to.equal(true);
+    t.manager.reload();
+    t.run();
+    expect(t.manager.unitNeedsDaemonReload(u)).to.equal(false);
+    expect(u.description).to.equal('two');
+  });
+
   it('the test kit parses unit-file text with the same parser', () => {
     const toy = toyModule();
     const t = createTestManager({ modules: [toy.module, targetModule] });

@@ -27,6 +27,8 @@ export interface ControlHandlerOptions {
   unitPath: string[];
   /** The daemon's state for is-system-running: set by unitkitd as it boots and stops. */
   systemState: () => 'initializing' | 'starting' | 'running' | 'stopping';
+  /** The environment that locates the config directories enable/mask write to; process.env by default (tests point it elsewhere). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const jobTypes: Record<string, JobType> = {
@@ -134,7 +136,7 @@ export class ControlHandler {
     const mode = (isolate ? 'isolate' : (p.mode ?? 'replace')) as JobMode;
     if (!jobModes.includes(mode)) throw invalid(`Job mode ${String(p.mode)} invalid.`);
     const names = unitNames(p.units);
-    const results: Array<{ unit: string; job?: Job; error?: { name: string; message: string } }> = [];
+    const results: Array<{ unit: string; job?: Job; needDaemonReload?: boolean; error?: { name: string; message: string } }> = [];
     for (const name of names) {
       try {
         const u = this.manager.loadUnit(name);
@@ -144,7 +146,9 @@ export class ControlHandler {
           throw new ManagerError('NoSuchUnit', `Unit ${u.id} not loaded.`);
         }
         if (isolate && !u.settings.allowIsolate && u.loadState === 'loaded') throw new ManagerError('NoIsolation', 'Operation refused, unit may not be isolated.');
-        results.push({ unit: u.id, job: this.manager.addJob(t, u, mode, { manual: true }) });
+        const job = this.manager.addJob(t, u, mode, { manual: true });
+        // Asked right after enqueueing, as systemctl does, before a stop can let the unit be collected.
+        results.push({ unit: u.id, job, needDaemonReload: this.manager.unitNeedsDaemonReload(u) });
       } catch (e) {
         if (!(e instanceof ManagerError)) throw e;
         results.push({ unit: name, error: { name: e.errorName, message: e.message } });
@@ -156,12 +160,13 @@ export class ControlHandler {
         out.push({ unit: r.unit, error: r.error! });
         continue;
       }
+      const reload = r.needDaemonReload ? { needDaemonReload: true } : {};
       if (!p.wait) {
-        out.push({ unit: r.unit, id: r.job.id, result: 'queued' });
+        out.push({ unit: r.unit, id: r.job.id, result: 'queued', ...reload });
         continue;
       }
       const result: JobResult = await r.job.wait();
-      out.push({ unit: r.unit, id: r.job.id, result, unitResult: this.unitResult(r.job.unit) });
+      out.push({ unit: r.unit, id: r.job.id, result, unitResult: this.unitResult(r.job.unit), ...reload });
     }
     return { scope: this.manager.scope, jobs: out };
   }
@@ -174,11 +179,12 @@ export class ControlHandler {
   }
 
   /** `show`: one list of lines per unit; a unit that cannot even be loaded (unknown type) gets `errors[i]`. */
-  private show(p: Record<string, unknown>): { units: string[][]; errors: Array<{ name: string; message: string } | null> } {
+  private show(p: Record<string, unknown>): { scope: string; units: string[][]; errors: Array<{ name: string; message: string } | null> } {
     const props = stringList(p.properties, 'properties');
     const opts = { properties: props.length > 0 ? props : undefined, all: !!p.all, value: !!p.value };
     const names = unitNames(p.units);
-    if (names.length === 0) return { units: [formatShow(this.managerProperties(), opts)], errors: [null] };
+    const scope = this.manager.scope;
+    if (names.length === 0) return { scope, units: [formatShow(this.managerProperties(), opts)], errors: [null] };
     const errors: Array<{ name: string; message: string } | null> = [];
     const units = names.map((n) => {
       try {
@@ -191,7 +197,7 @@ export class ControlHandler {
         return [];
       }
     });
-    return { units, errors };
+    return { scope, units, errors };
   }
 
   /** The few org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit). */
@@ -209,9 +215,10 @@ export class ControlHandler {
   }
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
-  private status(p: Record<string, unknown>): { units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> } {
+  private status(p: Record<string, unknown>): { scope: string; units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> } {
     const lines = typeof p.lines === 'number' && p.lines >= 0 ? Math.min(p.lines, 10000) : 10;
     return {
+      scope: this.manager.scope,
       units: unitNames(p.units).map((n) => {
         let u: Unit;
         try {
@@ -295,7 +302,7 @@ export class ControlHandler {
   }
 
   private installer(): UnitFileInstaller {
-    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: process.env });
+    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: this.opts.env ?? process.env });
   }
 
   private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {

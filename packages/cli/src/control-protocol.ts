@@ -94,6 +94,8 @@ export interface JobOutcome {
   result: string;
   /** The unit's Result property when it has one (services), for systemctl's explanation. */
   unitResult?: string;
+  /** NeedDaemonReload= of the unit when the job was enqueued: systemctl then warns that its files changed. */
+  needDaemonReload?: boolean;
 }
 
 /** One captured or logged line of a unit's journal. */

@@ -56,3 +56,11 @@ describe('status format', () => {
     expect(status({ Accept: 'yes', NAccepted: '5', NConnections: '0', NRefused: '2' })).to.include('   Accepted: 5; Connected: 0; Refused: 2');
   });
 });
+
+describe('splitShowWords', () => {
+  it('reads string arrays as show quotes them, so status prints Docs: without quotes', async () => {
+    const { splitShowWords } = await import('./status-format.js');
+    expect(splitShowWords('man:systemd.special(7) "man:a b(1)" https://x "q\\"uote"')).to.deep.equal(['man:systemd.special(7)', 'man:a b(1)', 'https://x', 'q"uote']);
+    expect(splitShowWords('')).to.deep.equal([]);
+  });
+});

@@ -244,7 +244,7 @@ export function formatStatus(input: StatusInput): string[] {
   const multi = (name: string, items: string[]) => items.forEach((x, i) => (i === 0 ? label(name, x) : out.push(`             ${x}`)));
   multi('TriggeredBy', bullets(p.TriggeredBy ?? ''));
   multi('Triggers', bullets(p.Triggers ?? ''));
-  multi('Docs', (p.Documentation ?? '').split(' ').filter(Boolean));
+  multi('Docs', splitShowWords(p.Documentation ?? ''));
   if (p.Listen) multi('Listen', p.Listen.split('\n').filter(Boolean));
   if (p.Accept === 'yes') {
     const refused = Number(p.NRefused ?? 0);
@@ -287,6 +287,28 @@ export function formatStatus(input: StatusInput): string[] {
         out.push(e.priority <= 3 ? c.red(line) : e.priority <= 5 ? c.highlight(line) : line);
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The elements of a string array as `show` prints it: separated by spaces, each one as is or in
+ * double quotes with `"`, `\`, backquote and `$` escaped (systemd's shell_maybe_quote()).
+ */
+export function splitShowWords(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    let word = '';
+    if (text[i] === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) word += text[i] === '\\' && i + 1 < text.length ? text[++i] : text[i];
+      i++;
+    } else {
+      for (; i < text.length && text[i] !== ' '; i++) word += text[i];
+    }
+    out.push(word);
   }
   return out;
 }

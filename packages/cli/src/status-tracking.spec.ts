@@ -27,7 +27,7 @@ describe('status on the process-group fallback', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-tracking-'));
     fs.mkdirSync(path.join(dir, 'units'));
     fs.writeFileSync(path.join(dir, 'units', 's.service'), '[Service]\nExecStart=/bin/sleep 30\n');
-    env = { ...process.env, UNITKIT_SCOPE_BACKEND: 'process-group', UNITKIT_RUNTIME_DIR: path.join(dir, 'run'), UNITKIT_UNIT_PATH: `${path.join(dir, 'units')}:`, NO_COLOR: '1' };
+    env = { ...process.env, UNITKIT_SCOPE_BACKEND: 'process-group', UNITKIT_RUNTIME_DIR: path.join(dir, 'run'), XDG_RUNTIME_DIR: dir, UNITKIT_UNIT_PATH: `${path.join(dir, 'units')}:`, NO_COLOR: '1' };
     daemon = spawn(process.execPath, [daemonJs, '--user'], { env, stdio: 'ignore' });
     const end = Date.now() + 10000;
     while ((await ctl('is-system-running')).rc !== 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));

@@ -51,7 +51,7 @@ describe('unitkitctl against a real unitkitd', function () {
     unit('c.target', '[Unit]\nDescription=Target C\nAllowIsolate=yes\n');
     unit('inst.target', '[Unit]\nDescription=Installable\n[Install]\nWantedBy=default.target\n');
     unit('broken.target', '[Unit\nDescription=Broken\n');
-    env = { ...process.env, UNITKIT_RUNTIME_DIR: run, UNITKIT_UNIT_PATH: `${units}:`, XDG_CONFIG_HOME: path.join(dir, 'config'), NO_COLOR: '1' };
+    env = { ...process.env, UNITKIT_RUNTIME_DIR: run, XDG_RUNTIME_DIR: dir, UNITKIT_UNIT_PATH: `${units}:`, XDG_CONFIG_HOME: path.join(dir, 'config'), NO_COLOR: '1' };
     daemon = spawn(process.execPath, [daemonJs, '--user'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     daemon.stderr!.on('data', (d) => (daemonLog += d));
     const end = Date.now() + 10000;
@@ -202,6 +202,55 @@ describe('unitkitctl against a real unitkitd', function () {
     daemon.kill('SIGHUP');
     await new Promise((r) => setTimeout(r, 200));
     expect((await ctl('start', 'later.target')).rc).to.equal(0);
+  });
+
+  // Texts as systemctl 252 prints them for the same steps against systemd --user.
+  it('warns on stderr when a loaded unit changed on disk: status, job verbs and cat, until daemon-reload', async () => {
+    unit('changed.target', '[Unit]\nDescription=Changed\n');
+    expect((await ctl('daemon-reload')).rc).to.equal(0);
+    expect((await ctl('start', 'changed.target')).err).to.equal('');
+    expect((await ctl('show', 'changed.target', '-p', 'NeedDaemonReload')).out).to.equal('NeedDaemonReload=no\n');
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(units, 'changed.target'), later, later);
+    expect((await ctl('show', 'changed.target', '-p', 'NeedDaemonReload')).out).to.equal('NeedDaemonReload=yes\n');
+    const warning = "Warning: The unit file, source configuration file or drop-ins of changed.target changed on disk. Run 'unitkitctl --user daemon-reload' to reload units.\n";
+    const status = await ctl('status', 'changed.target');
+    expect(status.err).to.equal(warning);
+    expect(status.out).to.match(/^\u25cf changed\.target - Changed\n/);
+    expect(await ctl('start', 'changed.target')).to.include({ rc: 0, err: warning });
+    expect(await ctl('restart', 'changed.target')).to.include({ rc: 0, err: warning });
+    const cat = await ctl('cat', 'changed.target');
+    expect(cat.err).to.equal([
+      '# Warning: changed.target changed on disk, the version systemd has loaded is outdated.',
+      "# This output shows the current version of the unit's original fragment and drop-in files.",
+      '# If fragments or drop-ins were added or removed, they are not properly reflected in this output.',
+      "# Run 'unitkitctl --user daemon-reload' to reload units.", '',
+    ].join('\n'));
+    // A new drop-in in a directory the manager already knew of counts too.
+    expect((await ctl('daemon-reload')).rc).to.equal(0);
+    expect((await ctl('show', 'changed.target', '-p', 'NeedDaemonReload')).out).to.equal('NeedDaemonReload=no\n');
+    fs.mkdirSync(path.join(units, 'changed.target.d'));
+    expect((await ctl('daemon-reload')).rc).to.equal(0);
+    fs.writeFileSync(path.join(units, 'changed.target.d/x.conf'), '[Unit]\nDescription=Dropped\n');
+    expect((await ctl('show', 'changed.target', '-p', 'NeedDaemonReload')).out).to.equal('NeedDaemonReload=yes\n');
+    expect(await ctl('stop', 'changed.target')).to.include({ rc: 0, err: warning });
+  });
+
+  it('stop warns when an active socket can start the service again', async () => {
+    unit('trig.socket', `[Socket]\nListenStream=${dir}/trig.sock\n`);
+    unit('trig2.socket', `[Socket]\nListenStream=${dir}/trig2.sock\nService=trig.service\n`);
+    unit('trig.service', '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 60\n');
+    expect((await ctl('daemon-reload')).rc).to.equal(0);
+    expect((await ctl('start', 'trig.socket', 'trig2.socket', 'trig.service')).rc).to.equal(0);
+    const both = (await ctl('stop', 'trig.service')).err;
+    expect(both.split('\n').slice(0, 1)).to.deep.equal(['Warning: Stopping trig.service, but it can still be activated by:']);
+    expect(both.split('\n').slice(1).sort()).to.deep.equal(['', '  trig.socket', '  trig2.socket']);
+    expect((await ctl('stop', '-q', 'trig.service')).err).to.equal('');
+    expect((await ctl('stop', '--no-block', 'trig.service')).err).to.equal('');
+    expect((await ctl('stop', 'trig2.socket')).err).to.equal('');
+    expect(await ctl('stop', 'trig.service')).to.include({ rc: 0, err: 'Warning: Stopping trig.service, but it can still be activated by:\n  trig.socket\n' });
+    // Stopping the socket in the same call: it is no longer active when systemctl asks.
+    expect(await ctl('stop', 'trig.service', 'trig.socket')).to.include({ rc: 0, err: '' });
   });
 
   it('a broken unit file is a bad-setting unit; the manager keeps running', async () => {

@@ -20,6 +20,7 @@ import { formatDependencyTree, formatListJobs, formatListSockets, formatListUnit
 import { choosePager, runningEscalated, startPager } from './ctl-pager.js';
 import type { RunningPager } from './ctl-pager.js';
 import { checkJournalOutputMode, formatJournalEntry } from './journal-output.js';
+import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unitFileChangedWarning, warningLine } from './ctl-warnings.js';
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
 import { terminalColors } from './terminal-colors.js';
@@ -75,7 +76,7 @@ const jobVerbs = new Set(['start', 'stop', 'reload', 'restart', 'try-restart', '
 const jobVerbAliases: Record<string, string> = { condrestart: 'try-restart', 'force-reload': 'try-reload-or-restart' };
 
 /** start, stop, restart, …: enqueue, and unless --no-block wait and explain failures. */
-const jobVerb: Verb = async (c, o, io) => {
+const jobVerb: Verb = async (c, o, io, colors) => {
   needUnits(o);
   const verb = jobVerbAliases[o.verb!] ?? o.verb!;
   if (verb === 'isolate' && o.args.length > 1) throw new UsageError('Too many arguments.');
@@ -102,9 +103,18 @@ const jobVerb: Verb = async (c, o, io) => {
       rc ||= exitStatusOfError(j.error.name);
       continue;
     }
+    if (j.needDaemonReload) io.err(warningLine(unitFileChangedWarning(j.unit, userFlag), colors));
+  }
+  for (const j of jobs) {
+    if (j.error) continue;
     const msg = jobFailureMessage(j.unit, j.result, j.unitResult, userFlag);
     if (msg && !o.quiet) io.err(msg);
     if (jobResultFailed(j.result)) rc ||= ExitStatus.failure;
+  }
+  // After a blocking stop whose jobs all succeeded: which active units can start the unit again.
+  if (verb === 'stop' && wait && !o.quiet && !jobs.some((j) => !j.error && jobResultFailed(j.result))) {
+    const stopped = jobs.filter((j) => !j.error).map((j) => j.unit);
+    for (const [unit, by] of await activeTriggeringUnits(c, stopped)) for (const l of triggeringUnitsWarning(unit, by)) io.err(warningLine(l, colors));
   }
   return rc;
 };
@@ -158,8 +168,8 @@ const status: Verb = async (c, o, io, colors) => {
     return 0;
   }
   checkJournalOutputMode(o.output);
-  const [{ units }, list] = await Promise.all([
-    c.call<{ units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> }>('status', { units: o.args, lines: o.lines ?? 10 }),
+  const [{ units, scope }, list] = await Promise.all([
+    c.call<{ scope?: string; units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> }>('status', { units: o.args, lines: o.lines ?? 10 }),
     c.call<{ units: UnitRow[] }>('list-units'),
   ]);
   const states = new Map(list.units.map((u) => [u.id, u.active]));
@@ -175,14 +185,15 @@ const status: Verb = async (c, o, io, colors) => {
     if (!first) io.out('');
     first = false;
     for (const l of formatStatus({ props: p, journal: u.journal, now: Date.now() * 1000, colors, activeStateOf: (x) => states.get(x), formatEntry: journalFormatter(o, colors) })) io.out(l);
+    if (p.NeedDaemonReload === 'yes') io.err(warningLine(unitFileChangedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : ''), colors));
     if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') rc ||= ExitStatus.notRunning;
   }
   return rc;
 };
 
-const cat: Verb = async (c, o, io) => {
+const cat: Verb = async (c, o, io, colors) => {
   needUnits(o);
-  const { units } = await c.call<{ units: string[][] }>('show', { units: o.args, properties: ['Id', 'FragmentPath', 'DropInPaths', 'LoadState'] });
+  const { units, scope } = await c.call<{ scope?: string; units: string[][] }>('show', { units: o.args, properties: ['Id', 'FragmentPath', 'DropInPaths', 'LoadState', 'NeedDaemonReload'] });
   let rc = 0;
   let printed = false;
   for (const lines of units) {
@@ -198,9 +209,12 @@ const cat: Verb = async (c, o, io) => {
       rc = ExitStatus.failure;
       continue;
     }
+    let outdated = p.NeedDaemonReload === 'yes';
     for (const f of files) {
       if (printed) io.out('');
       printed = true;
+      if (outdated) for (const l of catOutdatedWarning(p.Id ?? '', (scope ?? o.scope) === 'user' ? ' --user' : '', colors)) io.err(l);
+      outdated = false;
       io.out(`# ${f}`);
       try {
         const text = fs.readFileSync(f, 'utf8');

@@ -171,6 +171,9 @@ export class Manager {
   loadUnit(name: string): Unit {
     const u = this.prepareUnit(name);
     this.dispatchLoadQueue();
+    // As systemd's manager_dispatch_load_queue(): once loaded, targets are ordered after what they
+    // pull in right away, so a unit loaded on demand (show, status) already shows those After=.
+    this.dispatchTargetDepsQueue();
     return u;
   }
 
@@ -1426,6 +1429,19 @@ export class Manager {
   /** Every property of a unit as `systemctl show` lists them: the type's, then the generic ones. */
   properties(u: Unit): PropertyList {
     return unitProperties(u, this);
+  }
+
+  /**
+   * NeedDaemonReload=: whether the files a unit was loaded from changed on disk since, as the
+   * definition source tells (systemctl warns about it on status and job verbs).
+   */
+  unitNeedsDaemonReload(u: Unit): boolean {
+    if (!u.definition || !this.source.needsDaemonReload) return false;
+    try {
+      return this.source.needsDaemonReload(u.definition);
+    } catch {
+      return false;
+    }
   }
 
   /** A fresh invocation id for a unit that is starting (INVOCATION_ID=). */

@@ -24,6 +24,11 @@ describe('property formatting', () => {
     try {
       expect(formatTimestamp(Date.UTC(2026, 10, 21, 1, 28, 26) * 1000)).to.equal('Sat 2026-11-21 01:28:26 UTC');
       expect(formatTimestamp(0)).to.equal('');
+      // Found by the fuzzer: a clock moved by WATCHDOG_USEC=99999999999999999999999 made Date throw.
+      expect(formatTimestamp(253402214399000000)).to.equal('Thu 9999-12-30 23:59:59 UTC');
+      expect(formatTimestamp(253402214400000000)).to.equal('');
+      expect(formatTimestamp(1e23)).to.equal('');
+      expect(formatTimestamp(-5)).to.equal('');
     } finally {
       if (prev === undefined) delete process.env.TZ;
       else process.env.TZ = prev;

@@ -48,11 +48,18 @@ export const prop = {
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /**
+ * 9999-12-31 00:00:00 UTC: systemd formats nothing from then on (its USEC_TIMESTAMP_FORMATTABLE_MAX
+ * is the µs before), and neither do we. A clock moved by a huge timer (WATCHDOG_USEC= near 2^64)
+ * must not make `show` throw.
+ */
+const TIMESTAMP_UNFORMATTABLE: Usec = 253402214400000000;
+
+/**
  * Formats a wall-clock timestamp as systemd does ("Sat 2026-11-21 01:28:26 UTC"), in UTC unless
- * the process has a local zone set through TZ; 0 or a missing value formats empty.
+ * the process has a local zone set through TZ; 0, a missing value and one past year 9999 format empty.
  */
 export function formatTimestamp(usec: Usec): string {
-  if (!usec || !Number.isFinite(usec)) return '';
+  if (!usec || !Number.isFinite(usec) || usec < 0 || usec >= TIMESTAMP_UNFORMATTABLE) return '';
   const d = new Date(Math.floor(usec / 1000));
   const offsetMin = -d.getTimezoneOffset();
   const local = new Date(d.getTime() + offsetMin * 60_000);

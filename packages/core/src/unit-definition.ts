@@ -28,6 +28,11 @@ export interface UnitDefinitionSource {
   load(name: string, tables: readonly DirectiveTable[]): UnitDefinition;
   /** Forgets cached directory listings, so the next loads see the files as they are now (daemon-reload). */
   invalidate?(): void;
+  /**
+   * Optional: whether what `def` (a definition this source returned) was loaded from changed since
+   * (NeedDaemonReload=). Sources that cannot tell leave it out and units never need a reload.
+   */
+  needsDaemonReload?(def: UnitDefinition): boolean;
   /** Optional: tells about changes on disk so a manager can offer a reload. */
   watch?(onChange: () => void): Disposable;
 }

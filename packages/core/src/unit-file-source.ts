@@ -42,6 +42,10 @@ export class UnitFileSource implements UnitDefinitionSource {
     return this.loader.load(name);
   }
 
+  needsDaemonReload(def: UnitDefinition): boolean {
+    return this.loader?.needsDaemonReload(def) ?? false;
+  }
+
   invalidate(): void {
     this.loader?.reset();
   }

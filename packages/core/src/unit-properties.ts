@@ -38,7 +38,8 @@ function timestamps(name: string, t: DualTimestamp): PropertyList {
 function presetOf(u: Unit, manager: Manager): string {
   const def = u.definition as (Unit['definition'] & { unitFilePreset?: string }) | undefined;
   if (def?.unitFilePreset !== undefined) return def.unitFilePreset;
-  if (!def?.fragmentPath || u.loadState !== 'loaded') return '';
+  // Asked of the unit file whatever the load state (a masked or bad-setting unit has a preset too).
+  if (!def?.fragmentPath) return '';
   // systemd 252's default presets: "enable *" for user units, "disable *" for system units.
   return manager.scope === 'user' ? 'enabled' : 'disabled';
 }
@@ -72,10 +73,11 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ...timestamps('ActiveEnter', u.activeEnterTimestamp),
     ...timestamps('ActiveExit', u.activeExitTimestamp),
     ...timestamps('InactiveEnter', u.inactiveEnterTimestamp),
-    ['CanStart', prop.bool(manager.canStart(u))],
-    ['CanStop', prop.bool(manager.canStop(u))],
+    // As systemd's unit_can_*_refuse_manual(): what a client may ask for, RefuseManual*= included.
+    ['CanStart', prop.bool(manager.canStart(u) && !s.refuseManualStart)],
+    ['CanStop', prop.bool(manager.canStop(u) && !s.refuseManualStop)],
     ['CanReload', prop.bool(manager.canReload(u))],
-    ['CanIsolate', prop.bool(u.loadState === 'loaded' && s.allowIsolate)],
+    ['CanIsolate', prop.bool(u.loadState === 'loaded' && manager.canStart(u) && s.allowIsolate && !s.refuseManualStart)],
     ['CanClean', prop.strv([])],
     ['CanFreeze', prop.bool(!!u.type.canFreeze)],
     ['Job', u.job ? prop.int(u.job.id) : prop.hidden('')],
@@ -87,7 +89,7 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['OnSuccessJobMode', prop.string(s.onSuccessJobMode)],
     ['OnFailureJobMode', prop.string(s.onFailureJobMode)],
     ['IgnoreOnIsolate', prop.bool(s.ignoreOnIsolate)],
-    ['NeedDaemonReload', prop.bool(false)],
+    ['NeedDaemonReload', prop.bool(manager.unitNeedsDaemonReload(u))],
     ['Markers', prop.strv([])],
     ['JobTimeoutUSec', prop.usec(s.jobTimeout)],
     ['JobRunningTimeoutUSec', prop.usec(s.jobRunningTimeout)],

@@ -12,6 +12,7 @@ static napi_value init(napi_env env, napi_value exports) {
   uk_register_reaper(env, exports);
   uk_register_spawn(env, exports);
   uk_register_notify(env, exports);
+  uk_register_unixmsg(env, exports);
   return exports;
 }
 

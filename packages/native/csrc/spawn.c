@@ -35,6 +35,7 @@
 /* systemd's exit statuses (systemd.exec(5), "Process Exit Codes"). */
 enum {
   EXIT_CHDIR = 200,
+  EXIT_NICE = 201,
   EXIT_FDS = 202,
   EXIT_EXEC = 203,
   EXIT_LIMITS = 205,
@@ -44,6 +45,7 @@ enum {
   EXIT_GROUP = 216,
   EXIT_USER = 217,
   EXIT_CGROUP = 219,
+  EXIT_IOPRIO = 211,
   EXIT_SETSID = 220,
   EXIT_STDERR = 222,
 };
@@ -74,7 +76,9 @@ typedef struct {
   size_t npid_slots;
   char *cwd;
   bool cwd_missing_ok;
-  bool set_uid, set_gid, set_groups, set_umask, setsid;
+  bool set_uid, set_gid, set_groups, set_umask, setsid, set_nice, set_ioprio;
+  int nice;
+  int ioprio; /* IOPRIO_PRIO_VALUE(class, data), as ioprio_set(2) takes it */
   uid_t uid;
   gid_t gid;
   gid_t *groups;
@@ -117,6 +121,25 @@ static void free_plan(plan_t *p) {
 }
 
 /* ---- the child: async-signal-safe, no allocation, only its own stack and `failure` ---- */
+
+/*
+ * Nice= as systemd's setpriority_closest(): the level asked for, or when lowering it is not
+ * permitted, the lowest level RLIMIT_NICE allows (never higher than the current one). Only a
+ * failure other than a permission refusal fails the spawn.
+ */
+static int set_nice_closest(int value) {
+  if (setpriority(PRIO_PROCESS, 0, value) == 0) return 0;
+  if (errno != EPERM && errno != EACCES) return -1;
+  errno = 0;
+  int current = getpriority(PRIO_PROCESS, 0);
+  if (errno != 0) return -1;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NICE, &rl) < 0) return -1;
+  int lowest = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 40 ? -20 : 20 - (int)rl.rlim_cur;
+  int target = value < lowest ? lowest : value;
+  if (target >= current) return 0;
+  return setpriority(PRIO_PROCESS, 0, target) == 0 || errno == EPERM || errno == EACCES ? 0 : -1;
+}
 
 static _Noreturn void child_fail(plan_t *p, int status, int err) {
   p->failed_errno = err;
@@ -209,6 +232,10 @@ static int child_main(void *arg) {
 
   for (size_t i = 0; i < p->nrlimits; i++)
     if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].limit) < 0) child_fail(p, EXIT_LIMITS, errno);
+
+  /* Nice= and IOScheduling*= before the user change, as systemd's exec_child() applies them. */
+  if (p->set_nice && set_nice_closest(p->nice) < 0) child_fail(p, EXIT_NICE, errno);
+  if (p->set_ioprio && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->ioprio) < 0) child_fail(p, EXIT_IOPRIO, errno);
 
   if (p->set_umask) umask(p->umask);
 
@@ -383,6 +410,10 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   if (!uk_prop_i32(env, spec, "umask", &x, &p->set_umask)) return false;
   p->umask = (mode_t)x;
   if (!uk_prop_bool(env, spec, "newSession", &p->setsid, NULL)) return false;
+  if (!uk_prop_i32(env, spec, "nice", &x, &p->set_nice)) return false;
+  p->nice = x;
+  if (!uk_prop_i32(env, spec, "ioprio", &x, &p->set_ioprio)) return false;
+  p->ioprio = x;
 
   if (!uk_prop(env, spec, "supplementaryGroups", &v, &present)) return false;
   if (present) {
@@ -527,6 +558,8 @@ static const char *status_step(int status) {
     case EXIT_FDS: return "FDS";
     case EXIT_EXEC: return "EXEC";
     case EXIT_LIMITS: return "LIMITS";
+    case EXIT_NICE: return "NICE";
+    case EXIT_IOPRIO: return "IOPRIO";
     case EXIT_SIGNAL_MASK: return "SIGNAL_MASK";
     case EXIT_STDIN: return "STDIN";
     case EXIT_STDOUT: return "STDOUT";

@@ -73,6 +73,10 @@ export interface RawSpawnPlan {
   supplementaryGroups?: number[];
   umask?: number;
   newSession?: boolean;
+  /** setpriority() level (Nice=), as close as permitted. */
+  nice?: number;
+  /** ioprio_set() value: class << 13 | data (IOSchedulingClass=/IOSchedulingPriority=). */
+  ioprio?: number;
   stdin?: RawStdio;
   stdout?: RawStdio;
   stderr?: RawStdio;
@@ -156,6 +160,8 @@ export interface NativeAddon {
   notifyOpen(address: RawAddress): number;
   notifyReceive(fd: number): RawNotifyMessage | null;
   sendDatagram(fd: number, address: RawAddress, data: Buffer, fds?: number[]): number;
+  sendFds(fd: number, data: Buffer, fds: number[] | null): number | null;
+  recvFds(fd: number, max: number): { data: Buffer; fds: number[]; fdsTruncated: boolean } | null;
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');

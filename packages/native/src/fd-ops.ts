@@ -89,3 +89,42 @@ export function acceptConnection(fd: number): number | null {
 export function peerCredentials(fd: number): { pid: number; uid: number; gid: number } {
   return addon.peerCred(fd);
 }
+
+/** What {@link receiveWithFds} read: `data` is empty at end of stream. */
+export interface ReceivedWithFds {
+  data: Buffer;
+  /** Descriptors that arrived with these bytes (CLOEXEC); the caller owns and must close them. */
+  fds: number[];
+  /** The kernel dropped some descriptors (MSG_CTRUNC): treat the stream as broken. */
+  fdsTruncated: boolean;
+}
+
+/**
+ * Non-blocking sendmsg() on a stream socket, with `fds` as SCM_RIGHTS (they travel with the first
+ * byte). Returns the bytes written, or null on EAGAIN; after a partial write send the rest without fds.
+ * Node's `net` cannot pass fds over AF_UNIX stream sockets; D-Bus needs this.
+ */
+export function sendWithFds(fd: number, data: Buffer, fds: number[] = []): number | null {
+  return addon.sendFds(fd, data, fds.length ? fds : null);
+}
+
+/** Non-blocking recvmsg() of up to `max` bytes with any SCM_RIGHTS fds; null on EAGAIN. */
+export function receiveWithFds(fd: number, max = 65536): ReceivedWithFds | null {
+  return addon.recvFds(fd, max);
+}
+
+/**
+ * A non-blocking, CLOEXEC AF_UNIX stream socket connected to `path` (`@name` = abstract). Local
+ * stream connects complete at once; EAGAIN (backlog full) and ECONNREFUSED are thrown as errno errors.
+ */
+export function connectUnixStream(path: string): number {
+  const fd = addon.socket(addressFamilyNumber.unix, socketTypeNumber.stream);
+  try {
+    const abstract = path.startsWith('@');
+    addon.connect(fd, { family: 'unix', path: abstract ? path.slice(1) : path, abstract });
+    return fd;
+  } catch (error) {
+    addon.close(fd);
+    throw error;
+  }
+}

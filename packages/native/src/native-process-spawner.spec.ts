@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecSpec } from '@unitkit/core';
 import { openFifo, openSocket } from './sockets.js';
@@ -99,6 +99,25 @@ describe('NativeProcessSpawner', () => {
     expect(json.sid).to.equal(child.pid);
     expect(json.pgid).to.equal(child.pid);
     expect(json.nofile).to.deep.equal([123, 456]);
+  });
+
+  it('applies Nice= and the I/O scheduling class and priority', async function () {
+    if (!existsSync('/usr/bin/ionice')) return this.skip();
+    const out = outputPipe();
+    const child = spawner.spawn({
+      ...baseSpec([]), path: '/bin/sh', argv: ['sh', '-c', 'echo "$(cut -d" " -f19 /proc/self/stat) $(ionice -p $$)"'],
+      stdout: { kind: 'fd', fd: out.writeFd }, nice: 7, ioSchedulingClass: 2, ioSchedulingPriority: 6,
+    });
+    track(child.pid);
+    expect((await waitExit(child.pid)).status).to.equal(0);
+    expect(out.collect().trim()).to.equal('7 best-effort: prio 6');
+    const idle = outputPipe();
+    const second = spawner.spawn({
+      ...baseSpec([]), path: '/bin/sh', argv: ['sh', '-c', 'ionice -p $$'], stdout: { kind: 'fd', fd: idle.writeFd }, ioSchedulingClass: 3,
+    });
+    track(second.pid);
+    await waitExit(second.pid);
+    expect(idle.collect().trim()).to.equal('idle');
   });
 
   it('defaults the working directory to /', async () => {

@@ -57,6 +57,8 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
   if (spec.gid !== undefined) plan.gid = spec.gid;
   if (spec.supplementaryGroups !== undefined) plan.supplementaryGroups = spec.supplementaryGroups;
   if (spec.umask !== undefined) plan.umask = spec.umask;
+  if (spec.nice !== undefined) plan.nice = spec.nice;
+  if (spec.ioSchedulingClass !== undefined) plan.ioprio = (spec.ioSchedulingClass << 13) | (spec.ioSchedulingPriority ?? 4);
   if (spec.cgroupPath !== undefined) plan.cgroupPath = spec.cgroupPath;
   if (spec.rlimits) {
     plan.rlimits = [];

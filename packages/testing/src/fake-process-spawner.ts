@@ -9,6 +9,18 @@ import type { FakeEventLoop } from './fake-event-loop.js';
 import { FakeProcess, type FakeForkOptions, type FakeProcessHost, type SignalAction } from './fake-process.js';
 import { defaultSignalDisposition } from './signal-disposition.js';
 
+/**
+ * Refuses what the native addon refuses, so code that passes an unchecked pid (a PID file, a
+ * MAINPID= datagram) fails here as it would in production: a TypeError for a pid or signal that is
+ * not a 32-bit integer, EINVAL for a pid ≤ 0.
+ */
+function checkKillArguments(pid: number, signal: number, syscall: string): void {
+  for (const [what, v] of [['pid', pid], ['signal', signal]] as const) {
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) throw new TypeError(`${what} must be a 32-bit integer`);
+  }
+  if (pid <= 0) throw errnoError('EINVAL', `${syscall}: Invalid argument`, syscall);
+}
+
 /** Options of a FakeProcessSpawner. */
 export interface FakeProcessSpawnerOptions {
   /** The first pid handed out; 1000 by default. */
@@ -86,6 +98,7 @@ export class FakeProcessSpawner implements ProcessSpawner {
   }
 
   kill(pid: number, signal: number): boolean {
+    checkKillArguments(pid, signal, 'kill');
     const process = this.processes.get(pid);
     const delivered = process !== undefined && process.state !== 'reaped';
     if (signal !== 0) this.signals.push({ pid, signal, group: false, at: this.loop.now(), delivered });
@@ -94,6 +107,7 @@ export class FakeProcessSpawner implements ProcessSpawner {
   }
 
   killGroup(pgid: number, signal: number): boolean {
+    checkKillArguments(pgid, signal, 'killpg');
     const members = [...this.processes.values()].filter((p) => p.pgid === pgid && p.state !== 'reaped');
     const delivered = members.length > 0;
     if (signal !== 0) this.signals.push({ pid: pgid, signal, group: true, at: this.loop.now(), delivered });

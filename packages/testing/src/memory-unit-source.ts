@@ -18,6 +18,8 @@ interface Entry {
   aliases: string[];
   loadState: UnitDefinition['loadState'];
   loadError?: string;
+  /** When it was (re)defined, on a counter of this source's edits: stamps its definitions as an mtime. */
+  version?: number;
 }
 
 const listDirectives = new Set<string>([...unitFileDependencyDirectives, 'Documentation']);
@@ -28,10 +30,16 @@ export class MemoryUnitSource implements UnitDefinitionSource {
   private readonly aliases = new Map<string, string>();
   /** How many times each name was loaded, for tests of caching and reloading. */
   readonly loads = new Map<string, number>();
+  private edits = 0;
+
+  private set(name: string, entry: Entry): void {
+    entry.version = ++this.edits;
+    this.entries.set(name, entry);
+  }
 
   /** Defines (or replaces) a unit. `aliases` are other names that resolve to it, as symlinks do. */
   add(name: string, spec: UnitSpec = {}, opts: { aliases?: string[] } = {}): this {
-    this.entries.set(name, { spec, aliases: opts.aliases ?? [], loadState: 'loaded' });
+    this.set(name, { spec, aliases: opts.aliases ?? [], loadState: 'loaded' });
     for (const a of opts.aliases ?? []) this.aliases.set(a, name);
     return this;
   }
@@ -41,7 +49,7 @@ export class MemoryUnitSource implements UnitDefinitionSource {
    * directive tables of the manager under test — so a plugin's own table is exercised too.
    */
   file(name: string, text: string, dropIns: string[] = []): this {
-    this.entries.set(name, { spec: {}, text, dropIns, aliases: [], loadState: 'loaded' });
+    this.set(name, { spec: {}, text, dropIns, aliases: [], loadState: 'loaded' });
     return this;
   }
 
@@ -53,20 +61,31 @@ export class MemoryUnitSource implements UnitDefinitionSource {
 
   /** Masks a unit, as a symlink to /dev/null does. */
   mask(name: string): this {
-    this.entries.set(name, { spec: {}, aliases: [], loadState: 'masked' });
+    this.set(name, { spec: {}, aliases: [], loadState: 'masked' });
     return this;
   }
 
   /** Makes a unit fail to load with `loadState` and a message, as a broken unit file does. */
   broken(name: string, message: string, loadState: 'bad-setting' | 'error' = 'bad-setting'): this {
-    this.entries.set(name, { spec: {}, aliases: [], loadState, loadError: message });
+    this.set(name, { spec: {}, aliases: [], loadState, loadError: message });
     return this;
   }
 
   /** Forgets a unit: it is not-found from then on. */
   remove(name: string): this {
     this.entries.delete(name);
+    this.edits++;
     return this;
+  }
+
+  /**
+   * NeedDaemonReload=: the unit (or the template it came from) was redefined or removed since
+   * `def` was loaded — the in-memory counterpart of a unit file edited on disk.
+   */
+  needsDaemonReload(def: UnitDefinition): boolean {
+    if (def.loadState === 'not-found' || def.mtimes?.fragment === undefined) return false;
+    const entry = this.entries.get(def.id) ?? this.entries.get(templateOf(def.id) ?? '');
+    return entry?.version !== def.mtimes.fragment;
   }
 
   load(name: string, tables: readonly DirectiveTable[]): UnitDefinition {
@@ -75,8 +94,9 @@ export class MemoryUnitSource implements UnitDefinitionSource {
     const entry = this.entries.get(id) ?? this.entries.get(templateOf(id) ?? '');
     if (!entry) return notFoundDefinition(id);
     const names = [id, ...entry.aliases];
+    const mtimes = { fragment: entry.version };
     if (entry.loadState !== 'loaded') {
-      return { ...notFoundDefinition(id), names, loadState: entry.loadState, loadError: entry.loadError, fragmentPath: entry.loadState === 'masked' ? `/memory/${id}` : undefined };
+      return { ...notFoundDefinition(id), names, mtimes, loadState: entry.loadState, loadError: entry.loadError, fragmentPath: entry.loadState === 'masked' ? `/memory/${id}` : undefined };
     }
     const empty = notFoundDefinition(id);
     const fragmentPath = `/memory/${templateOf(id) && !this.entries.has(id) ? templateOf(id) : id}`;
@@ -90,6 +110,7 @@ export class MemoryUnitSource implements UnitDefinitionSource {
       return {
         ...empty,
         names,
+        mtimes,
         loadState: parsed.failure?.state ?? 'loaded',
         loadError: parsed.failure?.message,
         fragmentPath,
@@ -109,7 +130,7 @@ export class MemoryUnitSource implements UnitDefinitionSource {
       sections.set(section, m);
     }
     const unitFileState = entry.spec.Install ? 'disabled' : 'static';
-    return { ...empty, names, loadState: 'loaded', unitFileState, fragmentPath, sections };
+    return { ...empty, names, mtimes, loadState: 'loaded', unitFileState, fragmentPath, sections };
   }
 }
 

@@ -9,6 +9,11 @@ const NEWLINE = '\n\r';
 const WS = ' \t\n\r';
 // Inside double quotes only these may be escaped; any other backslash is kept (SHELL_NEED_ESCAPE).
 const SHELL_NEED_ESCAPE = '"\\`$';
+// Where a run of plain characters ends, per state.
+const VALUE_STOP = /[\n\r\\ \t]/g;
+const SQ_STOP = /'/g;
+const DQ_STOP = /["\\]/g;
+const COMMENT_STOP = /[\n\r\\]/g;
 
 /**
  * Parses the text of an EnvironmentFile= with the state machine of systemd's
@@ -24,8 +29,23 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
   let value = '';
   let keyTrailWs = 0;
   let valueTrailWs = -1;
-  let line = 1;
   let keyLine = 1;
+  // Line numbers are counted lazily up to where a key starts, so long runs are never walked twice.
+  let lineCursor = 0;
+  let lineCount = 1;
+  const lineAt = (pos: number): number => {
+    for (; lineCursor < pos; lineCursor++) if (text.charCodeAt(lineCursor) === 10) lineCount++;
+    return lineCount;
+  };
+  // Runs of characters a state only copies are appended as one slice: appending character by
+  // character made a multi-megabyte value superlinear (found by the fuzzer's pathological inputs).
+  const copyRun = (re: RegExp, from: number): number => {
+    re.lastIndex = from;
+    const m = re.exec(text);
+    const end = m ? m.index : text.length;
+    value += text.slice(from, end);
+    return end;
+  };
   const push = (): void => {
     let v = value;
     if (valueTrailWs >= 0) v = v.slice(0, valueTrailWs);
@@ -39,7 +59,7 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
     switch (state) {
       case 'PRE_KEY':
         if ('#;'.includes(c)) state = 'COMMENT';
-        else if (!WS.includes(c)) { state = 'KEY'; key = c; keyTrailWs = 0; keyLine = line; }
+        else if (!WS.includes(c)) { state = 'KEY'; key = c; keyTrailWs = 0; keyLine = lineAt(i); }
         break;
       case 'KEY':
         if (NEWLINE.includes(c)) { state = 'PRE_KEY'; key = ''; }
@@ -56,9 +76,12 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
       case 'VALUE':
         if (NEWLINE.includes(c)) { state = 'PRE_KEY'; push(); }
         else if (c === '\\') { state = 'VALUE_ESCAPE'; valueTrailWs = -1; }
-        else {
-          if (WS.includes(c)) { if (valueTrailWs < 0) valueTrailWs = value.length; } else valueTrailWs = -1;
+        else if (WS.includes(c)) {
+          if (valueTrailWs < 0) valueTrailWs = value.length;
           value += c;
+        } else {
+          valueTrailWs = -1;
+          i = copyRun(VALUE_STOP, i) - 1;
         }
         break;
       case 'VALUE_ESCAPE':
@@ -68,12 +91,12 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
         break;
       case 'SQ':
         if (c === "'") state = 'PRE_VALUE';
-        else value += c;
+        else i = copyRun(SQ_STOP, i) - 1;
         break;
       case 'DQ':
         if (c === '"') state = 'PRE_VALUE';
         else if (c === '\\') state = 'DQ_ESCAPE';
-        else value += c;
+        else i = copyRun(DQ_STOP, i) - 1;
         break;
       case 'DQ_ESCAPE':
         state = 'DQ';
@@ -83,12 +106,16 @@ export function parseEnvironmentFileText(text: string, file = '<environment file
       case 'COMMENT':
         if (c === '\\') state = 'COMMENT_ESCAPE';
         else if (NEWLINE.includes(c)) state = 'PRE_KEY';
+        else {
+          COMMENT_STOP.lastIndex = i;
+          const m = COMMENT_STOP.exec(text);
+          i = (m ? m.index : text.length) - 1;
+        }
         break;
       case 'COMMENT_ESCAPE':
         state = 'COMMENT';
         break;
     }
-    if (c === '\n') line++;
   }
   if (state === 'PRE_VALUE' || state === 'VALUE' || state === 'VALUE_ESCAPE' || state === 'SQ' || state === 'DQ' || state === 'DQ_ESCAPE') push();
   return out;

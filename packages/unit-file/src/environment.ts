@@ -54,3 +54,54 @@ export function environmentToRecord(assignments: Iterable<string>, into: Record<
   }
   return into;
 }
+
+/**
+ * Merges Environment= assignments into a list already assigned, as systemd's
+ * strv_env_replace_consume() does while parsing: a variable assigned again is replaced where it
+ * first appeared, a new one is appended. `show` prints the merged list and processes get it.
+ */
+export function mergeEnvironmentAssignments(list: string[], items: readonly string[]): void {
+  for (const a of items) {
+    const name = a.slice(0, a.indexOf('=') + 1);
+    const at = list.findIndex((x) => x.startsWith(name));
+    if (at >= 0) list[at] = a;
+    else list.push(a);
+  }
+}
+
+/** Appends words not already in the list, as systemd's strv_extend_strv(…, filter_duplicates=true). */
+export function mergeUniqueWords(list: string[], items: readonly string[]): void {
+  for (const w of items) if (!list.includes(w)) list.push(w);
+}
+
+/**
+ * Parses a PassEnvironment= (names) or UnsetEnvironment= (names or NAME=value assignments)
+ * right-hand side as systemd's config_parse_pass_environ()/config_parse_unset_environ(): words
+ * with quotes removed (and C escapes for UnsetEnvironment=), specifiers expanded per word, an
+ * invalid word skipped with a warning, the rest of the line dropped at a syntax error.
+ */
+export function parseEnvironmentNames(
+  value: string, kind: 'pass' | 'unset', key: string,
+  expand: (s: string) => string = (s) => s, warn: (m: string) => void = () => {},
+): string[] {
+  const out: string[] = [];
+  let p = value;
+  for (;;) {
+    let r;
+    try {
+      r = extractFirstWord(p, WHITESPACE, { unquote: true, cunescape: kind === 'unset' });
+    } catch {
+      warn(`Trailing garbage in ${key}, ignoring: ${value}`);
+      return out;
+    }
+    if (r.word === undefined) return out;
+    p = r.rest;
+    const k = expand(r.word);
+    if (kind === 'pass' && !isValidEnvName(k)) { warn(`Invalid environment name for ${key}, ignoring: ${k}`); continue; }
+    if (kind === 'unset' && !isValidEnvName(k) && !isValidEnvAssignment(k)) {
+      warn(`Invalid environment name or assignment ${key}, ignoring: ${k}`);
+      continue;
+    }
+    out.push(k);
+  }
+}

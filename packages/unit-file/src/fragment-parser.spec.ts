@@ -3,7 +3,7 @@ import { parseUnitText } from './fragment-parser.js';
 import { installSectionTable } from './install-section.js';
 import type { DirectiveTable } from './types.js';
 import { unitSectionTable } from './unit-section.js';
-import { execDirective, environmentDirective } from './value-directives.js';
+import { execDirective, environmentDirective, environmentNamesDirective } from './value-directives.js';
 import { timeSpanDirective } from './common-parsers.js';
 
 const serviceTable: DirectiveTable = {
@@ -12,6 +12,8 @@ const serviceTable: DirectiveTable = {
   directives: {
     ExecStart: execDirective(),
     Environment: environmentDirective(),
+    PassEnvironment: environmentNamesDirective('pass'),
+    UnsetEnvironment: environmentNamesDirective('unset'),
     TimeoutSec: timeSpanDirective(),
   },
 };
@@ -129,6 +131,31 @@ describe('parseUnitText', () => {
     ]);
     const sys = parseUnitText('[Unit]\nFailureAction=reboot-force\n', { name: 'a.service', tables, scope: 'system' });
     expect(sys.sections.get('Unit')!.get('FailureAction')).to.equal('reboot-force');
+  });
+  // As systemd 252 shows them: Environment= merged in place, PassEnvironment=/UnsetEnvironment= without duplicates.
+  it('merges environment settings across lines and drop-ins as systemd does while parsing', () => {
+    const r = parse('[Service]\nEnvironment=FOO=base BAR=base\nEnvironment=FOO=tmpl "QUX=a b" FOO=again\nPassEnvironment=HOME PATH HOME\nUnsetEnvironment=BAR X=1 BAR\n', 'env.service', [
+      { text: '[Service]\nEnvironment=BAR=drop ZED=1\nPassEnvironment=USER HOME 1BAD\nUnsetEnvironment=X=1 "Y=a b" =bad\n', file: '/d/a.conf' },
+    ]);
+    const s = r.sections.get('Service')!;
+    expect(s.get('Environment')).to.deep.equal(['FOO=again', 'BAR=drop', 'QUX=a b', 'ZED=1']);
+    expect(s.get('PassEnvironment')).to.deep.equal(['HOME', 'PATH', 'USER']);
+    expect(s.get('UnsetEnvironment')).to.deep.equal(['BAR', 'X=1', 'Y=a b']);
+    expect(r.diagnostics.map((d) => d.message)).to.deep.equal([
+      'env.service: Invalid environment name for PassEnvironment, ignoring: 1BAD',
+      'env.service: Invalid environment name or assignment UnsetEnvironment, ignoring: =bad',
+    ]);
+    const reset = parse('[Service]\nEnvironment=A=1\nPassEnvironment=HOME\n', 'env.service', [{ text: '[Service]\nEnvironment=\nEnvironment=A=2 B=1\nPassEnvironment=\n', file: '/d/b.conf' }]);
+    expect(reset.sections.get('Service')!.get('Environment')).to.deep.equal(['A=2', 'B=1']);
+    expect(reset.sections.get('Service')!.has('PassEnvironment')).to.equal(false);
+  });
+  it('stores a directive declared with section: in that section, last assignment winning across both', () => {
+    const legacy: DirectiveTable = { section: 'Service', unitTypes: ['service'], directives: { StartLimitBurst: { kind: 'scalar', parse: Number, section: 'Unit' } } };
+    const t = [unitSectionTable, legacy];
+    const r = parseUnitText('[Unit]\nStartLimitBurst=3\n[Service]\nStartLimitBurst=2\n', { name: 'l.service', tables: t });
+    expect(r.sections.get('Unit')!.get('StartLimitBurst')).to.equal(2);
+    expect(r.sections.get('Service')?.has('StartLimitBurst') ?? false).to.equal(false);
+    expect(r.diagnostics).to.deep.equal([]);
   });
   it('keys are case-sensitive', () => expect(parse('[Unit]\ndescription=x\n').sections.get('Unit')?.has('Description') ?? false).to.equal(false));
   it('records the raw assignments for cat', () => expect(parse('[Unit]\nA=1\n').assignments).to.deep.equal([{ file: '/u/foo.service', line: 2, section: 'Unit', key: 'A', value: '1' }]));

@@ -129,8 +129,9 @@ export class FragmentParser {
     ctx.key = key;
     if (spec.deprecated) ctx.warn(spec.deprecated);
     const target = spec.canonical ?? key;
-    let sec = r.sections.get(section);
-    if (!sec) { sec = new Map(); r.sections.set(section, sec); }
+    const into = spec.section ?? section;
+    let sec = r.sections.get(into);
+    if (!sec) { sec = new Map(); r.sections.set(into, sec); }
     const empty = spec.empty ?? 'reset';
     if (value === '' && empty !== 'parse') {
       if (empty === 'ignore') return;
@@ -158,8 +159,10 @@ export class FragmentParser {
     if (spec.kind === 'list') {
       const items = Array.isArray(parsed) ? parsed : [parsed];
       const prev = sec.get(target) as unknown[] | undefined;
-      if (prev) prev.push(...items);
-      else sec.set(target, items.slice());
+      const list = prev ?? [];
+      if (spec.merge) spec.merge(list, items);
+      else list.push(...items);
+      if (!prev) sec.set(target, list);
     } else sec.set(target, parsed);
   }
 }

@@ -36,7 +36,9 @@ export { parseExitStatus, parseExitStatusSet, EXIT_STATUS_NAMES, type ExitStatus
 export { parseExecLine, expandExecEnvironment, replaceEnv, type ExecCommand, type ExecFlags } from './exec-command.js';
 export {
   parseEnvironmentAssignments, environmentToRecord, isValidEnvAssignment, isValidEnvName, isValidEnvValue,
+  mergeEnvironmentAssignments, mergeUniqueWords, parseEnvironmentNames,
 } from './environment.js';
+export { unitNeedsDaemonReload, fileChangedSince } from './need-daemon-reload.js';
 export { parseEnvironmentFileText, readEnvironmentFile, readRegularFile, ENVIRONMENT_FILE_MAX, type EnvironmentFileEntry } from './environment-file.js';
 export {
   parseSocketAddress, formatSocketAddress, parseNetlinkAddress, type SocketAddress, type NetlinkAddress,
@@ -47,7 +49,7 @@ export { makeSpecifierTable, expandSpecifiers, type SpecifierUnit } from './spec
 export { systemSpecifierContext } from './system-facts.js';
 export * from './unit-name.js';
 export {
-  execDirective, environmentDirective, environmentFileDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
+  execDirective, environmentDirective, environmentFileDirective, environmentNamesDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
   type EnvironmentFileSpec,
 } from './value-directives.js';
 export { fnmatch, type FnmatchOptions } from './fnmatch.js';

@@ -49,6 +49,11 @@ export interface UnitDefinition {
   sourcePath?: string;
   /** In the order applied. */
   dropInPaths: string[];
+  /**
+   * Modification times (ms since the epoch) of what was read, for NeedDaemonReload=: the fragment,
+   * the SourcePath= file, and the newest drop-in. Absent when the loader did not read from disk.
+   */
+  mtimes?: { fragment?: number; source?: number; dropIns?: number };
   /** section name -> directive name -> parsed value. Unset directives are absent. */
   sections: Map<string, Map<string, unknown>>;
   diagnostics: Diagnostic[];
@@ -128,8 +133,20 @@ export interface DirectiveSpec<T = unknown> {
   empty?: 'reset' | 'ignore' | 'parse';
   /** Store the value under this directive name instead (for aliases such as BindTo= → BindsTo=). */
   canonical?: string;
+  /**
+   * Store the value in this section instead: systemd 252 still reads a few [Unit] settings in
+   * [Service] (StartLimitBurst=, FailureAction=…), and they set the same value as in [Unit].
+   */
+  section?: string;
   /** An empty assignment resets every directive of the same section sharing this group (all Condition*= reset together in systemd). */
   resetGroup?: string;
+  /**
+   * For 'list': how one assignment's items join the items already assigned (in the fragment or an
+   * earlier drop-in); plain appending when absent. Environment= replaces a variable in place,
+   * PassEnvironment= skips names already listed — systemd merges these while parsing, so `show`
+   * prints the merged list.
+   */
+  merge?(previous: T[], items: T[]): void;
 }
 
 /** The directives of one section, contributed by whoever owns that section. */

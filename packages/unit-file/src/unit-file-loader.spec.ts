@@ -109,7 +109,7 @@ describe('UnitFileLoader', () => {
     expect(d.template).to.equal('tpl@.service');
     expect(d.sections.get('Unit')!.get('Description')).to.equal('T x x');
     expect(d.dropInPaths).to.deep.equal([`${lib}/service.d/05-all.conf`, `${lib}/tpl@.service.d/50.conf`, `${lib}/tpl@x.service.d/60.conf`]);
-    expect(env('tpl@x.service')).to.deep.equal(['ALL=1', 'T=template', 'T=instance']);
+    expect(env('tpl@x.service')).to.deep.equal(['ALL=1', 'T=instance']);
   });
   it('prefers an instance file over the template', () => {
     expect(loader.load('tpl@special.service').sections.get('Unit')!.get('Description')).to.equal('special');

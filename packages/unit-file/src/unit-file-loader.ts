@@ -5,6 +5,7 @@ import { UnitFileInstaller } from './install.js';
 import { systemSpecifierContext } from './system-facts.js';
 import type { DirectiveTable, SpecifierContext, UnitDefinition } from './types.js';
 import { UnitFileMap } from './unit-file-map.js';
+import { mtimeOf, unitNeedsDaemonReload } from './need-daemon-reload.js';
 import {
   isValidUnitName, unitNameInstance, unitNameReplaceInstance, unitNameType,
 } from './unit-name.js';
@@ -102,6 +103,8 @@ export class UnitFileLoader {
       def.unitFileState = 'masked';
       return def;
     }
+    const mtimes: NonNullable<UnitDefinition['mtimes']> = {};
+    def.mtimes = mtimes;
 
     const parserOpts: FragmentParserOptions = { name: res.id, index: this.index, scope: this.scope, specifiers: this.specifiers };
     const parser = new FragmentParser(parserOpts);
@@ -116,6 +119,7 @@ export class UnitFileLoader {
         def.loadError = `Failed to read ${entry.path}: ${(e as Error).message}`;
         return def;
       }
+      mtimes.fragment = mtimeOf(entry.path);
       // An empty file masks the unit, as does a symlink to /dev/null.
       if (text.length === 0) {
         def.loadState = 'masked';
@@ -145,6 +149,9 @@ export class UnitFileLoader {
           continue;
         }
         def.dropInPaths.push(file);
+        // The newest drop-in's time, as systemd's dropin_mtime: any drop-in newer than it changed.
+        const t = mtimeOf(file);
+        if (t !== undefined && t > (mtimes.dropIns ?? 0)) mtimes.dropIns = t;
         if (!parser.apply(text, file)) break;
       }
     }
@@ -158,7 +165,10 @@ export class UnitFileLoader {
       def.loadError = parser.result.failure.message;
     }
     const sp = def.sections.get('Unit')?.get('SourcePath');
-    if (typeof sp === 'string') def.sourcePath = sp;
+    if (typeof sp === 'string') {
+      def.sourcePath = sp;
+      mtimes.source = mtimeOf(sp);
+    }
     if (entry && this.opts.unitFileStates !== false) {
       try {
         def.unitFileState = this.install().state(res.id);
@@ -167,6 +177,22 @@ export class UnitFileLoader {
       }
     }
     return def;
+  }
+
+  /**
+   * NeedDaemonReload= of a unit this loader loaded: whether its fragment, source file or drop-ins
+   * changed on disk since (see {@link unitNeedsDaemonReload}). Drop-in directories are looked up
+   * through this pass's cached listings, as systemd looks them up in its unit path cache (a
+   * directory created after the last daemon-reload is not noticed), but their files are listed now.
+   */
+  needsDaemonReload(def: UnitDefinition): boolean {
+    let current: string[] = [];
+    if (def.loadState === 'loaded') {
+      const aliases = def.names.filter((n) => n !== def.id);
+      const dirs = dropInDirectories(this.cache, this.opts.searchPath, def.id, aliases, '.d');
+      current = listDropInFiles(new DirectoryCache(), dirs, '.conf');
+    }
+    return unitNeedsDaemonReload(def, current);
   }
 
   // Symlinks in foo.service.wants/, .requires/, .upholds/ add dependencies (unit_load_dropin()).

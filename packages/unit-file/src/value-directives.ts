@@ -1,5 +1,5 @@
 import { parseAbsolutePath } from './common-parsers.js';
-import { parseEnvironmentAssignments } from './environment.js';
+import { mergeEnvironmentAssignments, mergeUniqueWords, parseEnvironmentAssignments, parseEnvironmentNames } from './environment.js';
 import { parseExecLine, type ExecCommand } from './exec-command.js';
 import { parseExitStatusSet, type ExitStatusSet } from './exit-status.js';
 import { parseSocketAddress, type SocketAddress } from './socket-address.js';
@@ -18,9 +18,25 @@ import { ValueError } from './value-error.js';
 export const execDirective = (extra: Partial<DirectiveSpec> = {}): DirectiveSpec<ExecCommand> =>
   ({ kind: 'list', noSpecifiers: true, fatal: true, parse: (v: string, ctx: ParseContext) => parseExecLine(v, ctx.expand, ctx.warn), ...extra }) as DirectiveSpec<ExecCommand>;
 
-/** Environment=: a list of "NAME=value" strings in order (later ones of the same name win when folded). */
+/**
+ * Environment=: a list of "NAME=value" strings, merged as assigned — a variable assigned again (in
+ * the same line, a later line or a drop-in) replaces its earlier value in place; empty resets.
+ */
 export const environmentDirective = (extra: Partial<DirectiveSpec> = {}): DirectiveSpec<string> =>
-  ({ kind: 'list', noSpecifiers: true, parse: (v: string, ctx: ParseContext) => parseEnvironmentAssignments(v, ctx.expand, ctx.warn), ...extra }) as DirectiveSpec<string>;
+  ({
+    kind: 'list', noSpecifiers: true, merge: mergeEnvironmentAssignments,
+    parse: (v: string, ctx: ParseContext) => parseEnvironmentAssignments(v, ctx.expand, ctx.warn), ...extra,
+  }) as DirectiveSpec<string>;
+
+/**
+ * PassEnvironment= (variable names) or UnsetEnvironment= (names or NAME=value assignments): a list
+ * without duplicates, a word already listed is not added again; empty resets.
+ */
+export const environmentNamesDirective = (kind: 'pass' | 'unset', extra: Partial<DirectiveSpec> = {}): DirectiveSpec<string> =>
+  ({
+    kind: 'list', noSpecifiers: true, merge: mergeUniqueWords,
+    parse: (v: string, ctx: ParseContext) => parseEnvironmentNames(v, kind, ctx.key, ctx.expand, ctx.warn), ...extra,
+  }) as DirectiveSpec<string>;
 
 /** One EnvironmentFile= entry: an absolute path, optional when written with a "-" prefix. */
 export interface EnvironmentFileSpec { path: string; optional: boolean }

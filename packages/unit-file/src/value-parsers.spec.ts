@@ -93,6 +93,19 @@ describe('EnvironmentFile= text', () => {
       ['F', 'multi\nline'], ['H', ''], ['I', 'a b'], ['A', 'override'],
     ]);
   });
+
+  it('copies long runs whole and keeps line numbers across quoted newlines and comments', () => {
+    // The parser appends runs of plain characters as slices (a multi-megabyte value was superlinear
+    // character by character); the result must be what the character-wise state machine gives.
+    const big = 'v'.repeat(1 << 20);
+    const text = `# long ${'c'.repeat(5000)}\nA='${big}'\nB="x\ny \\" z"\n C = ${big}  \t \n  D=a\\\nb\n#x\\\nE=1\nF=2`;
+    const r = parseEnvironmentFileText(text);
+    expect(r.map((e) => [e.name, e.value.length > 100 ? `${e.value.length} chars` : e.value, e.line])).to.deep.equal([
+      ['A', `${1 << 20} chars`, 2], ['B', 'x\ny " z', 3], ['C', `${1 << 20} chars`, 5], ['D', 'ab', 6], ['F', '2', 10],
+    ]);
+    expect(r[0]!.value).to.equal(big);
+    expect(r[2]!.value).to.equal(big);
+  });
 });
 
 describe('socket addresses', () => {

@@ -30,6 +30,8 @@ export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: st
     ['MemoryCurrent', stats.memory !== undefined ? prop.int(stats.memory) : notSet],
     ['MemoryAvailable', prop.raw('infinity')],
     ['CPUUsageNSec', notSet],
+    ['EffectiveCPUs', prop.string('')],
+    ['EffectiveMemoryNodes', prop.string('')],
     ['TasksCurrent', stats.tasks !== undefined ? prop.int(stats.tasks) : notSet],
     ...resourceControlDefaults(),
   ];
@@ -75,6 +77,7 @@ function resourceControlDefaults(): PropertyList {
     ['IOWriteBytes', noCounter],
     ['IOWriteOperations', noCounter],
     ['Delegate', no],
+    ['DelegateControllers', prop.strv([])],
     ['CPUAccounting', no],
     ['CPUWeight', notSet],
     ['StartupCPUWeight', notSet],
@@ -82,6 +85,10 @@ function resourceControlDefaults(): PropertyList {
     ['StartupCPUShares', notSet],
     ['CPUQuotaPerSecUSec', infinity],
     ['CPUQuotaPeriodUSec', infinity],
+    ['AllowedCPUs', prop.string('')],
+    ['StartupAllowedCPUs', prop.string('')],
+    ['AllowedMemoryNodes', prop.string('')],
+    ['StartupAllowedMemoryNodes', prop.string('')],
     ['IOAccounting', no],
     ['IOWeight', notSet],
     ['StartupIOWeight', notSet],
@@ -101,10 +108,17 @@ function resourceControlDefaults(): PropertyList {
     ['TasksAccounting', prop.bool(true)],
     ['TasksMax', prop.int(defaultTasksMax())],
     ['IPAccounting', no],
+    ['IPAddressAllow', prop.strv([])],
+    ['IPAddressDeny', prop.strv([])],
+    ['IPIngressFilterPath', prop.strv([])],
+    ['IPEgressFilterPath', prop.strv([])],
+    ['DisableControllers', prop.strv([])],
     ['ManagedOOMSwap', prop.string('auto')],
     ['ManagedOOMMemoryPressure', prop.string('auto')],
     ['ManagedOOMMemoryPressureLimit', prop.int(0)],
     ['ManagedOOMPreference', prop.string('none')],
+    // An allow-list that allows everything: systemctl prints "~" (only with --all).
+    ['RestrictNetworkInterfaces', prop.hidden('~')],
   ];
   return resourceDefaults;
 }

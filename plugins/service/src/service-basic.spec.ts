@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { signals } from '@unitkit/testing';
 import { targetModule } from '@unitkit/plugin-target';
 import { serviceTest, SEC } from './test/service-harness.js';
+import { fakeSocketModule } from './test/fake-socket-type.js';
 
 describe('service: Type=simple and the basic lifecycle', () => {
   it('starts, runs, and stops with SIGTERM', () => {
@@ -119,5 +120,35 @@ describe('service: Type=simple and the basic lifecycle', () => {
     expect(t.prop('w.service', 'NotifyAccess')).to.equal('main');
     expect(t.prop('w.service', 'TimeoutStartUSec')).to.equal('infinity');
     void SEC;
+  });
+});
+
+// Values checked against `systemctl --user show` of systemd 252 for the same units.
+describe('service: show before the first start and for units that never loaded', () => {
+  it('WatchdogUSec= is infinity until the first start, then WatchdogSec=', () => {
+    const t = serviceTest();
+    t.service('w.service', 'ExecStart=/bin/sleep 100\nWatchdogSec=7');
+    t.service('n.service', 'ExecStart=/bin/sleep 100');
+    expect(t.prop('w.service', 'WatchdogUSec')).to.equal('infinity');
+    t.start('w.service');
+    t.start('n.service');
+    expect(t.prop('w.service', 'WatchdogUSec')).to.equal('7s');
+    expect(t.prop('n.service', 'WatchdogUSec')).to.equal('0');
+  });
+
+  it('a not-found service shows service_init()\'s values: no Type=, no OOMPolicy=, the default start timeout', () => {
+    const t = serviceTest();
+    expect(['Type', 'OOMPolicy', 'TimeoutStartUSec', 'StandardOutput', 'WorkingDirectory'].map((p) => t.prop('nope.service', p)))
+      .to.deep.equal(['', '', '1min 30s', 'inherit', '']);
+  });
+
+  it('a refused service keeps its dependencies (added before verification); SuccessAction= allows no ExecStart=', () => {
+    const t = serviceTest([targetModule, fakeSocketModule]);
+    t.service('bus.service', 'Type=dbus\nBusName=org.example.A\nExecStart=/bin/true', '');
+    expect(t.prop('bus.service', 'LoadState')).to.equal('bad-setting');
+    expect(t.prop('bus.service', 'Requires')?.split(' ').sort()).to.deep.equal(['basic.target', 'dbus.socket']);
+    t.units.file('exit.service', '[Unit]\nSuccessAction=exit-force\nDefaultDependencies=no\n[Service]\n');
+    expect([t.prop('exit.service', 'LoadState'), t.prop('exit.service', 'Type'), t.prop('exit.service', 'TimeoutStartUSec')])
+      .to.deep.equal(['loaded', 'oneshot', 'infinity']);
   });
 });

@@ -89,6 +89,29 @@ describe('service: sd_notify', () => {
     expect(t.data('a.service').mainPid).to.equal(child.pid);
   });
 
+  it('numbers out of their C range are refused, not rounded (found by the fuzzer: kill() of MAINPID=4294967296 threw)', () => {
+    const t = serviceTest();
+    t.service('a.service', 'Type=notify\nExecStart=/bin/d\nWatchdogSec=10');
+    t.start('a.service');
+    const p = t.spawner.last();
+    t.notify.send(p.pid, 'READY=1\nMAINPID=4294967296\nERRNO=2147483648\nEXTEND_TIMEOUT_USEC=18446744073709551616\nWATCHDOG_USEC=99999999999999999999999');
+    expect(t.state('a.service')).to.equal('active/running');
+    expect(t.data('a.service').mainPid).to.equal(p.pid);
+    expect(t.logger.find('Failed to parse MAINPID= field in notification message, ignoring: 4294967296')).to.not.equal(undefined);
+    expect(t.logger.find("Failed to parse ERRNO= field value '2147483648' in notification message: Numerical result out of range")).to.not.equal(undefined);
+    expect(t.logger.find('Failed to parse EXTEND_TIMEOUT_USEC=18446744073709551616')).to.not.equal(undefined);
+    expect(t.logger.find('Failed to parse WATCHDOG_USEC=99999999999999999999999')).to.not.equal(undefined);
+    expect(t.prop('a.service', 'WatchdogUSec')).to.equal('10s');
+    t.notify.send(p.pid, 'MAINPID=2147483648\nWATCHDOG_USEC=18446744073709551615');
+    expect(t.logger.find('Failed to parse MAINPID= field in notification message, ignoring: 2147483648')).to.not.equal(undefined);
+    expect(t.logger.find('Failed to parse WATCHDOG_USEC=18446744073709551615')).to.equal(undefined);
+    // The watchdog now fires in half a million years: show still formats every timestamp.
+    t.loop.advanceToNextTimer();
+    expect(t.loop.realtime()).to.be.greaterThan(253402214400000000);
+    expect(t.prop('a.service', 'ExecMainExitTimestamp')).to.equal('');
+    expect(t.prop('a.service', 'ExecStart')).to.match(/stop_time=\[\]/);
+  });
+
   it('EXTEND_TIMEOUT_USEC= pushes the start timeout', () => {
     const t = serviceTest();
     t.service('a.service', 'Type=notify\nExecStart=/bin/d\nTimeoutStartSec=5');

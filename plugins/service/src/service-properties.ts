@@ -8,7 +8,7 @@ import { execCommandProperties, execContextProperties, killContextProperties, pr
 import { signalName, type ExitStatusSet } from '@unitkit/unit-file';
 import { childExitCodeNumber } from '@unitkit/core';
 import type { ServiceData } from './service-unit-type.js';
-import { execCommandLists } from './service-settings.js';
+import { DEFAULT_TIMEOUT_USEC, execCommandLists } from './service-settings.js';
 
 /** "3 USR1": statuses then signal names, as systemd prints an exit status set. */
 export function formatExitStatusSet(set: ExitStatusSet): string {
@@ -19,14 +19,17 @@ export function formatExitStatusSet(set: ExitStatusSet): string {
 export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number): PropertyList {
   const d = unit.data;
   const s = d.settings;
+  // A unit never loaded from a file shows systemd's service_init() values: no type, no OOM policy,
+  // the manager's default start timeout.
+  const loaded = !['not-found', 'masked', 'error'].includes(unit.loadState);
   const list: PropertyList = [
-    ['Type', prop.string(s.type)],
+    ['Type', prop.string(loaded ? s.type : '')],
     ['ExitType', prop.string(s.exitType)],
     ['Restart', prop.string(s.restart)],
     ['PIDFile', prop.string(s.pidFile)],
     ['NotifyAccess', prop.string(s.notifyAccess)],
     ['RestartUSec', prop.usec(s.restartUsec)],
-    ['TimeoutStartUSec', prop.usec(s.timeoutStartUsec)],
+    ['TimeoutStartUSec', prop.usec(loaded ? s.timeoutStartUsec : DEFAULT_TIMEOUT_USEC)],
     ['TimeoutStopUSec', prop.usec(s.timeoutStopUsec)],
     ['TimeoutAbortUSec', prop.usec(s.timeoutAbortUsec)],
     ['TimeoutStartFailureMode', prop.string('terminate')],
@@ -52,11 +55,13 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['Result', prop.string(d.result)],
     ['ReloadResult', prop.string(d.reloadResult)],
     ['CleanResult', prop.string('success')],
+    ['USBFunctionDescriptors', prop.string('')],
+    ['USBFunctionStrings', prop.string('')],
     // The credentials a running process got from DynamicUser= (never, here): systemd prints "[not set]".
     ['UID', prop.raw('[not set]')],
     ['GID', prop.raw('[not set]')],
     ['NRestarts', prop.int(d.nRestarts)],
-    ['OOMPolicy', prop.string('stop')],
+    ['OOMPolicy', prop.string(loaded ? 'stop' : '')],
     ['ExecMainStartTimestamp', prop.timestamp(d.mainExec.startRealtime)],
     ['ExecMainStartTimestampMonotonic', prop.int(d.mainExec.startMonotonic)],
     ['ExecMainExitTimestamp', prop.timestamp(d.mainExec.exitRealtime)],
@@ -66,7 +71,9 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['ExecMainStatus', prop.int(d.mainExec.status)],
   ];
   for (const l of execCommandLists) list.push(...execCommandProperties(l, s.exec[l], d.statuses[l]));
-  list.push(...execContextProperties(s.context, unit.manager.scope, unit.manager.environment.HOME));
+  // service_init() leaves standard output inherited until the manager's default is applied at load.
+  const context = loaded ? s.context : { ...s.context, stdout: { kind: 'inherit' as const } };
+  list.push(...execContextProperties(context, unit.manager.scope, unit.manager.environment.HOME, loaded));
   list.push(...killContextProperties(s.kill));
   return list;
 }

@@ -6,7 +6,7 @@
 import type { DirectiveSpec, DirectiveTable, ExecContext, KillContext } from '@unitkit/core';
 import { execContextDirectives, readExecContext, readKillContext } from '@unitkit/core';
 import {
-  booleanDirective, enumDirective, execDirective, exitStatusSetDirective, pathDirective, stringDirective, timeSpanDirective,
+  booleanDirective, enumDirective, execDirective, exitStatusSetDirective, parseEmergencyAction, pathDirective, stringDirective, timeSpanDirective,
   unitListDirective, unsignedDirective, type ExecCommand, type ExitStatusSet,
 } from '@unitkit/unit-file';
 
@@ -52,6 +52,12 @@ export function serviceSectionTable(): DirectiveTable {
     RestartForceExitStatus: exitStatusSetDirective(),
     RootDirectoryStartOnly: booleanDirective(),
     Sockets: unitListDirective(),
+    // [Unit] settings systemd 252 still accepts here, for compatibility.
+    StartLimitInterval: timeSpanDirective({ canonical: 'StartLimitIntervalSec', section: 'Unit' }),
+    StartLimitBurst: unsignedDirective(undefined, { section: 'Unit' }),
+    StartLimitAction: { kind: 'scalar', parse: parseEmergencyAction, section: 'Unit' },
+    FailureAction: { kind: 'scalar', parse: parseEmergencyAction, section: 'Unit' },
+    RebootArgument: stringDirective({ section: 'Unit' }),
     ...execContextDirectives(),
   };
   for (const l of execCommandLists) directives[l] = execDirective();

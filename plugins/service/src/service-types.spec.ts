@@ -126,6 +126,23 @@ describe('service: every Type=', () => {
     expect(t.logger.find('Daemon never wrote its PID file. Failing.')).to.not.equal(undefined);
   });
 
+  it('forking: a PID file naming a pid past pid_t is not a pid (kill() of it would throw)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svc-'));
+    const pidFile = join(dir, 'd.pid');
+    writeFileSync(pidFile, '4294967296\n');
+    const t = serviceTest();
+    t.service('a.service', `Type=forking\nPIDFile=${pidFile}\nExecStart=/usr/sbin/daemon`);
+    t.start('a.service');
+    const starter = t.spawner.last();
+    const daemon = starter.fork({ newSession: true });
+    starter.exit(0);
+    expect(t.state('a.service')).to.equal('activating/start');
+    expect(t.logger.find(`Failed to parse PID from file ${pidFile}: Numerical result out of range`)).to.not.equal(undefined);
+    writeFileSync(pidFile, `${daemon.pid}\n`);
+    t.loop.advance(200_000);
+    expect(t.data('a.service').mainPid).to.equal(daemon.pid);
+  });
+
   it('forking without PIDFile=: GuessMainPID= takes the one process left', () => {
     const t = serviceTest();
     t.service('a.service', 'Type=forking\nExecStart=/usr/sbin/daemon');

@@ -28,6 +28,7 @@ import { firstFailure, type ServiceResult } from './service-result.js';
 import { execCommandLists, readServiceSettings, type ExecCommandList, type ServiceSettings } from './service-settings.js';
 import { ProcessGroupScopes } from './process-group-scopes.js';
 import { serviceProperties } from './service-properties.js';
+import { parseNotifyErrno, parseNotifyUsec, parsePid } from './notify-numbers.js';
 
 /** The main process's last run, as ExecMain*= shows it. */
 export interface MainExecStatus extends ExecStatus {
@@ -73,6 +74,8 @@ export interface ServiceData {
   notifyState: NotifyState;
   /** WATCHDOG_USEC= sent by the service, replacing WatchdogSec=. */
   watchdogOverride?: number;
+  /** WatchdogSec= as of the last start (systemd's watchdog_original_usec): WatchdogUSec= shows infinity before any start. */
+  watchdogOriginal?: number;
   watchdogTimestamp: { realtime: number; monotonic: number };
   /** When the state timer fires (monotonic µs), Infinity when disarmed. */
   timerDeadline: number;
@@ -98,19 +101,9 @@ const ALIEN_POLL_USEC = 100_000;
 const PIDFILE_POLL_USEC = 100_000;
 /** A PID file larger than this is not read (it names one number). */
 const PIDFILE_MAX = 4096;
-/** The largest pid_t. */
-const PID_MAX = 2 ** 31 - 1;
-
-/**
- * systemd's parse_pid(): decimal digits (leading whitespace allowed) naming a pid that fits pid_t
- * and is above 0. Returns the pid, or the reason it is refused.
- */
-export function parsePid(text: string): number | 'Invalid argument' | 'Numerical result out of range' {
-  const t = text.replace(/^[ \t\n\r]+/, '');
-  if (!/^[0-9]+$/.test(t)) return 'Invalid argument';
-  const n = Number(t);
-  if (!(n > 0) || n > PID_MAX) return 'Numerical result out of range';
-  return n;
+/** Why parse_pid() refused `text`, as its %m. */
+function pidParseError(text: string): string {
+  return /^[0-9]+$/.test(text) ? 'Numerical result out of range' : 'Invalid argument';
 }
 
 /** strerror() of the errno codes a PID file read gives, for systemd's %m. */
@@ -205,22 +198,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
     };
-    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
-    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-    if (!s.remainAfterExit && s.exec.ExecStart.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
-      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
-    }
-    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
-    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
-      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
-    }
+    // Dependencies first, as service_add_extras() runs before service_verify(): a unit refused
+    // below still shows them.
     for (const name of s.sockets) {
       unit.addDependency('Wants', name);
       unit.addDependency('After', name);
       unit.addDependency('TriggeredBy', name);
+    }
+    // BusName= (systemd 252's service_setup_bus_name()): required and ordered after dbus.socket.
+    if (s.busName) {
+      unit.addDependency('Requires', 'dbus.socket');
+      unit.addDependency('After', 'dbus.socket');
     }
     if (unit.settings.defaultDependencies) {
       if (unit.manager.scope === 'system') {
@@ -232,6 +220,18 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.addDependency('After', 'basic.target');
       unit.addDependency('Before', 'shutdown.target');
       unit.addDependency('Conflicts', 'shutdown.target');
+    }
+    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
+    if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length === 0) fail("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+    if (s.exec.ExecStart.length === 0 && !s.remainAfterExit && (unit.settings.successAction ?? 'none') === 'none') {
+      fail('Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.');
+    }
+    if (s.type !== 'oneshot' && s.exec.ExecStart.length > 1) fail('Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.');
+    if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+      fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
     }
   }
 
@@ -330,6 +330,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.statusErrno = 0;
     d.notifyState = 'unknown';
     d.watchdogOverride = undefined;
+    d.watchdogOriginal = d.settings.watchdogUsec;
     d.mainExec = { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 };
     for (const l of execCommandLists) d.statuses[l] = d.settings.exec[l].map(() => emptyExecStatus());
     // A start that is not an automatic restart resets the restart counter.
@@ -442,7 +443,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   properties(unit: Unit<ServiceData>): PropertyList {
     const active = unit.activeState() !== 'inactive' && unit.activeState() !== 'failed';
-    return spliceScopeProperties(serviceProperties(unit, this.effectiveWatchdogUsec(unit)), this.scopes.scope(unit as unknown as Unit), active);
+    const shownWatchdog = unit.data.watchdogOverride ?? unit.data.watchdogOriginal ?? Infinity;
+    return spliceScopeProperties(serviceProperties(unit, shownWatchdog), this.scopes.scope(unit as unknown as Unit), active);
   }
 
   serialize(unit: Unit<ServiceData>): Record<string, unknown> {
@@ -1044,14 +1046,14 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (status !== undefined) d.statusText = status === '' ? undefined : status;
     const errno = fields.get('ERRNO');
     if (errno !== undefined) {
-      // safe_atoi(): an int, not negative.
-      const why = !/^[0-9]+$/.test(errno) ? 'Invalid argument' : Number(errno) > 2147483647 ? 'Numerical result out of range' : undefined;
-      if (!why) d.statusErrno = Number(errno);
-      else this.notifyWarn(unit, `Failed to parse ERRNO= field value '${errno}' in notification message: ${why}`);
+      const n = parseNotifyErrno(errno);
+      if (n !== undefined) d.statusErrno = n;
+      else this.notifyWarn(unit, `Failed to parse ERRNO= field value '${errno}' in notification message: ${/^[0-9]+$/.test(errno) ? 'Numerical result out of range' : 'Invalid argument'}`);
     }
     const extend = fields.get('EXTEND_TIMEOUT_USEC');
     if (extend !== undefined) {
-      if (/^[0-9]+$/.test(extend)) this.extendTimeout(unit, Number(extend));
+      const usec = parseNotifyUsec(extend);
+      if (usec !== undefined) this.extendTimeout(unit, usec);
       else this.notifyWarn(unit, `Failed to parse EXTEND_TIMEOUT_USEC=${extend}`);
     }
     const wd = fields.get('WATCHDOG');
@@ -1060,8 +1062,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     else if (wd !== undefined) this.notifyWarn(unit, 'Passed WATCHDOG= field is invalid, ignoring.');
     const wdUsec = fields.get('WATCHDOG_USEC');
     if (wdUsec !== undefined) {
-      if (/^[0-9]+$/.test(wdUsec)) {
-        d.watchdogOverride = Number(wdUsec);
+      const usec = parseNotifyUsec(wdUsec);
+      if (usec !== undefined) {
+        d.watchdogOverride = usec;
         this.resetWatchdog(unit);
       } else this.notifyWarn(unit, `Failed to parse WATCHDOG_USEC=${wdUsec}`);
     }
@@ -1257,9 +1260,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.log(level, `Can't open PID file ${path} (yet?) after ${d.state}: ${errnoText[code] ?? (e as Error).message}`);
       return 'failed';
     }
-    const pid = parsePid(text.split('\n')[0] ?? '');
-    if (typeof pid !== 'number') {
-      unit.log(level, `Failed to parse PID from file ${path}: ${pid}`);
+    // parse_pid(): leading whitespace is skipped (strtoul), nothing may follow the number.
+    const line = (text.split('\n')[0] ?? '').replace(/^[ \t\r]+/, '');
+    const pid = parsePid(line);
+    if (pid === undefined) {
+      unit.log(level, `Failed to parse PID from file ${path}: ${pidParseError(line)}`);
       return 'failed';
     }
     if (d.mainPidKnown && pid === d.mainPid) return 'same';
@@ -1336,8 +1341,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   /** MAINPID= (systemd's service_notify_message): accepted for the unit's own processes, or from root. */
   private notifyMainPid(unit: Unit<ServiceData>, sender: NotifySender, text: string): void {
     const d = unit.data;
-    const pid = parsePid(text);
-    if (typeof pid !== 'number') return this.notifyWarn(unit, `Failed to parse MAINPID= field in notification message, ignoring: ${text}`);
+    const pid = parsePid(text.replace(/^[ \t\n\r]+/, ''));
+    if (pid === undefined) return this.notifyWarn(unit, `Failed to parse MAINPID= field in notification message, ignoring: ${text}`);
     if (d.mainPidKnown && pid === d.mainPid) return;
     let suitable = this.suitableMainPid(unit, pid, (m) => this.notifyWarn(unit, m));
     if (suitable === 0) {

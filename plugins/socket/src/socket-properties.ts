@@ -15,6 +15,8 @@ const mode = (m: number) => m.toString(8).padStart(4, '0');
 export function socketProperties(unit: Unit<SocketData>): PropertyList {
   const d = unit.data;
   const s = d.settings;
+  // A unit never loaded from a file shows the values systemd has before loading (socket_init()).
+  const loaded = !['not-found', 'masked', 'error'].includes(unit.loadState);
   const list: PropertyList = [
     ['BindIPv6Only', prop.string(s.bindIPv6Only)],
     ['Backlog', prop.int(s.backlog)],
@@ -69,8 +71,9 @@ export function socketProperties(unit: Unit<SocketData>): PropertyList {
     ['NRefused', prop.int(d.nRefused)],
     ['FileDescriptorName', prop.string(s.fileDescriptorName)],
     ['SocketProtocol', prop.int(s.socketProtocol)],
-    ['TriggerLimitIntervalUSec', prop.usec(s.triggerLimitInterval)],
-    ['TriggerLimitBurst', prop.int(s.triggerLimitBurst)],
+    // Unset until loaded (systemd fills in the defaults at load): infinity and UINT_MAX.
+    ['TriggerLimitIntervalUSec', prop.usec(loaded ? s.triggerLimitInterval : Infinity)],
+    ['TriggerLimitBurst', prop.int(loaded ? s.triggerLimitBurst : 4294967295)],
     // The credentials of DynamicUser= (never set here): systemd prints "[not set]".
     ['UID', prop.raw('[not set]')],
     ['GID', prop.raw('[not set]')],
@@ -78,7 +81,7 @@ export function socketProperties(unit: Unit<SocketData>): PropertyList {
   for (const kind of socketExecKinds) {
     s.exec[kind].forEach((cmd, i) => list.push([kind, prop.raw(formatExecCommand(cmd, d.execStatus[kind][i]))]));
   }
-  list.push(...execContextProperties(s.execContext, unit.manager.scope, unit.manager.environment.HOME));
+  list.push(...execContextProperties(s.execContext, unit.manager.scope, unit.manager.environment.HOME, loaded));
   list.push(...killContextProperties(s.kill));
   return list;
 }

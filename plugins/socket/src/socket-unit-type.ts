@@ -138,18 +138,6 @@ export class SocketUnitType implements UnitType<SocketData> {
     d.pollLimit = new RateLimit(s.pollLimitInterval, s.pollLimitBurst);
     d.execStatus = { ExecStartPre: [], ExecStartPost: [], ExecStopPre: [], ExecStopPost: [] };
 
-    if (s.listens.length === 0) {
-      throw new UnitLoadError('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.');
-    }
-    if (s.accept && s.listens.some((l) => !canAccept(l))) {
-      throw new UnitLoadError('Unit configured for accepting sockets, but sockets are non-accepting. Refusing.');
-    }
-    if (s.accept && s.maxConnections <= 0) throw new UnitLoadError('MaxConnection= setting too small. Refusing.');
-    if (s.accept && s.service) throw new UnitLoadError('Explicit service configuration for accepting socket units not supported. Refusing.');
-    if (s.symlinks.length > 0 && s.listens.filter((l) => l.path && l.kind !== 'special').length !== 1) {
-      throw new UnitLoadError('Unit has symlinks set but none or more than one node in the file system. Refusing.');
-    }
-
     for (const l of s.listens) if (l.path && !unit.settings.requiresMountsFor.includes(l.path)) unit.settings.requiresMountsFor.push(l.path);
     unit.settings.requiresMountsFor.sort();
 
@@ -166,6 +154,18 @@ export class SocketUnitType implements UnitType<SocketData> {
       }
       unit.addDependency('Conflicts', 'shutdown.target');
       unit.addDependency('Before', 'shutdown.target');
+    }
+    // Verified after the dependencies are added, as socket_verify() runs after socket_add_extras().
+    if (s.listens.length === 0) {
+      throw new UnitLoadError('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.');
+    }
+    if (s.accept && s.listens.some((l) => !canAccept(l))) {
+      throw new UnitLoadError('Unit configured for accepting sockets, but sockets are non-accepting. Refusing.');
+    }
+    if (s.accept && s.maxConnections <= 0) throw new UnitLoadError('MaxConnection= setting too small. Refusing.');
+    if (s.accept && s.service) throw new UnitLoadError('Explicit service configuration for accepting socket units not supported. Refusing.');
+    if (s.symlinks.length > 0 && s.listens.filter((l) => l.path && l.kind !== 'special').length !== 1) {
+      throw new UnitLoadError('Unit has symlinks set but none or more than one node in the file system. Refusing.');
     }
   }
 

@@ -4,7 +4,7 @@
  * plugins merge these into their section tables.
  */
 import {
-  ValueError, environmentDirective, environmentFileDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
+  ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
   wordListDirective, type DirectiveSpec, type DirectiveTable,
 } from '@unitkit/unit-file';
 import { RLIMIT_NAMES, type ExecInput, type ExecOutput, type WorkingDirectory } from './exec-context.js';
@@ -64,6 +64,30 @@ export function parseSyslogLevel(value: string): number {
 
 const sizeLimits = new Set(['FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'AS', 'MEMLOCK', 'MSGQUEUE']);
 
+/** Nice=: a level from -20 to 19 (systemd's parse_nice()). */
+export function parseNice(value: string): number {
+  if (!/^[+-]?[0-9]+$/.test(value)) throw new ValueError(`Failed to parse nice priority '${value}'`);
+  const n = Number(value);
+  if (n < -20 || n > 19) throw new ValueError(`Nice priority out of range: '${value}'`);
+  return n;
+}
+
+const ioClasses = ['none', 'realtime', 'best-effort', 'idle'];
+
+/** IOSchedulingClass=: a class name or its number 0…3 (ioprio_class_from_string()). */
+export function parseIoSchedulingClass(value: string): number {
+  const i = ioClasses.indexOf(value);
+  if (i >= 0) return i;
+  if (/^[0-3]$/.test(value)) return Number(value);
+  throw new ValueError(`Failed to parse IO scheduling class '${value}'`);
+}
+
+/** IOSchedulingPriority=: 0 (highest) to 7. */
+export function parseIoSchedulingPriority(value: string): number {
+  if (!/^[0-7]$/.test(value)) throw new ValueError(`Failed to parse IO priority '${value}'`);
+  return Number(value);
+}
+
 /** One Limit*= value: "soft:hard" or one value for both; sizes, seconds, nice levels as systemd parses each. */
 export function parseRlimit(resource: string, value: string): RlimitSpec {
   const one = (v: string): number => {
@@ -94,13 +118,17 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
   const d: Record<string, DirectiveSpec> = {
     Environment: environmentDirective(),
     EnvironmentFile: environmentFileDirective(),
-    PassEnvironment: wordListDirective(),
-    UnsetEnvironment: wordListDirective(),
+    PassEnvironment: environmentNamesDirective('pass'),
+    UnsetEnvironment: environmentNamesDirective('unset'),
     WorkingDirectory: scalar(parseWorkingDirectory),
     User: stringDirective(),
     Group: stringDirective(),
     SupplementaryGroups: wordListDirective(),
     UMask: modeDirective(),
+    Nice: scalar(parseNice),
+    // An empty assignment of either resets both, as both are one ioprio value in systemd.
+    IOSchedulingClass: scalar(parseIoSchedulingClass, { resetGroup: 'ioprio' }),
+    IOSchedulingPriority: scalar(parseIoSchedulingPriority, { resetGroup: 'ioprio' }),
     StandardInput: scalar(parseExecInput),
     StandardOutput: scalar(parseExecOutput),
     StandardError: scalar(parseExecOutput),

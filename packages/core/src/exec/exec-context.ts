@@ -44,6 +44,10 @@ export interface ExecContext {
   supplementaryGroups: string[];
   /** UMask=, default 0022. */
   umask: number;
+  /** Nice=, when set (else processes keep the manager's level). */
+  nice?: number;
+  /** IOSchedulingClass=/IOSchedulingPriority= as one value, when either is set. */
+  ioScheduling?: IoScheduling;
   stdin: ExecInput;
   stdout: ExecOutput;
   stderr: ExecOutput;
@@ -55,6 +59,15 @@ export interface ExecContext {
   /** Limit*= by systemd's resource name (NOFILE, CORE…). */
   limits: Partial<Record<string, RlimitSpec>>;
 }
+
+/** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
+export interface IoScheduling {
+  class: number;
+  priority: number;
+}
+
+/** What a process gets when nothing is set: best-effort, priority 4 (systemd's IOPRIO_DEFAULT_CLASS_AND_PRIO). */
+export const DEFAULT_IO_SCHEDULING: IoScheduling = { class: 2, priority: 4 };
 
 /** The defaults of an execution context, as systemd's exec_context_init() and the manager defaults set them. */
 export function defaultExecContext(): ExecContext {
@@ -91,6 +104,8 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.group = get<string>('Group');
   c.supplementaryGroups = get<string[]>('SupplementaryGroups') ?? [];
   c.umask = get<number>('UMask') ?? c.umask;
+  c.nice = get<number>('Nice');
+  c.ioScheduling = ioSchedulingOf(get<number>('IOSchedulingClass'), get<number>('IOSchedulingPriority'));
   c.stdin = get<ExecInput>('StandardInput') ?? c.stdin;
   const out = get<ExecOutput>('StandardOutput');
   c.stdoutExplicit = out !== undefined;
@@ -103,6 +118,16 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
     if (v) c.limits[name] = v;
   }
   return c;
+}
+
+/**
+ * IOSchedulingClass= and IOSchedulingPriority= combined as systemd keeps them (one ioprio value
+ * starting at best-effort/4, each setting replacing its half); class "none" means the default.
+ */
+function ioSchedulingOf(cls: number | undefined, priority: number | undefined): IoScheduling | undefined {
+  if (cls === undefined && priority === undefined) return undefined;
+  const v = { class: cls ?? DEFAULT_IO_SCHEDULING.class, priority: priority ?? DEFAULT_IO_SCHEDULING.priority };
+  return v.class === 0 ? { ...DEFAULT_IO_SCHEDULING } : v;
 }
 
 /** The resource names of the Limit*= directives, in systemd's order. */

@@ -2,13 +2,14 @@
  * `systemctl show` properties of an execution context and of exec commands, in systemd's names,
  * order and formats (checked against systemctl show of systemd 252).
  */
+import * as os from 'node:os';
 import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
 import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
-import { formatTimestamp, prop, type PropertyList } from '../property.js';
-import { RLIMIT_NAMES, type ExecContext } from './exec-context.js';
-import { processDefaults } from './process-defaults.js';
+import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
+import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
+import { managerLimits, processDefaults } from './process-defaults.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
 export interface ExecStatus {
@@ -64,15 +65,18 @@ function quoteAssignment(a: string): string {
 }
 
 /**
- * The exec-context properties systemd shows (the ones unitkit implements), in systemd's order.
- * Limits not set in the unit are left out (systemd shows the manager's own limits for them). `home`
- * is the user manager's home, its default working directory.
+ * The exec-context properties systemd shows, in systemd's order. Limits not set in the unit are
+ * what its processes inherit from the manager. `home` is the user manager's home, its default
+ * working directory. `loaded` is false for a unit never loaded from a file (not-found, masked,
+ * error): systemd never applied the manager's defaults to its context, so it shows the manager's own
+ * limits and no working directory.
  */
-export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string): PropertyList {
-  const inherited = processDefaults();
+export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string, loaded = true): PropertyList {
+  const inherited = loaded ? processDefaults() : { ...processDefaults(), limits: managerLimits() };
   const list: PropertyList = [
     ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
-    ['EnvironmentFiles', prop.raw(c.environmentFiles.map((f) => `${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`).join(' '))],
+    // One line per file, none without files — even with --all (systemd 252's show).
+    ...c.environmentFiles.map((f): [string, PropertyValue] => ['EnvironmentFiles', prop.raw(`${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`)]),
     ['PassEnvironment', prop.strv(c.passEnvironment)],
     ['UnsetEnvironment', prop.strv(c.unsetEnvironment)],
     ['UMask', prop.string(c.umask.toString(8).padStart(4, '0'))],
@@ -84,29 +88,40 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     list.push([`Limit${r}`, prop.int(l.hard)], [`Limit${r}Soft`, prop.int(l.soft)]);
   }
   const wd = c.workingDirectory;
-  const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' ? `!${home ?? '~'}` : '';
+  const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' && loaded ? `!${home ?? '~'}` : '';
   const no = prop.bool(false);
   list.push(
     ['WorkingDirectory', prop.string(wdText)],
-    // Scheduling and process settings unitkit does not change: what the process inherits.
+    // Settings unitkit does not implement, shown empty as systemd shows them when unset.
+    ...empty('RootDirectory', 'RootImage', 'RootHash', 'RootHashPath', 'RootHashSignature', 'RootHashSignaturePath', 'RootVerity'),
+    ...none('ExtensionDirectories', 'ExtensionImages', 'MountImages'),
+    // Scheduling: Nice= and IOScheduling*= as set, else what the process inherits.
     ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
     ['CoredumpFilter', prop.raw('0x33')],
-    ['Nice', prop.int(0)],
-    ['IOSchedulingClass', prop.int(2)],
-    ['IOSchedulingPriority', prop.int(4)],
+    ['Nice', prop.int(c.nice ?? managerNice())],
+    ['IOSchedulingClass', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).class)],
+    ['IOSchedulingPriority', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).priority)],
     ['CPUSchedulingPolicy', prop.int(0)],
     ['CPUSchedulingPriority', prop.int(0)],
+    ['CPUAffinity', prop.string('')],
     ['CPUAffinityFromNUMA', no],
     ['NUMAPolicy', prop.raw('n/a')],
+    ['NUMAMask', prop.string('')],
     ['TimerSlackNSec', prop.int(50000)],
     ['CPUSchedulingResetOnFork', no],
     ['NonBlocking', no],
     ['StandardInput', prop.string(c.stdin.kind)],
+    ...empty('StandardInputFileDescriptorName', 'StandardInputData'),
     ['StandardOutput', prop.string(c.stdout.kind)],
+    ...empty('StandardOutputFileDescriptorName'),
     ['StandardError', prop.string(c.stderr.kind)],
+    ...empty('StandardErrorFileDescriptorName', 'TTYPath'),
     ['TTYReset', no],
     ['TTYVHangup', no],
     ['TTYVTDisallocate', no],
+    // Unset (UINT_MAX): systemctl prints "[unprintable]", only with --all.
+    ['TTYRows', unprintable],
+    ['TTYColumns', unprintable],
     ['SyslogPriority', prop.int(3 * 8 + c.syslogLevel)],
     ['SyslogIdentifier', prop.string(c.syslogIdentifier)],
     ['SyslogLevelPrefix', prop.bool(true)],
@@ -115,14 +130,24 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['LogLevelMax', prop.int(-1)],
     ['LogRateLimitIntervalUSec', prop.usec(0)],
     ['LogRateLimitBurst', prop.int(0)],
+    ...none('LogExtraFields'),
+    ...empty('LogNamespace'),
     ['SecureBits', prop.int(0)],
     ['CapabilityBoundingSet', prop.raw(inherited.capabilityBoundingSet.join(' '))],
+    ['AmbientCapabilities', prop.string('')],
     ['User', prop.string(c.user)],
     ['Group', prop.string(c.group)],
     ['DynamicUser', no],
     // Sandboxing settings unitkit does not implement, shown with systemd's defaults.
     ['RemoveIPC', no],
+    ['SetCredential', unprintable],
+    ['SetCredentialEncrypted', unprintable],
+    ['LoadCredential', unprintable],
+    ['LoadCredentialEncrypted', unprintable],
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
+    ...empty('PAMName'),
+    ...none('ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths', 'ExecSearchPath'),
+    ['MountFlags', prop.string('')],
     ['PrivateTmp', no],
     ['PrivateDevices', no],
     ['ProtectClock', no],
@@ -137,30 +162,69 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['ProtectHome', prop.string('no')],
     ['ProtectSystem', prop.string('no')],
     ['SameProcessGroup', no],
+    ...empty('UtmpIdentifier'),
     ['UtmpMode', prop.string('init')],
+    ...empty('SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'),
     ['IgnoreSIGPIPE', prop.bool(true)],
     ['NoNewPrivileges', no],
+    ['SystemCallFilter', allowAll],
+    ['SystemCallArchitectures', prop.strv([])],
     ['SystemCallErrorNumber', prop.int(2147483646)],
+    ['SystemCallLog', allowAll],
+    ...empty('Personality'),
     ['LockPersonality', no],
+    ['RestrictAddressFamilies', allowAll],
     ['RuntimeDirectoryPreserve', prop.string('no')],
     ['RuntimeDirectoryMode', prop.string('0755')],
+    ...none('RuntimeDirectory'),
     ['StateDirectoryMode', prop.string('0755')],
+    ...none('StateDirectory'),
     ['CacheDirectoryMode', prop.string('0755')],
+    ...none('CacheDirectory'),
     ['LogsDirectoryMode', prop.string('0755')],
+    ...none('LogsDirectory'),
     ['ConfigurationDirectoryMode', prop.string('0755')],
+    ...none('ConfigurationDirectory'),
     ['TimeoutCleanUSec', prop.usec(Infinity)],
     ['MemoryDenyWriteExecute', no],
     ['RestrictRealtime', no],
     ['RestrictSUIDSGID', no],
     ['RestrictNamespaces', no],
+    ['RestrictFileSystems', allowAll],
+    ...none('BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'),
     ['MountAPIVFS', no],
     ['KeyringMode', prop.string(scope === 'user' ? 'inherit' : 'private')],
     ['ProtectProc', prop.string('default')],
     ['ProcSubset', prop.string('all')],
     ['ProtectHostname', no],
+    ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
   );
   return list;
 }
+
+/** The manager's own nice level, which processes keep when Nice= is not set. */
+function managerNice(): number {
+  try {
+    return os.getPriority();
+  } catch {
+    return 0;
+  }
+}
+
+/** Unset string properties, printed empty (with --all or -p only). */
+function empty(...names: string[]): PropertyList {
+  return names.map((n) => [n, prop.string('')]);
+}
+
+/** Unset list properties, printed empty (with --all or -p only). */
+function none(...names: string[]): PropertyList {
+  return names.map((n) => [n, prop.strv([])]);
+}
+
+/** An unset value systemctl cannot print (UINT_MAX, or an empty credential list): "[unprintable]". */
+const unprintable = prop.hidden('[unprintable]');
+/** An empty deny-list, i.e. everything allowed: systemctl prints "~". */
+const allowAll = prop.hidden('~');
 
 const execLine = /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPre|StopPost)(Ex)?$/;
 

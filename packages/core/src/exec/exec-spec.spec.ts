@@ -94,6 +94,30 @@ describe('exec context', () => {
     expect(props.get('LimitNOFILESoft')?.value).to.equal(1000);
     expect(props.get('UMask')?.value).to.equal('0022');
   });
+
+  // systemd 252 prints one EnvironmentFiles= line per file and none at all without files, even with --all.
+  it('shows one EnvironmentFiles line per file and none without files', () => {
+    const files = execContextProperties(context('EnvironmentFile=-/a\nEnvironmentFile=/b\nEnvironmentFile=-/a'), 'user')
+      .filter(([name]) => name === 'EnvironmentFiles').map(([, v]) => v.value);
+    expect(files).to.deep.equal(['/a (ignore_errors=yes)', '/b (ignore_errors=no)', '/a (ignore_errors=yes)']);
+    expect(execContextProperties(context(''), 'user').some(([name]) => name === 'EnvironmentFiles')).to.equal(false);
+  });
+
+  it('passes Nice= and IOSchedulingClass=/IOSchedulingPriority= to the spawner and shows them', () => {
+    const { spec } = build('Nice=5\nIOSchedulingClass=idle', '/bin/true');
+    expect([spec.nice, spec.ioSchedulingClass, spec.ioSchedulingPriority]).to.deep.equal([5, 3, 4]);
+    const props = new Map(execContextProperties(context('Nice=-3\nIOSchedulingPriority=6'), 'user'));
+    expect([props.get('Nice')?.value, props.get('IOSchedulingClass')?.value, props.get('IOSchedulingPriority')?.value]).to.deep.equal([-3, 2, 6]);
+    const reset = build('IOSchedulingClass=realtime\nIOSchedulingPriority=1\nIOSchedulingClass=', '/bin/true').spec;
+    expect([reset.nice, reset.ioSchedulingClass]).to.deep.equal([undefined, undefined]);
+    expect(build('IOSchedulingClass=none\nIOSchedulingPriority=6', '/bin/true').spec.ioSchedulingPriority).to.equal(4);
+  });
+
+  it('gives the process Environment= merged across lines, then EnvironmentFile=, with UnsetEnvironment= last', () => {
+    const { spec } = build('Environment=A=1 B=1\nEnvironment=A=2\nPassEnvironment=KEEP\nEnvironment=KEEP=own\nUnsetEnvironment=B', '/bin/true');
+    expect(spec.env).to.include.members(['A=2', 'KEEP=own']);
+    expect(spec.env.some((e) => e.startsWith('B='))).to.equal(false);
+  });
 });
 
 describe('buildExecSpec and captured output', () => {

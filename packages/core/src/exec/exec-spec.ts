@@ -234,6 +234,11 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     newSession: true,
     unit: r.unitName,
   };
+  if (ctx.nice !== undefined) spec.nice = ctx.nice;
+  if (ctx.ioScheduling) {
+    spec.ioSchedulingClass = ctx.ioScheduling.class;
+    spec.ioSchedulingPriority = ctx.ioScheduling.priority;
+  }
   if (cwd !== undefined) {
     spec.cwd = cwd;
     if (cwdMissingOk) spec.cwdMissingOk = true;

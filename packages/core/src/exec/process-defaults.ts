@@ -90,6 +90,13 @@ function withServiceNoFile(limits: Partial<Record<string, InheritedLimit>>): Par
 }
 
 let cached: ProcessDefaults | undefined;
+let own: Partial<Record<string, InheritedLimit>> | undefined;
+
+/** The manager's own limits, as read (what systemd shows for a unit whose context it never set up). */
+export function managerLimits(): Partial<Record<string, InheritedLimit>> {
+  own ??= parseLimits(read('/proc/self/limits'));
+  return own;
+}
 
 /** The manager's process facts, read on first use. */
 export function processDefaults(): ProcessDefaults {

@@ -34,6 +34,11 @@ export interface ExecSpec {
   gid?: number;
   supplementaryGroups?: number[];
   umask?: number;
+  /** Nice= level (-20…19); as close to it as the process may go when lowering is not permitted. */
+  nice?: number;
+  /** IOSchedulingClass= (0 none, 1 realtime, 2 best-effort, 3 idle) with `ioSchedulingPriority` (0…7). */
+  ioSchedulingClass?: number;
+  ioSchedulingPriority?: number;
   /** Start a new session (setsid), as systemd does for every service process. */
   newSession?: boolean;
   stdin: StdioSpec;

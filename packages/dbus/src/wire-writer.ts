@@ -1,0 +1,231 @@
+/** Marshalling: writes values against their signature, little-endian, with the spec's alignment. */
+import { DbusProtocolError } from './errors.js';
+import { isValidObjectPath } from './names.js';
+import { alignmentOf, formatType, parseSignature, parseSingleType, type TypeNode } from './signature.js';
+import { Variant } from './variant.js';
+
+/** Maximum array length in bytes (spec: 64 MiB). */
+export const MAX_ARRAY_LENGTH = 64 * 1024 * 1024;
+
+/**
+ * A growable buffer, little-endian unless asked otherwise (big-endian output exists for tests of
+ * the reader). Offsets are relative to the start of the buffer, which must itself be 8-aligned in
+ * the message (a header, or a body).
+ */
+export class WireWriter {
+  private buf = Buffer.alloc(256);
+  private pos = 0;
+  /** Fds written as `h`, in index order. */
+  readonly fds: number[] = [];
+
+  constructor(readonly bigEndian = false) {}
+
+  /** The bytes written so far. */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.alloc(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Zero padding up to a multiple of `n`. */
+  align(n: number): void {
+    const pad = (n - (this.pos % n)) % n;
+    this.ensure(pad);
+    this.buf.fill(0, this.pos, this.pos + pad);
+    this.pos += pad;
+  }
+
+  byte(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+  }
+
+  uint32(v: number): void {
+    this.align(4);
+    this.ensure(4);
+    if (this.bigEndian) this.buf.writeUInt32BE(v >>> 0, this.pos);
+    else this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /** Writes all `values` against `signature` (a message body or any sequence of types). */
+  writeSignature(signature: string, values: readonly unknown[]): void {
+    const types = parseSignature(signature);
+    if (values.length !== types.length)
+      throw new TypeError(`signature "${signature}" needs ${types.length} values, got ${values.length}`);
+    types.forEach((t, i) => this.write(t, values[i]));
+  }
+
+  /** Writes one value of type `t`. Throws TypeError when the value does not fit the type. */
+  write(t: TypeNode, v: unknown): void {
+    switch (t.code) {
+      case 'y':
+        this.byte(int(v, 0, 0xff, 'y'));
+        return;
+      case 'b':
+        if (typeof v !== 'boolean') throw new TypeError(`expected a boolean for "b", got ${describe(v)}`);
+        this.uint32(v ? 1 : 0);
+        return;
+      case 'n': {
+        const x = int(v, -0x8000, 0x7fff, 'n');
+        this.fixed(2, (o) => (this.bigEndian ? this.buf.writeInt16BE(x, o) : this.buf.writeInt16LE(x, o)));
+        return;
+      }
+      case 'q': {
+        const x = int(v, 0, 0xffff, 'q');
+        this.fixed(2, (o) => (this.bigEndian ? this.buf.writeUInt16BE(x, o) : this.buf.writeUInt16LE(x, o)));
+        return;
+      }
+      case 'i': {
+        const x = int(v, -0x80000000, 0x7fffffff, 'i');
+        this.fixed(4, (o) => (this.bigEndian ? this.buf.writeInt32BE(x, o) : this.buf.writeInt32LE(x, o)));
+        return;
+      }
+      case 'u': {
+        const x = int(v, 0, 0xffffffff, 'u');
+        this.fixed(4, (o) => (this.bigEndian ? this.buf.writeUInt32BE(x, o) : this.buf.writeUInt32LE(x, o)));
+        return;
+      }
+      case 'x': {
+        const x = big(v, -(2n ** 63n), 2n ** 63n - 1n, 'x');
+        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigInt64BE(x, o) : this.buf.writeBigInt64LE(x, o)));
+        return;
+      }
+      case 't': {
+        const x = big(v, 0n, 2n ** 64n - 1n, 't');
+        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigUInt64BE(x, o) : this.buf.writeBigUInt64LE(x, o)));
+        return;
+      }
+      case 'd': {
+        if (typeof v !== 'number') throw new TypeError(`expected a number for "d", got ${describe(v)}`);
+        const x = v;
+        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeDoubleBE(x, o) : this.buf.writeDoubleLE(x, o)));
+        return;
+      }
+      case 'h': {
+        const fd = int(v, 0, 0x7fffffff, 'h');
+        let index = this.fds.indexOf(fd);
+        if (index < 0) index = this.fds.push(fd) - 1;
+        this.uint32(index);
+        return;
+      }
+      case 's':
+      case 'o': {
+        if (typeof v !== 'string') throw new TypeError(`expected a string for "${t.code}", got ${describe(v)}`);
+        if (t.code === 'o' && !isValidObjectPath(v)) throw new TypeError(`invalid object path ${JSON.stringify(v)}`);
+        const bytes = Buffer.from(v, 'utf8');
+        if (bytes.includes(0)) throw new TypeError('strings may not contain NUL bytes');
+        this.uint32(bytes.length);
+        this.raw(bytes);
+        this.byte(0);
+        return;
+      }
+      case 'g': {
+        if (typeof v !== 'string') throw new TypeError(`expected a signature string for "g", got ${describe(v)}`);
+        parseSignature(v);
+        this.byte(v.length);
+        this.raw(Buffer.from(v, 'latin1'));
+        this.byte(0);
+        return;
+      }
+      case 'v': {
+        if (!(v instanceof Variant)) throw new TypeError(`expected a Variant for "v", got ${describe(v)}`);
+        this.write({ code: 'g' }, v.signature);
+        this.write(parseSingleType(v.signature), v.value);
+        return;
+      }
+      case '(': {
+        if (!Array.isArray(v) || v.length !== t.fields.length)
+          throw new TypeError(`expected an array of ${t.fields.length} fields for "${formatType(t)}", got ${describe(v)}`);
+        this.align(8);
+        t.fields.forEach((f, i) => this.write(f, v[i]));
+        return;
+      }
+      case '{':
+        throw new TypeError('a dict entry can only be written as an array element');
+      case 'a':
+        this.array(t.element, v);
+        return;
+    }
+  }
+
+  private array(element: TypeNode, v: unknown): void {
+    this.uint32(0);
+    const lengthAt = this.pos - 4;
+    this.align(alignmentOf(element));
+    const start = this.pos;
+    if (element.code === '{') {
+      for (const [k, val] of entries(v)) {
+        this.align(8);
+        this.write(element.key, k);
+        this.write(element.value, val);
+      }
+    } else if (element.code === 'y' && (v instanceof Uint8Array)) {
+      this.raw(v);
+    } else {
+      if (!Array.isArray(v)) throw new TypeError(`expected an array for "a${formatType(element)}", got ${describe(v)}`);
+      for (const item of v) this.write(element, item);
+    }
+    const length = this.pos - start;
+    if (length > MAX_ARRAY_LENGTH) throw new DbusProtocolError(`array of ${length} bytes exceeds the 64 MiB limit`);
+    if (this.bigEndian) this.buf.writeUInt32BE(length, lengthAt);
+    else this.buf.writeUInt32LE(length, lengthAt);
+  }
+
+  private fixed(size: number, put: (offset: number) => void): void {
+    this.align(size);
+    this.ensure(size);
+    put(this.pos);
+    this.pos += size;
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+}
+
+function entries(v: unknown): Iterable<[unknown, unknown]> {
+  if (v instanceof Map) return v.entries();
+  if (Array.isArray(v)) {
+    for (const e of v) if (!Array.isArray(e) || e.length !== 2) throw new TypeError('dict entries must be [key, value] pairs');
+    return v as [unknown, unknown][];
+  }
+  if (v !== null && typeof v === 'object') return Object.entries(v);
+  throw new TypeError(`expected a Map, an object or [key, value] pairs for a dict, got ${describe(v)}`);
+}
+
+function int(v: unknown, min: number, max: number, code: string): number {
+  const n = typeof v === 'bigint' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw new TypeError(`expected an integer in ${min}..${max} for "${code}", got ${describe(v)}`);
+  return n;
+}
+
+function big(v: unknown, min: bigint, max: bigint, code: string): bigint {
+  let b: bigint;
+  if (typeof v === 'bigint') b = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+  else throw new TypeError(`expected a bigint for "${code}", got ${describe(v)}`);
+  if (b < min || b > max) throw new TypeError(`${b} is out of range for "${code}"`);
+  return b;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return `${typeof v} ${String(v)}`;
+}
