@@ -11,7 +11,8 @@ import {
   isValidUnitName, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
 } from './unit-name.js';
 import { lexUnitText } from './unit-text-lexer.js';
-import { UnitFilePresets, fnmatch, presetDirs } from './presets.js';
+import { UnitFilePresets, presetDirs } from './presets.js';
+import { fnmatch } from './fnmatch.js';
 import { ValueError } from './value-error.js';
 
 /** The [Install] section of one unit file, specifiers expanded. */
@@ -268,7 +269,7 @@ export class UnitFileInstaller {
       if (!list) continue;
       for (const [name, kind] of list) {
         if (!isValidUnitName(name)) continue;
-        if (patterns.length > 0 && !patterns.some((p) => fnmatch(p, name))) continue;
+        if (patterns.length > 0 && !patterns.some((p) => fnmatch(p, name, { noEscape: true }))) continue;
         if (out.has(name) || (kind !== 'file' && kind !== 'symlink')) continue;
         let state: UnitFileState;
         try {

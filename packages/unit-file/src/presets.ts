@@ -6,35 +6,12 @@
  * is enabled.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { fnmatch } from './fnmatch.js';
 
 /** The preset directories of a scope, in precedence order (CONF_PATHS("systemd/…-preset")). */
 export function presetDirs(scope: 'system' | 'user'): string[] {
   const sub = scope === 'system' ? 'system-preset' : 'user-preset';
   return ['/etc', '/run', '/usr/local/lib', '/lib', '/usr/lib'].map((d) => `${d}/systemd/${sub}`);
-}
-
-/** fnmatch() without flags: `*`, `?` and `[…]` (with `!` or `^` negation). */
-export function fnmatch(pattern: string, name: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^[!^]/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`${re}$`, 's').test(name);
-  } catch {
-    return false;
-  }
 }
 
 interface PresetRule {
@@ -82,7 +59,7 @@ export class UnitFilePresets {
 
   /** 'enabled' or 'disabled': what `systemctl preset` would make of `name`. */
   query(name: string): 'enabled' | 'disabled' {
-    const rule = this.load().find((r) => fnmatch(r.pattern, name));
+    const rule = this.load().find((r) => fnmatch(r.pattern, name, { noEscape: true }));
     return rule?.action === 'disable' ? 'disabled' : 'enabled';
   }
 }
