@@ -6,7 +6,8 @@
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
 import { cgroupMountKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
-import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { ManagerError, formatShow, formatPropertyValue, formatTimestamp, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { nextElapse } from './verbs/list-timers.js';
 import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, TimerRow, UnitFileRow, UnitRow } from './control-protocol.js';
 import type { Journal } from './journal.js';
@@ -378,7 +379,8 @@ export class ControlHandler {
    * (NextElapseUSecRealtime, NextElapseUSecMonotonic, LastTriggerUSec) and what they trigger, for
    * whichever plugin implements the timer type.
    */
-  private listTimers(): { now: { realtime: number; monotonic: number }; timers: TimerRow[] } {
+  private listTimers(): { timers: TimerRow[] } {
+    const now = this.manager.dualNow();
     const timers = this.manager
       .allUnits()
       .filter((u) => u.id.endsWith('.timer') && u.loadState !== 'stub')
@@ -388,19 +390,24 @@ export class ControlHandler {
           const v = props.get(name);
           return v && (v.type === 'timestamp' || v.type === 'usec' || v.type === 'int') && Number.isFinite(v.value) ? v.value : 0;
         };
+        const t = { nextRealtime: num('NextElapseUSecRealtime'), nextMonotonic: num('NextElapseUSecMonotonic') };
+        const next = nextElapse(t, now);
+        const last = num('LastTriggerUSec');
         return {
           id: u.id,
           load: u.loadState,
           active: u.activeState(),
           sub: u.subState(),
           job: u.job !== undefined,
-          nextRealtime: num('NextElapseUSecRealtime'),
-          nextMonotonic: num('NextElapseUSecMonotonic'),
-          last: num('LastTriggerUSec'),
+          ...t,
+          next,
+          nextText: formatTimestamp(next),
+          last,
+          lastText: formatTimestamp(last),
           triggers: [...u.dependencies('Triggers' as never)].map((x) => x.id),
         };
       });
-    return { now: this.manager.dualNow(), timers };
+    return { timers };
   }
 
   /** Where `edit` writes: the manager's scope, unit search path and configuration directories. */

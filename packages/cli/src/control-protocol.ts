@@ -129,7 +129,12 @@ export interface TimerRow {
   job: boolean;
   nextRealtime: number;
   nextMonotonic: number;
+  /** The next elapse in realtime (calc_next_elapse()), 0 when none. */
+  next: number;
+  /** `next` and `last` as systemd formats timestamps, '' when unset. */
+  nextText: string;
   last: number;
+  lastText: string;
   triggers: string[];
 }
 

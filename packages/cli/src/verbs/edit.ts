@@ -175,7 +175,21 @@ export function editWith(env: NodeJS.ProcessEnv, onTty: () => boolean): CtlVerb 
         io.err(`Cannot edit ${id}: unit is masked.`);
         return ExitStatus.failure;
       }
-      const fragment = p.FragmentPath || undefined;
+      let fragment = p.FragmentPath || undefined;
+      let dropIns = (p.DropInPaths ?? '').split(' ').filter(Boolean);
+      // A template is never loaded: find its file (and its own drop-ins) on the unit path, as
+      // systemctl looks templates up client-side.
+      if (!fragment && /@\.[a-z]+$/.test(id)) {
+        fragment = paths.searchPath.map((d) => path.join(d, id)).find((f) => fs.existsSync(f));
+        dropIns = paths.searchPath.flatMap((d) => {
+          const dd = path.join(d, `${id}.d`);
+          try {
+            return fs.readdirSync(dd).filter((n) => n.endsWith('.conf')).sort().map((n) => path.join(dd, n));
+          } catch {
+            return [];
+          }
+        });
+      }
       if (!fragment && !o.force) {
         io.err(`No files found for ${id}.`);
         io.err(`Run 'unitkitctl edit${userFlag} --force --full ${id}' to create a new unit.`);
@@ -198,7 +212,7 @@ export function editWith(env: NodeJS.ProcessEnv, onTty: () => boolean): CtlVerb 
       if (!fragment) templates.push(undefined);
       else if (o.full) templates.push(readOr(fragment) ?? '');
       else {
-        const files = [fragment, ...(p.DropInPaths ?? '').split(' ').filter(Boolean)].map((f) => ({ path: f, text: readOr(f) ?? '' }));
+        const files = [fragment, ...dropIns].map((f) => ({ path: f, text: readOr(f) ?? '' }));
         templates.push(dropInTemplate(target, readOr(target), files));
       }
     }
