@@ -226,7 +226,8 @@ export class ControlHandler {
       ['NFailedUnits', int(m.failed().length)],
       ['NJobs', int(m.installedJobs().length)],
       ['SystemState', str(this.systemState())],
-    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number }]>;
+      ['Environment', { type: 'strv' as const, value: m.environmentList() }],
+    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number } | { type: 'strv'; value: string[] }]>;
   }
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
