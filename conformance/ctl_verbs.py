@@ -53,6 +53,15 @@ Documentation=man:ck-a
     out("luf bad type", "list-unit-files", "--type=bogus")
     h.ctl("enable", "ck-a.service")
     out("luf enabled", "list-unit-files", "ck-a*")
+    # an alias, a mask, an indirect unit
+    h.unit("ck-d.service", "[Service]\nExecStart=/bin/true\n[Install]\nAlias=ck-dd.service\nWantedBy=default.target\n")
+    h.unit("ck-e.service", "[Service]\nExecStart=/bin/true\n[Install]\nAlso=ck-d.service\n")
+    h.reload()
+    h.ctl("enable", "ck-d.service")
+    h.ctl("mask", "ck-b.service")
+    out("luf states", "list-unit-files", "ck-*")
+    out("luf masked", "list-unit-files", "--state=masked,alias", "ck-*")
+    h.ctl("unmask", "ck-b.service")
 
     # the manager environment
     def env_lines(step):
@@ -78,6 +87,10 @@ Documentation=man:ck-a
     out("cat a", "cat", "ck-a.service")
     out("cat instance", "cat", "ck-t@x.service")
     out("cat two", "cat", "ck-b.service", "ck-c.target")
+    h.dropin("ck-ghost.service", "10-only.conf", "[Unit]\nDescription=only a drop-in\n")
+    h.reload()
+    out("cat drop-in only", "cat", "ck-ghost.service")
+    out("cat missing", "cat", "ck-nope.service", "ck-b.service")
 
     # list-timers, edit
     out("timers", "list-timers", "nomatch-*")
