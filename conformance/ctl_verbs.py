@@ -2,6 +2,7 @@
 filters, footer, exit status), the manager environment (set/show/unset-environment, a service
 started afterwards sees the variable, systemctl's messages for bad assignments), cat with
 instance, template and type-level drop-ins, list-timers with no timers, edit without a tty."""
+import os
 
 
 def run(h):
@@ -91,6 +92,10 @@ Documentation=man:ck-a
     h.reload()
     out("cat drop-in only", "cat", "ck-ghost.service")
     out("cat missing", "cat", "ck-nope.service", "ck-b.service")
+    os.symlink("/dev/null", os.path.join(h.impl.units, "ck-m.service"))
+    h.reload()
+    out("cat masked", "cat", "ck-m.service", "ck-b.service", "ck-m.service")
+    out("edit masked", "edit", "ck-m.service")
 
     # list-timers, edit
     out("timers", "list-timers", "nomatch-*")

@@ -285,6 +285,15 @@ describe('unitkitctl verbs against a real unitkitd', function () {
       expect(fs.existsSync(path.join(config, 'systemd/user/t@z.service.d'))).to.equal(false);
     });
 
+    it('refuses a masked unit; cat says it is masked on stdout without failing', async () => {
+      fs.symlinkSync('/dev/null', path.join(units, 'masked.service'));
+      expect((await ctl('daemon-reload')).rc).to.equal(0);
+      const r = await editOnTty('true', 'masked.service');
+      expect(r.rc).to.equal(1);
+      expect(r.out).to.equal('Cannot edit masked.service: unit is masked.\n');
+      expect(await ctl('cat', 'masked.service')).to.include({ rc: 0, out: '# Unit masked.service is masked.\n', err: '' });
+    });
+
     it('--full edits a copy of the unit file; a unit without files needs --force', async () => {
       expect((await editOnTty('for f in "$@"; do echo "Description=full" >> "$f"; done', '--full', 't@.service')).rc).to.equal(0);
       expect(fs.readFileSync(path.join(config, 'systemd/user/t@.service'), 'utf8')).to.equal('[Service]\nExecStart=/bin/true\nDescription=full\n');

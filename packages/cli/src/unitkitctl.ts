@@ -204,8 +204,8 @@ const cat: Verb = async (c, o, io, colors) => {
     const p = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const files = [p.FragmentPath, ...(p.DropInPaths ?? '').split(' ')].filter(Boolean) as string[];
     if (p.LoadState === 'masked') {
-      io.err(`Unit ${p.Id} is masked.`);
-      rc = ExitStatus.failure;
+      // systemctl says so on stdout, as a comment, without failing and without a separator.
+      io.out(`# Unit ${p.Id} is masked.`);
       continue;
     }
     if (files.length === 0) {
