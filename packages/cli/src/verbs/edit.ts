@@ -101,7 +101,9 @@ function runEditor(files: string[], env: NodeJS.ProcessEnv, io: CtlOut): boolean
     const r = spawnSync(cmd, [...args, ...files], { stdio: 'inherit', env });
     if (r.error) {
       if ((r.error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      // systemctl's forked child logs this and exits 1; the parent then reports the exit status.
       io.err(`Failed to execute ${cmd}: ${r.error.message}`);
+      io.err('(editor) failed with exit status 1.');
       return false;
     }
     if (r.status !== 0) {
@@ -111,6 +113,7 @@ function runEditor(files: string[], env: NodeJS.ProcessEnv, io: CtlOut): boolean
     return true;
   }
   io.err('Cannot edit unit(s), no editor available. Please set either $SYSTEMD_EDITOR, $EDITOR or $VISUAL.');
+  io.err('(editor) failed with exit status 1.');
   return false;
 }
 
