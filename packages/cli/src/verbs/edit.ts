@@ -97,10 +97,12 @@ function runEditor(files: string[], env: NodeJS.ProcessEnv, io: CtlOut): boolean
   const candidates: Array<[string, string[]]> = [];
   if (words.length > 0) candidates.push([words[0]!, words.slice(1)]);
   for (const e of ['editor', 'nano', 'vim', 'vi']) candidates.push([e, words.slice(1)]);
-  for (const [cmd, args] of candidates) {
+  for (const [i, [cmd, args]] of candidates.entries()) {
     const r = spawnSync(cmd, [...args, ...files], { stdio: 'inherit', env });
     if (r.error) {
-      if ((r.error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      // The configured editor failing to start for any reason falls back to the well-known ones;
+      // among those only a missing one does.
+      if ((r.error as NodeJS.ErrnoException).code === 'ENOENT' || (i === 0 && words.length > 0)) continue;
       // systemctl's forked child logs this and exits 1; the parent then reports the exit status.
       io.err(`Failed to execute ${cmd}: ${r.error.message}`);
       io.err('(editor) failed with exit status 1.');
