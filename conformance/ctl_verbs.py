@@ -52,6 +52,8 @@ Documentation=man:ck-a
     out("luf none", "list-unit-files", "nomatch-*")
     out("luf none nolegend", "list-unit-files", "--no-legend", "nomatch-*")
     out("luf bad type", "list-unit-files", "--type=bogus")
+    out("luf json", "list-unit-files", "-o", "json", "ck-*")
+    out("luf json none", "list-unit-files", "-o", "json-pretty", "nomatch-*")
     h.ctl("enable", "ck-a.service")
     out("luf enabled", "list-unit-files", "ck-a*")
     # an alias, a mask, an indirect unit
@@ -100,4 +102,5 @@ Documentation=man:ck-a
     # list-timers, edit
     out("timers", "list-timers", "nomatch-*")
     out("timers all", "list-timers", "--all", "nomatch-*")
+    out("timers json", "list-timers", "-o", "json", "nomatch-*")
     out("edit no tty", "edit", "ck-a.service")

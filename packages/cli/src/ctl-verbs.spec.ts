@@ -94,6 +94,10 @@ describe('unitkitctl verb formats', () => {
       'Pass --all to see loaded but inactive timers, too.',
     ]);
     expect(formatListTimers(reply, { ...f, all: true, legend: false }, now)).to.have.length(3);
+    expect(formatListTimers(reply, { ...f, output: 'json' }, now)).to.deep.equal([
+      `[{"next":${1090 * s - 1000 * s + now},"left":${1090 * s - 1000 * s + now},"last":0,"passed":0,"unit":"boot.timer","activates":"boot.service"},` +
+        `{"next":${now + 86400 * s - 1},"left":${now + 86400 * s - 1},"last":${now - 152_000},"passed":${now - 152_000},"unit":"clean.timer","activates":"clean.service"}]`,
+    ]);
   });
 
   it('edit: the drop-in template and what is kept of it', () => {
@@ -192,6 +196,9 @@ describe('unitkitctl verbs against a real unitkitd', function () {
     expect((await ctl('list-unit-files', '--state=disabled', '--no-legend')).out).to.equal('echo.service disabled enabled\n');
     expect(await ctl('list-unit-files', '--type=target', 'e*')).to.include({ rc: 1, out: 'UNIT FILE STATE PRESET\n\n0 unit files listed.\n' });
     expect(await ctl('list-unit-files', '--type=bogus')).to.include({ rc: 1, err: "Unknown unit type or load state 'bogus'.\nUse -t help to see a list of allowed values.\n" });
+    expect(await ctl('list-unit-files', '-o', 'json', 'echo.*', 't@*')).to.include({
+      rc: 0, out: '[{"unit_file":"echo.service","state":"disabled","preset":"enabled"},{"unit_file":"t@.service","state":"static","preset":null}]\n',
+    });
   });
 
   it('list-timers with no timer units prints what systemctl prints for none', async () => {
@@ -202,6 +209,7 @@ describe('unitkitctl verbs against a real unitkitd', function () {
     expect(await ctl('set-environment', 'FOO=bar', 'BAR=a b')).to.include({ rc: 0, err: '' });
     const shown = (await ctl('show-environment')).out.split('\n');
     expect(shown).to.include.members(['FOO=bar', "BAR=$'a b'"]);
+    expect(JSON.parse((await ctl('show-environment', '-o', 'json')).out)).to.include({ FOO: 'bar', BAR: 'a b' });
     expect((await ctl('start', 'echo.service')).rc).to.equal(0);
     expect((await ctl('logs', '-u', 'echo.service')).out).to.contain('FOO=bar BAR=a b');
     expect(await ctl('unset-environment', 'FOO', 'BAR=other')).to.include({ rc: 0 });
@@ -299,7 +307,7 @@ describe('unitkitctl verbs against a real unitkitd', function () {
       expect(fs.readFileSync(path.join(config, 'systemd/user/t@.service'), 'utf8')).to.equal('[Service]\nExecStart=/bin/true\nDescription=full\n');
       const missing = await editOnTty('true', 'nope');
       expect(missing.rc).to.equal(1);
-      expect(missing.out).to.contain("No files found for nope.service.\nRun 'systemctl edit --user --force --full nope.service' to create a new unit.");
+      expect(missing.out).to.contain("No files found for nope.service.\nRun 'unitkitctl edit --user --force --full nope.service' to create a new unit.");
       expect((await editOnTty('printf "[Service]\\nExecStart=/bin/true\\n" > "$1"', '--force', '--full', 'new.service')).rc).to.equal(0);
       expect((await ctl('show', 'new.service', '-p', 'LoadState', '--value')).out).to.equal('loaded\n');
     });

@@ -5,7 +5,8 @@
  */
 import { ControlCallError } from '../control-client.js';
 import { ExitStatus } from '../ctl-exit-status.js';
-import { UsageError } from '../ctl-options.js';
+import { UsageError, outputIsJson } from '../ctl-options.js';
+import { formatJson } from '../ctl-tables.js';
 import type { CtlOut, CtlVerb } from './verb.js';
 
 /** Characters that make shell_maybe_quote() quote: whitespace, shell metacharacters, globs. */
@@ -38,8 +39,14 @@ export function shellQuotePosix(s: string): string {
 }
 
 /** `show-environment`: one NAME=value line per variable, values quoted for the shell. */
-export const showEnvironment: CtlVerb = async (c, _o, io) => {
+export const showEnvironment: CtlVerb = async (c, o, io, colors) => {
   const { environment } = await c.call<{ environment: string[] }>('show-environment');
+  if (outputIsJson(o.output)) {
+    // -o json…: one object, NAME → value, as systemctl's json_transform_message().
+    const obj = Object.fromEntries(environment.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+    for (const l of formatJson(obj, o.output, colors.enabled)) io.out(l);
+    return 0;
+  }
   for (const a of environment) {
     const eq = a.indexOf('=');
     io.out(`${a.slice(0, eq)}=${shellQuotePosix(a.slice(eq + 1))}`);

@@ -4,7 +4,8 @@
  * next elapse, "N timers listed." and the --all hint, as systemctl 252 prints them.
  */
 import type { TimerRow } from '../control-protocol.js';
-import { formatTable, globMatch } from '../ctl-tables.js';
+import { outputIsJson } from '../ctl-options.js';
+import { formatJson, formatTable, globMatch } from '../ctl-tables.js';
 import { formatRelative } from '../status-format.js';
 import type { CtlVerb } from './verb.js';
 
@@ -24,13 +25,22 @@ export function nextElapse(t: Pick<TimerRow, 'nextRealtime' | 'nextMonotonic'>, 
 }
 
 /** The list-timers lines. `realNow` is the client's wall clock for LEFT and PASSED. */
-export function formatListTimers(reply: TimersReply, f: { all: boolean; states: string[]; patterns: string[]; legend: boolean }, realNow: number): string[] {
+export function formatListTimers(
+  reply: TimersReply,
+  f: { all: boolean; states: string[]; patterns: string[]; legend: boolean; output?: string; color?: boolean },
+  realNow: number,
+): string[] {
   const timers = reply.timers
     .filter((t) => f.patterns.length === 0 || f.patterns.some((p) => globMatch(p, t.id)))
     .filter((t) => f.states.length === 0 || f.states.some((s) => s === t.load || s === t.active || s === t.sub))
     .filter((t) => f.all || f.states.length > 0 || t.active !== 'inactive' || t.job)
     .map((t) => ({ t, next: t.next }))
     .sort((a, b) => a.next - b.next || (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
+  if (f.output && outputIsJson(f.output)) {
+    // systemd's table as JSON: the timestamps as µs (LEFT and PASSED carry the same values).
+    const objects = timers.map(({ t, next }) => ({ next, left: next, last: t.last, passed: t.last, unit: t.id, activates: t.triggers.join(', ') }));
+    return formatJson(objects, f.output, f.color);
+  }
   const rows = timers.map(({ t, next }) => [
     t.nextText || '-',
     next > 0 && Number.isFinite(next) ? formatRelative(realNow, next).replace(/ ago$/, ' left') : '-',
@@ -47,8 +57,9 @@ export function formatListTimers(reply: TimersReply, f: { all: boolean; states: 
 }
 
 /** The verb. */
-export const listTimers: CtlVerb = async (c, o, io) => {
+export const listTimers: CtlVerb = async (c, o, io, colors) => {
   const reply = await c.call<TimersReply>('list-timers');
-  for (const l of formatListTimers(reply, { all: o.all, states: o.states, patterns: o.args, legend: !o.noLegend }, Date.now() * 1000)) io.out(l);
+  const f = { all: o.all, states: o.states, patterns: o.args, legend: !o.noLegend, output: o.output, color: colors.enabled };
+  for (const l of formatListTimers(reply, f, Date.now() * 1000)) io.out(l);
   return 0;
 };

@@ -5,7 +5,8 @@
  */
 import type { UnitFileRow } from '../control-protocol.js';
 import { ExitStatus } from '../ctl-exit-status.js';
-import { formatTable } from '../ctl-tables.js';
+import { outputIsJson } from '../ctl-options.js';
+import { formatJson, formatTable } from '../ctl-tables.js';
 import type { CtlVerb } from './verb.js';
 
 /** Unit types systemctl knows (`-t help`), in its order. */
@@ -61,7 +62,7 @@ export function formatListUnitFiles(files: UnitFileRow[], legend: boolean): stri
 }
 
 /** The verb. */
-export const listUnitFiles: CtlVerb = async (c, o, io) => {
+export const listUnitFiles: CtlVerb = async (c, o, io, colors) => {
   const t = splitTypeOption(o.types);
   if (t.error) {
     for (const l of t.error) io.err(l);
@@ -70,6 +71,10 @@ export const listUnitFiles: CtlVerb = async (c, o, io) => {
   const states = [...o.states, ...t.states];
   const { files } = await c.call<{ files: UnitFileRow[] }>('list-unit-files', { states, patterns: o.args });
   const shown = files.filter((f) => t.types.length === 0 || t.types.includes(suffix(f.path).slice(1))).sort(compareUnitFiles);
-  for (const l of formatListUnitFiles(shown, !o.noLegend)) io.out(l);
+  // -o json…: systemd's table as JSON, keyed by the column names, null for an empty PRESET.
+  const lines = outputIsJson(o.output)
+    ? formatJson(shown.map((f) => ({ unit_file: baseName(f.path), state: f.state, preset: f.preset ?? null })), o.output, colors.enabled)
+    : formatListUnitFiles(shown, !o.noLegend);
+  for (const l of lines) io.out(l);
   return shown.length === 0 ? ExitStatus.failure : 0;
 };
