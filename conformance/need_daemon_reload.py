@@ -26,7 +26,7 @@ Description=first
 
     def stderr(*args):
         r = h.ctl(*args)
-        text = r.stderr.replace("systemctl --user daemon-reload", "CTL").replace("unitkitctl daemon-reload", "CTL")
+        text = r.stderr.replace("systemctl --user daemon-reload", "CTL").replace("unitkitctl --user daemon-reload", "CTL")
         h.note("stderr " + " ".join(args), text.replace(units, "<units>"))
 
     h.ctl("start", "ndr.service")

@@ -6,9 +6,10 @@
 import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
 import { cgroupMountKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
-import { ManagerError, formatShow, formatPropertyValue, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
-import { UnitFileInstaller, formatInstallChanges } from '@unitkit/unit-file';
-import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
+import { ManagerError, formatShow, formatPropertyValue, formatTimestamp, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { nextElapse } from './verbs/list-timers.js';
+import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
+import type { JobOutcome, JobRow, JournalEntry, TimerRow, UnitFileRow, UnitRow } from './control-protocol.js';
 import type { Journal } from './journal.js';
 
 /** What a method may stream besides its reply (journal entries of `journal` with follow). */
@@ -108,6 +109,20 @@ export class ControlHandler {
         return this.install(method, params);
       case 'journal':
         return this.journal(params, ctx);
+      case 'show-environment':
+        return { environment: this.manager.environmentList() };
+      case 'set-environment':
+        this.manager.setEnvironment(stringList(params.assignments, 'assignments'));
+        return {};
+      case 'unset-environment':
+        this.manager.unsetEnvironment(stringList(params.names, 'names'));
+        return {};
+      case 'list-unit-files':
+        return this.listUnitFiles(params);
+      case 'list-timers':
+        return this.listTimers();
+      case 'unit-paths':
+        return this.unitPaths();
       default:
         throw new ManagerError('NotSupported', `Unknown method ${method}.`);
     }
@@ -211,7 +226,8 @@ export class ControlHandler {
       ['NFailedUnits', int(m.failed().length)],
       ['NJobs', int(m.installedJobs().length)],
       ['SystemState', str(this.systemState())],
-    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number }]>;
+      ['Environment', { type: 'strv' as const, value: m.environmentList() }],
+    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number } | { type: 'strv'; value: string[] }]>;
   }
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
@@ -340,6 +356,65 @@ export class ControlHandler {
       });
     }
     return { changes: formatInstallChanges(changes), noInstallInfo };
+  }
+
+  /**
+   * `list-unit-files`: every unit file of the search path with its state, filtered by the manager
+   * as ListUnitFilesByPatterns does, and the preset for the states systemctl shows one for.
+   */
+  private listUnitFiles(p: Record<string, unknown>): { files: UnitFileRow[] } {
+    const inst = this.installer();
+    const files = inst.list({ states: stringList(p.states, 'states'), patterns: stringList(p.patterns, 'patterns') });
+    return {
+      files: files.map((f) => ({
+        path: f.path,
+        state: f.state,
+        // systemctl leaves the preset out where it would only confuse (show_preset_for_state()).
+        preset: ['alias', 'static', 'generated', 'transient'].includes(f.state) ? undefined : inst.preset(f.name),
+      })),
+    };
+  }
+
+  /**
+   * `list-timers`: the loaded .timer units with the properties systemd's timers have
+   * (NextElapseUSecRealtime, NextElapseUSecMonotonic, LastTriggerUSec) and what they trigger, for
+   * whichever plugin implements the timer type.
+   */
+  private listTimers(): { timers: TimerRow[] } {
+    const now = this.manager.dualNow();
+    const timers = this.manager
+      .allUnits()
+      .filter((u) => u.id.endsWith('.timer') && u.loadState !== 'stub')
+      .map((u): TimerRow => {
+        const props = new Map(u.type.properties?.(u) ?? []);
+        const num = (name: string) => {
+          const v = props.get(name);
+          return v && (v.type === 'timestamp' || v.type === 'usec' || v.type === 'int') && Number.isFinite(v.value) ? v.value : 0;
+        };
+        const t = { nextRealtime: num('NextElapseUSecRealtime'), nextMonotonic: num('NextElapseUSecMonotonic') };
+        const next = nextElapse(t, now);
+        const last = num('LastTriggerUSec');
+        return {
+          id: u.id,
+          load: u.loadState,
+          active: u.activeState(),
+          sub: u.subState(),
+          job: u.job !== undefined,
+          ...t,
+          next,
+          nextText: formatTimestamp(next),
+          last,
+          lastText: formatTimestamp(last),
+          triggers: [...u.dependencies('Triggers' as never)].map((x) => x.id),
+        };
+      });
+    return { timers };
+  }
+
+  /** Where `edit` writes: the manager's scope, unit search path and configuration directories. */
+  private unitPaths(): { scope: string; searchPath: string[]; persistent: string; runtime: string } {
+    const dirs = configDirs(this.manager.scope, process.env);
+    return { scope: this.manager.scope, searchPath: this.opts.unitPath, persistent: dirs.persistent, runtime: dirs.runtime };
   }
 
   private journal(p: Record<string, unknown>, ctx: MethodContext): { entries: JournalEntry[] } {

@@ -111,6 +111,33 @@ export interface JournalEntry {
   message: string;
 }
 
+/** One row of `list-unit-files`. */
+export interface UnitFileRow {
+  /** Where the file was found; systemctl prints its base name. */
+  path: string;
+  state: string;
+  /** 'enabled' or 'disabled'; absent for states systemctl shows no preset for. */
+  preset?: string;
+}
+
+/** One timer of `list-timers`: its state and the µs values of systemd's timer properties (0: unset). */
+export interface TimerRow {
+  id: string;
+  load: string;
+  active: string;
+  sub: string;
+  job: boolean;
+  nextRealtime: number;
+  nextMonotonic: number;
+  /** The next elapse in realtime (calc_next_elapse()), 0 when none. */
+  next: number;
+  /** `next` and `last` as systemd formats timestamps, '' when unset. */
+  nextText: string;
+  last: number;
+  lastText: string;
+  triggers: string[];
+}
+
 /** Methods that change state: only root or the manager's own user may call them. */
 export const mutatingMethods: ReadonlySet<string> = new Set([
   'enqueue',
@@ -121,6 +148,8 @@ export const mutatingMethods: ReadonlySet<string> = new Set([
   'disable',
   'mask',
   'unmask',
+  'set-environment',
+  'unset-environment',
 ]);
 
 /** Serialises one message as a protocol line. */

@@ -51,6 +51,8 @@ export interface CtlOptions {
   now: boolean;
   units: string[];
   runtimeDir?: string;
+  /** edit --drop-in=NAME (systemctl 253's option). */
+  dropIn?: string;
   help: boolean;
   version: boolean;
   /** Set when `-o help` was given: print the output modes and exit. */
@@ -186,6 +188,8 @@ export const ctlOptionTable: readonly CtlOptionSpec[] = [
   { long: 'host', short: 'H', takesValue: true, refuse: 'unitkitctl only talks to a unitkitd on this machine' },
   { long: 'machine', short: 'M', takesValue: true, refuse: 'unitkitctl only talks to a unitkitd on this machine, not in a container' },
   { long: 'runtime', takesValue: false, apply: (o) => { o.runtime = true; } },
+  // systemctl 253's option: kept out of 252's abbreviations (--dr still means --dry-run).
+  { long: 'drop-in', takesValue: true, own: true, apply: (o, v) => { o.dropIn = v; } },
   {
     long: 'lines', short: 'n', takesValue: true, apply: (o, v) => {
       const n = Number(v);

@@ -361,6 +361,7 @@ describe('unitkitctl against a real unitkitd', function () {
     expect(await ctlAs(nobody, 'is-active', 'a.target')).to.include({ rc: 0, out: 'active\n' });
     expect(await ctlAs(nobody, 'stop', 'a.target')).to.include({ rc: 4, err: 'Failed to stop a.target: Access denied\n' });
     expect((await ctlAs(nobody, 'daemon-reload')).rc).to.equal(1);
+    expect(await ctlAs(nobody, 'set-environment', 'X=1')).to.include({ rc: 1, err: 'Failed to set environment: Access denied\n' });
     expect((await ctl('is-active', 'a.target')).rc).to.equal(0);
     fs.chmodSync(path.join(run, 'private'), 0o600);
   });

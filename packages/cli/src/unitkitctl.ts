@@ -24,6 +24,10 @@ import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unit
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
 import { terminalColors } from './terminal-colors.js';
+import { edit } from './verbs/edit.js';
+import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } from './verbs/environment.js';
+import { listTimers } from './verbs/list-timers.js';
+import { listUnitFiles } from './verbs/list-unit-files.js';
 
 const prog = 'unitkitctl';
 
@@ -200,8 +204,8 @@ const cat: Verb = async (c, o, io, colors) => {
     const p = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const files = [p.FragmentPath, ...(p.DropInPaths ?? '').split(' ')].filter(Boolean) as string[];
     if (p.LoadState === 'masked') {
-      io.err(`Unit ${p.Id} is masked.`);
-      rc = ExitStatus.failure;
+      // systemctl says so on stdout, as a comment, without failing and without a separator.
+      io.out(`# Unit ${p.Id} is masked.`);
       continue;
     }
     if (files.length === 0) {
@@ -218,7 +222,9 @@ const cat: Verb = async (c, o, io, colors) => {
       io.out(`# ${f}`);
       try {
         const text = fs.readFileSync(f, 'utf8');
-        for (const l of text.replace(/\n$/, '').split('\n')) io.out(l);
+        // Line by line as systemctl reads it: an empty file prints nothing, a last line without
+        // a newline gets one.
+        if (text !== '') for (const l of text.replace(/\n$/, '').split('\n')) io.out(l);
       } catch (e) {
         io.err(`Failed to read "${f}": ${(e as Error).message}`);
         rc = ExitStatus.failure;
@@ -412,6 +418,13 @@ const verbs: Record<string, Verb> = {
   mask: install,
   unmask: install,
   logs,
+  'list-unit-files': listUnitFiles,
+  'list-timers': listTimers,
+  'show-environment': showEnvironment,
+  'set-environment': setEnvironment,
+  'unset-environment': unsetEnvironment,
+  'import-environment': importEnvironment,
+  edit,
 };
 
 const helpText = `${prog} [OPTIONS...] COMMAND ...
@@ -428,6 +441,9 @@ Unit Commands:
   status [UNIT...]                    Show runtime status of one or more units
   show [UNIT...]                      Show properties of one or more units
   cat UNIT...                         Show files and drop-ins of specified units
+  list-unit-files [PATTERN...]        List installed unit files
+  list-timers [PATTERN...]            List timer units currently in memory, ordered by next elapse
+  edit UNIT...                        Edit one or more unit files
   start UNIT...                       Start (activate) one or more units
   stop UNIT...                        Stop (deactivate) one or more units
   reload UNIT...                      Reload one or more units
@@ -440,6 +456,10 @@ Unit Commands:
   enable/disable/mask/unmask UNIT...  Change unit files' [Install] symlinks and masks
   is-enabled UNIT...                  Check whether unit files are enabled
   daemon-reload                       Reload unit files
+  show-environment                    Dump environment
+  set-environment VARIABLE=VALUE...   Set one or more environment variables
+  unset-environment VARIABLE...       Unset one or more environment variables
+  import-environment VARIABLE...      Import all or some environment variables
   is-system-running                   Check whether the manager is fully running
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
 
@@ -448,7 +468,8 @@ Options:
   --legend=BOOL  --no-legend  --plain  -o --output=MODE (json, json-pretty, json-seq, json-sse,
   cat, short…)  --show-types  --reverse  --after  --before  --no-block  --job-mode=MODE
   --no-pager  --user  --system  -s --signal=SIGNAL  --kill-whom=WHOM  --runtime  --force
-  --now  --no-reload  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR
+  --now  --no-reload  -n --lines=N  -f --follow  -q --quiet  --runtime-dir=DIR  -l --full
+  --drop-in=NAME
   (-H, -M, --global, --wait, --root and the shutdown options are refused)
 
 The control socket is $UNITKIT_RUNTIME_DIR/private (default /run/unitkit for root,

@@ -40,6 +40,7 @@ import { actionExitStatus, emergencyActions, runEmergencyAction, type EmergencyA
 import { isValidUnitName } from '@unitkit/unit-file';
 import type { PropertyList } from './property.js';
 import { unitProperties } from './unit-properties.js';
+import { ManagerEnvironment } from './manager-environment.js';
 
 /** What core's start/stop/reload wrappers return: the type's answer or one of core's own refusals. */
 type CoreActionResult = UnitActionResult | 'condition' | 'assert' | 'skipped' | 'invalid' | 'dependency';
@@ -62,8 +63,8 @@ export class Manager {
   readonly defaults: ManagerDefaults;
   /** 'system' or 'user'. */
   readonly scope: 'system' | 'user';
-  /** The manager's environment (ConditionEnvironment= and the base environment of processes). */
-  readonly environment: Record<string, string>;
+  /** The manager environment: what it started with plus what clients set (set-environment). */
+  private readonly env: ManagerEnvironment;
   /**
    * The status the manager exits with when an emergency action ends it (systemd's return_value):
    * set by exit/exit-force from *ActionExitStatus= or the unit's main process, 0 until then.
@@ -105,7 +106,7 @@ export class Manager {
     this.tables = tables ?? [];
     this.scope = options?.scope ?? 'user';
     this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
-    this.environment = options?.environment ?? {};
+    this.env = new ManagerEnvironment(options?.environment ?? {});
     this.disposables.push(loop.onChildExit((exit) => this.guardEvent(`child ${exit.pid}`, () => this.dispatchChildExit(exit))));
     if (notify) {
       this.disposables.push(
@@ -131,6 +132,44 @@ export class Manager {
   /** Stops listening to the loop; units keep their state (for tests and embedding). */
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The manager environment
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The manager's environment (ConditionEnvironment= and the base environment of every process
+   * it starts), read when a process is started, so set-environment applies to later starts.
+   */
+  get environment(): Readonly<Record<string, string>> {
+    return this.env.record();
+  }
+
+  /** The environment in systemd's order, as its Environment property and show-environment list it. */
+  environmentList(): string[] {
+    return this.env.list();
+  }
+
+  /**
+   * Sets variables for processes started from now on (systemd's SetEnvironment). Throws
+   * ManagerError InvalidArgs ("Invalid environment assignments") for a bad or repeated name.
+   */
+  setEnvironment(assignments: readonly string[]): void {
+    this.env.set(assignments);
+  }
+
+  /**
+   * Removes variables clients set (UnsetEnvironment): names, or "NAME=value" to remove only that
+   * value. Throws ManagerError InvalidArgs for a bad name.
+   */
+  unsetEnvironment(namesOrAssignments: readonly string[]): void {
+    this.env.unset(namesOrAssignments);
+  }
+
+  /** Unsets `minus` and sets `plus` at once, all checked first (UnsetAndSetEnvironment). */
+  modifyEnvironment(minus: readonly string[], plus: readonly string[]): void {
+    this.env.modify(minus, plus);
   }
 
   // ---------------------------------------------------------------------------------------------

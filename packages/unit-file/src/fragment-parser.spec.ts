@@ -72,9 +72,9 @@ describe('parseUnitText', () => {
     const r = parse('[Unit]\nFoo=bar\nX-Foo=bar\nbefore=a.service\n[Socket]\nListenStream=80\n[X-Mine]\nA=b\n');
     expect(r.failure).to.equal(undefined);
     expect(r.diagnostics.map((d) => [d.severity, d.line, d.message])).to.deep.equal([
-      ['warning', 5, "foo.service: Unknown section 'Socket'. Ignoring."],
-      ['warning', 2, "foo.service: Unknown key name 'Foo' in section 'Unit', ignoring."],
-      ['warning', 4, "foo.service: Unknown key name 'before' in section 'Unit', ignoring."],
+      ['warning', 5, "Unknown section 'Socket'. Ignoring."],
+      ['warning', 2, "Unknown key name 'Foo' in section 'Unit', ignoring."],
+      ['warning', 4, "Unknown key name 'before' in section 'Unit', ignoring."],
     ]);
     expect(r.diagnostics[0]!.file).to.equal('/u/foo.service');
   });
@@ -127,7 +127,7 @@ describe('parseUnitText', () => {
     expect(unit.get('SuccessAction')).to.equal('exit');
     expect(unit.has('StartLimitAction')).to.equal(false);
     expect(r.diagnostics.map((d) => d.message)).to.include.members([
-      'a.service: FailureAction= in user mode specified as "reboot", using "exit-force" instead.',
+      'FailureAction= in user mode specified as "reboot", using "exit-force" instead.',
     ]);
     const sys = parseUnitText('[Unit]\nFailureAction=reboot-force\n', { name: 'a.service', tables, scope: 'system' });
     expect(sys.sections.get('Unit')!.get('FailureAction')).to.equal('reboot-force');
@@ -142,8 +142,8 @@ describe('parseUnitText', () => {
     expect(s.get('PassEnvironment')).to.deep.equal(['HOME', 'PATH', 'USER']);
     expect(s.get('UnsetEnvironment')).to.deep.equal(['BAR', 'X=1', 'Y=a b']);
     expect(r.diagnostics.map((d) => d.message)).to.deep.equal([
-      'env.service: Invalid environment name for PassEnvironment, ignoring: 1BAD',
-      'env.service: Invalid environment name or assignment UnsetEnvironment, ignoring: =bad',
+      'Invalid environment name for PassEnvironment, ignoring: 1BAD',
+      'Invalid environment name or assignment UnsetEnvironment, ignoring: =bad',
     ]);
     const reset = parse('[Service]\nEnvironment=A=1\nPassEnvironment=HOME\n', 'env.service', [{ text: '[Service]\nEnvironment=\nEnvironment=A=2 B=1\nPassEnvironment=\n', file: '/d/b.conf' }]);
     expect(reset.sections.get('Service')!.get('Environment')).to.deep.equal(['A=2', 'B=1']);

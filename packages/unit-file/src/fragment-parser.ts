@@ -90,7 +90,7 @@ export class FragmentParser {
       // An arrow function: parsers receive ctx.warn detached from ctx.
       warn: (message: string) => {
         const c = self.ctx;
-        self.result.diagnostics.push({ severity: 'warning', file: c.file, line: c.line, section: c.section, key: c.key, message: `${self.opts.name}: ${message}` });
+        self.result.diagnostics.push({ severity: 'warning', file: c.file, line: c.line, section: c.section, key: c.key, message });
       },
     };
   }
@@ -99,7 +99,7 @@ export class FragmentParser {
   apply(text: string, file: string): boolean {
     const index = this.opts.index;
     const lexed = lexUnitText(text, file, { isKnownSection: (s) => index.hasSection(s, this.unitType) });
-    for (const d of lexed.diagnostics) this.result.diagnostics.push({ ...d, message: `${this.opts.name}: ${d.message}` });
+    for (const d of lexed.diagnostics) this.result.diagnostics.push(d);
     if (lexed.fatal) {
       this.fail('error', `${file}:${lexed.fatal.line}: ${lexed.fatal.message}`);
       return false;
@@ -118,7 +118,7 @@ export class FragmentParser {
     const spec = this.opts.index.get(section, key);
     if (!spec) {
       if (!key.startsWith('X-')) {
-        r.diagnostics.push({ severity: 'warning', file, line, section, key, message: `${this.opts.name}: Unknown key name '${key}' in section '${section}', ignoring.` });
+        r.diagnostics.push({ severity: 'warning', file, line, section, key, message: `Unknown key name '${key}' in section '${section}', ignoring.` });
       }
       return;
     }
@@ -150,8 +150,8 @@ export class FragmentParser {
       r.diagnostics.push({
         severity: fatal ? 'error' : 'warning', file, line, section, key,
         message: fatal
-          ? `${this.opts.name}: Invalid value for ${key}=: '${value}' (${reason}). The unit cannot be loaded; fix the value, then reload.`
-          : `${this.opts.name}: Invalid value for ${key}=, ignoring: '${value}' (${reason})`,
+          ? `Invalid value for ${key}=: '${value}' (${reason}). The unit cannot be loaded; fix the value, then reload.`
+          : `Invalid value for ${key}=, ignoring: '${value}' (${reason})`,
       });
       if (fatal) this.fail('bad-setting', `${file}:${line}: Invalid value for ${key}=: '${value}' (${reason})`);
       return;

@@ -14,7 +14,8 @@ export { searchPath, configDirs } from './search-path.js';
 export { dropInDirectories, listDropInFiles } from './drop-ins.js';
 export { DirectoryCache } from './directory-cache.js';
 export { UnitFileMap, type UnitFileEntry, type ResolvedName } from './unit-file-map.js';
-export { UnitFileInstaller, formatInstallChanges, type InstallChange, type InstallFlags, type InstallInfo, type UnitFileInstallerOptions } from './install.js';
+export { UnitFilePresets, presetDirs } from './presets.js';
+export { UnitFileInstaller, formatInstallChanges, type UnitFileListEntry, type InstallChange, type InstallFlags, type InstallInfo, type UnitFileInstallerOptions } from './install.js';
 
 export { unitSectionTable, JOB_MODES, EMERGENCY_ACTIONS, parseEmergencyAction } from './unit-section.js';
 export { installSectionTable } from './install-section.js';

@@ -51,6 +51,31 @@ describe('UnitFileInstaller', () => {
     expect(states).to.deep.equal({ a: 'disabled', b: 'static', c: 'disabled', d: 'indirect', e: 'enabled-runtime', f: 'indirect', g: 'masked' });
     expect(() => inst.state('nope.service')).to.throw(/does not exist/);
   });
+  it('lists every unit file once with its state, filtered by pattern and state (unit_file_get_list)', () => {
+    const rows = inst.list().map((e) => `${e.name} ${e.state} ${e.path}`).sort();
+    expect(rows).to.deep.equal([
+      `a.service disabled ${lib}/a.service`,
+      `b.service static ${lib}/b.service`,
+      `c.service disabled ${lib}/c.service`,
+      `d.service indirect ${lib}/d.service`,
+      `e.service enabled-runtime ${lib}/e.service`,
+      `f.service indirect ${lib}/f.service`,
+      'g.service masked /etc/systemd/system/g.service',
+      'other.service alias /etc/systemd/system/other.service',
+      `r.service disabled ${lib}/r.service`,
+      `t@.service disabled ${lib}/t@.service`,
+    ]);
+    expect(inst.list({ patterns: ['[ab]*', 'g.*'] }).map((e) => e.name).sort()).to.deep.equal(['a.service', 'b.service', 'g.service']);
+    expect(inst.list({ states: ['static', 'masked'] }).map((e) => e.name).sort()).to.deep.equal(['b.service', 'g.service']);
+  });
+  it('reads presets: the first matching line of the *.preset files in name order, enable when none matches', () => {
+    put('/usr/lib/systemd/system-preset/90-default.preset', 'enable a.service\ndisable *\n');
+    put('/etc/systemd/system-preset/10-local.preset', '# comment\ndisable a.*\nenable b.service\n');
+    put('/usr/lib/systemd/system-preset/10-local.preset', 'enable a.service\n');
+    expect(['a.service', 'b.service', 'c.service'].map((n) => inst.preset(n))).to.deep.equal(['disabled', 'enabled', 'disabled']);
+    const none = new UnitFileInstaller({ scope: 'user', root, searchPath: [lib] });
+    expect(none.preset('a.service')).to.equal('enabled');
+  });
   it('enables with WantedBy= and Alias=, and reports the changes like systemctl', () => {
     const changes = inst.enable(['c.service']);
     expect(formatInstallChanges(changes)).to.deep.equal([

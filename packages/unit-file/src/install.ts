@@ -11,6 +11,8 @@ import {
   isValidUnitName, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
 } from './unit-name.js';
 import { lexUnitText } from './unit-text-lexer.js';
+import { UnitFilePresets, presetDirs } from './presets.js';
+import { fnmatch } from './fnmatch.js';
 import { ValueError } from './value-error.js';
 
 /** The [Install] section of one unit file, specifiers expanded. */
@@ -47,6 +49,14 @@ export interface UnitFileInstallerOptions {
   configDirs?: { persistent: string; runtime: string };
 }
 
+/** One row of {@link UnitFileInstaller.list}. */
+export interface UnitFileListEntry {
+  name: string;
+  /** Where it was found (the symlink itself for aliases and masks). */
+  path: string;
+  state: UnitFileState;
+}
+
 /** Flags of enable/disable/mask/unmask. */
 export interface InstallFlags { runtime?: boolean; force?: boolean }
 
@@ -65,6 +75,7 @@ export class UnitFileInstaller {
   private map?: UnitFileMap;
   private links?: { dir: string; depDir?: string; name: string; path: string; target: string }[];
   private readonly specifiers: SpecifierContext;
+  private presets?: UnitFilePresets;
 
   constructor(private readonly opts: UnitFileInstallerOptions) {
     this.root = opts.root ? nodePath.resolve(opts.root) : '';
@@ -241,6 +252,42 @@ export class UnitFileInstaller {
     if (info.wantedBy.length || info.requiredBy.length || info.alias.length) return 'disabled';
     if (info.also.length) return 'indirect';
     return 'static';
+  }
+
+  /**
+   * Every unit file of the search path with its state, as systemd's unit_file_get_list() finds
+   * them for `systemctl list-unit-files`: regular files and symlinks with a valid unit name at
+   * the top of each directory, the first directory holding a name winning; a name whose state
+   * cannot be determined is 'bad'. `patterns` (fnmatch) and `states` filter, as the manager does.
+   */
+  list(filter: { states?: readonly string[]; patterns?: readonly string[] } = {}): UnitFileListEntry[] {
+    const out = new Map<string, UnitFileListEntry>();
+    const patterns = filter.patterns ?? [];
+    const states = filter.states ?? [];
+    for (const d of this.dirs) {
+      const list = this.cache.list(this.r(d));
+      if (!list) continue;
+      for (const [name, kind] of list) {
+        if (!isValidUnitName(name)) continue;
+        if (patterns.length > 0 && !patterns.some((p) => fnmatch(p, name, { noEscape: true }))) continue;
+        if (out.has(name) || (kind !== 'file' && kind !== 'symlink')) continue;
+        let state: UnitFileState;
+        try {
+          state = this.state(name);
+        } catch {
+          state = 'bad';
+        }
+        if (states.length > 0 && !states.includes(state)) continue;
+        out.set(name, { name, path: `${d}/${name}`, state });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** The preset of `name` ('enabled' or 'disabled'), from the scope's *.preset files. */
+  preset(name: string): 'enabled' | 'disabled' {
+    this.presets ??= new UnitFilePresets(presetDirs(this.opts.scope).map((d) => this.r(d)));
+    return this.presets.query(name);
   }
 
   private makeLink(path: string, source: string, force: boolean, changes: InstallChange[]): void {

@@ -30,4 +30,12 @@ describe('README examples', function () {
     // hello.service's echo shares the manager's stdout; the job result is the last line.
     expect(out).to.equal('hello\ndone\n');
   });
+
+  it('"Adding a unit type" is test/src/readme/add-a-unit-type.ts word for word, and its widget starts', () => {
+    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const source = excerpt(path.join(repo, 'test/src/readme/add-a-unit-type.ts'));
+    expect(readme).to.include('```ts\n' + source + '```');
+    const out = execFileSync(process.execPath, [path.join(here, 'add-a-unit-type.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).to.equal('done active\n');
+  });
 });
