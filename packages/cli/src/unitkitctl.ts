@@ -24,6 +24,7 @@ import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unit
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
 import { terminalColors } from './terminal-colors.js';
+import { daemonReexec } from './ctl-daemon-reexec.js';
 
 const prog = 'unitkitctl';
 
@@ -405,6 +406,7 @@ const verbs: Record<string, Verb> = {
   'is-enabled': isEnabled,
   'is-system-running': isSystemRunning,
   'daemon-reload': daemonReload,
+  'daemon-reexec': (c) => daemonReexec(c),
   'reset-failed': resetFailed,
   kill,
   enable: install,
@@ -440,6 +442,7 @@ Unit Commands:
   enable/disable/mask/unmask UNIT...  Change unit files' [Install] symlinks and masks
   is-enabled UNIT...                  Check whether unit files are enabled
   daemon-reload                       Reload unit files
+  daemon-reexec                       Reexecute the manager
   is-system-running                   Check whether the manager is fully running
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
 
@@ -522,7 +525,7 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
       return ExitStatus.failure;
     }
     if (e instanceof ControlCallError) {
-      io.err(verbName === 'daemon-reload' ? `Failed to reload daemon: ${e.message}` : `Failed to ${verbName}: ${e.message}`);
+      io.err(verbName === 'daemon-reload' ? `Failed to reload daemon: ${e.message}` : verbName === 'daemon-reexec' ? `Failed to reexecute daemon: ${e.message}` : `Failed to ${verbName}: ${e.message}`);
       return e.error.name === 'AccessDenied' && !jobVerbs.has(verbName) ? ExitStatus.failure : exitStatusOfError(e.error.name);
     }
     io.err(`${verbName}: ${describeError(e)}`);

@@ -16,6 +16,7 @@ export * from './job-type.js';
 export * from './transaction.js';
 export * from './manager.js';
 export * from './manager-error.js';
+export * from './manager-serialization.js';
 export * from './manager-events.js';
 export * from './emergency-action.js';
 export * from './manager-options.js';
