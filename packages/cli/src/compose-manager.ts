@@ -36,6 +36,8 @@ export interface ComposeOptions {
   runtimeDir: string;
   logLevel?: LogLevel;
   environment?: Record<string, string>;
+  /** The notify socket inherited across a manager re-exec (adopted, not bound again). */
+  notifyFd?: number;
   /** The plugins; {@link pluginModules} by default. */
   plugins?: ContainerModule[];
 }
@@ -48,6 +50,8 @@ export interface ComposedDaemon {
   logger: Logger;
   /** The per-unit journal (captured output and the manager's messages about each unit). */
   journal: Journal;
+  /** Captures services' output into the journal (its pipes outlive a manager re-exec). */
+  capture: JournalOutputCapture;
   /** Releases the notify socket and the loop's handles. */
   close(): void;
 }
@@ -67,7 +71,8 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
   const onWriteError = (e: Error) => stderr.log({ level: 'err', message: `Failed to write to the journal in ${path.join(opts.runtimeDir, 'journal')}: ${e.message}; services keep running, their output is not kept until writes succeed again.` });
   const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal'), onWriteError });
   const logger = new JournalLogger(stderr, journal);
-  const ports = nativePorts({ runtimeDir: opts.runtimeDir, logger, outputCapture: (loop) => new JournalOutputCapture(loop, journal) });
+  let capture: JournalOutputCapture | undefined;
+  const ports = nativePorts({ runtimeDir: opts.runtimeDir, notifyFd: opts.notifyFd, logger, outputCapture: (loop) => (capture = new JournalOutputCapture(loop, journal)) });
   const { manager, container } = createManager({
     modules: [ports.module, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
     options: { scope: opts.scope, environment: opts.environment },
@@ -78,6 +83,7 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
     notify: ports.notify,
     logger,
     journal,
+    capture: capture!,
     close: () => {
       manager.dispose();
       // The kill plugin removes its cgroup subtree when it is loaded.

@@ -22,7 +22,11 @@ export class ControlClient {
   private readonly splitter = new LineSplitter(64 * 1024 * 1024);
   private closedError?: Error;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    /** The control socket's path (a client reconnects to it after a daemon-reexec). */
+    readonly path: string,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       const lines = this.splitter.push(chunk);
       if (lines === 'overflow') return this.fail(new Error('Reply too large'));
@@ -48,7 +52,7 @@ export class ControlClient {
           });
           s.once('error', reject);
         });
-        return new ControlClient(socket);
+        return new ControlClient(socket, path);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if ((code === 'ENOENT' || code === 'ECONNREFUSED') && Date.now() < deadline) {

@@ -30,6 +30,11 @@ export interface ControlHandlerOptions {
   systemState: () => 'initializing' | 'starting' | 'running' | 'stopping';
   /** The environment that locates the config directories enable/mask write to; process.env by default (tests point it elsewhere). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * daemon-reexec: serializes the manager and schedules the exec (throws when it cannot; nothing
+   * happens then). Without it the method is refused.
+   */
+  reexecute?: () => void;
 }
 
 const jobTypes: Record<string, JobType> = {
@@ -99,6 +104,11 @@ export class ControlHandler {
         return this.resetFailed(params);
       case 'daemon-reload':
         this.manager.reload();
+        return {};
+      case 'daemon-reexec':
+        // The reply goes out before the exec; the connection then ends with the old image.
+        if (!this.opts.reexecute) throw new ManagerError('NotSupported', 'This manager cannot reexecute.');
+        this.opts.reexecute();
         return {};
       case 'is-enabled':
         return this.isEnabled(params);

@@ -144,6 +144,7 @@ export const mutatingMethods: ReadonlySet<string> = new Set([
   'kill',
   'reset-failed',
   'daemon-reload',
+  'daemon-reexec',
   'enable',
   'disable',
   'mask',

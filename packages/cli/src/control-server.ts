@@ -92,8 +92,21 @@ export class ControlServer {
     this.server.on('error', (e) => opts.logger.log({ level: 'err', message: `Control socket: ${e.message}` }));
   }
 
-  /** Binds and listens; the socket node gets mode 0600 before any client can reach it. */
-  listen(): Promise<void> {
+  /**
+   * Binds and listens; the socket node gets mode 0600 before any client can reach it. With
+   * `inheritedFd` (a manager re-exec), listens on that already bound socket instead: clients that
+   * connected meanwhile wait in its backlog and are served now.
+   */
+  listen(inheritedFd?: number): Promise<void> {
+    if (inheritedFd !== undefined) {
+      return new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen({ fd: inheritedFd }, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    }
     fs.rmSync(this.opts.path, { force: true });
     return new Promise<void>((resolve, reject) => {
       // A 0177 umask while binding means the node is created 0600: no window with a looser mode.
@@ -105,6 +118,12 @@ export class ControlServer {
       });
       process.umask(old);
     }).then(() => fs.chmodSync(this.opts.path, 0o600));
+  }
+
+  /** The listening socket's fd (to hand it to the next image on a re-exec); undefined when Node hides it. */
+  fd(): number | undefined {
+    const fd = (this.server as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
   }
 
   /** Stops listening and drops every client. */

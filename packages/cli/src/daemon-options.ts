@@ -21,6 +21,11 @@ export interface DaemonOptions {
    * lands in the user's real runtime directory.
    */
   examples: boolean;
+  /**
+   * --deserialize=FD (internal, as systemd's): this process is a re-exec of the manager and reads
+   * the state the previous image left in FD (see reexec.ts).
+   */
+  deserializeFd?: number;
 }
 
 /** Where unitkitd renders the bundled example units (see example-units.ts) under its runtime directory. */
@@ -43,6 +48,7 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
   let runtimeDir = env.UNITKIT_RUNTIME_DIR;
   let defaultUnit = 'default.target';
   let logLevel: LogLevel = 'info';
+  let deserializeFd: number | undefined;
   for (const arg of argv) {
     const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const need = () => {
@@ -71,6 +77,12 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
         logLevel = l;
         break;
       }
+      case '--deserialize': {
+        const fd = Number(need());
+        if (!Number.isInteger(fd) || fd < 3) throw new Error(`--deserialize= needs an fd number above 2, not ${value}`);
+        deserializeFd = fd;
+        break;
+      }
       case '-h':
       case '--help':
         return 'help';
@@ -86,7 +98,7 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
   // path would start the machine's own user units (dbus.socket, gpg-agent's sockets…) beside them.
   if (examples) unitPathText = examplesUnitDir(runtimeDir);
   const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
-  return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples };
+  return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples, deserializeFd };
 }
 
 /** The usage text. */

@@ -11,6 +11,18 @@ import type { Journal } from './journal.js';
 /** A line longer than this is cut into several entries, as journald cuts at LineMax= (48K). */
 const LINE_MAX = 48 * 1024;
 
+/** A captured stream as a manager re-exec hands it over. */
+export interface CapturedStreamState {
+  /** The pipe's read end. */
+  fd: number;
+  unit: string;
+  identifier: string;
+  priority: number;
+  pid: number;
+  /** An unfinished line read so far. */
+  pending: string;
+}
+
 /** OutputCapture that writes into a {@link Journal}. */
 export class JournalOutputCapture implements OutputCapture {
   constructor(
@@ -18,15 +30,40 @@ export class JournalOutputCapture implements OutputCapture {
     private readonly journal: Journal,
   ) {}
 
+  /** The streams being read, by their read end: handed to the next image on a manager re-exec. */
+  private readonly live = new Map<number, () => CapturedStreamState>();
+
+  /** The streams being read now, with their read-end fds (which a re-exec must keep open). */
+  liveStreams(): CapturedStreamState[] {
+    return [...this.live.values()].map((f) => f());
+  }
+
+  /**
+   * Manager re-exec: reads on from the pipes the previous image read (the services still write to
+   * them); their unread lines were waiting in the pipe meanwhile.
+   */
+  adoptStreams(streams: CapturedStreamState[]): void {
+    for (const st of streams) {
+      if (!Number.isInteger(st.fd) || st.fd < 0) continue;
+      const s = this.stream(st.unit, st.identifier, st.priority, st.fd, undefined, st.pending ?? '');
+      s.spawned(st.pid);
+    }
+  }
+
   open(unit: string, identifier: string, priority: number): CapturedStream {
     const [readEnd, writeEnd] = pipe(true);
+    return this.stream(unit, identifier, priority, readEnd, writeEnd, '');
+  }
+
+  private stream(unit: string, identifier: string, priority: number, readEnd: number, writeEnd: number | undefined, pendingText: string): CapturedStream & { fd: number } {
     let pid = 0;
-    let pending = '';
+    let pending = pendingText;
     let watch: FdWatch | undefined;
-    let writeOpen = true;
+    let writeOpen = writeEnd !== undefined;
     const emit = (message: string) =>
       this.journal.append({ time: this.loop.realtime(), unit, pid, priority, identifier, message });
     const finish = () => {
+      this.live.delete(readEnd);
       watch?.dispose();
       watch = undefined;
       if (pending) emit(pending);
@@ -60,20 +97,21 @@ export class JournalOutputCapture implements OutputCapture {
       }
     };
     return {
-      fd: writeEnd,
+      fd: writeEnd ?? -1,
       spawned: (p: number) => {
         pid = p;
         // The manager's copy of the write end must go, or EOF never comes.
         if (writeOpen) {
           writeOpen = false;
-          closeFd(writeEnd);
+          closeFd(writeEnd!);
         }
+        this.live.set(readEnd, () => ({ fd: readEnd, unit, identifier, priority, pid, pending }));
         watch = this.loop.watchFd(readEnd, { readable: true }, () => drain());
       },
       abort: () => {
         if (writeOpen) {
           writeOpen = false;
-          closeFd(writeEnd);
+          closeFd(writeEnd!);
         }
         finish();
       },

@@ -119,10 +119,27 @@ function serve(socket: net.Socket): void {
  * Listens on `$runtimeDir/systemd/private` unless a live socket (a real systemd) is there already.
  * Resolves to a closer, or undefined when it left the path alone.
  */
-export async function startSystemdBusStub(xdgRuntimeDir: string | undefined): Promise<(() => void) | undefined> {
+export async function startSystemdBusStub(xdgRuntimeDir: string | undefined, inheritedFd?: number): Promise<BusStubCloser | undefined> {
   if (!xdgRuntimeDir) return undefined;
   const dir = path.join(xdgRuntimeDir, 'systemd');
   const file = path.join(dir, 'private');
+  const closer = (server: net.Server): BusStubCloser =>
+    Object.assign(
+      () => {
+        server.close();
+        fs.rmSync(file, { force: true });
+      },
+      { fd: () => (server as unknown as { _handle?: { fd?: number } })._handle?.fd },
+    );
+  if (inheritedFd !== undefined) {
+    // A manager re-exec: the previous image's listening socket, still bound at `file`.
+    const server = net.createServer(serve);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ fd: inheritedFd }, () => resolve());
+    });
+    return closer(server);
+  }
   if (fs.existsSync(file)) {
     const live = await new Promise<boolean>((resolve) => {
       const c = net.connect(file, () => {
@@ -140,8 +157,8 @@ export async function startSystemdBusStub(xdgRuntimeDir: string | undefined): Pr
     server.once('error', reject);
     server.listen(file, () => resolve());
   });
-  return () => {
-    server.close();
-    fs.rmSync(file, { force: true });
-  };
+  return closer(server);
 }
+
+/** Stops the stand-in; `fd()` is its listening socket (handed over on a manager re-exec). */
+export type BusStubCloser = (() => void) & { fd(): number | undefined };

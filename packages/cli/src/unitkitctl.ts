@@ -28,6 +28,7 @@ import { edit } from './verbs/edit.js';
 import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } from './verbs/environment.js';
 import { listTimers } from './verbs/list-timers.js';
 import { listUnitFiles } from './verbs/list-unit-files.js';
+import { daemonReexec } from './ctl-daemon-reexec.js';
 
 const prog = 'unitkitctl';
 
@@ -411,6 +412,7 @@ const verbs: Record<string, Verb> = {
   'is-enabled': isEnabled,
   'is-system-running': isSystemRunning,
   'daemon-reload': daemonReload,
+  'daemon-reexec': (c) => daemonReexec(c),
   'reset-failed': resetFailed,
   kill,
   enable: install,
@@ -460,6 +462,7 @@ Unit Commands:
   set-environment VARIABLE=VALUE...   Set one or more environment variables
   unset-environment VARIABLE...       Unset one or more environment variables
   import-environment VARIABLE...      Import all or some environment variables
+  daemon-reexec                       Reexecute the manager
   is-system-running                   Check whether the manager is fully running
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
 
@@ -543,7 +546,7 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
       return ExitStatus.failure;
     }
     if (e instanceof ControlCallError) {
-      io.err(verbName === 'daemon-reload' ? `Failed to reload daemon: ${e.message}` : `Failed to ${verbName}: ${e.message}`);
+      io.err(verbName === 'daemon-reload' ? `Failed to reload daemon: ${e.message}` : verbName === 'daemon-reexec' ? `Failed to reexecute daemon: ${e.message}` : `Failed to ${verbName}: ${e.message}`);
       return e.error.name === 'AccessDenied' && !jobVerbs.has(verbName) ? ExitStatus.failure : exitStatusOfError(e.error.name);
     }
     io.err(`${verbName}: ${describeError(e)}`);

@@ -6,7 +6,7 @@
  * (SuccessAction=/FailureAction=exit…, reached directly or through exit.target) makes it exit with
  * the status the action carries.
  */
-import { ManagerError } from '@unitkit/core';
+import { ManagerError, deserializeManager } from '@unitkit/core';
 import type { ManagerObjective, Unit } from '@unitkit/core';
 import * as path from 'node:path';
 import { composeManager } from './compose-manager.js';
@@ -18,6 +18,8 @@ import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { startSystemdBusStub } from './systemd-bus-stub.js';
 import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
+import type { DaemonHandover } from './reexec.js';
+import { execReexec, prepareReexec, readReexecState } from './reexec.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -38,26 +40,51 @@ async function main(): Promise<void> {
     renderExampleUnits(examplesUnitDir(opts.runtimeDir));
     process.env.XDG_RUNTIME_DIR = opts.runtimeDir;
   }
+  // A re-exec of ours (--deserialize=FD): the previous image's state, read before anything binds.
+  let previous: ReturnType<typeof readReexecState> | undefined;
+  if (opts.deserializeFd !== undefined) {
+    try {
+      previous = readReexecState(opts.deserializeFd);
+    } catch (e) {
+      process.stderr.write(`unitkitd: Failed to read the serialized state, starting afresh: ${(e as Error).message}\n`);
+    }
+  }
+  const handover: DaemonHandover | undefined = previous?.handover;
   const environment = managerEnvironment(opts.scope, process.env, {});
-  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
+  const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment, notifyFd: handover?.notifyFd });
   const { manager } = daemon;
+  if (previous) {
+    // Synchronously, before the loop first runs: children that exited during the exec are reaped
+    // (and notify datagrams read) only once their units watch them again.
+    try {
+      deserializeManager(manager, previous.manager);
+      daemon.capture.adoptStreams(previous.handover.streams ?? []);
+      // Datagrams sent during the exec first, as systemd ranks notify above timers: a watchdog
+      // whose deadline passed meanwhile must see the pings that wait in the socket before it fires.
+      daemon.notify.drain();
+      manager.log('info', `Deserialized ${previous.manager.units.length} units and ${previous.manager.jobs.length} jobs after re-executing.`);
+    } catch (e) {
+      manager.log('err', `Failed to deserialize the manager state: ${(e as Error).message}`);
+    }
+  }
   trimHeapAfterLoadBursts(manager);
   manager.log('info', `unitkitd running in ${opts.scope} mode; runtime directory ${opts.runtimeDir}; unit path ${opts.unitPath.join(':')}`);
   if (opts.examples) manager.log('info', 'No unit path or runtime directory given: running the bundled examples.');
 
-  let systemState: 'initializing' | 'starting' | 'running' | 'stopping' = 'initializing';
+  let systemState: DaemonHandover['systemState'] = 'initializing';
   const controlPath = path.join(opts.runtimeDir, CONTROL_SOCKET_NAME);
-  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState });
+  let reexecute: (() => void) | undefined;
+  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.() });
   const control = new ControlServer({ path: controlPath, handler, logger: daemon.logger });
   try {
-    await control.listen();
+    await control.listen(handover?.controlFd);
   } catch (e) {
     manager.log('err', `Failed to listen on ${controlPath}: ${(e as Error).message}`);
     daemon.close();
     process.exit(1);
   }
   // Unit files that call `systemctl --user` themselves must fail fast, not hang the boot.
-  const closeBusStub = opts.scope === 'user' ? await startSystemdBusStub(process.env.XDG_RUNTIME_DIR).catch(() => undefined) : undefined;
+  const closeBusStub = opts.scope === 'user' ? await startSystemdBusStub(process.env.XDG_RUNTIME_DIR, handover?.busStubFd).catch(() => undefined) : undefined;
   manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
 
   // A bug reached from a unit file or a client must not take every unit down with the manager.
@@ -136,6 +163,19 @@ async function main(): Promise<void> {
   );
   process.on('SIGTERM', () => shutdown('Received SIGTERM'));
   process.on('SIGINT', () => shutdown('Received SIGINT'));
+  /**
+   * daemon-reexec: serializes now (a failure is the caller's error and nothing else happens), execs
+   * right after the reply is written. If the exec fails, everything is still here: log and go on.
+   */
+  reexecute = () => {
+    if (stopping) throw new ManagerError('NotSupported', 'Refusing to reexecute, the manager is shutting down.');
+    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busStubFd: closeBusStub?.fd(), args: process.argv.slice(2) });
+    manager.log('info', 'Reexecuting.');
+    setImmediate(() => {
+      const error = execReexec(prepared);
+      manager.log('err', `Failed to reexecute, continuing as before: ${error.message}`);
+    });
+  };
   process.on('SIGHUP', () => {
     manager.log('info', 'Received SIGHUP, reloading.');
     try {
@@ -146,6 +186,16 @@ async function main(): Promise<void> {
   });
   // Started only now that the signal handlers are in place: a SIGTERM sent as soon as the first
   // line is logged must stop the units, not kill the manager with the default action.
+  if (previous) {
+    // The re-exec goes on where the previous image was; no default unit is started again.
+    systemState = previous.handover.systemState === 'stopping' ? 'running' : previous.handover.systemState;
+    if (systemState === 'starting' || systemState === 'initializing') {
+      systemState = 'starting';
+      if (manager.installedJobs().length === 0) startupFinished();
+      else manager.events.once('idle', startupFinished);
+    }
+    return;
+  }
   systemState = 'starting';
   try {
     manager.addJob('start', opts.defaultUnit, 'replace');

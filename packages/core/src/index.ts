@@ -17,6 +17,7 @@ export * from './transaction.js';
 export * from './manager.js';
 export * from './manager-error.js';
 export { ManagerEnvironment, isValidEnvironmentName, isValidEnvironmentAssignment, isValidEnvironmentValue } from './manager-environment.js';
+export * from './manager-serialization.js';
 export * from './manager-events.js';
 export * from './emergency-action.js';
 export * from './manager-options.js';

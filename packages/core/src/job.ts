@@ -23,7 +23,7 @@ let nextJobId = 1;
 /** One job. */
 export class Job {
   /** A number unique within the process, as systemd's job ids. */
-  readonly id = nextJobId++;
+  readonly id: number;
   state: JobState = 'waiting';
   result?: JobResult;
   /** True once the job is the unit's installed job. */
@@ -54,8 +54,12 @@ export class Job {
     public unit: Unit,
     public type: JobType,
     now: Usec,
+    /** A job carried across a manager re-exec keeps its id; later ids follow it. */
+    id?: number,
   ) {
     this.beginUsec = now;
+    this.id = id ?? nextJobId++;
+    if (this.id >= nextJobId) nextJobId = this.id + 1;
   }
 
   /** A promise for the job's result: "enqueue and wait". */

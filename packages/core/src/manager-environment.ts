@@ -96,6 +96,11 @@ export class ManagerEnvironment {
     return [...merged].map(([k, v]) => `${k}=${v}`);
   }
 
+  /** What clients set, as "NAME=value" (a re-executed manager starts from the same initial block). */
+  clientAssignments(): string[] {
+    return this.client.map(([k, v]) => `${k}=${v}`);
+  }
+
   /** The effective environment as a record (what processes inherit). Do not modify it. */
   record(): Readonly<Record<string, string>> {
     this.cached ??= Object.freeze(Object.fromEntries([...this.initial, ...this.client]));

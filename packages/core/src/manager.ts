@@ -167,6 +167,11 @@ export class Manager {
     this.env.unset(namesOrAssignments);
   }
 
+  /** The assignments clients made (set-environment), for a re-exec to carry over. */
+  clientEnvironment(): string[] {
+    return this.env.clientAssignments();
+  }
+
   /** Unsets `minus` and sets `plus` at once, all checked first (UnsetAndSetEnvironment). */
   modifyEnvironment(minus: readonly string[], plus: readonly string[]): void {
     this.env.modify(minus, plus);
@@ -365,6 +370,44 @@ export class Manager {
     for (const u of units) this.queues.gc.add(u);
     this.log('info', 'Reloading finished.');
     this.scheduleDispatch();
+  }
+
+  /**
+   * @internal Manager re-exec (see manager-serialization.ts): creates `name` as a stub whose load
+   * restores the runtime state its type saved in the previous process image, as reload() does
+   * within one process. `activeState` is the state clients last saw: not a change to react to.
+   */
+  queueDeserializedUnit(name: string, typeState: Record<string, unknown> | undefined, activeState: UnitActiveState): Unit {
+    const u = this.prepareUnit(name);
+    if (typeState) this.savedStates.set(u, typeState);
+    u.lastActiveState = activeState;
+    return u;
+  }
+
+  /** @internal Manager re-exec: counts a deserialized unit that is failed among the failed units. */
+  noteDeserializedState(u: Unit): void {
+    if (u.activeState() === 'failed') this.failedUnits.add(u);
+  }
+
+  /**
+   * @internal Manager re-exec: installs a job the previous process image had installed, with its id,
+   * type and state. A running job completes when its unit reaches the state it waits for; a
+   * waiting one is run as ordering allows.
+   */
+  installDeserializedJob(u: Unit, type: JobType, state: Job['state'], id: number, beginUsec: number, irreversible: boolean, ignoreOrder: boolean): Job | undefined {
+    const slot = type === 'nop' ? 'nopJob' : 'job';
+    if (u[slot] || this.jobs.has(id)) return undefined;
+    const j = new Job(u, type, beginUsec, id);
+    j.state = state;
+    j.irreversible = irreversible;
+    j.ignoreOrder = ignoreOrder;
+    j.installed = true;
+    u[slot] = j;
+    this.jobs.set(j.id, j);
+    this.startJobTimer(j, state === 'running');
+    this.events.emit('job-new', j);
+    if (state === 'waiting') this.addToRunQueue(j);
+    return j;
   }
 
   /** Folds the stub `from` (an alias name) into `to`: its names and any edges point to `to`. */

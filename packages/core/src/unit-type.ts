@@ -144,6 +144,13 @@ export interface UnitType<S = unknown> {
   /** Optional. Saves the unit's runtime state (and fds) for a manager re-exec. */
   serialize?(unit: Unit<S>): Record<string, unknown>;
 
+  /**
+   * Optional. The fds that serialize() names by number and that must stay open across a manager
+   * re-exec (listening sockets, fd stores, accepted connections): they are inherited by the new
+   * process image under the same numbers.
+   */
+  serializeFds?(unit: Unit<S>): number[];
+
   /** Optional. Restores what serialize() saved; done() is called afterwards. */
   deserialize?(unit: Unit<S>, state: Record<string, unknown>): void;
 

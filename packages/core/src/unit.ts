@@ -83,7 +83,11 @@ export class Unit<S = unknown> {
 
   private readonly deps = new Map<UnitDependency, Set<Unit>>();
   private readonly timers = new Map<string, Disposable>();
+  /** The deadline of each armed timer, kept for a manager re-exec (monotonic time survives execve). */
+  private readonly timerDeadlines = new Map<string, Usec>();
   private readonly fdWatches = new Map<number, FdWatch>();
+  /** The events each fd watch asks for, kept for a manager re-exec. */
+  private readonly fdWatchEvents = new Map<number, FdEvents>();
   /** @internal The pids this unit watches; the manager routes exits and notify datagrams by them. */
   readonly pids = new Set<number>();
 
@@ -239,10 +243,12 @@ export class Unit<S = unknown> {
   setTimer(key: string, at: Usec): void {
     this.clearTimer(key);
     if (at === Infinity) return;
+    this.timerDeadlines.set(key, at);
     this.timers.set(
       key,
       this.manager.loop.armTimer(at, () => {
         this.timers.delete(key);
+        this.timerDeadlines.delete(key);
         this.manager.dispatchTimer(this.self, key);
       }),
     );
@@ -254,7 +260,18 @@ export class Unit<S = unknown> {
     if (t) {
       t.dispose();
       this.timers.delete(key);
+      this.timerDeadlines.delete(key);
     }
+  }
+
+  /** @internal The armed timers and their deadlines (for a manager re-exec). */
+  armedTimers(): Array<[string, Usec]> {
+    return [...this.timerDeadlines];
+  }
+
+  /** @internal The watched fds and their events (for a manager re-exec). */
+  watchedFds(): Array<[number, FdEvents]> {
+    return [...this.fdWatchEvents];
   }
 
   /** True when the timer `key` is armed. */
@@ -265,6 +282,7 @@ export class Unit<S = unknown> {
   /** Watches `fd`; `type.fdEvent(unit, fd, events)` is called on events. Re-watching updates the events. */
   watchFd(fd: number, events: FdEvents): void {
     const w = this.fdWatches.get(fd);
+    this.fdWatchEvents.set(fd, { ...events });
     if (w) return w.update(events);
     this.fdWatches.set(fd, this.manager.loop.watchFd(fd, events, (ev) => this.manager.dispatchFd(this.self, fd, ev)));
   }
@@ -275,6 +293,7 @@ export class Unit<S = unknown> {
     if (w) {
       w.dispose();
       this.fdWatches.delete(fd);
+      this.fdWatchEvents.delete(fd);
     }
   }
 

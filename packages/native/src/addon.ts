@@ -156,6 +156,7 @@ export interface NativeAddon {
   ): void;
   reaperStop(): void;
   reapNow(): void;
+  execKeepFds(path: string, argv: string[], envp: string[], keepFds: number[]): never;
   spawn(plan: RawSpawnPlan): RawSpawnResult;
   notifyOpen(address: RawAddress): number;
   notifyReceive(fd: number): RawNotifyMessage | null;

@@ -27,6 +27,7 @@ export {
 export { parseSocketAddress, formatSocketAddress, ipv6Supported, type SocketAddress } from './socket-address.js';
 export * from './fd-ops.js';
 export * from './process-ops.js';
+export { execInPlace } from './exec-in-place.js';
 export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';

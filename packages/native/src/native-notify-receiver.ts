@@ -9,6 +9,8 @@ import { formatSocketAddress, parseSocketAddress } from './socket-address.js';
 
 /** Options of {@link NativeNotifyReceiver}. */
 export interface NativeNotifyReceiverOptions {
+  /** An already bound notify socket to adopt instead of binding `address` (a manager re-exec). */
+  fd?: number;
   /** A path (`/run/unitkit/notify`) or an abstract name (`@unitkit/notify`). */
   address: string;
   /** The loop that watches the socket. */
@@ -48,7 +50,9 @@ export class NativeNotifyReceiver implements NotifyReceiver {
   constructor(options: NativeNotifyReceiverOptions) {
     const parsed = parseSocketAddress(options.address);
     if (parsed.family !== 'unix') throw new Error(`The notify socket must be a path or @name, not '${options.address}'`);
-    this.fd = addon.notifyOpen(parsed);
+    // An adopted fd (a manager re-exec) was bound to this address by the previous image, with
+    // SO_PASSCRED on: datagrams sent meanwhile wait in its queue.
+    this.fd = options.fd ?? addon.notifyOpen(parsed);
     this.address = formatSocketAddress(parsed);
     this.loop = options.loop;
     this.logger = options.logger;

@@ -23,6 +23,8 @@ export interface NativePortsOptions {
    * Use a directory of the manager's own: a stale `notify` in it is replaced.
    */
   runtimeDir: string;
+  /** The notify socket inherited across a manager re-exec: adopted, not bound again. */
+  notifyFd?: number;
   /** The logger; a {@link StderrLogger} at `logLevel` by default. */
   logger?: Logger;
   /** Level of the default logger ('info' by default). */
@@ -57,8 +59,8 @@ export function nativePorts(options: NativePortsOptions): NativePorts {
   const loop = new NativeEventLoop();
   const spawner = new NativeProcessSpawner({ logger });
   const notifyPath = path.join(options.runtimeDir, 'notify');
-  fs.rmSync(notifyPath, { force: true });
-  const notify = new NativeNotifyReceiver({ address: notifyPath, loop, logger });
+  if (options.notifyFd === undefined) fs.rmSync(notifyPath, { force: true });
+  const notify = new NativeNotifyReceiver({ address: notifyPath, loop, logger, fd: options.notifyFd });
   const capture = options.outputCapture?.(loop);
   const module = new ContainerModule(({ bind }) => {
     bind(EventLoop).toConstantValue(loop);

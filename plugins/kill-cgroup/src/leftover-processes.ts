@@ -75,17 +75,24 @@ function sleepMs(ms: number): void {
 export function stopLeftoverProcesses(ownDir: string, report: (p: LeftoverProcess, name: string) => void, waitMs = 2000): LeftoverProcess[] {
   const found: LeftoverProcess[] = [];
   for (const { dir, managerPid } of deadManagerSubtrees(ownDir)) {
-    const here: LeftoverProcess[] = [];
-    processesBelow(dir, '', managerPid, here);
+    const all: LeftoverProcess[] = [];
+    processesBelow(dir, '', managerPid, all);
+    // Init and this manager are never anyone's left-over, whatever cgroup they were moved into
+    // (an older manager accepted MAINPID=1 and migrated pid 1): they are left where they are.
+    const spared = all.filter((p) => p.pid <= 1 || p.pid === process.pid);
+    const here = all.filter((p) => !spared.includes(p));
     for (const p of here) report(p, processName(p.pid));
     found.push(...here);
     if (here.length > 0) {
       let killedByCgroup = false;
-      try {
-        fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
-        killedByCgroup = true;
-      } catch {
-        // Kernels before 5.14 have no cgroup.kill.
+      // cgroup.kill spares nobody: only when nobody in the subtree is to be spared.
+      if (spared.length === 0) {
+        try {
+          fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+          killedByCgroup = true;
+        } catch {
+          // Kernels before 5.14 have no cgroup.kill.
+        }
       }
       if (!killedByCgroup) {
         for (const p of here) {
@@ -97,6 +104,8 @@ export function stopLeftoverProcesses(ownDir: string, report: (p: LeftoverProces
         }
       }
     }
+    // A subtree holding a spared process cannot be removed: do not wait for it.
+    if (spared.length > 0) continue;
     for (let waited = 0; !removeCgroupTree(dir) && waited < waitMs; waited += 10) sleepMs(10);
   }
   return found;

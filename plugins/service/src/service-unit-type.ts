@@ -238,8 +238,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   /** Re-watches the pids a deserialized service had. */
   done(unit: Unit<ServiceData>): void {
     const d = unit.data;
-    if (d.mainPid) unit.watchPid(d.mainPid);
-    if (d.controlPid) unit.watchPid(d.controlPid);
+    // After a manager re-exec the process scopes are new: tell them which processes are ours again
+    // (the cgroup backend finds them in the unit's cgroup anyway; process groups need the pids).
+    const scope = d.mainPid || d.controlPid ? this.scopes.scope(unit as unknown as Unit) : undefined;
+    if (d.mainPid) {
+      unit.watchPid(d.mainPid);
+      scope?.add(d.mainPid);
+    }
+    if (d.controlPid) {
+      unit.watchPid(d.controlPid);
+      scope?.add(d.controlPid);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -455,7 +464,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       statusText: d.statusText, statusErrno: d.statusErrno, mainExec: d.mainExec, fdStore: d.fdStore, notifyState: d.notifyState,
       // An Accept=yes instance keeps its connection across a reload (systemd serializes it too).
       connectionFd: d.connectionFd, connectionPeer: d.connectionPeer,
+      // What a re-exec needs beyond a reload: the watchdog, restart bookkeeping, the exec statuses.
+      watchdogOverride: d.watchdogOverride, watchdogOriginal: d.watchdogOriginal, watchdogTimestamp: d.watchdogTimestamp,
+      timerDeadline: d.timerDeadline, flushNRestarts: d.flushNRestarts, forbidRestart: d.forbidRestart,
+      willAutoRestart: d.willAutoRestart, mainIndex: d.mainIndex, statuses: d.statuses,
     };
+  }
+
+  /** The fd store and an Accept=yes connection stay open across a manager re-exec. */
+  serializeFds(unit: Unit<ServiceData>): number[] {
+    const d = unit.data;
+    return [...d.fdStore.map((f) => f.fd), ...(d.connectionFd !== undefined ? [d.connectionFd] : [])];
   }
 
   deserialize(unit: Unit<ServiceData>, state: Record<string, unknown>): void {

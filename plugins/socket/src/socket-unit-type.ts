@@ -452,6 +452,12 @@ export class SocketUnitType implements UnitType<SocketData> {
     };
   }
 
+  /** The listening fds (and the connections Accept=yes instances hold) stay open across a manager re-exec. */
+  serializeFds(unit: Unit<SocketData>): number[] {
+    const d = unit.data;
+    return [...d.fds.filter((fd): fd is number => fd !== undefined), ...[...d.connections.values()].map((c) => c.fd)];
+  }
+
   deserialize(unit: Unit<SocketData>, state: Record<string, unknown>): void {
     const d = unit.data;
     const st = state.state as SocketState;
