@@ -15,7 +15,8 @@
         "csrc/reaper.c",
         "csrc/spawn.c",
         "csrc/notify.c",
-        "csrc/unixmsg.c"
+        "csrc/unixmsg.c",
+        "csrc/users.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -18,6 +18,7 @@ import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { startSystemdBusStub } from './systemd-bus-stub.js';
 import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
+import { runEnvironmentGenerators } from './user-environment-generators.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
     renderExampleUnits(examplesUnitDir(opts.runtimeDir));
     process.env.XDG_RUNTIME_DIR = opts.runtimeDir;
   }
-  const environment = managerEnvironment(opts.scope, process.env, {});
+  // A user manager passes its environment through the environment generators (environment.d), as systemd --user.
+  const base = managerEnvironment(opts.scope, process.env, {});
+  const environment = opts.scope === 'user' ? runEnvironmentGenerators(base, undefined, (m) => process.stderr.write(`unitkitd: ${m}\n`)) : base;
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment });
   const { manager } = daemon;
   trimHeapAfterLoadBursts(manager);

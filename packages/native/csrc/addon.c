@@ -13,6 +13,7 @@ static napi_value init(napi_env env, napi_value exports) {
   uk_register_spawn(env, exports);
   uk_register_notify(env, exports);
   uk_register_unixmsg(env, exports);
+  uk_register_users(env, exports);
   return exports;
 }
 

@@ -9,7 +9,7 @@ import {
   formatExitStatus,
   isCleanExit,
   spliceScopeProperties,
-  buildExecSpec,
+  buildExecSpec, UserDatabase, destroyRuntimeData, destroysRuntimeData, releaseDynamicCredentials,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -102,6 +102,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     @inject(SocketBackend) private readonly sockets: SocketBackend,
     @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
     @inject(ProcessScopes) @optional() private readonly scopes: ProcessScopes | undefined,
+    @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
   ) {}
 
   /** A fresh socket: dead, nothing open, systemd's defaults. */
@@ -546,6 +547,10 @@ export class SocketUnitType implements UnitType<SocketData> {
     if (d.result === 'success') unit.log('debug', 'Deactivated successfully.');
     else unit.log('warning', `Failed with result '${d.result}'.`);
     this.setState(unit, d.result !== 'success' ? 'failed' : 'dead');
+    // RuntimeDirectory= and credentials of the Exec*= commands go unless preserved (socket_enter_dead()).
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment };
+    if (destroysRuntimeData(d.settings.execContext, false)) destroyRuntimeData(d.settings.execContext, owner);
+    releaseDynamicCredentials(d.settings.execContext, owner);
     this.scopes?.scope(unit as Unit).release();
   }
 
@@ -835,7 +840,10 @@ export class SocketUnitType implements UnitType<SocketData> {
         managerEnvironment: m.environment,
         invocationId: unit.invocationId,
         cgroupPath: scope?.prepare(),
+        users: this.users,
+        warn: (message) => unit.log('warning', message),
       });
+      if (prepared.failureMessage) unit.log('err', prepared.failureMessage);
       const p = this.spawner.spawn(prepared.spec);
       for (const c of prepared.captured) c.spawned?.(p.pid);
       scope?.add(p.pid);
