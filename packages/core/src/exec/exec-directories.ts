@@ -269,20 +269,54 @@ function lstat(p: string): fs.Stats | undefined {
   }
 }
 
+const TMPFS_MAGIC = 0x01021994;
+const RAMFS_MAGIC = 0x858458f6;
+
+/**
+ * systemd's rm_rf(path, REMOVE_ROOT) without REMOVE_PHYSICAL: the contents go only on tmpfs or
+ * ramfs (it refuses to empty a directory on a disk file system), then the directory itself goes
+ * if it is empty by then. So on a disk-backed runtime directory a nested "a a/b" leaves "a".
+ */
+function rmRfVolatile(p: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) {
+    fs.rmSync(p, { force: true });
+    return;
+  }
+  let volatile = false;
+  try {
+    const type = fs.statfsSync(p).type;
+    volatile = type === TMPFS_MAGIC || type === RAMFS_MAGIC;
+  } catch {
+    // Unknown: treat as disk, as systemd would fail the check.
+  }
+  if (volatile) fs.rmSync(p, { recursive: true, force: true });
+  else fs.rmdirSync(p);
+}
+
 /**
  * Removes the runtime directories (and their symlinks) of a unit that stopped
- * (exec_context_destroy_runtime_directory()). Errors are ignored, as systemd only logs them.
+ * (exec_context_destroy_runtime_directory()), in their order, as rm_rf() without REMOVE_PHYSICAL
+ * does (see rmRfVolatile). Errors are ignored, as systemd only logs them.
  */
-export function removeRuntimeDirectories(dirs: Readonly<Record<ExecDirectoryType, ExecDirectory>>, runtimePrefix: string | undefined): void {
+export function removeRuntimeDirectories(dirs: Readonly<Record<ExecDirectoryType, ExecDirectory>>, runtimePrefix: string | undefined, dynamicUser = false): void {
   if (!runtimePrefix) return;
   const remove = (p: string, recursive: boolean): void => {
     try {
-      fs.rmSync(p, { recursive, force: true });
+      if (recursive) rmRfVolatile(p);
+      else fs.rmSync(p, { force: true });
     } catch {
       // A path that cannot be removed (a file in the way, EBUSY…) is left, as systemd only logs it.
     }
   };
   for (const item of dirs.Runtime.items) {
+    // With DynamicUser= the directory itself is in private/; the usual path is its symlink.
+    if (dynamicUser) remove(path.join(runtimePrefix, 'private', item.path), true);
     remove(path.join(runtimePrefix, item.path), true);
     for (const l of item.symlinks) remove(path.join(runtimePrefix, l), false);
   }

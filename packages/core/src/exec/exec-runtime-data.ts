@@ -29,7 +29,7 @@ export function destroysRuntimeData(c: ExecContext, willRestart: boolean): boole
 /** Removes the runtime directories and the credentials of a stopped unit (unit_destroy_runtime_data()). */
 export function destroyRuntimeData(c: ExecContext, o: RuntimeDataOwner): void {
   const runtime = execDirectoryPrefixes(o.scope, o.managerEnvironment).Runtime;
-  removeRuntimeDirectories(c.directories, runtime);
+  removeRuntimeDirectories(c.directories, runtime, c.dynamicUser);
   if (runtime && (c.loadCredentials.length > 0 || c.setCredentials.length > 0)) removeCredentials(credentialsDirectory(runtime, o.unitName));
 }
 
