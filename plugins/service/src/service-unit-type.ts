@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, UserDatabase, destroyRuntimeData, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  ExecPrepareError, FdOperations, UserDatabase, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -126,6 +126,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     this.scopes = scopes ?? new ProcessGroupScopes(spawner);
   }
 
+  /** CanClean=: the kinds of exec directories the unit has. */
+  cleanableResources(unit: Unit<ServiceData>): string[] {
+    return cleanableExecResources(unit.data.settings.context.directories);
+  }
+
   /** Reloading is possible with ExecReload= or Type=notify-reload. */
   readonly canReload = (unit: Unit<ServiceData>): boolean =>
     unit.data.settings.exec.ExecReload.length > 0 || unit.data.settings.type === 'notify-reload';
@@ -164,6 +169,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   load(unit: Unit<ServiceData>, definition: UnitDefinition): void {
     const s = readServiceSettings(definition.sections.get('Service'), unit.id);
     unit.data.settings = s;
+    // unit_add_exec_dependencies(): the exec directories need their file systems.
+    const mounts = unit.settings.requiresMountsFor;
+    for (const p of execDirectoryMountPaths(s.context.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) if (!mounts.includes(p)) mounts.push(p);
+    mounts.sort();
     unit.data.statuses = Object.fromEntries(execCommandLists.map((l) => [l, s.exec[l].map(() => emptyExecStatus())])) as unknown as Record<ExecCommandList, ExecStatus[]>;
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);

@@ -9,7 +9,7 @@ import {
   formatExitStatus,
   isCleanExit,
   spliceScopeProperties,
-  buildExecSpec, UserDatabase, destroyRuntimeData, destroysRuntimeData, releaseDynamicCredentials,
+  buildExecSpec, UserDatabase, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -124,6 +124,11 @@ export class SocketUnitType implements UnitType<SocketData> {
     };
   }
 
+  /** CanClean=: the kinds of exec directories the [Socket] section has. */
+  cleanableResources(unit: Unit<SocketData>): string[] {
+    return cleanableExecResources(unit.data.settings.execContext.directories);
+  }
+
   /**
    * Reads [Socket], adds the implicit dependencies (Before= and Triggers= on the service for
    * Accept=no; the sockets' paths to RequiresMountsFor=) and the default ones (Before=sockets.target,
@@ -140,6 +145,10 @@ export class SocketUnitType implements UnitType<SocketData> {
     d.execStatus = { ExecStartPre: [], ExecStartPost: [], ExecStopPre: [], ExecStopPost: [] };
 
     for (const l of s.listens) if (l.path && !unit.settings.requiresMountsFor.includes(l.path)) unit.settings.requiresMountsFor.push(l.path);
+    // The exec directories of ExecStartPre= & co. need their file systems too (unit_add_exec_dependencies()).
+    for (const p of execDirectoryMountPaths(s.execContext.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) {
+      if (!unit.settings.requiresMountsFor.includes(p)) unit.settings.requiresMountsFor.push(p);
+    }
     unit.settings.requiresMountsFor.sort();
 
     if (!s.accept) {

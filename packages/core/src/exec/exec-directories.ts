@@ -338,3 +338,24 @@ export function errnoText(err: NodeJS.ErrnoException): string {
   };
   return (err.code && texts[err.code]) ?? err.message;
 }
+
+/** systemd's CanClean= names of the kinds a context has directories of, in systemd's order. */
+export function cleanableExecResources(dirs: Readonly<Record<ExecDirectoryType, ExecDirectory>>): string[] {
+  return EXEC_DIRECTORY_TYPES.filter((t) => dirs[t].items.length > 0).map((t) => t.toLowerCase());
+}
+
+/**
+ * The paths a unit's directories need mounted (unit_add_exec_dependencies() adds them to
+ * RequiresMountsFor=): prefix/path of every entry, for the kinds with a location in this scope.
+ */
+export function execDirectoryMountPaths(
+  dirs: Readonly<Record<ExecDirectoryType, ExecDirectory>>,
+  prefixes: Record<ExecDirectoryType, string | undefined>,
+): string[] {
+  const out: string[] = [];
+  for (const t of EXEC_DIRECTORY_TYPES) {
+    const prefix = prefixes[t];
+    if (prefix) for (const i of dirs[t].items) out.push(path.join(prefix, i.path));
+  }
+  return out;
+}
