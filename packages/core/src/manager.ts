@@ -63,6 +63,8 @@ export class Manager {
   readonly scope: 'system' | 'user';
   /** The manager's environment (ConditionEnvironment= and the base environment of processes). */
   readonly environment: Record<string, string>;
+  /** The manager's own runtime directory, when configured (ManagerOptions.runtimeDirectory). */
+  readonly runtimeDirectory: string | undefined;
   /**
    * The status the manager exits with when an emergency action ends it (systemd's return_value):
    * set by exit/exit-force from *ActionExitStatus= or the unit's main process, 0 until then.
@@ -103,6 +105,7 @@ export class Manager {
     this.scope = options?.scope ?? 'user';
     this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
     this.environment = options?.environment ?? {};
+    this.runtimeDirectory = options?.runtimeDirectory;
     this.disposables.push(loop.onChildExit((exit) => this.dispatchChildExit(exit)));
     if (notify) {
       this.disposables.push(

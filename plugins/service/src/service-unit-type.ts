@@ -573,7 +573,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     }
     d.forbidRestart = false;
     // RuntimeDirectory= and credentials go unless preserved; the dynamic uid always (service_enter_dead()).
-    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment };
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
     releaseDynamicCredentials(d.settings.context, owner);
     this.scopes.scope(unit as unknown as Unit).release();
@@ -1042,7 +1042,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         cgroupPath: scope.prepare(),
         output: this.output,
         users: this.users,
+        runtimeDirectory: unit.manager.runtimeDirectory,
         warn: (message) => unit.log('warning', message),
+        info: (message) => unit.log('info', message),
       });
       const spec = prepared.spec;
       if (prepared.failureMessage) unit.log('err', prepared.failureMessage);

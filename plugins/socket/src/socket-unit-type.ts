@@ -557,7 +557,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     else unit.log('warning', `Failed with result '${d.result}'.`);
     this.setState(unit, d.result !== 'success' ? 'failed' : 'dead');
     // RuntimeDirectory= and credentials of the Exec*= commands go unless preserved (socket_enter_dead()).
-    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment };
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory };
     if (destroysRuntimeData(d.settings.execContext, false)) destroyRuntimeData(d.settings.execContext, owner);
     releaseDynamicCredentials(d.settings.execContext, owner);
     this.scopes?.scope(unit as Unit).release();
@@ -850,7 +850,9 @@ export class SocketUnitType implements UnitType<SocketData> {
         invocationId: unit.invocationId,
         cgroupPath: scope?.prepare(),
         users: this.users,
+        runtimeDirectory: unit.manager.runtimeDirectory,
         warn: (message) => unit.log('warning', message),
+        info: (message) => unit.log('info', message),
       });
       if (prepared.failureMessage) unit.log('err', prepared.failureMessage);
       const p = this.spawner.spawn(prepared.spec);

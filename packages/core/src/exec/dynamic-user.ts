@@ -23,6 +23,11 @@ export function dynamicUserName(unitName: string): string {
   return `_du${h.toString(16).padStart(16, '0')}`;
 }
 
+/** unitkit's runtime directory when none is configured: $XDG_RUNTIME_DIR/unitkit for a user manager, /run/unitkit for the system one. */
+export function defaultUnitkitRuntimeDirectory(scope: 'system' | 'user', env: Readonly<Record<string, string>>): string {
+  return scope === 'user' && env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'unitkit') : '/run/unitkit';
+}
+
 /** Where the allocation lock files live. */
 export function dynamicUidDirectory(runtimeDir: string): string {
   return path.join(runtimeDir, 'dynamic-uid');

@@ -89,6 +89,24 @@ describe('exec directories, credentials, dynamic users', () => {
     expect(fs.statSync(path.join(tmp, 'lib/private/svc')).isDirectory()).to.equal(true);
   });
 
+  it('migrates a directory into private/ when DynamicUser= is turned on, and back when turned off, saying so', () => {
+    const { context } = parse('StateDirectory=svc');
+    const prefixes = { Runtime: undefined, State: path.join(tmp, 'lib'), Cache: undefined, Logs: undefined, Configuration: undefined };
+    const notes: string[] = [];
+    setupExecDirectories(context.directories, { prefixes, dynamicUser: false });
+    fs.writeFileSync(path.join(tmp, 'lib/svc/data'), 'kept');
+    setupExecDirectories(context.directories, { prefixes, dynamicUser: true, info: (m) => notes.push(m) });
+    expect(fs.readFileSync(path.join(tmp, 'lib/private/svc/data'), 'utf8')).to.equal('kept');
+    expect(fs.lstatSync(path.join(tmp, 'lib/svc')).isSymbolicLink()).to.equal(true);
+    setupExecDirectories(context.directories, { prefixes, dynamicUser: false, info: (m) => notes.push(m) });
+    expect(fs.lstatSync(path.join(tmp, 'lib/svc')).isDirectory()).to.equal(true);
+    expect(fs.readFileSync(path.join(tmp, 'lib/svc/data'), 'utf8')).to.equal('kept');
+    expect(notes.map((n) => n.split('\n')[0].replaceAll(tmp, ''))).to.deep.equal([
+      'Found pre-existing public StateDirectory= directory /lib/svc, migrating to /lib/private/svc.',
+      'Found pre-existing private StateDirectory= directory /lib/private/svc, migrating to /lib/svc.',
+    ]);
+  });
+
   it('fails with the kind of the directory that cannot be made', () => {
     const { context } = parse('StateDirectory=ok\nLogsDirectory=blocked/x');
     fs.mkdirSync(path.join(tmp, 'log'));

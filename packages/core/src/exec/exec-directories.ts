@@ -143,6 +143,8 @@ export interface ExecDirectorySetup {
   dynamicUser: boolean;
   /** Logs warnings systemd prints (a configuration directory of another mode). */
   warn?: (message: string) => void;
+  /** Logs the notices systemd prints (a directory migrated into or out of private/). */
+  info?: (message: string) => void;
 }
 
 /**
@@ -180,8 +182,9 @@ function setupOne(t: ExecDirectoryType, prefix: string, item: ExecDirectoryItem,
     target = path.join(privateRoot, item.path);
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
     const st = lstat(p);
-    if (st && st.isDirectory() && !lstat(target)) {
+    if (st && st.isDirectory() && !st.isSymbolicLink() && !lstat(target)) {
       // A directory from before DynamicUser= was turned on moves into private/.
+      s.info?.(`Found pre-existing public ${t}Directory= directory ${p}, migrating to ${target}.\nApparently, service previously had DynamicUser= turned off, and has now turned it on.`);
       fs.renameSync(p, target);
     }
     mkdirOrExisting(target, mode);
@@ -196,6 +199,7 @@ function setupOne(t: ExecDirectoryType, prefix: string, item: ExecDirectoryItem,
     if (st?.isSymbolicLink() && t !== 'Configuration') {
       // A symlink left by an earlier DynamicUser=yes run: move the directory back in place.
       const real = fs.realpathSync(p);
+      s.info?.(`Found pre-existing private ${t}Directory= directory ${real}, migrating to ${p}.\nApparently, service previously had DynamicUser= turned on, and has now turned it off.`);
       fs.rmSync(p);
       fs.renameSync(real, p);
     }

@@ -3,11 +3,10 @@
  * RuntimeDirectory= entries and credentials directory (unit_destroy_runtime_data(), subject to
  * RuntimeDirectoryPreserve=) and its DynamicUser= uid.
  */
-import * as path from 'node:path';
 import type { ExecContext } from './exec-context.js';
 import { credentialsDirectory, removeCredentials } from './exec-credentials.js';
 import { execDirectoryPrefixes, removeRuntimeDirectories } from './exec-directories.js';
-import { dynamicUidDirectory, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
+import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
 
 /** Where a unit's processes ran. */
 export interface RuntimeDataOwner {
@@ -36,6 +35,6 @@ export function destroyRuntimeData(c: ExecContext, o: RuntimeDataOwner): void {
 /** Gives back the DynamicUser= uid of a unit that stopped (dynamic_creds_destroy()). */
 export function releaseDynamicCredentials(c: ExecContext, o: RuntimeDataOwner): void {
   if (!c.dynamicUser) return;
-  const dir = o.runtimeDirectory ?? (o.scope === 'user' && o.managerEnvironment.XDG_RUNTIME_DIR ? path.join(o.managerEnvironment.XDG_RUNTIME_DIR, 'unitkit') : '/run/unitkit');
+  const dir = o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment);
   releaseDynamicUser(dynamicUidDirectory(dir), c.user ?? dynamicUserName(o.unitName));
 }

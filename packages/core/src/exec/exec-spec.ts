@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { expandExecEnvironment, readEnvironmentFile, type ExecCommand } from '@unitkit/unit-file';
 import type { ExecSpec, StdioSpec } from '../ports/process-spawner.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
@@ -15,7 +14,7 @@ import type { UserDatabase, UserRecord } from '../ports/user-database.js';
 import { noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
 import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnvironment, execDirectoryPrefixes, setupExecDirectories } from './exec-directories.js';
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
-import { allocateDynamicUser, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
+import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
@@ -52,6 +51,8 @@ export interface ExecSpecRequest {
   runtimeDirectory?: string;
   /** Receives warnings systemd logs while setting up (a configuration directory of another mode). */
   warn?: (message: string) => void;
+  /** Receives the notices systemd logs while setting up (a directory migrated into or out of private/). */
+  info?: (message: string) => void;
 }
 
 /** A spec ready to spawn, and the captured streams whose `spawned(pid)` must be called after the spawn. */
@@ -341,7 +342,7 @@ const CHILD_STEPS: ChildStep[] = [
           plan.gid = existing.gid;
           return;
         }
-        const lockDir = dynamicUidDirectory(r.runtimeDirectory ?? defaultRuntimeDirectory(r));
+        const lockDir = dynamicUidDirectory(r.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(r.scope, r.managerEnvironment));
         let uid: number;
         try {
           uid = allocateDynamicUser(lockDir, name, users);
@@ -396,7 +397,7 @@ const CHILD_STEPS: ChildStep[] = [
       const prefixes = execDirectoryPrefixes(r.scope, r.managerEnvironment);
       Object.assign(plan.environment, execDirectoryEnvironment(r.context.directories, prefixes));
       try {
-        setupExecDirectories(r.context.directories, { prefixes, owner: ownerOf(r, plan), dynamicUser: r.context.dynamicUser, warn: r.warn });
+        setupExecDirectories(r.context.directories, { prefixes, owner: ownerOf(r, plan), dynamicUser: r.context.dynamicUser, warn: r.warn, info: r.info });
       } catch (e) {
         if (!(e instanceof ExecDirectoryError)) throw e;
         const f = EXEC_DIRECTORY_FAILURE[e.type];
@@ -433,14 +434,9 @@ const CHILD_STEPS: ChildStep[] = [
   },
 ];
 
-/** unitkit's runtime directory when the caller gave none. */
-function defaultRuntimeDirectory(r: ExecSpecRequest): string {
-  return r.scope === 'user' && r.managerEnvironment.XDG_RUNTIME_DIR ? path.join(r.managerEnvironment.XDG_RUNTIME_DIR, 'unitkit') : '/run/unitkit';
-}
-
 /**
- * Runs the child steps for one command. A failure is logged with systemd's wording by `r.warn`'s
- * sibling, the caller (it reads `plan.failure`), and the spec carries it to the child.
+ * Runs the child steps for one command in order and stops at the first that fails: its status
+ * goes to the child in `failure`, its log line in `message` (the caller logs it before the spawn).
  */
 function prepareChildSteps(r: ExecSpecRequest): ChildPlan & { message?: string } {
   const plan: ChildPlan & { message?: string } = { environment: {} };
