@@ -130,6 +130,9 @@ export interface NativeAddon {
   getpwuid(uid: number): RawPasswd | undefined;
   getgrnam(name: string): RawGroup | undefined;
   getgrgid(gid: number): RawGroup | undefined;
+  /** mount(2) and umount2(2) (csrc/mounts.c); throw an ErrnoError. */
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
+  umount2(target: string, flags: number): void;
   errnoName(errno: number): string;
   close(fd: number): void;
   dup(fd: number, minFd?: number): number;

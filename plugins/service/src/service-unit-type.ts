@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, UserDatabase, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  ExecPrepareError, FdOperations, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -121,6 +121,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     @inject(FdOperations) @optional() private readonly fds: FdOperations | undefined,
     @inject(OutputCapture) @optional() private readonly output: OutputCapture | undefined,
     @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
+    @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
   ) {
     // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
     this.scopes = scopes ?? new ProcessGroupScopes(spawner);
@@ -573,7 +574,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     }
     d.forbidRestart = false;
     // RuntimeDirectory= and credentials go unless preserved; the dynamic uid always (service_enter_dead()).
-    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory };
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
     releaseDynamicCredentials(d.settings.context, owner);
     this.scopes.scope(unit as unknown as Unit).release();
@@ -1043,6 +1044,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         output: this.output,
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
+        mounts: this.mounts,
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

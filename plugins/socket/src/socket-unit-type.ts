@@ -9,7 +9,7 @@ import {
   formatExitStatus,
   isCleanExit,
   spliceScopeProperties,
-  buildExecSpec, UserDatabase, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
+  buildExecSpec, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -103,6 +103,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
     @inject(ProcessScopes) @optional() private readonly scopes: ProcessScopes | undefined,
     @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
+    @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
   ) {}
 
   /** A fresh socket: dead, nothing open, systemd's defaults. */
@@ -557,7 +558,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     else unit.log('warning', `Failed with result '${d.result}'.`);
     this.setState(unit, d.result !== 'success' ? 'failed' : 'dead');
     // RuntimeDirectory= and credentials of the Exec*= commands go unless preserved (socket_enter_dead()).
-    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory };
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.execContext, false)) destroyRuntimeData(d.settings.execContext, owner);
     releaseDynamicCredentials(d.settings.execContext, owner);
     this.scopes?.scope(unit as Unit).release();
@@ -851,6 +852,7 @@ export class SocketUnitType implements UnitType<SocketData> {
         cgroupPath: scope?.prepare(),
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
+        mounts: this.mounts,
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

@@ -115,7 +115,7 @@ describe('end to end: execution environment (system manager, as root)', function
 
   it('User=nobody through NSS: directories owned by the user, login variables, credentials 0400 owned by it', async () => {
     s.unit('nob.service', oneshot(`User=nobody\nRuntimeDirectory=${tag}\nStateDirectory=${tag}\nSetCredential=c:v`,
-      'id -u > {dir}/id; env > {dir}/env; stat -c "%%U %%a" $RUNTIME_DIRECTORY $STATE_DIRECTORY $CREDENTIALS_DIRECTORY/c > {dir}/stat; cat $CREDENTIALS_DIRECTORY/c > {dir}/cred'));
+      'id -u > {dir}/id; env > {dir}/env; stat -c "%%U %%a" $RUNTIME_DIRECTORY $STATE_DIRECTORY $CREDENTIALS_DIRECTORY/c > {dir}/stat; cat $CREDENTIALS_DIRECTORY/c > {dir}/cred; grep " $CREDENTIALS_DIRECTORY " /proc/self/mountinfo > {dir}/mnt'));
     fs.chmodSync(s.dir, 0o777);
     expect(await s.run('start', 'nob.service')).to.equal('done');
     expect(fs.readFileSync(path.join(s.dir, 'id'), 'utf8').trim()).to.equal('65534');
@@ -125,9 +125,13 @@ describe('end to end: execution environment (system manager, as root)', function
     expect(env.CREDENTIALS_DIRECTORY).to.equal('/run/credentials/nob.service');
     expect(fs.readFileSync(path.join(s.dir, 'stat'), 'utf8')).to.equal('nobody 755\nnobody 755\nnobody 400\n');
     expect(fs.readFileSync(path.join(s.dir, 'cred'), 'utf8')).to.equal('v');
+    // As root: a private ramfs (tmpfs without ramfs), mounted read-only, as systemd's.
+    const mnt = fs.readFileSync(path.join(s.dir, 'mnt'), 'utf8');
+    expect(mnt).to.match(/ ro,[^ ]*nosuid,nodev,noexec/).and.match(/ - (ramfs|tmpfs) /);
     expect(await s.run('stop', 'nob.service')).to.equal('done');
     expect(fs.existsSync(`/run/${tag}`)).to.equal(false);
     expect(fs.existsSync('/run/credentials/nob.service')).to.equal(false);
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).to.not.contain('/run/credentials/nob.service');
   });
 
   it('DynamicUser=: a uid in 61184…65519, named after the unit; state in /var/lib/private with a symlink', async () => {

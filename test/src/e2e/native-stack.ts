@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContainerModule } from 'inversify';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, ProcessSpawner, SocketBackend, UserDatabase, createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
-import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend, NssUserDatabase } from '@unitkit/native';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, ProcessSpawner, SocketBackend, UserDatabase, VolatileMounts, createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
+import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend, NativeVolatileMounts, NssUserDatabase } from '@unitkit/native';
 import { MemoryLogger } from '@unitkit/testing';
 import { searchPath } from '@unitkit/unit-file';
 import { targetModule } from '@unitkit/plugin-target';
@@ -63,6 +63,7 @@ export function nativeStack(
     bind(FdOperations).toConstantValue(new NativeFdOperations());
     bind(SocketBackend).toConstantValue(new NativeSocketBackend());
     bind(UserDatabase).toConstantValue(new NssUserDatabase());
+    bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
   });
   const scope = opts.scope ?? 'user';
   const environment = opts.environment

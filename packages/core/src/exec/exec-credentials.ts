@@ -2,14 +2,15 @@
  * LoadCredential= and SetCredential= (systemd.exec(5), "Credentials"): the credentials a process
  * finds in $CREDENTIALS_DIRECTORY, one file per ID, 0400 and owned by the service's user, in
  * /run/credentials/UNIT (system) or $XDG_RUNTIME_DIR/credentials/UNIT (user), as systemd's
- * setup_credentials() lays them out. systemd mounts a private read-only ramfs there when it can;
- * unitkit writes a plain directory, made read-only (0500) once filled, which is systemd's own
- * fallback when it may not mount. The encrypted variants need systemd-creds' TPM/host key and are
+ * setup_credentials() lays them out: as root, a private ramfs mounted read-only once filled (through
+ * the VolatileMounts port); otherwise a plain directory made read-only (0500) once filled, which
+ * is systemd's own fallback when it may not mount. The encrypted variants need systemd-creds' TPM/host key and are
  * refused at load time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValueError } from '@unitkit/unit-file';
+import type { VolatileMounts } from '../ports/volatile-mounts.js';
 
 /** LoadCredential=ID:PATH; `path` is absolute, or relative to the manager's own $CREDENTIALS_DIRECTORY. */
 export interface LoadCredential {
@@ -83,53 +84,77 @@ export function setupCredentials(
   set: readonly SetCredential[],
   owner: { uid: number; gid: number } | undefined,
   managerCredentials: string | undefined,
+  mounts?: VolatileMounts,
 ): void {
   fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
-  if (fs.existsSync(dir)) {
-    fs.chmodSync(dir, 0o700);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  removeCredentials(dir, mounts);
   fs.mkdirSync(dir, { mode: 0o700 });
-  const written = new Set<string>();
-  const write = (id: string, data: Buffer | string): void => {
-    const file = path.join(dir, id);
-    fs.writeFileSync(file, data, { mode: 0o400, flag: 'wx' });
-    fs.chmodSync(file, 0o400);
-    if (owner) fs.chownSync(file, owner.uid, owner.gid);
-    written.add(id);
-  };
-  for (const l of load) {
-    if (written.has(l.id)) continue;
-    let source = l.path;
-    if (!source.startsWith('/')) {
-      if (!managerCredentials) {
-        if (set.some((s) => s.id === l.id)) continue;
-        throw new CredentialsError(`Failed to set up credentials: No such file or directory`, 'ENOENT');
-      }
-      source = path.join(managerCredentials, source);
-    }
+  // As root, a private ramfs that is read-only once filled (systemd's way); else the plain 0700
+  // directory made read-only by its mode, systemd's fallback when it may not mount.
+  let mounted = false;
+  if (mounts && process.geteuid?.() === 0) {
     try {
-      const st = fs.statSync(source);
-      if (st.isDirectory()) {
-        for (const e of fs.readdirSync(source).sort()) {
-          const f = path.join(source, e);
-          if (fs.statSync(f).isFile() && validId(e) && !written.has(e)) write(e, fs.readFileSync(f));
-        }
-      } else write(l.id, fs.readFileSync(source));
-    } catch (e) {
-      // A SetCredential= of the same ID is the fallback when loading fails.
-      if (set.some((s) => s.id === l.id)) continue;
-      const err = e as NodeJS.ErrnoException;
-      throw new CredentialsError(`Failed to set up credentials: ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EACCES' ? 'Permission denied' : err.message}`, err.code ?? 'EIO');
+      mounts.mountVolatile(dir, 0o700);
+      mounted = true;
+    } catch {
+      // No ramfs/tmpfs, or mounting refused (a container): the plain directory it is.
     }
   }
-  for (const s of set) if (!written.has(s.id)) write(s.id, s.value);
-  fs.chmodSync(dir, 0o500);
-  if (owner) fs.chownSync(dir, owner.uid, owner.gid);
+  try {
+    const written = new Set<string>();
+    const write = (id: string, data: Buffer | string): void => {
+      const file = path.join(dir, id);
+      fs.writeFileSync(file, data, { mode: 0o400, flag: 'wx' });
+      fs.chmodSync(file, 0o400);
+      if (owner) fs.chownSync(file, owner.uid, owner.gid);
+      written.add(id);
+    };
+    for (const l of load) {
+      if (written.has(l.id)) continue;
+      let source = l.path;
+      if (!source.startsWith('/')) {
+        if (!managerCredentials) {
+          if (set.some((s) => s.id === l.id)) continue;
+          throw new CredentialsError(`Failed to set up credentials: No such file or directory`, 'ENOENT');
+        }
+        source = path.join(managerCredentials, source);
+      }
+      try {
+        const st = fs.statSync(source);
+        if (st.isDirectory()) {
+          for (const e of fs.readdirSync(source).sort()) {
+            const f = path.join(source, e);
+            if (fs.statSync(f).isFile() && validId(e) && !written.has(e)) write(e, fs.readFileSync(f));
+          }
+        } else write(l.id, fs.readFileSync(source));
+      } catch (e) {
+        // A SetCredential= of the same ID is the fallback when loading fails.
+        if (set.some((s) => s.id === l.id)) continue;
+        const err = e as NodeJS.ErrnoException;
+        throw new CredentialsError(`Failed to set up credentials: ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EACCES' ? 'Permission denied' : err.message}`, err.code ?? 'EIO');
+      }
+    }
+    for (const s of set) if (!written.has(s.id)) write(s.id, s.value);
+    fs.chmodSync(dir, 0o500);
+    if (owner) fs.chownSync(dir, owner.uid, owner.gid);
+    if (mounted) mounts!.remountReadOnly(dir, 0o500);
+  } catch (e) {
+    // Nothing half-written stays behind (nor a ramfs mounted over it).
+    removeCredentials(dir, mounts);
+    throw e;
+  }
 }
 
 /** Removes a unit's credentials directory when it stops (exec_context_destroy_credentials()). */
-export function removeCredentials(dir: string): void {
+export function removeCredentials(dir: string, mounts?: VolatileMounts): void {
+  try {
+    // A read-only ramfs left mounted there goes first (lazily: a process may still use it).
+    while (mounts?.unmount(dir)) {
+      // Mounted twice over (a crash between two starts): detach them all.
+    }
+  } catch {
+    // Not ours to unmount: remove what can be removed below.
+  }
   try {
     fs.chmodSync(dir, 0o700);
     fs.rmSync(dir, { recursive: true, force: true });

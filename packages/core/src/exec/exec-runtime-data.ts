@@ -4,6 +4,7 @@
  * RuntimeDirectoryPreserve=) and its DynamicUser= uid.
  */
 import type { ExecContext } from './exec-context.js';
+import type { VolatileMounts } from '../ports/volatile-mounts.js';
 import { credentialsDirectory, removeCredentials } from './exec-credentials.js';
 import { execDirectoryPrefixes, removeRuntimeDirectories } from './exec-directories.js';
 import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
@@ -15,6 +16,8 @@ export interface RuntimeDataOwner {
   managerEnvironment: Readonly<Record<string, string>>;
   /** unitkit's runtime directory (DynamicUser= lock files); as for ExecSpecRequest. */
   runtimeDirectory?: string;
+  /** What mounted the credentials, to unmount them. */
+  mounts?: VolatileMounts;
 }
 
 /**
@@ -29,7 +32,7 @@ export function destroysRuntimeData(c: ExecContext, willRestart: boolean): boole
 export function destroyRuntimeData(c: ExecContext, o: RuntimeDataOwner): void {
   const runtime = execDirectoryPrefixes(o.scope, o.managerEnvironment).Runtime;
   removeRuntimeDirectories(c.directories, runtime, c.dynamicUser);
-  if (runtime && (c.loadCredentials.length > 0 || c.setCredentials.length > 0)) removeCredentials(credentialsDirectory(runtime, o.unitName));
+  if (runtime && (c.loadCredentials.length > 0 || c.setCredentials.length > 0)) removeCredentials(credentialsDirectory(runtime, o.unitName), o.mounts);
 }
 
 /** Gives back the DynamicUser= uid of a unit that stopped (dynamic_creds_destroy()). */

@@ -11,6 +11,7 @@ import { ExecExitStatus } from '../ports/process-spawner.js';
 import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
 import type { UserDatabase, UserRecord } from '../ports/user-database.js';
+import type { VolatileMounts } from '../ports/volatile-mounts.js';
 import { noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
 import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnvironment, execDirectoryPrefixes, setupExecDirectories } from './exec-directories.js';
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
@@ -51,6 +52,8 @@ export interface ExecSpecRequest {
   runtimeDirectory?: string;
   /** Receives warnings systemd logs while setting up (a configuration directory of another mode). */
   warn?: (message: string) => void;
+  /** Mounts the private read-only ramfs of $CREDENTIALS_DIRECTORY; a plain directory without it. */
+  mounts?: VolatileMounts;
   /** Receives the notices systemd logs while setting up (a directory migrated into or out of private/). */
   info?: (message: string) => void;
 }
@@ -416,7 +419,7 @@ const CHILD_STEPS: ChildStep[] = [
       const dir = credentialsDirectory(prefix, r.unitName);
       plan.environment.CREDENTIALS_DIRECTORY = dir;
       try {
-        setupCredentials(dir, ctx.loadCredentials, ctx.setCredentials, r.scope === 'system' ? { uid: plan.uid ?? 0, gid: plan.gid ?? 0 } : undefined, r.managerEnvironment.CREDENTIALS_DIRECTORY);
+        setupCredentials(dir, ctx.loadCredentials, ctx.setCredentials, r.scope === 'system' ? { uid: plan.uid ?? 0, gid: plan.gid ?? 0 } : undefined, r.managerEnvironment.CREDENTIALS_DIRECTORY, r.mounts);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         const message = e instanceof CredentialsError ? e.message : `Failed to set up credentials: ${errnoText(err)}`;

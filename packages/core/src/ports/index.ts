@@ -8,3 +8,4 @@ export * from './fd-operations.js';
 export * from './output-capture.js';
 export * from './stderr-logger.js';
 export * from './user-database.js';
+export * from './volatile-mounts.js';
