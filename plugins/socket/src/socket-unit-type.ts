@@ -762,13 +762,15 @@ export class SocketUnitType implements UnitType<SocketData> {
     const s = unit.data.settings;
     const out: { uid?: number; gid?: number } = {};
     if (s.socketUser) {
-      const u = resolveUser(s.socketUser);
+      // Names through NSS when the UserDatabase port is bound (as get_user_creds()), else the files.
+      const n = this.users && !/^[0-9]+$/.test(s.socketUser) ? this.users.userByName(s.socketUser) : undefined;
+      const u = n ? { uid: n.uid, gid: n.gid } : resolveUser(s.socketUser);
       if (!u) throw new Error(`Failed to resolve user ${s.socketUser}: No such process`);
       out.uid = u.uid;
       if (u.gid !== undefined) out.gid = u.gid;
     }
     if (s.socketGroup) {
-      const g = resolveGroup(s.socketGroup);
+      const g = (this.users && !/^[0-9]+$/.test(s.socketGroup) ? this.users.groupByName(s.socketGroup)?.gid : undefined) ?? resolveGroup(s.socketGroup);
       if (g === undefined) throw new Error(`Failed to resolve group ${s.socketGroup}: No such process`);
       out.gid = g;
     }
