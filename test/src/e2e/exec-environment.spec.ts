@@ -120,7 +120,8 @@ describe('end to end: execution environment (system manager, as root)', function
     expect(await s.run('start', 'nob.service')).to.equal('done');
     expect(fs.readFileSync(path.join(s.dir, 'id'), 'utf8').trim()).to.equal('65534');
     const env = envOf(path.join(s.dir, 'env'));
-    expect([env.USER, env.LOGNAME, env.HOME, env.PATH]).to.deep.equal(['nobody', 'nobody', '/nonexistent', DEFAULT_PATH]);
+    // nobody is synthesized as systemd does: home "/" and nologin are not passed on.
+    expect([env.USER, env.LOGNAME, env.HOME, env.SHELL, env.PATH]).to.deep.equal(['nobody', 'nobody', undefined, undefined, DEFAULT_PATH]);
     expect(env.RUNTIME_DIRECTORY).to.equal(`/run/${tag}`);
     expect(env.CREDENTIALS_DIRECTORY).to.equal('/run/credentials/nob.service');
     expect(fs.readFileSync(path.join(s.dir, 'stat'), 'utf8')).to.equal('nobody 755\nnobody 755\nnobody 400\n');

@@ -55,7 +55,13 @@ describe('exec context', () => {
     expect(bad.spec.failure).to.deep.include({ step: 'USER', status: 217 });
     expect(bad.failureMessage).to.equal('Failed to determine user credentials: No such process');
     expect(build('Group=nogroup-here', '/bin/true').spec.failure).to.deep.include({ step: 'GROUP', status: 216 });
-    expect(build('User=4242', '/bin/true').spec).to.include({ uid: 4242, gid: 4242 });
+    // A uid needs an entry (systemd 252: 217/USER otherwise); root and nobody are synthesized.
+    expect(build('User=4242', '/bin/true').spec.failure).to.deep.include({ step: 'USER', status: 217 });
+    expect(build('User=1000', '/bin/true').spec).to.include({ uid: 1000, gid: 1000 });
+    const nobody = build('User=nobody', '/bin/true').spec;
+    expect(nobody).to.include({ uid: 65534, gid: 65534 });
+    expect(nobody.env).to.include.members(['USER=nobody', 'HOME=/root']);
+    expect(nobody.env.some((e) => e.startsWith('SHELL='))).to.equal(false);
   });
 
   it('maps the working directory, the user default and "~"', () => {

@@ -12,7 +12,7 @@ import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
 import type { UserDatabase, UserRecord } from '../ports/user-database.js';
 import type { VolatileMounts } from '../ports/volatile-mounts.js';
-import { noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
+import { cleanHome, cleanShell, noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
 import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnvironment, execDirectoryPrefixes, setupExecDirectories } from './exec-directories.js';
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
@@ -102,10 +102,13 @@ export function buildExecEnvironment(r: ExecSpecRequest, user?: UserRecord): Rec
   const env: Record<string, string> = { ...r.managerEnvironment };
   if (env.PATH === undefined) env.PATH = DEFAULT_EXEC_PATH;
   if (user) {
-    env.HOME = user.home;
+    // Only enlightening values: no HOME of "/", no nologin SHELL (the manager's stay then).
+    const home = cleanHome(user.home);
+    const shell = cleanShell(user.shell);
+    if (home) env.HOME = home;
     env.LOGNAME = user.name;
     env.USER = user.name;
-    env.SHELL = user.shell;
+    if (shell) env.SHELL = shell;
   }
   if (r.invocationId) env.INVOCATION_ID = r.invocationId;
   if (r.scope === 'user' && r.managerPid) env.MANAGERPID = String(r.managerPid);
@@ -170,7 +173,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   let cwdMissingOk = false;
   const wd = ctx.workingDirectory;
   if (wd) {
-    cwd = wd.home ? (user?.home ?? env.HOME ?? '/') : wd.path;
+    cwd = wd.home ? ((user ? cleanHome(user.home) : undefined) ?? env.HOME ?? '/') : wd.path;
     cwdMissingOk = wd.missingOk;
   } else if (r.scope === 'user') {
     // The user manager starts processes in the home directory, missing being fine ("!/root" in show).

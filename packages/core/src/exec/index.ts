@@ -5,7 +5,7 @@ export * from './exec-context.js';
 export * from './exec-context-table.js';
 export * from './exec-spec.js';
 export * from './exec-properties.js';
-export { noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
+export { ROOT_SHELL, cleanHome, cleanShell, noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
 export * from './exit-status.js';
 export * from './process-defaults.js';
 export * from './exec-directories.js';
