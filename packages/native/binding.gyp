@@ -16,7 +16,9 @@
         "csrc/spawn.c",
         "csrc/notify.c",
         "csrc/unixmsg.c",
-        "csrc/exec.c"
+        "csrc/exec.c",
+        "csrc/users.c",
+        "csrc/mounts.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -75,7 +75,7 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
   const ports = nativePorts({ runtimeDir: opts.runtimeDir, notifyFd: opts.notifyFd, logger, outputCapture: (loop) => (capture = new JournalOutputCapture(loop, journal)) });
   const { manager, container } = createManager({
     modules: [ports.module, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
-    options: { scope: opts.scope, environment: opts.environment },
+    options: { scope: opts.scope, environment: opts.environment, runtimeDirectory: opts.runtimeDir },
   });
   return {
     manager,

@@ -1,7 +1,7 @@
 /**
  * The environment unitkitd hands its manager (the base of every service's environment and what
  * ConditionEnvironment= tests), as systemd builds its own: a user manager passes on the
- * environment it was started with; a system manager starts from a clean block with PATH (and
+ * environment it was started with (but PATH); a system manager starts from a clean block with PATH (and
  * LANG when set). Variables that only describe this process's own activation are dropped.
  */
 
@@ -16,7 +16,8 @@ export function managerEnvironment(scope: 'system' | 'user', env: NodeJS.Process
   const out: Record<string, string> = {};
   if (scope === 'user') {
     for (const [k, v] of Object.entries(env)) if (v !== undefined && !dropped.test(k)) out[k] = v;
-    out.PATH ??= defaultPath;
+    // Except $PATH, which systemd --user replaces with its default whatever it was started with.
+    out.PATH = defaultPath;
   } else {
     out.PATH = defaultPath;
     if (env.LANG) out.LANG = env.LANG;

@@ -20,6 +20,7 @@ import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
+import { runEnvironmentGenerators } from './user-environment-generators.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
     }
   }
   const handover: DaemonHandover | undefined = previous?.handover;
-  const environment = managerEnvironment(opts.scope, process.env, {});
+  // A user manager passes its environment through the environment generators (environment.d), as systemd --user.
+  const base = managerEnvironment(opts.scope, process.env, {});
+  const environment = opts.scope === 'user' ? runEnvironmentGenerators(base, undefined, (m) => process.stderr.write(`unitkitd: ${m}\n`)) : base;
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment, notifyFd: handover?.notifyFd });
   const { manager } = daemon;
   if (previous) {

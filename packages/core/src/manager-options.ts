@@ -12,4 +12,10 @@ export interface ManagerOptions {
   defaults?: Partial<ManagerDefaults>;
   /** The manager's environment: the base of every spawned process's and the input of ConditionEnvironment=. */
   environment?: Record<string, string>;
+  /**
+   * The manager's own runtime directory (unitkitd's UNITKIT_RUNTIME_DIR): DynamicUser= keeps its
+   * uid lock files there (systemd: /run/systemd/dynamic-uid). Default $XDG_RUNTIME_DIR/unitkit
+   * for a user manager, /run/unitkit for the system manager.
+   */
+  runtimeDirectory?: string;
 }

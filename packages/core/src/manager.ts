@@ -65,6 +65,8 @@ export class Manager {
   readonly scope: 'system' | 'user';
   /** The manager environment: what it started with plus what clients set (set-environment). */
   private readonly env: ManagerEnvironment;
+  /** The manager's own runtime directory, when configured (ManagerOptions.runtimeDirectory). */
+  readonly runtimeDirectory: string | undefined;
   /**
    * The status the manager exits with when an emergency action ends it (systemd's return_value):
    * set by exit/exit-force from *ActionExitStatus= or the unit's main process, 0 until then.
@@ -107,6 +109,7 @@ export class Manager {
     this.scope = options?.scope ?? 'user';
     this.defaults = { ...builtinManagerDefaults, ...options?.defaults };
     this.env = new ManagerEnvironment(options?.environment ?? {});
+    this.runtimeDirectory = options?.runtimeDirectory;
     this.disposables.push(loop.onChildExit((exit) => this.guardEvent(`child ${exit.pid}`, () => this.dispatchChildExit(exit))));
     if (notify) {
       this.disposables.push(

@@ -78,7 +78,7 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['CanStop', prop.bool(manager.canStop(u) && !s.refuseManualStop)],
     ['CanReload', prop.bool(manager.canReload(u))],
     ['CanIsolate', prop.bool(u.loadState === 'loaded' && manager.canStart(u) && s.allowIsolate && !s.refuseManualStart)],
-    ['CanClean', prop.strv([])],
+    ['CanClean', prop.strv(u.loadState === 'loaded' ? (u.type.cleanableResources?.(u) ?? []) : [])],
     ['CanFreeze', prop.bool(!!u.type.canFreeze)],
     ['Job', u.job ? prop.int(u.job.id) : prop.hidden('')],
     ['StopWhenUnneeded', prop.bool(s.stopWhenUnneeded)],

@@ -60,6 +60,11 @@ export interface UnitType<S = unknown> {
   readonly canTrigger?: boolean;
   /** Whether units of this type can be frozen (CanFreeze=). Default false. */
   readonly canFreeze?: boolean;
+  /**
+   * What `systemctl clean` could remove for this unit (systemd's CanClean=): "runtime", "state",
+   * "cache", "logs", "configuration" for the exec directories it has. None when unset.
+   */
+  cleanableResources?(unit: Unit<S>): string[];
   /** Whether StartLimitIntervalSec=/StartLimitBurst= apply; core counts starts and refuses past the limit. Default false. */
   readonly startLimited?: boolean;
   /**

@@ -14,6 +14,8 @@ static napi_value init(napi_env env, napi_value exports) {
   uk_register_notify(env, exports);
   uk_register_unixmsg(env, exports);
   uk_register_exec(env, exports);
+  uk_register_users(env, exports);
+  uk_register_mounts(env, exports);
   return exports;
 }
 

@@ -94,6 +94,13 @@ typedef struct {
   char *cgroup_procs;
   /* Set when clone3 already placed the child in its cgroup: it must not write cgroup.procs. */
   int born_in_cgroup;
+  /*
+   * A step the parent already ran for the child and saw fail (User= unknown, a StateDirectory=
+   * that cannot be created…): the child exits with this status as systemd's exec_child() would
+   * at that step. `fail_step` is the name reported back.
+   */
+  int fail_status, fail_errno;
+  char *fail_step;
   /* Written by the child before it gives up; read by the parent after clone() returns. */
   volatile int failed_status;
   volatile int failed_errno;
@@ -118,6 +125,7 @@ static void free_plan(plan_t *p) {
   free(p->fd_copies);
   free(p->rlimits);
   free(p->cgroup_procs);
+  free(p->fail_step);
 }
 
 /* ---- the child: async-signal-safe, no allocation, only its own stack and `failure` ---- */
@@ -187,6 +195,8 @@ static int child_main(void *arg) {
     if (write(fd, "0", 1) != 1) child_fail(p, EXIT_CGROUP, errno);
     close(fd);
   }
+
+  if (p->fail_status) child_fail(p, p->fail_status, p->fail_errno);
 
   /*
    * Fd layout. Every source fd is first copied above the final range 0..2+n, so no dup2() below
@@ -460,6 +470,18 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
     p->nrlimits = n;
   }
 
+  napi_value failure;
+  if (!uk_prop(env, spec, "failure", &failure, &present)) return false;
+  if (present && !uk_is_nullish(env, failure)) {
+    int32_t st = 0, er = 0;
+    if (!uk_prop_i32(env, failure, "status", &st, NULL) || !uk_prop_i32(env, failure, "errno", &er, NULL)) return false;
+    p->fail_step = uk_prop_string(env, failure, "step", &ok);
+    if (!ok) return false;
+    if (st <= 0 || st > 255) return uk_throw_type(env, "spec.failure.status must be 1…255");
+    p->fail_status = st;
+    p->fail_errno = er;
+  }
+
   char *cgroup = uk_prop_string(env, spec, "cgroupPath", &ok);
   if (!ok) return false;
   if (cgroup) {
@@ -605,9 +627,10 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   napi_create_object(env, &result);
   uk_set(env, result, "pid", uk_int(env, pid));
   if (plan.failed_status) {
-    napi_value f = uk_errno_error(env, plan.failed_errno, status_step(plan.failed_status), plan.path);
+    napi_value f = uk_errno_error(env, plan.failed_errno, plan.fail_step && plan.failed_status == plan.fail_status ? plan.fail_step : status_step(plan.failed_status), plan.path);
     uk_set(env, f, "status", uk_int(env, plan.failed_status));
-    uk_set(env, f, "step", uk_str(env, status_step(plan.failed_status)));
+    const char *step = plan.fail_step && plan.failed_status == plan.fail_status ? plan.fail_step : status_step(plan.failed_status);
+    uk_set(env, f, "step", uk_str(env, step));
     uk_set(env, result, "failure", f);
   }
 out:

@@ -85,5 +85,7 @@ void uk_register_spawn(napi_env env, napi_value exports);
 void uk_register_notify(napi_env env, napi_value exports);
 void uk_register_unixmsg(napi_env env, napi_value exports);
 void uk_register_exec(napi_env env, napi_value exports);
+void uk_register_users(napi_env env, napi_value exports);
+void uk_register_mounts(napi_env env, napi_value exports);
 
 #endif

@@ -83,6 +83,23 @@ export interface RawSpawnPlan {
   fds?: number[];
   rlimits?: { resource: number; soft: number; hard: number }[];
   cgroupPath?: string;
+  /** A step the manager already saw fail for this child: it exits with `status` at once. */
+  failure?: { step: string; status: number; errno: number };
+}
+
+/** A passwd entry from NSS (getpwnam_r/getpwuid_r). */
+export interface RawPasswd {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+}
+
+/** A group entry from NSS (getgrnam_r/getgrgid_r). */
+export interface RawGroup {
+  name: string;
+  gid: number;
 }
 
 /** One standard stream of a RawSpawnPlan; `flags` are open(2) flags for files. */
@@ -108,6 +125,14 @@ export type RawWatch = { readonly __watch: unique symbol };
 
 /** The functions the C addon exports (csrc/*.c). */
 export interface NativeAddon {
+  /** NSS lookups (csrc/users.c): undefined when unknown, throws an ErrnoError when the lookup failed. */
+  getpwnam(name: string): RawPasswd | undefined;
+  getpwuid(uid: number): RawPasswd | undefined;
+  getgrnam(name: string): RawGroup | undefined;
+  getgrgid(gid: number): RawGroup | undefined;
+  /** mount(2) and umount2(2) (csrc/mounts.c); throw an ErrnoError. */
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
+  umount2(target: string, flags: number): void;
   errnoName(errno: number): string;
   close(fd: number): void;
   dup(fd: number, minFd?: number): number;

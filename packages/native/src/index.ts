@@ -33,3 +33,5 @@ export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';
 export { NativeSocketBackend } from './native-socket-backend.js';
 export { nativePorts, type NativePorts, type NativePortsOptions } from './native-ports.js';
+export * from './nss-user-database.js';
+export * from './native-volatile-mounts.js';

@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel } from '@unitkit/core';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger } from '@unitkit/core';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger, UserDatabase, VolatileMounts } from '@unitkit/core';
+import { NativeVolatileMounts } from './native-volatile-mounts.js';
+import { NssUserDatabase } from './nss-user-database.js';
 import { NativeEventLoop } from './native-event-loop.js';
 import { NativeFdOperations } from './native-fd-operations.js';
 import { NativeNotifyReceiver } from './native-notify-receiver.js';
@@ -38,7 +40,7 @@ export interface NativePortsOptions {
 
 /** The native ports as one module, with the objects behind them and a way to release them. */
 export interface NativePorts {
-  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend (and OutputCapture when given). */
+  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend, UserDatabase, VolatileMounts (and OutputCapture when given). */
   module: ContainerModule;
   loop: NativeEventLoop;
   notify: NativeNotifyReceiver;
@@ -69,6 +71,8 @@ export function nativePorts(options: NativePortsOptions): NativePorts {
     bind(Logger).toConstantValue(logger);
     bind(FdOperations).toConstantValue(new NativeFdOperations());
     bind(SocketBackend).toConstantValue(new NativeSocketBackend());
+    bind(UserDatabase).toConstantValue(new NssUserDatabase());
+    bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
     if (capture) bind(OutputCapture).toConstantValue(capture);
   });
   return {

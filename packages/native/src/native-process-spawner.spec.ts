@@ -154,6 +154,15 @@ describe('NativeProcessSpawner', () => {
     ]);
   });
 
+  it('a step the manager saw fail (spec.failure) ends the child with its status before exec, reported with its step', async () => {
+    const child = spawner.spawn(baseSpec(['report'], { failure: { step: 'STATE_DIRECTORY', status: 238, errno: 13 } }));
+    expect(child.failure?.step).to.equal('STATE_DIRECTORY');
+    expect(child.failure?.code).to.equal('EACCES');
+    expect(child.failure?.status).to.equal(238);
+    expect(await waitExit(track(child.pid))).to.deep.equal({ pid: child.pid, code: 'exited', status: 238 });
+    expect(() => spawner.spawn(baseSpec([], { failure: { step: 'X', status: 0, errno: 1 } }))).to.throw(/1…255/);
+  });
+
   it('exits 200/CHDIR when the working directory is missing, unless missingOk', async () => {
     const child = spawner.spawn(baseSpec(['report'], { cwd: '/nonexistent/dir' }));
     expect(await waitExit(track(child.pid))).to.deep.equal({ pid: child.pid, code: 'exited', status: 200 });

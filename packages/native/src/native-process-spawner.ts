@@ -60,6 +60,7 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
   if (spec.nice !== undefined) plan.nice = spec.nice;
   if (spec.ioSchedulingClass !== undefined) plan.ioprio = (spec.ioSchedulingClass << 13) | (spec.ioSchedulingPriority ?? 4);
   if (spec.cgroupPath !== undefined) plan.cgroupPath = spec.cgroupPath;
+  if (spec.failure) plan.failure = { ...spec.failure };
   if (spec.rlimits) {
     plan.rlimits = [];
     for (const [name, limit] of Object.entries(spec.rlimits)) {
@@ -103,7 +104,7 @@ export class NativeProcessSpawner implements ProcessSpawner {
     const result = addon.spawn(toSpawnPlan(spec));
     if (result.failure && this.logger) {
       const f = result.failure;
-      const why = f.message.replace(/^[A-Z0-9]+: ([^,]*),.*$/, '$1');
+      const why = f.message.replace(/^[A-Z0-9]+: ([^,]*),.*$/s, '$1');
       const record = { level: 'err' as const, message: `Failed at step ${f.step} spawning ${spec.path}: ${why}` };
       this.logger.log(spec.unit ? { ...record, unit: spec.unit } : record);
     }

@@ -3,6 +3,7 @@
  * turns signals into exits according to each fake process's signal actions. Exits reach the
  * code under test through the FakeEventLoop's onChildExit handler, like real reaped children.
  */
+import { constants as osConstants } from 'node:os';
 import type { ChildExit, ExecSpec, ProcessSpawner, SpawnedProcess, Usec } from '@unitkit/core';
 import { errnoError, type ErrnoError } from './errno-error.js';
 import type { FakeEventLoop } from './fake-event-loop.js';
@@ -94,6 +95,12 @@ export class FakeProcessSpawner implements ProcessSpawner {
     }
     const process = this.create(this.managerPid, structuredClone(spec), spec.newSession ? undefined : this.managerPid);
     this.spawned.push(process);
+    if (spec.failure) {
+      // A step the manager ran for the child failed: like the native child, it exits at once with the step's status.
+      const f = spec.failure;
+      process.exit(f.status);
+      return { pid: process.pid, failure: { step: f.step, status: f.status, code: errnoName(f.errno), message: errnoName(f.errno) } };
+    }
     return { pid: process.pid };
   }
 
@@ -218,4 +225,10 @@ export class FakeProcessSpawner implements ProcessSpawner {
       process.state = 'reaped';
     });
   }
+}
+
+/** The errno name of a number ('ESRCH' for 3), for failures reported like the native spawner's. */
+function errnoName(n: number): string {
+  for (const [name, value] of Object.entries(osConstants.errno)) if (value === n) return name;
+  return `E${n}`;
 }

@@ -104,7 +104,7 @@ const mergeSets = (sets: ExitStatusSet[] | undefined): ExitStatusSet => ({
 });
 
 /** Reads the settings of a [Service] section, applying systemd's derived defaults (service_add_extras()). */
-export function readServiceSettings(section: ReadonlyMap<string, unknown> | undefined): ServiceSettings {
+export function readServiceSettings(section: ReadonlyMap<string, unknown> | undefined, unitName?: string): ServiceSettings {
   const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
   const exec = Object.fromEntries(execCommandLists.map((l) => [l, get<ExecCommand[]>(l) ?? []])) as Record<ExecCommandList, ExecCommand[]>;
   const explicitType = get<ServiceType>('Type');
@@ -143,7 +143,7 @@ export function readServiceSettings(section: ReadonlyMap<string, unknown> | unde
     restartForceExitStatus: mergeSets(get('RestartForceExitStatus')),
     sockets: get<string[]>('Sockets') ?? [],
     exec,
-    context: readExecContext(section),
+    context: readExecContext(section, unitName),
     kill: readKillContext(section),
   };
 }

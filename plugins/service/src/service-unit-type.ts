@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, LogRateLimit, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -149,9 +149,16 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     @inject(NotifyReceiver) @optional() private readonly notify: NotifyReceiver | undefined,
     @inject(FdOperations) @optional() private readonly fds: FdOperations | undefined,
     @inject(OutputCapture) @optional() private readonly output: OutputCapture | undefined,
+    @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
+    @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
   ) {
     // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
     this.scopes = scopes ?? new ProcessGroupScopes(spawner);
+  }
+
+  /** CanClean=: the kinds of exec directories the unit has. */
+  cleanableResources(unit: Unit<ServiceData>): string[] {
+    return cleanableExecResources(unit.data.settings.context.directories);
   }
 
   /** Reloading is possible with ExecReload= or Type=notify-reload. */
@@ -192,8 +199,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
    * service_verify() refuses (and Type=dbus, which unitkit cannot supervise without a bus).
    */
   load(unit: Unit<ServiceData>, definition: UnitDefinition): void {
-    const s = readServiceSettings(definition.sections.get('Service'));
+    const s = readServiceSettings(definition.sections.get('Service'), unit.id);
     unit.data.settings = s;
+    // unit_add_exec_dependencies(): the exec directories need their file systems.
+    const mounts = unit.settings.requiresMountsFor;
+    for (const p of execDirectoryMountPaths(s.context.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) if (!mounts.includes(p)) mounts.push(p);
+    mounts.sort();
     unit.data.statuses = Object.fromEntries(execCommandLists.map((l) => [l, s.exec[l].map(() => emptyExecStatus())])) as unknown as Record<ExecCommandList, ExecStatus[]>;
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
@@ -628,6 +639,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       if (!unit.job) this.releaseFdStore(unit);
     }
     d.forbidRestart = false;
+    // RuntimeDirectory= and credentials go unless preserved; the dynamic uid always (service_enter_dead()).
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
+    if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
+    releaseDynamicCredentials(d.settings.context, owner);
     this.scopes.scope(unit as unknown as Unit).release();
   }
 
@@ -1143,8 +1158,14 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         socketFd: main ? d.connectionFd : undefined,
         cgroupPath: scope.prepare(),
         output: this.output,
+        users: this.users,
+        runtimeDirectory: unit.manager.runtimeDirectory,
+        mounts: this.mounts,
+        warn: (message) => unit.log('warning', message),
+        info: (message) => unit.log('info', message),
       });
       const spec = prepared.spec;
+      if (prepared.failureMessage) unit.log('err', prepared.failureMessage);
       captured = prepared.captured;
       if (main && watchdog > 0 && watchdog !== Infinity) spec.pidEnvironment = [...(spec.pidEnvironment ?? []), 'WATCHDOG_PID'];
       const spawned = this.spawner.spawn(spec);
@@ -1153,7 +1174,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.watchPid(spawned.pid);
       unit.log('debug', `Forked ${command.path} as ${spawned.pid}`);
       if (spawned.failure) {
-        unit.log('err', `Failed at step ${spawned.failure.step} spawning ${command.path}: ${spawned.failure.message ?? spawned.failure.code ?? 'failed'}`);
+        // The native spawner's message reads "ESRCH: No such process, USER '/bin/sh'": log the middle, as %m.
+        const why = (spawned.failure.message ?? spawned.failure.code ?? 'failed').replace(/^[A-Z0-9]+: ([^,]*),.*$/s, '$1');
+        unit.log('err', `Failed at step ${spawned.failure.step} spawning ${command.path}: ${why}`);
       }
       return { pid: spawned.pid, failed: spawned.failure !== undefined };
     } catch (e) {

@@ -1,7 +1,7 @@
 /**
  * SocketUser=/SocketGroup= resolved to numeric ids, as get_user_creds()/get_group_creds() do:
- * a number is taken as is, a name is looked up in the passwd/group databases (the files; NSS
- * modules are not consulted — a known difference).
+ * a number is taken as is, a name is looked up in the passwd/group files. The socket type asks the
+ * UserDatabase port (NSS) first when it is bound; these are the fallback.
  */
 import { readFileSync } from 'node:fs';
 

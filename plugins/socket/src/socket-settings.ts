@@ -138,7 +138,7 @@ export function readSocketSettings(id: string, section: ReadonlyMap<string, unkn
     },
     kill: readKillContext(sec),
     section: sec,
-    execContext: readExecContext(sec),
+    execContext: readExecContext(sec, id),
   };
 }
 

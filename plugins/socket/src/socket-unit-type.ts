@@ -9,7 +9,7 @@ import {
   formatExitStatus,
   isCleanExit,
   spliceScopeProperties,
-  buildExecSpec,
+  buildExecSpec, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -102,6 +102,8 @@ export class SocketUnitType implements UnitType<SocketData> {
     @inject(SocketBackend) private readonly sockets: SocketBackend,
     @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
     @inject(ProcessScopes) @optional() private readonly scopes: ProcessScopes | undefined,
+    @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
+    @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
   ) {}
 
   /** A fresh socket: dead, nothing open, systemd's defaults. */
@@ -123,6 +125,11 @@ export class SocketUnitType implements UnitType<SocketData> {
     };
   }
 
+  /** CanClean=: the kinds of exec directories the [Socket] section has. */
+  cleanableResources(unit: Unit<SocketData>): string[] {
+    return cleanableExecResources(unit.data.settings.execContext.directories);
+  }
+
   /**
    * Reads [Socket], adds the implicit dependencies (Before= and Triggers= on the service for
    * Accept=no; the sockets' paths to RequiresMountsFor=) and the default ones (Before=sockets.target,
@@ -139,6 +146,10 @@ export class SocketUnitType implements UnitType<SocketData> {
     d.execStatus = { ExecStartPre: [], ExecStartPost: [], ExecStopPre: [], ExecStopPost: [] };
 
     for (const l of s.listens) if (l.path && !unit.settings.requiresMountsFor.includes(l.path)) unit.settings.requiresMountsFor.push(l.path);
+    // The exec directories of ExecStartPre= & co. need their file systems too (unit_add_exec_dependencies()).
+    for (const p of execDirectoryMountPaths(s.execContext.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) {
+      if (!unit.settings.requiresMountsFor.includes(p)) unit.settings.requiresMountsFor.push(p);
+    }
     unit.settings.requiresMountsFor.sort();
 
     if (!s.accept) {
@@ -568,6 +579,10 @@ export class SocketUnitType implements UnitType<SocketData> {
     if (d.result === 'success') unit.log('debug', 'Deactivated successfully.');
     else unit.log('warning', `Failed with result '${d.result}'.`);
     this.setState(unit, d.result !== 'success' ? 'failed' : 'dead');
+    // RuntimeDirectory= and credentials of the Exec*= commands go unless preserved (socket_enter_dead()).
+    const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
+    if (destroysRuntimeData(d.settings.execContext, false)) destroyRuntimeData(d.settings.execContext, owner);
+    releaseDynamicCredentials(d.settings.execContext, owner);
     this.scopes?.scope(unit as Unit).release();
   }
 
@@ -769,13 +784,15 @@ export class SocketUnitType implements UnitType<SocketData> {
     const s = unit.data.settings;
     const out: { uid?: number; gid?: number } = {};
     if (s.socketUser) {
-      const u = resolveUser(s.socketUser);
+      // Names through NSS when the UserDatabase port is bound (as get_user_creds()), else the files.
+      const n = this.users && !/^[0-9]+$/.test(s.socketUser) ? this.users.userByName(s.socketUser) : undefined;
+      const u = n ? { uid: n.uid, gid: n.gid } : resolveUser(s.socketUser);
       if (!u) throw new Error(`Failed to resolve user ${s.socketUser}: No such process`);
       out.uid = u.uid;
       if (u.gid !== undefined) out.gid = u.gid;
     }
     if (s.socketGroup) {
-      const g = resolveGroup(s.socketGroup);
+      const g = (this.users && !/^[0-9]+$/.test(s.socketGroup) ? this.users.groupByName(s.socketGroup)?.gid : undefined) ?? resolveGroup(s.socketGroup);
       if (g === undefined) throw new Error(`Failed to resolve group ${s.socketGroup}: No such process`);
       out.gid = g;
     }
@@ -857,7 +874,13 @@ export class SocketUnitType implements UnitType<SocketData> {
         managerEnvironment: m.environment,
         invocationId: unit.invocationId,
         cgroupPath: scope?.prepare(),
+        users: this.users,
+        runtimeDirectory: unit.manager.runtimeDirectory,
+        mounts: this.mounts,
+        warn: (message) => unit.log('warning', message),
+        info: (message) => unit.log('info', message),
       });
+      if (prepared.failureMessage) unit.log('err', prepared.failureMessage);
       const p = this.spawner.spawn(prepared.spec);
       for (const c of prepared.captured) c.spawned?.(p.pid);
       scope?.add(p.pid);

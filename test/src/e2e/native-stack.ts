@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContainerModule } from 'inversify';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, ProcessSpawner, SocketBackend, createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
-import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend } from '@unitkit/native';
+import { EventLoop, FdOperations, Logger, NotifyReceiver, ProcessSpawner, SocketBackend, UserDatabase, VolatileMounts, createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
+import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend, NativeVolatileMounts, NssUserDatabase } from '@unitkit/native';
 import { MemoryLogger } from '@unitkit/testing';
 import { searchPath } from '@unitkit/unit-file';
 import { targetModule } from '@unitkit/plugin-target';
@@ -39,7 +39,16 @@ export interface NativeStack {
 }
 
 /** Builds the stack. */
-export function nativeStack(opts: { unitDir?: string; backend?: 'auto' | 'process-group' } = {}): NativeStack {
+export function nativeStack(
+  opts: {
+    unitDir?: string;
+    backend?: 'auto' | 'process-group';
+    /** The manager's scope ('user' by default). */
+    scope?: 'system' | 'user';
+    /** The manager environment: PATH and HOME={dir} by default; `{dir}` is replaced. */
+    environment?: Record<string, string>;
+  } = {},
+): NativeStack {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-e2e-'));
   fs.mkdirSync(path.join(dir, 'units'));
   const logger = new MemoryLogger({ echo: process.env.UNITKIT_TEST_LOG === '1' });
@@ -53,14 +62,20 @@ export function nativeStack(opts: { unitDir?: string; backend?: 'auto' | 'proces
     bind(Logger).toConstantValue(logger);
     bind(FdOperations).toConstantValue(new NativeFdOperations());
     bind(SocketBackend).toConstantValue(new NativeSocketBackend());
+    bind(UserDatabase).toConstantValue(new NssUserDatabase());
+    bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
   });
+  const scope = opts.scope ?? 'user';
+  const environment = opts.environment
+    ? Object.fromEntries(Object.entries(opts.environment).map(([k, v]) => [k, v.replaceAll('{dir}', dir)]))
+    : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
   const { manager, container } = createManager({
     modules: [
       ports,
       // A trailing ':' appends systemd's user search path, where basic.target and friends live.
       unitFileSourceModule({
-        scope: 'user',
-        searchPath: searchPath('user', { ...process.env, UNITKIT_UNIT_PATH: `${opts.unitDir ?? path.join(dir, 'units')}:` }),
+        scope,
+        searchPath: searchPath(scope, { ...process.env, UNITKIT_UNIT_PATH: `${opts.unitDir ?? path.join(dir, 'units')}:` }),
         specifiers: { runtimeDir: dir },
       }),
       targetModule,
@@ -68,7 +83,7 @@ export function nativeStack(opts: { unitDir?: string; backend?: 'auto' | 'proces
       socketModule,
       createKillCgroupModule({ backend: opts.backend ?? 'auto' }),
     ],
-    options: { scope: 'user', environment: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir } },
+    options: { scope, environment },
   });
   const fill = (text: string) =>
     text.replaceAll('{dir}', dir).replaceAll('{node}', process.execPath).replaceAll('{fixtures}', fixturesDir);

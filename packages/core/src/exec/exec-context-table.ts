@@ -5,13 +5,23 @@
  */
 import {
   ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
-  wordListDirective, type DirectiveSpec, type DirectiveTable,
+  booleanDirective, wordListDirective, type DirectiveSpec, type DirectiveTable,
 } from '@unitkit/unit-file';
+import { EXEC_DIRECTORY_TYPES, parseExecDirectories, parseRuntimeDirectoryPreserve } from './exec-directories.js';
+import { parseLoadCredential, parseSetCredential } from './exec-credentials.js';
 import { RLIMIT_NAMES, type ExecInput, type ExecOutput, type WorkingDirectory } from './exec-context.js';
 import type { RlimitSpec } from '../ports/process-spawner.js';
 
 const scalar = <T>(parse: (v: string) => T, extra: Partial<DirectiveSpec> = {}): DirectiveSpec<T> =>
   ({ kind: 'scalar', parse, ...extra }) as DirectiveSpec<T>;
+
+/** A directive whose items are parsed one assignment at a time and appended; empty resets. */
+const list = <T>(parse: (v: string) => T): DirectiveSpec => ({ kind: 'list', parse: (v: string) => [parse(v)] }) as unknown as DirectiveSpec;
+
+/** A known directive unitkit rejects with a reason instead of "Unknown key name". */
+const refuse = (message: string) => (): never => {
+  throw new ValueError(message);
+};
 
 /** WorkingDirectory=: "~", an absolute path, each optionally with "-" (missing is fine). */
 export function parseWorkingDirectory(value: string): WorkingDirectory {
@@ -124,6 +134,14 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     User: stringDirective(),
     Group: stringDirective(),
     SupplementaryGroups: wordListDirective(),
+    DynamicUser: booleanDirective(),
+    PAMName: stringDirective(),
+    RuntimeDirectoryPreserve: scalar(parseRuntimeDirectoryPreserve),
+    LoadCredential: list(parseLoadCredential),
+    SetCredential: list(parseSetCredential),
+    // Encrypted credentials need systemd-creds' host key or TPM, which unitkit does not have.
+    LoadCredentialEncrypted: scalar(refuse('LoadCredentialEncrypted= is not supported by unitkit (encrypted credentials need systemd-creds), ignoring.')),
+    SetCredentialEncrypted: scalar(refuse('SetCredentialEncrypted= is not supported by unitkit (encrypted credentials need systemd-creds), ignoring.')),
     UMask: modeDirective(),
     Nice: scalar(parseNice),
     // An empty assignment of either resets both, as both are one ioprio value in systemd.
@@ -135,6 +153,10 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     SyslogIdentifier: stringDirective(),
     SyslogLevel: scalar(parseSyslogLevel),
   };
+  for (const t of EXEC_DIRECTORY_TYPES) {
+    d[`${t}Directory`] = { kind: 'list', parse: (v: string) => parseExecDirectories(t, v) } as DirectiveSpec;
+    d[`${t}DirectoryMode`] = modeDirective();
+  }
   for (const r of RLIMIT_NAMES) d[`Limit${r}`] = scalar((v) => parseRlimit(r, v));
   return d;
 }

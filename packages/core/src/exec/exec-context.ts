@@ -6,6 +6,9 @@
  */
 import type { EnvironmentFileSpec } from '@unitkit/unit-file';
 import type { RlimitSpec } from '../ports/process-spawner.js';
+import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type ExecDirectoryItem, type ExecDirectoryType, type RuntimeDirectoryPreserve } from './exec-directories.js';
+import type { LoadCredential, SetCredential } from './exec-credentials.js';
+import { dynamicUserName } from './dynamic-user.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
 export type ExecInput =
@@ -42,6 +45,17 @@ export interface ExecContext {
   user?: string;
   group?: string;
   supplementaryGroups: string[];
+  /** DynamicUser=: a uid from systemd's dynamic range while the unit runs. */
+  dynamicUser: boolean;
+  /** PAMName=: unitkit opens no PAM sessions, so a command of a unit with it fails at step PAM. */
+  pamName?: string;
+  /** RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=, ConfigurationDirectory= with their modes. */
+  directories: Record<ExecDirectoryType, ExecDirectory>;
+  /** RuntimeDirectoryPreserve=. */
+  runtimeDirectoryPreserve: RuntimeDirectoryPreserve;
+  /** LoadCredential= and SetCredential=, in order. */
+  loadCredentials: LoadCredential[];
+  setCredentials: SetCredential[];
   /** UMask=, default 0022. */
   umask: number;
   /** Nice=, when set (else processes keep the manager's level). */
@@ -77,6 +91,11 @@ export function defaultExecContext(): ExecContext {
     passEnvironment: [],
     unsetEnvironment: [],
     supplementaryGroups: [],
+    dynamicUser: false,
+    directories: defaultExecDirectories(),
+    runtimeDirectoryPreserve: 'no',
+    loadCredentials: [],
+    setCredentials: [],
     umask: 0o022,
     stdin: { kind: 'null' },
     stdout: { kind: 'journal' },
@@ -90,9 +109,10 @@ export function defaultExecContext(): ExecContext {
 /**
  * Reads an execution context from a section parsed with {@link execContextTable}'s directives.
  * StandardOutput= defaults to inherit when StandardInput= is a socket or tty and no output was
- * given, as systemd's unit_patch_contexts() does.
+ * given, as systemd's unit_patch_contexts() does; so are User= and Group= of a DynamicUser= unit
+ * without them (named after `unitName`).
  */
-export function readExecContext(section: ReadonlyMap<string, unknown> | undefined): ExecContext {
+export function readExecContext(section: ReadonlyMap<string, unknown> | undefined, unitName?: string): ExecContext {
   const c = defaultExecContext();
   const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
   c.environment = get<string[]>('Environment') ?? [];
@@ -103,6 +123,27 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.user = get<string>('User');
   c.group = get<string>('Group');
   c.supplementaryGroups = get<string[]>('SupplementaryGroups') ?? [];
+  c.dynamicUser = get<boolean>('DynamicUser') ?? false;
+  c.pamName = get<string>('PAMName');
+  if (c.dynamicUser && unitName !== undefined) {
+    // unit_patch_contexts(): the dynamic user is named after the unit, its group after the user.
+    c.user ??= dynamicUserName(unitName);
+    c.group ??= c.user;
+  }
+  for (const t of EXEC_DIRECTORY_TYPES) {
+    const items = get<ExecDirectoryItem[]>(`${t}Directory`) ?? [];
+    // Repeated paths merge their symlinks, as systemd keeps one entry per path.
+    const merged: ExecDirectoryItem[] = [];
+    for (const i of items) {
+      const e = merged.find((m) => m.path === i.path);
+      if (e) e.symlinks.push(...i.symlinks.filter((l) => !e.symlinks.includes(l)));
+      else merged.push({ path: i.path, symlinks: [...i.symlinks] });
+    }
+    c.directories[t] = { items: merged, mode: get<number>(`${t}DirectoryMode`) ?? 0o755 };
+  }
+  c.runtimeDirectoryPreserve = get<RuntimeDirectoryPreserve>('RuntimeDirectoryPreserve') ?? 'no';
+  c.loadCredentials = get<LoadCredential[]>('LoadCredential') ?? [];
+  c.setCredentials = get<SetCredential[]>('SetCredential') ?? [];
   c.umask = get<number>('UMask') ?? c.umask;
   c.nice = get<number>('Nice');
   c.ioScheduling = ioSchedulingOf(get<number>('IOSchedulingClass'), get<number>('IOSchedulingPriority'));

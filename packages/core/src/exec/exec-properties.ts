@@ -9,6 +9,7 @@ import { signalName } from '@unitkit/unit-file';
 import type { ChildExitCode, Usec } from '../ports/event-loop.js';
 import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
 import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
+import { EXEC_DIRECTORY_TYPES } from './exec-directories.js';
 import { managerLimits, processDefaults } from './process-defaults.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
@@ -137,18 +138,19 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['AmbientCapabilities', prop.string('')],
     ['User', prop.string(c.user)],
     ['Group', prop.string(c.group)],
-    ['DynamicUser', no],
-    // Sandboxing settings unitkit does not implement, shown with systemd's defaults.
-    ['RemoveIPC', no],
+    ['DynamicUser', prop.bool(c.dynamicUser)],
+    // DynamicUser= turns on RemoveIPC=, PrivateTmp=, ProtectSystem=strict… (unit_patch_contexts()).
+    ['RemoveIPC', prop.bool(c.dynamicUser)],
+    // Credential lists are a(ss)/a(say), which systemctl show cannot print, set or not.
     ['SetCredential', unprintable],
     ['SetCredentialEncrypted', unprintable],
     ['LoadCredential', unprintable],
     ['LoadCredentialEncrypted', unprintable],
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
-    ...empty('PAMName'),
+    ['PAMName', prop.string(c.pamName ?? '')],
     ...none('ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths', 'ExecSearchPath'),
     ['MountFlags', prop.string('')],
-    ['PrivateTmp', no],
+    ['PrivateTmp', prop.bool(c.dynamicUser)],
     ['PrivateDevices', no],
     ['ProtectClock', no],
     ['ProtectKernelTunables', no],
@@ -159,14 +161,14 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['PrivateUsers', no],
     ['PrivateMounts', no],
     ['PrivateIPC', no],
-    ['ProtectHome', prop.string('no')],
-    ['ProtectSystem', prop.string('no')],
+    ['ProtectHome', prop.string(c.dynamicUser ? 'read-only' : 'no')],
+    ['ProtectSystem', prop.string(c.dynamicUser ? 'strict' : 'no')],
     ['SameProcessGroup', no],
     ...empty('UtmpIdentifier'),
     ['UtmpMode', prop.string('init')],
     ...empty('SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'),
     ['IgnoreSIGPIPE', prop.bool(true)],
-    ['NoNewPrivileges', no],
+    ['NoNewPrivileges', prop.bool(c.dynamicUser)],
     ['SystemCallFilter', allowAll],
     ['SystemCallArchitectures', prop.strv([])],
     ['SystemCallErrorNumber', prop.int(2147483646)],
@@ -174,21 +176,11 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ...empty('Personality'),
     ['LockPersonality', no],
     ['RestrictAddressFamilies', allowAll],
-    ['RuntimeDirectoryPreserve', prop.string('no')],
-    ['RuntimeDirectoryMode', prop.string('0755')],
-    ...none('RuntimeDirectory'),
-    ['StateDirectoryMode', prop.string('0755')],
-    ...none('StateDirectory'),
-    ['CacheDirectoryMode', prop.string('0755')],
-    ...none('CacheDirectory'),
-    ['LogsDirectoryMode', prop.string('0755')],
-    ...none('LogsDirectory'),
-    ['ConfigurationDirectoryMode', prop.string('0755')],
-    ...none('ConfigurationDirectory'),
+    ...execDirectoryProperties(c),
     ['TimeoutCleanUSec', prop.usec(Infinity)],
     ['MemoryDenyWriteExecute', no],
     ['RestrictRealtime', no],
-    ['RestrictSUIDSGID', no],
+    ['RestrictSUIDSGID', prop.bool(c.dynamicUser)],
     ['RestrictNamespaces', no],
     ['RestrictFileSystems', allowAll],
     ...none('BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'),
@@ -199,6 +191,22 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['ProtectHostname', no],
     ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
   );
+  return list;
+}
+
+/**
+ * RuntimeDirectoryPreserve= and each kind's Symlink= (only when it has symlinks, "path:link"
+ * entries separated by spaces), Mode= and list, in systemd 252's order.
+ */
+function execDirectoryProperties(c: ExecContext): PropertyList {
+  const list: PropertyList = [];
+  for (const t of EXEC_DIRECTORY_TYPES) {
+    const d = c.directories[t];
+    const links = d.items.flatMap((i) => i.symlinks.map((l) => `${i.path}:${l}`));
+    if (links.length > 0) list.push([`${t}DirectorySymlink`, prop.raw(links.join(' '))]);
+    if (t === 'Runtime') list.push(['RuntimeDirectoryPreserve', prop.string(c.runtimeDirectoryPreserve)]);
+    list.push([`${t}DirectoryMode`, prop.string(d.mode.toString(8).padStart(4, '0'))], [`${t}Directory`, prop.strv(d.items.map((i) => i.path))]);
+  }
   return list;
 }
 

@@ -4,12 +4,16 @@ import { buildExecSpec, ExecPrepareError } from './exec-spec.js';
 import { execContextTable } from './exec-context-table.js';
 import { readExecContext } from './exec-context.js';
 import { execContextProperties, formatExecCommand } from './exec-properties.js';
-import type { UserDatabase } from './user-database.js';
+import type { UserDatabase } from '../ports/user-database.js';
 import { processDefaults } from './process-defaults.js';
 
+const alice = { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/zsh' };
+const groups: Record<string, number> = { wheel: 10, audio: 29, alice: 1000 };
 const users: UserDatabase = {
-  user: (n) => (n === 'alice' ? { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/zsh' } : undefined),
-  group: (n) => ({ wheel: 10, audio: 29, alice: 1000 })[n] ?? (/^\d+$/.test(n) ? Number(n) : undefined),
+  userByName: (n) => (n === 'alice' ? alice : undefined),
+  userById: (u) => (u === 1000 ? alice : undefined),
+  groupByName: (n) => (groups[n] !== undefined ? { name: n, gid: groups[n]! } : undefined),
+  groupById: () => undefined,
 };
 
 function context(body: string) {
@@ -46,7 +50,18 @@ describe('exec context', () => {
     expect(spec.env).to.include.members(['USER=alice', 'LOGNAME=alice', 'HOME=/home/alice', 'SHELL=/bin/zsh']);
     const plus = build('User=alice', '+/bin/true').spec;
     expect(plus.uid).to.equal(undefined);
-    expect(() => build('User=nobody-here', '/bin/true')).to.throw(ExecPrepareError);
+    // As systemd, an unknown user fails the child at step USER (217), not the spawn.
+    const bad = build('User=nobody-here', '/bin/true');
+    expect(bad.spec.failure).to.deep.include({ step: 'USER', status: 217 });
+    expect(bad.failureMessage).to.equal('Failed to determine user credentials: No such process');
+    expect(build('Group=nogroup-here', '/bin/true').spec.failure).to.deep.include({ step: 'GROUP', status: 216 });
+    // A uid needs an entry (systemd 252: 217/USER otherwise); root and nobody are synthesized.
+    expect(build('User=4242', '/bin/true').spec.failure).to.deep.include({ step: 'USER', status: 217 });
+    expect(build('User=1000', '/bin/true').spec).to.include({ uid: 1000, gid: 1000 });
+    const nobody = build('User=nobody', '/bin/true').spec;
+    expect(nobody).to.include({ uid: 65534, gid: 65534 });
+    expect(nobody.env).to.include.members(['USER=nobody', 'HOME=/root']);
+    expect(nobody.env.some((e) => e.startsWith('SHELL='))).to.equal(false);
   });
 
   it('maps the working directory, the user default and "~"', () => {
@@ -132,7 +147,7 @@ describe('buildExecSpec and captured output', () => {
         return s;
       },
     };
-    const section = new Map<string, unknown>([['StandardOutput', { kind: 'journal' }], ['User', 'no-such-user-unitkit']]);
+    const section = new Map<string, unknown>([['StandardOutput', { kind: 'journal' }], ['EnvironmentFile', [{ path: '/nonexistent/unitkit-env', optional: false }]]]);
     expect(() =>
       buildExecSpec({
         unitName: 'a.service',

@@ -4,12 +4,18 @@
  * expansion of argv, credentials, working directory, umask, limits and the standard streams.
  */
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import { expandExecEnvironment, readEnvironmentFile, type ExecCommand } from '@unitkit/unit-file';
 import type { ExecSpec, StdioSpec } from '../ports/process-spawner.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
 import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
-import { FileUserDatabase, type UserDatabase, type UserRecord } from './user-database.js';
+import type { UserDatabase, UserRecord } from '../ports/user-database.js';
+import type { VolatileMounts } from '../ports/volatile-mounts.js';
+import { cleanHome, cleanShell, noUserDatabase, resolveGroup, resolveUser } from './user-database.js';
+import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnvironment, execDirectoryPrefixes, setupExecDirectories } from './exec-directories.js';
+import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
+import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
@@ -40,14 +46,28 @@ export interface ExecSpecRequest {
   cgroupPath?: string;
   /** Where journal/kmsg output goes; without it those streams are inherited from the manager. */
   output?: OutputCapture;
-  /** User lookups; /etc/passwd and /etc/group by default. */
+  /** User lookups (NSS through the UserDatabase port); only numeric ids and root resolve without one. */
   users?: UserDatabase;
+  /** unitkit's own runtime directory, for DynamicUser= allocations; $XDG_RUNTIME_DIR/unitkit or /run/unitkit by default. */
+  runtimeDirectory?: string;
+  /** Receives warnings systemd logs while setting up (a configuration directory of another mode). */
+  warn?: (message: string) => void;
+  /** Mounts the private read-only ramfs of $CREDENTIALS_DIRECTORY; a plain directory without it. */
+  mounts?: VolatileMounts;
+  /** Receives the notices systemd logs while setting up (a directory migrated into or out of private/). */
+  info?: (message: string) => void;
 }
 
 /** A spec ready to spawn, and the captured streams whose `spawned(pid)` must be called after the spawn. */
 export interface PreparedExec {
   spec: ExecSpec;
   captured: CapturedStream[];
+  /**
+   * When a step the manager ran for the child failed (`spec.failure` is set): systemd's log line
+   * of that step ("Failed to determine user credentials: No such process"), logged before the
+   * spawner's "Failed at step USER spawning …".
+   */
+  failureMessage?: string;
 }
 
 /**
@@ -82,10 +102,13 @@ export function buildExecEnvironment(r: ExecSpecRequest, user?: UserRecord): Rec
   const env: Record<string, string> = { ...r.managerEnvironment };
   if (env.PATH === undefined) env.PATH = DEFAULT_EXEC_PATH;
   if (user) {
-    env.HOME = user.home;
+    // Only enlightening values: no HOME of "/", no nologin SHELL (the manager's stay then).
+    const home = cleanHome(user.home);
+    const shell = cleanShell(user.shell);
+    if (home) env.HOME = home;
     env.LOGNAME = user.name;
     env.USER = user.name;
-    env.SHELL = user.shell;
+    if (shell) env.SHELL = shell;
   }
   if (r.invocationId) env.INVOCATION_ID = r.invocationId;
   if (r.scope === 'user' && r.managerPid) env.MANAGERPID = String(r.managerPid);
@@ -136,35 +159,21 @@ export function buildExecSpec(r: ExecSpecRequest): PreparedExec {
 
 function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): PreparedExec {
   const ctx = r.context;
-  const users = r.users ?? new FileUserDatabase();
-  const privileged = r.command.flags.fullPrivileges || r.command.flags.noSetuid;
-  let user: UserRecord | undefined;
-  let gid: number | undefined;
-  let groups: number[] | undefined;
-  if (ctx.user !== undefined) {
-    user = users.user(ctx.user);
-    if (!user) throw new ExecPrepareError(`Failed to determine user credentials: No such process (user '${ctx.user}' not found)`, 'USER', ExecExitStatus.USER);
-    gid = user.gid;
-  }
-  if (ctx.group !== undefined) {
-    gid = users.group(ctx.group);
-    if (gid === undefined) throw new ExecPrepareError(`Failed to determine group credentials: No such process (group '${ctx.group}' not found)`, 'GROUP', ExecExitStatus.GROUP);
-  }
-  if (ctx.supplementaryGroups.length > 0) {
-    groups = ctx.supplementaryGroups.map((g) => {
-      const n = users.group(g);
-      if (n === undefined) throw new ExecPrepareError(`Failed to determine supplementary groups: group '${g}' not found`, 'GROUP', ExecExitStatus.GROUP);
-      return n;
-    });
-  }
+  const plan = prepareChildSteps(r);
+  const { user } = plan;
   const env = buildExecEnvironment(r, user);
+  Object.assign(env, plan.environment);
+  if (plan.dynamicName) {
+    env.USER = plan.dynamicName;
+    env.LOGNAME = plan.dynamicName;
+  }
   const argv = r.command.flags.noEnvExpand ? [...r.command.argv] : expandExecEnvironment(r.command.argv, env);
 
   let cwd: string | undefined;
   let cwdMissingOk = false;
   const wd = ctx.workingDirectory;
   if (wd) {
-    cwd = wd.home ? (user?.home ?? env.HOME ?? '/') : wd.path;
+    cwd = wd.home ? ((user ? cleanHome(user.home) : undefined) ?? env.HOME ?? '/') : wd.path;
     cwdMissingOk = wd.missingOk;
   } else if (r.scope === 'user') {
     // The user manager starts processes in the home directory, missing being fine ("!/root" in show).
@@ -243,11 +252,12 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     spec.cwd = cwd;
     if (cwdMissingOk) spec.cwdMissingOk = true;
   }
-  if (!privileged) {
-    if (user) spec.uid = user.uid;
-    if (gid !== undefined) spec.gid = gid;
-    if (groups) spec.supplementaryGroups = groups;
+  if (!(r.command.flags.fullPrivileges || r.command.flags.noSetuid)) {
+    if (plan.uid !== undefined) spec.uid = plan.uid;
+    if (plan.gid !== undefined) spec.gid = plan.gid;
+    if (plan.groups) spec.supplementaryGroups = plan.groups;
   }
+  if (plan.failure) spec.failure = plan.failure;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
   // own to, so select()-based programs keep working; Node raised ours at start-up.
@@ -262,7 +272,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   if (r.cgroupPath) spec.cgroupPath = r.cgroupPath;
   // Only the child knows its pid; the spawner fills it in (systemd sets it for every process it starts).
   spec.pidEnvironment = ['SYSTEMD_EXEC_PID'];
-  return { spec, captured };
+  return plan.message !== undefined ? { spec, captured, failureMessage: plan.message } : { spec, captured };
 }
 
 function isJournal(o: ExecOutput): boolean {
@@ -273,3 +283,181 @@ function basename(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? p : p.slice(i + 1);
 }
+
+/** What the steps the manager runs for the child (credentials, directories…) leave for the spec. */
+interface ChildPlan {
+  user?: UserRecord;
+  /** The DynamicUser= name, set as USER/LOGNAME. */
+  dynamicName?: string;
+  uid?: number;
+  gid?: number;
+  groups?: number[];
+  /** $RUNTIME_DIRECTORY…, $CREDENTIALS_DIRECTORY. */
+  environment: Record<string, string>;
+  /** The first step that failed: the child exits with its status there. */
+  failure?: { step: string; status: number; errno: number };
+}
+
+/** An errno number for a code ('ESRCH' → 3), as the spawner reports failures. */
+function errnoNumber(code: string | undefined): number {
+  const n = code ? (os.constants.errno as Record<string, number>)[code] : undefined;
+  return n ?? os.constants.errno.EIO;
+}
+
+/**
+ * One step of systemd's exec_child() that the manager runs before the spawn, in systemd's order.
+ * A step returns normally, or throws a StepFailure: later steps are skipped and the child fails
+ * at that step. The sandboxing steps (namespaces, capabilities, seccomp…) slot into this list.
+ */
+interface ChildStep {
+  name: string;
+  run(r: ExecSpecRequest, plan: ChildPlan): void;
+}
+
+/** A step that failed, with systemd's step name, exit status and the message of its log line. */
+export class StepFailure extends Error {
+  constructor(message: string, readonly step: string, readonly status: number, readonly code: string) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+const runtimePrefixOf = (r: ExecSpecRequest): string | undefined => execDirectoryPrefixes(r.scope, r.managerEnvironment).Runtime;
+
+/** The owner systemd gives directories and credentials: the system manager chowns (root when no User=); the user manager never does. */
+function ownerOf(r: ExecSpecRequest, plan: ChildPlan): { uid: number; gid: number } | undefined {
+  if (r.scope !== 'system') return undefined;
+  return { uid: plan.uid ?? 0, gid: plan.gid ?? 0 };
+}
+
+/** exec_child()'s steps up to the user change, in systemd's order. */
+const CHILD_STEPS: ChildStep[] = [
+  {
+    // get_fixed_user() / dynamic_creds_realize(): 217/USER.
+    name: 'USER',
+    run(r, plan) {
+      const ctx = r.context;
+      const users = r.users ?? noUserDatabase;
+      if (ctx.dynamicUser) {
+        const name = ctx.user ?? dynamicUserName(r.unitName);
+        // A name NSS knows statically is used as it is (systemd: "Dynamic user … already exists").
+        const existing = ctx.user !== undefined ? resolveUser(users, ctx.user) : users.userByName(name);
+        if (existing) {
+          plan.user = existing;
+          plan.uid = existing.uid;
+          plan.gid = existing.gid;
+          return;
+        }
+        const lockDir = dynamicUidDirectory(r.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(r.scope, r.managerEnvironment));
+        let uid: number;
+        try {
+          uid = allocateDynamicUser(lockDir, name, users);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code ?? 'EBUSY';
+          throw new StepFailure(`Failed to update dynamic user credentials: ${errnoText(e as NodeJS.ErrnoException)}`, 'USER', ExecExitStatus.USER, code);
+        }
+        plan.dynamicName = name;
+        plan.uid = uid;
+        plan.gid = uid;
+        return;
+      }
+      if (ctx.user === undefined) return;
+      let user: UserRecord | undefined;
+      try {
+        user = resolveUser(users, ctx.user);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new StepFailure(`Failed to determine user credentials: ${errnoText(err)}`, 'USER', ExecExitStatus.USER, err.code ?? 'EIO');
+      }
+      if (!user) throw new StepFailure('Failed to determine user credentials: No such process', 'USER', ExecExitStatus.USER, 'ESRCH');
+      plan.user = user;
+      plan.uid = user.uid;
+      plan.gid = user.gid;
+    },
+  },
+  {
+    // get_fixed_group() and get_supplementary_groups(): 216/GROUP.
+    name: 'GROUP',
+    run(r, plan) {
+      const ctx = r.context;
+      const users = r.users ?? noUserDatabase;
+      const lookup = (g: string, what: string): number => {
+        let found;
+        try {
+          found = resolveGroup(users, g);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          throw new StepFailure(`${what}: ${errnoText(err)}`, 'GROUP', ExecExitStatus.GROUP, err.code ?? 'EIO');
+        }
+        if (!found) throw new StepFailure(`${what}: No such process`, 'GROUP', ExecExitStatus.GROUP, 'ESRCH');
+        return found.gid;
+      };
+      if (ctx.group !== undefined && !ctx.dynamicUser) plan.gid = lookup(ctx.group, 'Failed to determine group credentials');
+      if (ctx.supplementaryGroups.length > 0) plan.groups = ctx.supplementaryGroups.map((g) => lookup(g, 'Failed to determine supplementary groups'));
+    },
+  },
+  {
+    // setup_exec_directory() for each kind: 233, 238, 239, 240, 241.
+    name: 'DIRECTORIES',
+    run(r, plan) {
+      const prefixes = execDirectoryPrefixes(r.scope, r.managerEnvironment);
+      Object.assign(plan.environment, execDirectoryEnvironment(r.context.directories, prefixes));
+      try {
+        setupExecDirectories(r.context.directories, { prefixes, owner: ownerOf(r, plan), dynamicUser: r.context.dynamicUser, warn: r.warn, info: r.info });
+      } catch (e) {
+        if (!(e instanceof ExecDirectoryError)) throw e;
+        const f = EXEC_DIRECTORY_FAILURE[e.type];
+        throw new StepFailure(e.message, f.step, f.status, e.code);
+      }
+    },
+  },
+  {
+    // setup_credentials(): 243/CREDENTIALS.
+    name: 'CREDENTIALS',
+    run(r, plan) {
+      const ctx = r.context;
+      if (ctx.loadCredentials.length === 0 && ctx.setCredentials.length === 0) return;
+      const prefix = runtimePrefixOf(r);
+      if (!prefix) return;
+      const dir = credentialsDirectory(prefix, r.unitName);
+      plan.environment.CREDENTIALS_DIRECTORY = dir;
+      try {
+        setupCredentials(dir, ctx.loadCredentials, ctx.setCredentials, r.scope === 'system' ? { uid: plan.uid ?? 0, gid: plan.gid ?? 0 } : undefined, r.managerEnvironment.CREDENTIALS_DIRECTORY, r.mounts);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const message = e instanceof CredentialsError ? e.message : `Failed to set up credentials: ${errnoText(err)}`;
+        throw new StepFailure(message, 'CREDENTIALS', ExecExitStatus.CREDENTIALS, (e as CredentialsError).code ?? err.code ?? 'EIO');
+      }
+    },
+  },
+  {
+    // setup_pam(): 224/PAM. unitkit opens no PAM sessions; a unit that needs one must not run without it.
+    name: 'PAM',
+    run(r) {
+      if (r.context.pamName === undefined) return;
+      throw new StepFailure(`PAM sessions are not supported by unitkit (PAMName=${r.context.pamName}): Operation not supported`, 'PAM', ExecExitStatus.PAM, 'EOPNOTSUPP');
+    },
+  },
+];
+
+/**
+ * Runs the child steps for one command in order and stops at the first that fails: its status
+ * goes to the child in `failure`, its log line in `message` (the caller logs it before the spawn).
+ */
+function prepareChildSteps(r: ExecSpecRequest): ChildPlan & { message?: string } {
+  const plan: ChildPlan & { message?: string } = { environment: {} };
+  for (const step of CHILD_STEPS) {
+    try {
+      step.run(r, plan);
+    } catch (e) {
+      if (!(e instanceof StepFailure)) throw e;
+      plan.failure = { step: e.step, status: e.status, errno: errnoNumber(e.code) };
+      plan.message = e.message;
+      break;
+    }
+  }
+  return plan;
+}
+
+/** The names of the child steps in the order they run, for documentation and tests. */
+export const EXEC_CHILD_STEP_NAMES: readonly string[] = CHILD_STEPS.map((s) => s.name);

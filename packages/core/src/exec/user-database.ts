@@ -1,59 +1,53 @@
 /**
- * User and group lookup for User=, Group= and SupplementaryGroups=, by reading /etc/passwd and
- * /etc/group (what getpwnam()/getgrnam() return on a machine without NSS modules). Node has no
- * getpwnam(); reading the files keeps core free of native code.
+ * User= and Group= resolution on top of the UserDatabase port, with systemd's rules
+ * (get_user_creds(), get_group_creds()): "root"/"0" and "nobody"/"65534" are synthesized without
+ * asking NSS, anything else — a numeric id too — must have an entry (systemd 252 fails a User=
+ * of a uid without one with 217/USER).
  */
-import { readFileSync } from 'node:fs';
+import type { GroupRecord, UserDatabase, UserRecord } from '../ports/user-database.js';
 
-/** One passwd entry. */
-export interface UserRecord {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-  shell: string;
+export type { GroupRecord, UserRecord } from '../ports/user-database.js';
+
+/** The database used when none is bound: no NSS, so only ids and root resolve. */
+export const noUserDatabase: UserDatabase = {
+  userByName: () => undefined,
+  userById: () => undefined,
+  groupByName: () => undefined,
+  groupById: () => undefined,
+};
+
+const numeric = /^[0-9]+$/;
+
+/**
+ * The shell systemd gives root (default_root_shell(): DEFAULT_USER_SHELL, /bin/bash in Debian's
+ * build of systemd 252, which is what unitkit matches).
+ */
+export const ROOT_SHELL = '/bin/bash';
+
+/** A user for User=: root and nobody synthesized as systemd does, others by name or uid through NSS. */
+export function resolveUser(db: UserDatabase, nameOrUid: string): UserRecord | undefined {
+  if (nameOrUid === 'root' || nameOrUid === '0') return { name: 'root', uid: 0, gid: 0, home: '/root', shell: ROOT_SHELL };
+  // Nobody's home and shell are "/" and nologin, which systemd does not pass on (USER_CREDS_CLEAN).
+  if (nameOrUid === 'nobody' || nameOrUid === '65534') return { name: 'nobody', uid: 65534, gid: 65534, home: '/', shell: '/usr/sbin/nologin' };
+  if (numeric.test(nameOrUid)) return db.userById(Number(nameOrUid));
+  return db.userByName(nameOrUid);
 }
 
-/** Where users and groups come from; tests may pass their own. */
-export interface UserDatabase {
-  /** A user by name or numeric uid; undefined when unknown (a numeric uid without entry gets defaults). */
-  user(nameOrUid: string): UserRecord | undefined;
-  /** A group's gid by name or number; undefined when unknown. */
-  group(nameOrGid: string): number | undefined;
+const NOLOGIN_SHELLS = ['/bin/nologin', '/sbin/nologin', '/usr/bin/nologin', '/usr/sbin/nologin', '/bin/true', '/usr/bin/true', '/bin/false', '/usr/bin/false'];
+
+/** The home systemd passes on as $HOME: none when empty, "/" or not absolute (USER_CREDS_CLEAN). */
+export function cleanHome(home: string): string | undefined {
+  return home && home !== '/' && home.startsWith('/') ? home : undefined;
 }
 
-/** Reads the colon-separated files each time (they are small; a daemon-reload need not be required to see new users). */
-export class FileUserDatabase implements UserDatabase {
-  constructor(private readonly passwd = '/etc/passwd', private readonly groupFile = '/etc/group') {}
-
-  user(nameOrUid: string): UserRecord | undefined {
-    const numeric = /^[0-9]+$/.test(nameOrUid);
-    for (const line of readLines(this.passwd)) {
-      const [name, , uid, gid, , home, shell] = line.split(':');
-      if (name === undefined || uid === undefined) continue;
-      if (numeric ? uid === nameOrUid : name === nameOrUid) {
-        return { name, uid: Number(uid), gid: Number(gid), home: home || '/', shell: shell || '/bin/sh' };
-      }
-    }
-    // systemd accepts any numeric uid, with the gid of the same number and "/" as home.
-    if (numeric) return { name: nameOrUid, uid: Number(nameOrUid), gid: Number(nameOrUid), home: '/', shell: '/bin/sh' };
-    return undefined;
-  }
-
-  group(nameOrGid: string): number | undefined {
-    if (/^[0-9]+$/.test(nameOrGid)) return Number(nameOrGid);
-    for (const line of readLines(this.groupFile)) {
-      const [name, , gid] = line.split(':');
-      if (name === nameOrGid && gid !== undefined) return Number(gid);
-    }
-    return undefined;
-  }
+/** The shell systemd passes on as $SHELL: none when empty, not absolute or a nologin shell (is_nologin_shell()). */
+export function cleanShell(shell: string): string | undefined {
+  return shell && shell.startsWith('/') && !NOLOGIN_SHELLS.includes(shell) ? shell : undefined;
 }
 
-function readLines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-  } catch {
-    return [];
-  }
+/** A group for Group=/SupplementaryGroups=: by name through NSS, or a numeric gid. */
+export function resolveGroup(db: UserDatabase, nameOrGid: string): GroupRecord | undefined {
+  if (nameOrGid === 'root' || nameOrGid === '0') return { name: 'root', gid: 0 };
+  if (numeric.test(nameOrGid)) return db.groupById(Number(nameOrGid)) ?? { name: nameOrGid, gid: Number(nameOrGid) };
+  return db.groupByName(nameOrGid);
 }

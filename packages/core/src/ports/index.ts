@@ -7,3 +7,5 @@ export * from './socket-backend.js';
 export * from './fd-operations.js';
 export * from './output-capture.js';
 export * from './stderr-logger.js';
+export * from './user-database.js';
+export * from './volatile-mounts.js';

@@ -64,6 +64,13 @@ export interface ExecSpec {
   rlimits?: Partial<Record<string, RlimitSpec>>;
   /** A cgroup directory (absolute path under the cgroup2 mount) the child joins before exec. */
   cgroupPath?: string;
+  /**
+   * A step of systemd's exec_child() the manager ran on the child's behalf before the spawn and
+   * saw fail (User= unknown, a StateDirectory= that cannot be created, credentials…): the child
+   * exits with `status` before it execs, and the spawner reports `step` and `errno` (a number of
+   * os.constants.errno) as for a failure of its own.
+   */
+  failure?: { step: string; status: number; errno: number };
   /** Only for diagnostics: the unit this process belongs to. */
   unit?: string;
 }
