@@ -6,7 +6,7 @@
 import type { Job, JobResult, Manager, Unit } from '@unitkit/core';
 import { cgroupMountKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
-import { ManagerError, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { ManagerError, prop, type PropertyList, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { ManagerOperations } from './manager-operations.js';
 import { nextElapse } from './verbs/list-timers.js';
 import { configDirs, formatInstallChanges } from '@unitkit/unit-file';
@@ -189,19 +189,19 @@ export class ControlHandler {
     return { scope, units, errors };
   }
 
-  /** The few org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit). */
-  private managerProperties() {
+  /** The org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit; the D-Bus Manager object). */
+  managerProperties(): PropertyList {
     const m = this.manager;
-    const str = (value: string) => ({ type: 'string' as const, value });
-    const int = (value: number) => ({ type: 'int' as const, value });
     return [
-      ['Version', str('252 (unitkit)')],
-      ['NNames', int(m.allUnits().length)],
-      ['NFailedUnits', int(m.failed().length)],
-      ['NJobs', int(m.installedJobs().length)],
-      ['SystemState', str(this.systemState())],
-      ['Environment', { type: 'strv' as const, value: m.environmentList() }],
-    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number } | { type: 'strv'; value: string[] }]>;
+      ['Version', prop.string('252 (unitkit)')],
+      ['Architecture', prop.string(process.arch === 'x64' ? 'x86-64' : process.arch === 'arm64' ? 'arm64' : process.arch)],
+      ['NNames', prop.int(m.allUnits().length)],
+      ['NFailedUnits', prop.int(m.failed().length)],
+      ['NJobs', prop.int(m.installedJobs().length)],
+      ['Environment', prop.strv(m.environmentList())],
+      ['UnitPath', prop.strv(this.opts.unitPath)],
+      ['SystemState', prop.string(this.systemState())],
+    ];
   }
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
