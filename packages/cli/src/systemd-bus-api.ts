@@ -169,7 +169,8 @@ export class SystemdBusApi {
       const unit = j.unit.id;
       this.signal(ROOT, MANAGER_IFACE, 'JobRemoved', 'uoss', () => [id, jobObjectPath(id), unit, result]);
     });
-    on('unit-state', (u: Unit) => this.propertiesChanged(unitObjectPath(u.id), UNIT_IFACE, ['ActiveState', 'SubState', 'Job']));
+    // Only while the unit still exists: looking up its path would load it again.
+    on('unit-state', (u: Unit) => this.propertiesChanged(unitObjectPath(u.id), UNIT_IFACE, ['ActiveState', 'SubState', 'Job'], () => this.manager.getUnit(u.id) === u));
   }
 
   /** Queues a signal to every connection; the body is computed when sent. */
@@ -182,9 +183,10 @@ export class SystemdBusApi {
   }
 
   /** Queues PropertiesChanged of some properties of an object (skipped when the object is gone). */
-  private propertiesChanged(objPath: string, iface: string, names: string[]): void {
+  private propertiesChanged(objPath: string, iface: string, names: string[], exists: () => boolean = () => true): void {
     if (!this.server || this.server.connections.size === 0) return;
     this.defer(() => {
+      if (!exists()) return;
       for (const c of this.server?.connections ?? []) {
         if (c.closed) continue;
         try {
