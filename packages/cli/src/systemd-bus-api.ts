@@ -378,6 +378,10 @@ export class SystemdBusApi {
       MaskUnitFiles: this.method('asbb', 'a(sss)', true, (args) => [this.installChanges(this.ops.install('mask', names(args[0]), unitFilesFlags(args)))]),
       UnmaskUnitFiles: this.method('asb', 'a(sss)', true, ([n, runtime]) => [this.installChanges(this.ops.install('unmask', names(n), { runtime: !!runtime }))]),
       GetUnitProcesses: this.method('s', 'a(sus)', false, ([n]) => {
+        // The root slice (systemctl status without a unit asks for it): every unit's processes.
+        if (n === '-.slice' && !this.manager.getUnit('-.slice')) {
+          return [this.manager.allUnits().flatMap((x) => this.ops.unitProcesses(x).map(([pid, cmd]) => [`/${x.id}`, pid, cmd]))];
+        }
         const u = this.ops.loadedUnit(unitNameMangle(String(n)));
         return [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])];
       }),
