@@ -3,12 +3,13 @@
  * comes from clients and is checked here; errors are ManagerErrors with systemd's D-Bus error
  * names, which unitkitctl maps to systemctl's messages and exit codes.
  */
-import type { Job, JobMode, JobResult, JobType, Manager, Unit } from '@unitkit/core';
+import type { Job, JobResult, Manager, Unit } from '@unitkit/core';
 import { cgroupMountKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
-import { ManagerError, formatShow, formatPropertyValue, formatTimestamp, jobModes, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { ManagerError, prop, type PropertyList, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
+import { ManagerOperations } from './manager-operations.js';
 import { nextElapse } from './verbs/list-timers.js';
-import { UnitFileInstaller, configDirs, formatInstallChanges } from '@unitkit/unit-file';
+import { configDirs, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, TimerRow, UnitFileRow, UnitRow } from './control-protocol.js';
 import type { Journal } from './journal.js';
 
@@ -35,20 +36,9 @@ export interface ControlHandlerOptions {
    * happens then). Without it the method is refused.
    */
   reexecute?: () => void;
+  /** The operations to run (shared with the D-Bus API); made from the options above when absent. */
+  operations?: ManagerOperations;
 }
-
-const jobTypes: Record<string, JobType> = {
-  start: 'start',
-  stop: 'stop',
-  reload: 'reload',
-  restart: 'restart',
-  'try-restart': 'try-restart',
-  'reload-or-restart': 'restart',
-  'try-reload-or-restart': 'try-restart',
-  'verify-active': 'verify-active',
-};
-
-const killWhoms = ['main', 'control', 'all', 'main-fail', 'control-fail', 'all-fail'] as const;
 
 /** Dependency kinds list-dependencies follows, forwards and backwards, as systemctl does. */
 const forwardDeps = ['Requires', 'Requisite', 'Wants', 'ConsistsOf', 'BindsTo', 'Upholds'] as const;
@@ -76,9 +66,13 @@ function unitNames(v: unknown): string[] {
 /** The protocol methods, bound to one manager. */
 export class ControlHandler {
   private readonly manager: Manager;
+  /** The operations both doors share. */
+  readonly ops: ManagerOperations;
 
   constructor(private readonly opts: ControlHandlerOptions) {
     this.manager = opts.manager;
+    this.ops = opts.operations ?? new ManagerOperations({ manager: opts.manager, unitPath: opts.unitPath, env: opts.env });
+    if (opts.reexecute) this.ops.reexecute = opts.reexecute;
   }
 
   /** Runs one method. Throws ManagerError for refusals; the server turns anything else into an internal error. */
@@ -103,12 +97,12 @@ export class ControlHandler {
       case 'reset-failed':
         return this.resetFailed(params);
       case 'daemon-reload':
-        this.manager.reload();
+        this.ops.reload();
         return {};
       case 'daemon-reexec':
         // The reply goes out before the exec; the connection then ends with the old image.
-        if (!this.opts.reexecute) throw new ManagerError('NotSupported', 'This manager cannot reexecute.');
-        this.opts.reexecute();
+        if (!this.ops.reexecute) throw new ManagerError('NotSupported', 'This manager cannot reexecute.');
+        this.ops.reexecute();
         return {};
       case 'is-enabled':
         return this.isEnabled(params);
@@ -122,10 +116,10 @@ export class ControlHandler {
       case 'show-environment':
         return { environment: this.manager.environmentList() };
       case 'set-environment':
-        this.manager.setEnvironment(stringList(params.assignments, 'assignments'));
+        this.ops.setEnvironment(stringList(params.assignments, 'assignments'));
         return {};
       case 'unset-environment':
-        this.manager.unsetEnvironment(stringList(params.names, 'names'));
+        this.ops.unsetEnvironment(stringList(params.names, 'names'));
         return {};
       case 'list-unit-files':
         return this.listUnitFiles(params);
@@ -145,37 +139,18 @@ export class ControlHandler {
     return this.manager.failed().length > 0 ? 'degraded' : 'running';
   }
 
-  /** Finds a unit without loading it, as systemd's GetUnit: kill and reset-failed act only on loaded units. */
-  private loadedUnit(name: string): Unit {
-    const u = this.manager.getUnit(name);
-    if (!u || (u.loadState === 'not-found' && u.activeState() === 'inactive')) throw new ManagerError('NoSuchUnit', `Unit ${name} not loaded.`);
-    return u;
-  }
-
   private async enqueue(p: Record<string, unknown>): Promise<{ scope: string; jobs: Array<JobOutcome | { unit: string; error: { name: string; message: string } }> }> {
     const verb = String(p.verb ?? '');
-    let type = jobTypes[verb];
-    const isolate = verb === 'isolate';
-    if (isolate) type = 'start';
-    if (!type) throw invalid(`Unknown job verb ${verb}.`);
-    const mode = (isolate ? 'isolate' : (p.mode ?? 'replace')) as JobMode;
-    if (!jobModes.includes(mode)) throw invalid(`Job mode ${String(p.mode)} invalid.`);
     const names = unitNames(p.units);
     const results: Array<{ unit: string; job?: Job; needDaemonReload?: boolean; error?: { name: string; message: string } }> = [];
     for (const name of names) {
       try {
-        const u = this.manager.loadUnit(name);
-        let t = type;
-        if ((verb === 'reload-or-restart' || verb === 'try-reload-or-restart') && this.manager.canReload(u)) t = verb === 'reload-or-restart' ? 'reload-or-start' : 'try-reload';
-        if (t === 'stop' && ['not-found', 'error', 'bad-setting'].includes(u.loadState) && u.activeState() === 'inactive') {
-          throw new ManagerError('NoSuchUnit', `Unit ${u.id} not loaded.`);
-        }
-        if (isolate && !u.settings.allowIsolate && u.loadState === 'loaded') throw new ManagerError('NoIsolation', 'Operation refused, unit may not be isolated.');
-        const job = this.manager.addJob(t, u, mode, { manual: true });
-        // Asked right after enqueueing, as systemctl does, before a stop can let the unit be collected.
-        results.push({ unit: u.id, job, needDaemonReload: this.manager.unitNeedsDaemonReload(u) });
+        const r = this.ops.enqueue(verb, name, p.mode === undefined ? 'replace' : String(p.mode));
+        results.push({ unit: r.unit.id, job: r.job, needDaemonReload: r.needDaemonReload });
       } catch (e) {
         if (!(e instanceof ManagerError)) throw e;
+        // A bad verb or mode refuses the whole call, as before any unit was looked at.
+        if (e.errorName === 'InvalidArgs' && /^(Unknown job verb|Job mode)/.test(e.message)) throw e;
         results.push({ unit: name, error: { name: e.errorName, message: e.message } });
       }
     }
@@ -225,19 +200,19 @@ export class ControlHandler {
     return { scope, units, errors };
   }
 
-  /** The few org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit). */
-  private managerProperties() {
+  /** The org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit; the D-Bus Manager object). */
+  managerProperties(): PropertyList {
     const m = this.manager;
-    const str = (value: string) => ({ type: 'string' as const, value });
-    const int = (value: number) => ({ type: 'int' as const, value });
     return [
-      ['Version', str('252 (unitkit)')],
-      ['NNames', int(m.allUnits().length)],
-      ['NFailedUnits', int(m.failed().length)],
-      ['NJobs', int(m.installedJobs().length)],
-      ['SystemState', str(this.systemState())],
-      ['Environment', { type: 'strv' as const, value: m.environmentList() }],
-    ] as Array<[string, { type: 'string'; value: string } | { type: 'int'; value: number } | { type: 'strv'; value: string[] }]>;
+      ['Version', prop.string('252 (unitkit)')],
+      ['Architecture', prop.string(process.arch === 'x64' ? 'x86-64' : process.arch === 'arm64' ? 'arm64' : process.arch)],
+      ['NNames', prop.int(m.allUnits().length)],
+      ['NFailedUnits', prop.int(m.failed().length)],
+      ['NJobs', prop.int(m.installedJobs().length)],
+      ['Environment', prop.strv(m.environmentList())],
+      ['UnitPath', prop.strv(this.opts.unitPath)],
+      ['SystemState', prop.string(this.systemState())],
+    ];
   }
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
@@ -307,28 +282,17 @@ export class ControlHandler {
   }
 
   private kill(p: Record<string, unknown>): Record<string, never> {
-    const whom = String(p.whom ?? 'all');
-    const signal = Number(p.signal ?? 15);
-    if (!(killWhoms as readonly string[]).includes(whom)) throw invalid(`Invalid who argument ${whom}`);
-    if (!Number.isInteger(signal) || signal < 1 || signal > 64) throw invalid(`Signal number out of range.`);
-    const units = unitNames(p.units).map((n) => this.loadedUnit(n));
-    for (const u of units) {
-      if (!u.type.kill) throw new ManagerError('NotSupported', `Unit type of ${u.id} does not support killing.`);
-      const sent = u.type.kill(u, whom as (typeof killWhoms)[number], signal);
-      if (!sent && whom.endsWith('-fail')) throw new ManagerError('NoSuchUnit', `No matching processes to kill`);
-    }
+    this.ops.kill(unitNames(p.units), String(p.whom ?? 'all'), Number(p.signal ?? 15));
     return {};
   }
 
   private resetFailed(p: Record<string, unknown>): Record<string, never> {
-    const names = unitNames(p.units);
-    if (names.length === 0) this.manager.resetFailed();
-    for (const n of names) this.manager.resetFailed(this.loadedUnit(n));
+    this.ops.resetFailed(unitNames(p.units));
     return {};
   }
 
-  private installer(): UnitFileInstaller {
-    return new UnitFileInstaller({ scope: this.manager.scope, searchPath: this.opts.unitPath, env: this.opts.env ?? process.env });
+  private installer() {
+    return this.ops.installer();
   }
 
   private isEnabled(p: Record<string, unknown>): { states: Array<{ unit: string; state?: string; error?: string }> } {
@@ -345,26 +309,9 @@ export class ControlHandler {
   }
 
   private install(verb: 'enable' | 'disable' | 'mask' | 'unmask', p: Record<string, unknown>): { changes: string[]; noInstallInfo: boolean } {
-    const inst = this.installer();
     const names = unitNames(p.units);
-    const flags = { runtime: !!p.runtime, force: !!p.force };
-    let changes;
-    try {
-      changes = inst[verb](names, flags);
-    } catch (e) {
-      throw new ManagerError('InvalidArgs', (e as Error).message);
-    }
-    let noInstallInfo = false;
-    if (verb === 'enable' && changes.length === 0) {
-      noInstallInfo = names.every((n) => {
-        try {
-          const i = inst.installInfo(n);
-          return i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length === 0 && !i.defaultInstance;
-        } catch {
-          return false;
-        }
-      });
-    }
+    const changes = this.ops.install(verb, names, { runtime: !!p.runtime, force: !!p.force });
+    const noInstallInfo = verb === 'enable' && changes.length === 0 && this.ops.noInstallInfo(names);
     return { changes: formatInstallChanges(changes), noInstallInfo };
   }
 

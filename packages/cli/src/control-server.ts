@@ -28,6 +28,7 @@ import {
   mutatingMethods,
 } from './control-protocol.js';
 import type { ControlHandler } from './control-handler.js';
+import { mayChangeState } from './manager-operations.js';
 
 /** The credentials of a connected client. */
 export interface PeerCredentials {
@@ -144,7 +145,7 @@ export class ControlServer {
     this.refusedLogged = false;
     this.connections.add(socket);
     const creds = socketPeerCredentials(socket);
-    const privileged = creds !== undefined && (creds.uid === 0 || creds.uid === this.ownerUid);
+    const privileged = mayChangeState(creds?.uid, this.ownerUid);
     const splitter = new LineSplitter(MAX_REQUEST_BYTES);
     const closers: Array<() => void> = [];
     let closed = false;

@@ -31,7 +31,6 @@ export interface DaemonHandover {
   systemState: 'initializing' | 'starting' | 'running' | 'stopping';
   notifyFd: number;
   controlFd?: number;
-  busStubFd?: number;
   streams: CapturedStreamState[];
 }
 
@@ -48,7 +47,6 @@ export interface ReexecSources {
   runtimeDir: string;
   systemState: DaemonHandover['systemState'];
   controlFd?: number;
-  busStubFd?: number;
   /** The daemon's arguments (without node and the script), to exec again. */
   args: string[];
 }
@@ -65,7 +63,6 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
     systemState: src.systemState,
     notifyFd: src.daemon.notify.fd,
     controlFd: src.controlFd,
-    busStubFd: src.busStubFd,
     streams,
   };
   const text = `${JSON.stringify(handover)}\n${formatManagerState(manager)}\n`;
@@ -81,7 +78,6 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
   }
   const keep = new Set<number>([fd, handover.notifyFd, ...manager.fds, ...streams.map((s) => s.fd)]);
   if (src.controlFd !== undefined) keep.add(src.controlFd);
-  if (src.busStubFd !== undefined) keep.add(src.busStubFd);
   const args = src.args.filter((a) => !a.startsWith('--deserialize='));
   const argv = [process.execPath, ...process.execArgv, process.argv[1]!, ...args, `--deserialize=${fd}`];
   return { stateFd: fd, keepFds: [...keep], argv };

@@ -15,7 +15,7 @@ import { CONTROL_SOCKET_NAME } from './control-protocol.js';
 import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
-import { startSystemdBusStub } from './systemd-bus-stub.js';
+import { SystemdBusApi } from './systemd-bus-api.js';
 import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
@@ -86,8 +86,16 @@ async function main(): Promise<void> {
     daemon.close();
     process.exit(1);
   }
-  // Unit files that call `systemctl --user` themselves must fail fast, not hang the boot.
-  const closeBusStub = opts.scope === 'user' ? await startSystemdBusStub(process.env.XDG_RUNTIME_DIR, handover?.busStubFd).catch(() => undefined) : undefined;
+  // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
+  const busPath = opts.scope === 'system' ? '/run/systemd/private' : process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'systemd', 'private') : undefined;
+  const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus') }) : undefined;
+  if (busApi) {
+    try {
+      await busApi.listen();
+    } catch (e) {
+      manager.log('warning', `Failed to serve systemd's D-Bus API on ${busPath}: ${(e as Error).message}`);
+    }
+  }
   manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
 
   // A bug reached from a unit file or a client must not take every unit down with the manager.
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
     systemState = 'running';
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
+    busApi?.startupFinished(ms * 1000);
     if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
       const rt = opts.runtimeDir;
@@ -115,7 +124,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const finish = (exitStatus: number) => {
     control.close();
-    closeBusStub?.();
+    busApi?.close();
     daemon.close();
     process.exit(exitStatus);
   };
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
    */
   reexecute = () => {
     if (stopping) throw new ManagerError('NotSupported', 'Refusing to reexecute, the manager is shutting down.');
-    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busStubFd: closeBusStub?.fd(), args: process.argv.slice(2) });
+    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), args: process.argv.slice(2) });
     manager.log('info', 'Reexecuting.');
     setImmediate(() => {
       const error = execReexec(prepared);

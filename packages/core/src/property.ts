@@ -22,13 +22,19 @@ export type PropertyValue =
   | { type: 'usec'; value: Usec }
   /** A wall-clock time in µs since the epoch, printed as "Sat 2026-11-21 01:28:26 UTC"; 0 prints empty. */
   | { type: 'timestamp'; value: Usec }
-  /** Text already in its final form (exec command lists, listen addresses…). */
-  | { type: 'raw'; value: string }
+  /**
+   * Text already in its final form (exec command lists, listen addresses…). Its D-Bus value (the
+   * signature is systemd's, from bus-property-types.ts) is `bus` when given; `busItem` instead
+   * when the property is listed once per element of an array (one Listen= or ExecStart= entry
+   * each: the entries' items make up the array). Without either, numbers are read from the text
+   * and other types take their empty value.
+   */
+  | { type: 'raw'; value: string; bus?: unknown; busItem?: unknown }
   /**
    * A value systemctl prints only with --all or when the property is asked for by name, such as
    * "[not set]" or "[unprintable]".
    */
-  | { type: 'hidden'; value: string };
+  | { type: 'hidden'; value: string; bus?: unknown };
 
 /** An ordered list of named properties. */
 export type PropertyList = Array<[name: string, value: PropertyValue]>;
@@ -41,7 +47,7 @@ export const prop = {
   int: (value: number): PropertyValue => ({ type: 'int', value }),
   usec: (value: Usec): PropertyValue => ({ type: 'usec', value }),
   timestamp: (value: Usec): PropertyValue => ({ type: 'timestamp', value }),
-  raw: (value: string): PropertyValue => ({ type: 'raw', value }),
+  raw: (value: string, bus?: { bus?: unknown; busItem?: unknown }): PropertyValue => ({ type: 'raw', value, ...bus }),
   hidden: (value = ''): PropertyValue => ({ type: 'hidden', value }),
 };
 

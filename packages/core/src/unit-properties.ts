@@ -112,7 +112,8 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['SuccessAction', prop.string(s.successAction)],
     ['SuccessActionExitStatus', s.successActionExitStatus === undefined ? prop.hidden('[not set]') : prop.int(s.successActionExitStatus)],
     ['RebootArgument', prop.string(s.rebootArgument)],
-    ['InvocationID', prop.string(u.invocationId)],
+    // 16 bytes on D-Bus (ay), printed as hex by systemctl.
+    ['InvocationID', prop.raw(u.invocationId, { bus: Buffer.from(u.invocationId, 'hex') })],
     ['CollectMode', prop.string(s.collectMode)],
     ['Refs', prop.strv([])],
     ['ActivationDetails', prop.hidden('[unprintable]')],

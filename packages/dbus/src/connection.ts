@@ -31,6 +31,11 @@ export interface PeerCredentials {
 
 /** What a connection needs from its environment. */
 export interface DbusConnectionOptions {
+  /**
+   * The sender name stamped on every outgoing message that has none (systemd's private bus says
+   * `org.freedesktop.systemd1` on each message, as if a bus daemon had routed it).
+   */
+  sender?: string;
   /** Watches the socket (core's EventLoop: only watchFd, armTimer and now are used). */
   loop: Pick<EventLoop, 'watchFd' | 'armTimer' | 'now'>;
   logger?: Logger;
@@ -165,7 +170,8 @@ export class DbusConnection {
   send(message: DbusMessage): number {
     if (this.closed) throw this.closedError();
     const serial = message.serial ?? this.takeSerial();
-    const { bytes, fds } = encodeMessage({ ...message, serial });
+    const sender = message.sender ?? this.options.sender;
+    const { bytes, fds } = encodeMessage({ ...message, serial, ...(sender !== undefined ? { sender } : {}) });
     if (fds.length && !this.unixFdsEnabled && this.authenticated) throw new TypeError('the peer did not agree to unix fd passing');
     this.enqueue(bytes, fds);
     return serial;

@@ -35,6 +35,8 @@ export interface DbusServerOptions {
    * — send Hello and give up without a reply; systemctl on a private socket sends none.
    */
   answerHello?: boolean;
+  /** The sender stamped on every message the server's connections send (see DbusConnectionOptions.sender). */
+  sender?: string;
   /** Connections served at once; more are refused with a warning (default 4096, systemd's limit for the private bus). */
   maxConnections?: number;
   /** Handshake timeout of each connection, µs (default 90 s). */
@@ -143,6 +145,7 @@ export class DbusServer {
       onClose: (_reason, c) => this.connections.delete(c),
       callTimeoutUsec: this.options.callTimeoutUsec,
       authTimeoutUsec: this.options.authTimeoutUsec,
+      sender: this.options.sender,
       description: `${this.options.path} (pid ${peer.pid}, uid ${peer.uid})`,
     };
     const conn = new DbusConnection(fd, { role: 'server', peer, guid: this.guid }, connOptions);

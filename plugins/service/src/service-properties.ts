@@ -3,7 +3,7 @@
  * names, order and formats (checked against systemctl show of systemd 252). Cgroup properties
  * (Slice=, ControlGroup=, …) belong to the kill-mode plugin and are not listed here.
  */
-import type { PropertyList, Unit } from '@unitkit/core';
+import type { PropertyList, PropertyValue, Unit } from '@unitkit/core';
 import { execCommandProperties, execContextProperties, killContextProperties, prop } from '@unitkit/core';
 import { signalName, type ExitStatusSet } from '@unitkit/unit-file';
 import { childExitCodeNumber } from '@unitkit/core';
@@ -13,6 +13,11 @@ import { DEFAULT_TIMEOUT_USEC, execCommandLists } from './service-settings.js';
 /** "3 USR1": statuses then signal names, as systemd prints an exit status set. */
 export function formatExitStatusSet(set: ExitStatusSet): string {
   return [...[...set.statuses].sort((a, b) => a - b).map(String), ...set.signals.map((n) => signalName(n).replace(/^SIG/, ''))].join(' ');
+}
+
+/** An exit status set as show's text and D-Bus's (aiai): statuses, then signals. */
+function exitStatusSetProp(set: ExitStatusSet): PropertyValue {
+  return prop.raw(formatExitStatusSet(set), { bus: [[...set.statuses].sort((a, b) => a - b), [...set.signals]] });
 }
 
 /** The service's own properties, in systemd's order. `watchdogUsec` is the effective WatchdogSec=. */
@@ -42,9 +47,9 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['RootDirectoryStartOnly', prop.bool(false)],
     ['RemainAfterExit', prop.bool(s.remainAfterExit)],
     ['GuessMainPID', prop.bool(s.guessMainPid)],
-    ['RestartPreventExitStatus', prop.raw(formatExitStatusSet(s.restartPreventExitStatus))],
-    ['RestartForceExitStatus', prop.raw(formatExitStatusSet(s.restartForceExitStatus))],
-    ['SuccessExitStatus', prop.raw(formatExitStatusSet(s.successExitStatus))],
+    ['RestartPreventExitStatus', exitStatusSetProp(s.restartPreventExitStatus)],
+    ['RestartForceExitStatus', exitStatusSetProp(s.restartForceExitStatus)],
+    ['SuccessExitStatus', exitStatusSetProp(s.successExitStatus)],
     ['MainPID', prop.int(d.mainPid ?? 0)],
     ['ControlPID', prop.int(d.controlPid ?? 0)],
     ['BusName', prop.string(s.busName)],

@@ -3,7 +3,7 @@
  * it. The ExecSpec itself is built by core's exec module (buildExecSpec) from [Socket]'s exec context.
  */
 import type { ChildExit, Usec } from '@unitkit/core';
-import { formatTimestamp } from '@unitkit/core';
+import { childExitCodeNumber, formatTimestamp } from '@unitkit/core';
 import { signalName, type ExecCommand } from '@unitkit/unit-file';
 
 /** What happened to one command the last time it ran (systemd's ExecStatus). */
@@ -28,3 +28,8 @@ export function formatExecCommand(cmd: ExecCommand, st: ExecStatus | undefined):
   return `{ path=${cmd.path} ; argv[]=${cmd.argv.join(' ')} ; ignore_errors=${cmd.flags.ignoreFailure ? 'yes' : 'no'} ; start_time=[${ts(st?.startRealtime)}] ; stop_time=[${ts(st?.exitRealtime)}] ; pid=${st?.pid ?? 0} ; code=${code} ; status=${status} }`;
 }
 
+
+/** One exec command as systemd's D-Bus element `(sasbttttuii)` (see core's execCommandBusItem). */
+export function execCommandBusItem(cmd: ExecCommand, st: ExecStatus | undefined): unknown[] {
+  return [cmd.path, [...cmd.argv], !!cmd.flags.ignoreFailure, st?.startRealtime || 0, 0, st?.exitRealtime || 0, 0, st?.pid ?? 0, (st?.exit ? childExitCodeNumber[st.exit.code] : 0), st?.exit?.status ?? 0];
+}

@@ -5,7 +5,7 @@
  */
 import { execContextProperties, killContextProperties, prop, type PropertyList, type Unit } from '@unitkit/core';
 import { formatListen } from './listen-spec.js';
-import { formatExecCommand } from './socket-exec.js';
+import { execCommandBusItem, formatExecCommand } from './socket-exec.js';
 import { socketExecKinds } from './socket-settings.js';
 import type { SocketData } from './socket-unit-type.js';
 
@@ -51,7 +51,7 @@ export function socketProperties(unit: Unit<SocketData>): PropertyList {
     ['RemoveOnStop', prop.bool(s.removeOnStop)],
   ];
   // One Listen= line per Listen*= setting, as systemctl prints the a(ss) array.
-  for (const l of s.listens) list.push(['Listen', prop.raw(formatListen(l))]);
+  for (const l of s.listens) list.push(['Listen', prop.raw(formatListen(l), { busItem: [l.label, l.display] })]);
   list.push(
     ['Symlinks', prop.strv(s.symlinks)],
     ['Mark', prop.int(s.mark)],
@@ -79,7 +79,7 @@ export function socketProperties(unit: Unit<SocketData>): PropertyList {
     ['GID', prop.raw('[not set]')],
   );
   for (const kind of socketExecKinds) {
-    s.exec[kind].forEach((cmd, i) => list.push([kind, prop.raw(formatExecCommand(cmd, d.execStatus[kind][i]))]));
+    s.exec[kind].forEach((cmd, i) => list.push([kind, prop.raw(formatExecCommand(cmd, d.execStatus[kind][i]), { busItem: execCommandBusItem(cmd, d.execStatus[kind][i]) })]));
   }
   list.push(...execContextProperties(s.execContext, unit.manager.scope, unit.manager.environment.HOME, loaded));
   list.push(...killContextProperties(s.kill));

@@ -2,6 +2,7 @@
  * `systemctl show` properties of an execution context and of exec commands, in systemd's names,
  * order and formats (checked against systemctl show of systemd 252).
  */
+import { childExitCodeNumber } from '../ports/event-loop.js';
 import * as os from 'node:os';
 import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
@@ -50,13 +51,23 @@ export function formatExecCommand(cmd: ExecCommand, st: ExecStatus = emptyExecSt
 }
 
 /**
+ * One command as systemd's D-Bus ExecStart= element `(sasbttttuii)` (`ex` false) or ExecStartEx=
+ * `(sasasttttuii)`: path, argv, ignore-errors or flag names, start and exit time (realtime,
+ * monotonic — unitkit keeps no monotonic ones: 0), pid, CLD_* code, status.
+ */
+export function execCommandBusItem(cmd: ExecCommand, st: ExecStatus = emptyExecStatus(), ex = false): unknown[] {
+  const flags = ex ? flagNames.filter(([k]) => cmd.flags[k]).map(([, n]) => n) : !!cmd.flags.ignoreFailure;
+  return [cmd.path, [...cmd.argv], flags, st.startRealtime || 0, 0, st.exitRealtime || 0, 0, st.pid, (st.code ? childExitCodeNumber[st.code] : 0), st.status];
+}
+
+/**
  * The properties of one Exec*= list: `Name=` once per command, then `NameEx=` once per command, as
  * systemctl show prints them. Nothing for an empty list.
  */
 export function execCommandProperties(name: string, commands: readonly ExecCommand[], statuses: readonly ExecStatus[] = []): PropertyList {
   const list: PropertyList = [];
-  commands.forEach((c, i) => list.push([name, prop.raw(formatExecCommand(c, statuses[i]))]));
-  commands.forEach((c, i) => list.push([`${name}Ex`, prop.raw(formatExecCommand(c, statuses[i], true))]));
+  commands.forEach((c, i) => list.push([name, prop.raw(formatExecCommand(c, statuses[i]), { busItem: execCommandBusItem(c, statuses[i]) })]));
+  commands.forEach((c, i) => list.push([`${name}Ex`, prop.raw(formatExecCommand(c, statuses[i], true), { busItem: execCommandBusItem(c, statuses[i], true) })]));
   return list;
 }
 
@@ -75,9 +86,9 @@ function quoteAssignment(a: string): string {
 export function execContextProperties(c: ExecContext, scope: 'system' | 'user', home?: string, loaded = true): PropertyList {
   const inherited = loaded ? processDefaults() : { ...processDefaults(), limits: managerLimits() };
   const list: PropertyList = [
-    ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '))],
+    ['Environment', prop.raw(c.environment.map(quoteAssignment).join(' '), { bus: [...c.environment] })],
     // One line per file, none without files — even with --all (systemd 252's show).
-    ...c.environmentFiles.map((f): [string, PropertyValue] => ['EnvironmentFiles', prop.raw(`${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`)]),
+    ...c.environmentFiles.map((f): [string, PropertyValue] => ['EnvironmentFiles', prop.raw(`${f.path} (ignore_errors=${f.optional ? 'yes' : 'no'})`, { busItem: [f.path, f.optional] })]),
     ['PassEnvironment', prop.strv(c.passEnvironment)],
     ['UnsetEnvironment', prop.strv(c.unsetEnvironment)],
     ['UMask', prop.string(c.umask.toString(8).padStart(4, '0'))],
@@ -98,7 +109,7 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ...none('ExtensionDirectories', 'ExtensionImages', 'MountImages'),
     // Scheduling: Nice= and IOScheduling*= as set, else what the process inherits.
     ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
-    ['CoredumpFilter', prop.raw('0x33')],
+    ['CoredumpFilter', prop.raw('0x33', { bus: 0x33 })],
     ['Nice', prop.int(c.nice ?? managerNice())],
     ['IOSchedulingClass', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).class)],
     ['IOSchedulingPriority', prop.int((c.ioScheduling ?? DEFAULT_IO_SCHEDULING).priority)],
@@ -106,7 +117,7 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['CPUSchedulingPriority', prop.int(0)],
     ['CPUAffinity', prop.string('')],
     ['CPUAffinityFromNUMA', no],
-    ['NUMAPolicy', prop.raw('n/a')],
+    ['NUMAPolicy', prop.raw('n/a', { bus: -1 })],
     ['NUMAMask', prop.string('')],
     ['TimerSlackNSec', prop.int(50000)],
     ['CPUSchedulingResetOnFork', no],
@@ -181,7 +192,8 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['MemoryDenyWriteExecute', no],
     ['RestrictRealtime', no],
     ['RestrictSUIDSGID', prop.bool(c.dynamicUser)],
-    ['RestrictNamespaces', no],
+    // Unrestricted is every namespace flag (systemd's NAMESPACE_FLAGS_ALL), which systemctl prints as no.
+    ['RestrictNamespaces', prop.raw('no', { bus: 0x02000000 + 0x08000000 + 0x40000000 + 0x00020000 + 0x20000000 + 0x10000000 + 0x04000000 })],
     ['RestrictFileSystems', allowAll],
     ...none('BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'),
     ['MountAPIVFS', no],

@@ -104,7 +104,7 @@ describe('exec context', () => {
     expect(formatExecCommand(cmd)).to.equal('{ path=/bin/sh ; argv[]=/bin/sh -c exit 3 ; ignore_errors=yes ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }');
     expect(formatExecCommand(cmd, { pid: 5, startRealtime: 0, exitRealtime: 0, code: 'killed', status: 9 }, true)).to.contain('flags=ignore-failure ;').and.contain('code=killed ; status=9/KILL }');
     const props = new Map(execContextProperties(context('Environment=A=1 "B=2 3"\nWorkingDirectory=-/tmp\nLimitNOFILE=1000:2000'), 'user'));
-    expect(props.get('Environment')).to.deep.equal({ type: 'raw', value: 'A=1 "B=2 3"' });
+    expect(props.get('Environment')).to.deep.equal({ type: 'raw', value: 'A=1 "B=2 3"', bus: ['A=1', 'B=2 3'] });
     expect(props.get('WorkingDirectory')?.value).to.equal('!/tmp');
     expect(props.get('LimitNOFILESoft')?.value).to.equal(1000);
     expect(props.get('UMask')?.value).to.equal('0022');
