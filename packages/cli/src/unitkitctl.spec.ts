@@ -294,7 +294,10 @@ describe('unitkitctl against a real unitkitd', function () {
   });
 
   it('--system run by an unprivileged user reaches for the system manager, not its own', async function () {
-    if (process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv')) this.skip();
+    if (process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/setpriv')) {
+      console.log('      skipped: needs root and /usr/bin/setpriv to run unitkitctl as uid 65534');
+      return this.skip();
+    }
     const nobody = ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-u', 'UNITKIT_RUNTIME_DIR', 'UNITKIT_CONNECT_TIMEOUT_MS=0', `XDG_RUNTIME_DIR=${dir}`];
     const r = await ctlAs(nobody, '--system', 'is-active', 'a.target');
     expect(r.rc).to.equal(1);
@@ -302,7 +305,10 @@ describe('unitkitctl against a real unitkitd', function () {
   });
 
   it('pages on a terminal through $SYSTEMD_PAGER with LESS set, and not with --no-pager or for is-active', async function () {
-    if (!fs.existsSync('/usr/bin/script')) this.skip();
+    if (!fs.existsSync('/usr/bin/script')) {
+      console.log('      skipped: util-linux script(1) is needed to give unitkitctl a terminal');
+      return this.skip();
+    }
     const record = path.join(dir, 'paged');
     const fake = path.join(dir, 'fake-pager');
     fs.writeFileSync(fake, `#!/bin/sh\n{ echo "LESS=$LESS"; cat; } >> ${record}\n`, { mode: 0o755 });

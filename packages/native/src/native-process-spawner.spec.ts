@@ -102,7 +102,10 @@ describe('NativeProcessSpawner', () => {
   });
 
   it('applies Nice= and the I/O scheduling class and priority', async function () {
-    if (!existsSync('/usr/bin/ionice')) return this.skip();
+    if (!existsSync('/usr/bin/ionice')) {
+      console.log('      skipped: util-linux ionice(1) is needed to read the I/O class back');
+      return this.skip();
+    }
     const out = outputPipe();
     const child = spawner.spawn({
       ...baseSpec([]), path: '/bin/sh', argv: ['sh', '-c', 'echo "$(cut -d" " -f19 /proc/self/stat) $(ionice -p $$)"'],
