@@ -8,9 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContainerModule } from 'inversify';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, ProcessSpawner, SocketBackend, UserDatabase, VolatileMounts, createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
-import { NativeEventLoop, NativeFdOperations, NativeNotifyReceiver, NativeProcessSpawner, NativeSocketBackend, NativeVolatileMounts, NssUserDatabase } from '@unitkit/native';
+import { createManager, unitFileSourceModule, type Manager } from '@unitkit/core';
+import { nativePorts } from '@unitkit/native';
 import { MemoryLogger } from '@unitkit/testing';
 import { searchPath } from '@unitkit/unit-file';
 import { targetModule } from '@unitkit/plugin-target';
@@ -52,26 +51,15 @@ export function nativeStack(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-e2e-'));
   fs.mkdirSync(path.join(dir, 'units'));
   const logger = new MemoryLogger({ echo: process.env.UNITKIT_TEST_LOG === '1' });
-  const loop = new NativeEventLoop();
-  const spawner = new NativeProcessSpawner({ logger });
-  const notify = new NativeNotifyReceiver({ address: path.join(dir, 'notify'), loop, logger });
-  const ports = new ContainerModule(({ bind }) => {
-    bind(EventLoop).toConstantValue(loop);
-    bind(ProcessSpawner).toConstantValue(spawner);
-    bind(NotifyReceiver).toConstantValue(notify);
-    bind(Logger).toConstantValue(logger);
-    bind(FdOperations).toConstantValue(new NativeFdOperations());
-    bind(SocketBackend).toConstantValue(new NativeSocketBackend());
-    bind(UserDatabase).toConstantValue(new NssUserDatabase());
-    bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
-  });
+  // The same ports unitkitd composes (nativePorts), with a logger the tests can read.
+  const native = nativePorts({ runtimeDir: dir, logger });
   const scope = opts.scope ?? 'user';
   const environment = opts.environment
     ? Object.fromEntries(Object.entries(opts.environment).map(([k, v]) => [k, v.replaceAll('{dir}', dir)]))
     : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
   const { manager, container } = createManager({
     modules: [
-      ports,
+      native.module,
       // A trailing ':' appends systemd's user search path, where basic.target and friends live.
       unitFileSourceModule({
         scope,
@@ -130,8 +118,7 @@ export function nativeStack(
       await waitFor(() => manager.installedJobs().length === 0, 10000).catch(() => undefined);
       manager.dispose();
       container.get<KillCgroupProcessScopes>(KillCgroupProcessScopes).dispose?.();
-      notify.close();
-      loop.close();
+      native.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
