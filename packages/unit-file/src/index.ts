@@ -54,3 +54,6 @@ export {
   type EnvironmentFileSpec,
 } from './value-directives.js';
 export { fnmatch, type FnmatchOptions } from './fnmatch.js';
+export { parseCalendarSpec, formatCalendarSpec, isValidTimezone, CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR, type CalendarSpec, type CalendarComponent, type CalendarParseOptions } from './calendar-spec.js';
+export { nextCalendarElapse, calendarZoneOf, type CalendarNextOptions } from './calendar-next.js';
+export { CalendarZone, localZoneName, zoneAbbreviations, type BrokenDownTime } from './calendar-zone.js';
