@@ -10,6 +10,7 @@ import { StderrLogger, createManager, unitFileSourceModule } from '@unitkit/core
 import type { NativeEventLoop, NativeNotifyReceiver } from '@unitkit/native';
 import { nativePorts } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
+import { timerModule } from '@unitkit/plugin-timer';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
 import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-cgroup';
@@ -21,7 +22,7 @@ import { JournalOutputCapture } from './journal-output-capture.js';
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
  * module and append it here; nothing else changes.
  */
-export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, killCgroupModule];
+export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, timerModule, killCgroupModule];
 
 /** What the manager needs to know about where it runs. */
 export interface ComposeOptions {
