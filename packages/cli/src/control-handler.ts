@@ -4,7 +4,7 @@
  * names, which unitkitctl maps to systemctl's messages and exit codes.
  */
 import type { Job, JobResult, Manager, Unit } from '@unitkit/core';
-import { cgroupMountKey, trackingKey } from './status-format.js';
+import { cgroupMountKey, nextElapseKey, nextElapseTextKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
 import { ManagerError, prop, type PropertyList, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { ManagerOperations } from './manager-operations.js';
@@ -237,6 +237,11 @@ export class ControlHandler {
           if (scope.backend !== 'cgroup') props[trackingKey] = scope.description;
           else props[cgroupMountKey] = this.cgroupMount();
         }
+        if (u.id.endsWith('.timer')) {
+          const next = this.timerRow(u, this.manager.dualNow()).next;
+          props[nextElapseKey] = String(next);
+          if (next > 0 && Number.isFinite(next)) props[nextElapseTextKey] = formatTimestamp(next);
+        }
         return { props, journal: lines > 0 && this.opts.journal ? this.opts.journal.tail(u.id, lines) : [] };
       }),
     };
@@ -342,30 +347,33 @@ export class ControlHandler {
     const timers = this.manager
       .allUnits()
       .filter((u) => u.id.endsWith('.timer') && u.loadState !== 'stub')
-      .map((u): TimerRow => {
-        const props = new Map(u.type.properties?.(u) ?? []);
-        const num = (name: string) => {
-          const v = props.get(name);
-          return v && (v.type === 'timestamp' || v.type === 'usec' || v.type === 'int') && Number.isFinite(v.value) ? v.value : 0;
-        };
-        const t = { nextRealtime: num('NextElapseUSecRealtime'), nextMonotonic: num('NextElapseUSecMonotonic') };
-        const next = nextElapse(t, now);
-        const last = num('LastTriggerUSec');
-        return {
-          id: u.id,
-          load: u.loadState,
-          active: u.activeState(),
-          sub: u.subState(),
-          job: u.job !== undefined,
-          ...t,
-          next,
-          nextText: formatTimestamp(next),
-          last,
-          lastText: formatTimestamp(last),
-          triggers: [...u.dependencies('Triggers' as never)].map((x) => x.id),
-        };
-      });
+      .map((u) => this.timerRow(u, now));
     return { timers };
+  }
+
+  /** One timer as list-timers shows it; status takes its next elapse from here too. */
+  private timerRow(u: Unit, now: { realtime: number; monotonic: number }): TimerRow {
+    const props = new Map(u.type.properties?.(u) ?? []);
+    const num = (name: string) => {
+      const v = props.get(name);
+      return v && (v.type === 'timestamp' || v.type === 'usec' || v.type === 'int') && Number.isFinite(v.value) ? v.value : 0;
+    };
+    const t = { nextRealtime: num('NextElapseUSecRealtime'), nextMonotonic: num('NextElapseUSecMonotonic') };
+    const next = nextElapse(t, now);
+    const last = num('LastTriggerUSec');
+    return {
+      id: u.id,
+      load: u.loadState,
+      active: u.activeState(),
+      sub: u.subState(),
+      job: u.job !== undefined,
+      ...t,
+      next,
+      nextText: formatTimestamp(next),
+      last,
+      lastText: formatTimestamp(last),
+      triggers: [...u.dependencies('Triggers' as never)].map((x) => x.id),
+    };
   }
 
   /** Where `edit` writes: the manager's scope, unit search path and configuration directories. */

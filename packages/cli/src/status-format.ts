@@ -6,6 +6,13 @@ export const trackingKey = '__Tracking';
  * (/sys/fs/cgroup/unified on a hybrid host): the daemon knows it, and unitkitctl stays light.
  */
 export const cgroupMountKey = '__CgroupMount';
+/**
+ * A timer's next elapse as µs of CLOCK_REALTIME (the earlier of its realtime and its monotonic
+ * deadline, as systemctl's calc_next_elapse()), for status's Trigger: line; 0 when none.
+ */
+export const nextElapseKey = '__NextElapse';
+/** The same instant as systemd formats timestamps (the daemon formats it, so unitkitctl stays light). */
+export const nextElapseTextKey = '__NextElapseText';
 
 /**
  * `systemctl status UNIT` as text: the bullet line, Loaded, Drop-In, Active with timestamps,
@@ -242,6 +249,10 @@ export function formatStatus(input: StatusInput): string[] {
   const bullets = (list: string) =>
     list.split(' ').filter(Boolean).map((u) => `${triggerBullet(input.activeStateOf?.(u) ?? 'inactive', c)} ${u}`);
   const multi = (name: string, items: string[]) => items.forEach((x, i) => (i === 0 ? label(name, x) : out.push(`             ${x}`)));
+  if (id.endsWith('.timer')) {
+    const next = Number(p[nextElapseKey] ?? 0);
+    label('Trigger', next > 0 && Number.isFinite(next) ? `${p[nextElapseTextKey]}; ${formatRelative(input.now, next).replace(/ ago$/, ' left')}` : 'n/a');
+  }
   multi('TriggeredBy', bullets(p.TriggeredBy ?? ''));
   multi('Triggers', bullets(p.Triggers ?? ''));
   multi('Docs', splitShowWords(p.Documentation ?? ''));

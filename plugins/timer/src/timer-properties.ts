@@ -18,12 +18,14 @@ export function timerProperties(unit: Unit<TimerData>): PropertyList {
   const list: PropertyList = [['Unit', prop.string(d.trigger)]];
   for (const v of values) {
     if (v.base === 'OnCalendar') continue;
-    list.push(['TimersMonotonic', prop.raw(`{ ${busBase(v.base)}=${formatTimeSpan(v.value, 0)} ; next_elapse=${formatTimeSpan(v.nextElapse, 0)} }`)]);
+    const text = `{ ${busBase(v.base)}=${formatTimeSpan(v.value, 0)} ; next_elapse=${formatTimeSpan(v.nextElapse, 0)} }`;
+    list.push(['TimersMonotonic', prop.raw(text, { busItem: [busBase(v.base), BigInt(v.value), BigInt(v.nextElapse)] })]);
   }
   for (const v of values) {
     if (v.base !== 'OnCalendar' || !v.calendar) continue;
     const next = v.nextElapse > 0 ? formatTimestamp(v.nextElapse) : '(null)';
-    list.push(['TimersCalendar', prop.raw(`{ OnCalendar=${formatCalendarSpec(v.calendar)} ; next_elapse=${next} }`)]);
+    const spec = formatCalendarSpec(v.calendar);
+    list.push(['TimersCalendar', prop.raw(`{ OnCalendar=${spec} ; next_elapse=${next} }`, { busItem: ['OnCalendar', spec, BigInt(v.nextElapse)] })]);
   }
   list.push(
     ['OnClockChange', prop.bool(s.onClockChange)],
