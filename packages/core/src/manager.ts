@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { EventEmitter } from 'eventemitter3';
-import type { ChildExit, Disposable, FdEvents } from './ports/event-loop.js';
+import type { ChildExit, Disposable, FdEvents, TimeChange } from './ports/event-loop.js';
 import { EventLoop } from './ports/event-loop.js';
 import type { LogLevel } from './ports/logger.js';
 import { Logger } from './ports/logger.js';
@@ -111,6 +111,8 @@ export class Manager {
     this.env = new ManagerEnvironment(options?.environment ?? {});
     this.runtimeDirectory = options?.runtimeDirectory;
     this.disposables.push(loop.onChildExit((exit) => this.guardEvent(`child ${exit.pid}`, () => this.dispatchChildExit(exit))));
+    const timeChange = loop.onTimeChange?.((change) => this.guardEvent(`${change} change`, () => this.dispatchTimeChange(change)));
+    if (timeChange) this.disposables.push(timeChange);
     if (notify) {
       this.disposables.push(
         notify.onDatagram((d) => {
@@ -1341,6 +1343,16 @@ export class Manager {
   }
 
   /** @internal */
+  /** The wall clock was set or the time zone changed: every unit whose type cares is told. */
+  private dispatchTimeChange(change: TimeChange): void {
+    this.log('debug', change === 'clock' ? 'Time has been changed' : 'Timezone has been changed');
+    for (const u of this.units.values()) {
+      if (u.loadState !== 'loaded') continue;
+      const hook = change === 'clock' ? u.type.timeChange : u.type.timezoneChange;
+      if (hook) this.callHook(u, change === 'clock' ? 'timeChange' : 'timezoneChange', () => hook.call(u.type, u), undefined);
+    }
+  }
+
   dispatchTimer(u: Unit, key: string): void {
     const hook = u.type.timerEvent?.bind(u.type);
     if (hook) this.callHook(u, 'timerEvent', () => hook(u, key), undefined);

@@ -143,6 +143,12 @@ export interface UnitType<S = unknown> {
    */
   triggerNotify?(unit: Unit<S>, other: Unit): void;
 
+  /** Optional. The wall clock was set (systemd's time_change): deadlines on the realtime clock are computed again. */
+  timeChange?(unit: Unit<S>): void;
+
+  /** Optional. The local time zone changed (systemd's timezone_change). */
+  timezoneChange?(unit: Unit<S>): void;
+
   /** Optional. The type's properties for `show`, in systemd's order, after the generic ones. */
   properties?(unit: Unit<S>): PropertyList;
 

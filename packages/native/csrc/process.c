@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,7 +141,43 @@ static napi_value js_realtime(napi_env env, napi_callback_info info) {
   return clock_usec(env, CLOCK_REALTIME);
 }
 
+/*
+ * A timerfd on CLOCK_REALTIME armed at the end of time with TFD_TIMER_CANCEL_ON_SET: it becomes
+ * readable (read fails with ECANCELED) whenever someone sets the wall clock, which is how systemd
+ * learns of clock jumps (manager_setup_time_change()). Arming it again resets it.
+ */
+static int arm_clock_change(int fd) {
+  struct itimerspec its = {0};
+  its.it_value.tv_sec = (time_t)0x7fffffff;
+  return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+}
+
+static napi_value js_clock_change_fd(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (fd < 0) return uk_throw_errno(env, errno, "timerfd_create", NULL);
+  if (arm_clock_change(fd) < 0) {
+    int err = errno;
+    close(fd);
+    return uk_throw_errno(env, err, "timerfd_settime", NULL);
+  }
+  return uk_int(env, fd);
+}
+
+/* Consumes a wake-up of the clock-change fd and arms it again; true if the clock was set. */
+static napi_value js_clock_change_rearm(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!uk_args(env, info, 1, argv, NULL) || !uk_get_i32(env, argv[0], "fd", &fd)) return NULL;
+  uint64_t expirations;
+  bool changed = read(fd, &expirations, sizeof expirations) < 0 && errno == ECANCELED;
+  if (arm_clock_change(fd) < 0) return uk_throw_errno(env, errno, "timerfd_settime", NULL);
+  return uk_bool(env, changed);
+}
+
 void uk_register_process(napi_env env, napi_value exports) {
+  uk_export(env, exports, "clockChangeFd", js_clock_change_fd);
+  uk_export(env, exports, "clockChangeRearm", js_clock_change_rearm);
   uk_export(env, exports, "kill", js_kill);
   uk_export(env, exports, "killpg", js_killpg);
   uk_export(env, exports, "pidfdOpen", js_pidfd_open);

@@ -155,6 +155,10 @@ export interface NativeAddon {
   setrlimit(resource: number, soft: number, hard: number): void;
   monotonicUsec(): number;
   realtimeUsec(): number;
+  /** A timerfd that becomes readable when CLOCK_REALTIME is set (TFD_TIMER_CANCEL_ON_SET). */
+  clockChangeFd(): number;
+  /** Reads and re-arms the clock-change fd; true if the wall clock was set. */
+  clockChangeRearm(fd: number): boolean;
   socketOpen(spec: { type: string; address: RawAddress; options?: object }): OpenedSocket;
   netlinkOpen(spec: { protocol: number; group?: number; options?: object }): OpenedSocket;
   applySocketOptions(fd: number, options: object): ErrnoError[];

@@ -2,7 +2,8 @@
  * The production EventLoop of core, on Node's libuv loop through the addon: uv_poll_t fd watches,
  * a SIGCHLD-driven waitid() reaper, CLOCK_MONOTONIC timers.
  */
-import type { ChildExit, Disposable, EventLoop, FdEvents, FdWatch, Usec } from '@unitkit/core';
+import { watch, type FSWatcher } from 'node:fs';
+import type { ChildExit, Disposable, EventLoop, FdEvents, FdWatch, TimeChange, Usec } from '@unitkit/core';
 import { addon, type RawWatch } from './addon.js';
 import { TimerQueue } from './timer-queue.js';
 
@@ -40,6 +41,8 @@ export interface NativeEventLoopOptions {
    * re-parented to the manager and reaped by it (default true, as systemd).
    */
   subreaper?: boolean;
+  /** The directory whose `localtime` entry is watched for time zone changes (default /etc; tests use their own). */
+  zoneDirectory?: string;
 }
 
 /**
@@ -54,9 +57,13 @@ export class NativeEventLoop implements EventLoop {
   private childHandler: ((exit: ChildExit) => void) | undefined;
   private beforeReap: (() => void) | undefined;
   private readonly subreaper: boolean;
+  private readonly zoneDirectory: string;
+  private readonly timeListeners = new Set<(change: TimeChange) => void>();
+  private timeWatch?: { fd: number; watch: RawWatch; zone?: FSWatcher; zoneName: string };
 
   constructor(options: NativeEventLoopOptions = {}) {
     this.subreaper = options.subreaper ?? true;
+    this.zoneDirectory = options.zoneDirectory ?? '/etc';
   }
 
   /** CLOCK_MONOTONIC in microseconds. */
@@ -93,6 +100,59 @@ export class NativeEventLoop implements EventLoop {
         addon.pollStop(raw);
       },
     };
+  }
+
+  /**
+   * See EventLoop.onTimeChange. The first listener opens a CLOCK_REALTIME timerfd with
+   * TFD_TIMER_CANCEL_ON_SET and watches /etc for a new localtime (inotify through fs.watch); the
+   * last one to go closes both.
+   */
+  onTimeChange(callback: (change: TimeChange) => void): Disposable {
+    this.timeListeners.add(callback);
+    if (!this.timeWatch) this.startTimeWatch();
+    return {
+      dispose: () => {
+        this.timeListeners.delete(callback);
+        if (this.timeListeners.size === 0) this.stopTimeWatch();
+      },
+    };
+  }
+
+  private startTimeWatch(): void {
+    const fd = addon.clockChangeFd();
+    const raw = addon.pollStart(fd, READABLE, () => {
+      if (addon.clockChangeRearm(fd)) this.emitTimeChange('clock');
+    });
+    this.timeWatch = { fd, watch: raw, zoneName: currentZone() };
+    try {
+      const zone = watch(this.zoneDirectory, { persistent: false }, (_event, file) => {
+        if (file !== 'localtime' || !this.timeWatch) return;
+        // Node caches the zone it read at start; assigning TZ again makes it read the zone anew.
+        if (process.env.TZ === undefined) delete process.env.TZ;
+        else process.env.TZ = process.env.TZ;
+        const name = currentZone();
+        if (name === this.timeWatch.zoneName) return;
+        this.timeWatch.zoneName = name;
+        this.emitTimeChange('timezone');
+      });
+      zone.on('error', () => zone.close());
+      this.timeWatch.zone = zone;
+    } catch {
+      // No /etc to watch (a minimal root): clock changes are still seen.
+    }
+  }
+
+  private stopTimeWatch(): void {
+    const w = this.timeWatch;
+    if (!w) return;
+    this.timeWatch = undefined;
+    addon.pollStop(w.watch);
+    addon.close(w.fd);
+    w.zone?.close();
+  }
+
+  private emitTimeChange(change: TimeChange): void {
+    for (const l of [...this.timeListeners]) l(change);
   }
 
   /**
@@ -187,4 +247,9 @@ export class NativeEventLoop implements EventLoop {
       }
     }
   }
+}
+
+/** The local zone as Node sees it now. */
+function currentZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
 }

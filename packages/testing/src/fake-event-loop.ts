@@ -9,7 +9,7 @@
  * the manager gives SIGCHLD a higher priority than timers, so an exit and a timeout at the same
  * instant are seen as "exited in time".
  */
-import type { ChildExit, Disposable, EventLoop, FdEvents, FdWatch, Usec } from '@unitkit/core';
+import type { ChildExit, Disposable, EventLoop, FdEvents, FdWatch, TimeChange, Usec } from '@unitkit/core';
 import { errnoError } from './errno-error.js';
 import { FakeFdWatch } from './fake-fd-watch.js';
 
@@ -66,7 +66,8 @@ interface QueuedExit {
 /** An EventLoop with virtual time and fake fds and children, driven entirely by the test. */
 export class FakeEventLoop implements EventLoop {
   private monotonic: Usec;
-  private readonly realtimeOffset: Usec;
+  private realtimeOffset: Usec;
+  private readonly timeListeners = new Set<(change: TimeChange) => void>();
   private readonly maxIterations: number;
   private timers: ArmedTimer[] = [];
   private timerSeq = 0;
@@ -89,9 +90,34 @@ export class FakeEventLoop implements EventLoop {
     return this.monotonic;
   }
 
-  /** Realtime advances in lockstep with the monotonic clock; the fake never steps the wall clock. */
+  /** Realtime advances in lockstep with the monotonic clock, until a test sets it with setRealtime(). */
   realtime(): Usec {
     return this.monotonic + this.realtimeOffset;
+  }
+
+  /** See EventLoop.onTimeChange: fired by setRealtime() and changeTimezone(). */
+  onTimeChange(callback: (change: TimeChange) => void): Disposable {
+    this.timeListeners.add(callback);
+    return { dispose: () => this.timeListeners.delete(callback) };
+  }
+
+  /**
+   * Sets the wall clock to `realtime` (µs since the epoch), as `date -s` does: the monotonic clock
+   * does not move, and time-change listeners are called (then pending work runs).
+   */
+  setRealtime(realtime: Usec): void {
+    this.realtimeOffset = realtime - this.monotonic;
+    for (const l of [...this.timeListeners]) l('clock');
+    this.runPending();
+  }
+
+  /**
+   * Announces a new local time zone to time-change listeners, as a replaced /etc/localtime does.
+   * The test sets the zone itself (e.g. process.env.TZ) before calling this.
+   */
+  changeTimezone(): void {
+    for (const l of [...this.timeListeners]) l('timezone');
+    this.runPending();
   }
 
   armTimer(at: Usec, callback: () => void): Disposable {

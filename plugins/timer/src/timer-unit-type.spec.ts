@@ -157,6 +157,60 @@ describe('TimerUnitType', () => {
     });
   });
 
+  describe('clock and time zone changes', () => {
+    it('computes a calendar deadline again when the wall clock is set forward', () => {
+      make({ 'foo.timer': '[Timer]\nOnCalendar=*-*-* 12:00:00 UTC\nAccuracySec=1us\n', 'foo.service': oneshot });
+      t.job('start', 'foo.timer');
+      expect(show('foo.timer', 'NextElapseUSecRealtime')).to.equal('NextElapseUSecRealtime=Thu 2026-01-01 12:00:00 UTC\n');
+      // The clock jumps to 11:59:59: one second later the timer elapses, not twelve hours later.
+      t.loop.setRealtime(Date.UTC(2026, 0, 1, 11, 59, 59) * 1000);
+      t.loop.advance(SEC);
+      t.loop.runPending();
+      expect(state('foo.timer')).to.equal('active/running');
+    });
+
+    it('does not elapse early when the wall clock is set back', () => {
+      make({ 'foo.timer': '[Timer]\nOnCalendar=*-*-* 00:10:00 UTC\nAccuracySec=1us\n', 'foo.service': oneshot });
+      t.job('start', 'foo.timer');
+      t.loop.setRealtime(Date.UTC(2025, 11, 31, 23, 0) * 1000);
+      t.loop.advance(10 * MIN);
+      t.loop.runPending();
+      expect(state('foo.timer')).to.equal('active/waiting');
+      expect(show('foo.timer', 'NextElapseUSecRealtime')).to.equal('NextElapseUSecRealtime=Thu 2026-01-01 00:10:00 UTC\n');
+    });
+
+    it('OnClockChange= and OnTimezoneChange= trigger the unit', () => {
+      make({
+        'a.timer': '[Timer]\nOnCalendar=yearly UTC\nOnClockChange=yes\n', 'a.service': oneshot,
+        'b.timer': '[Timer]\nOnCalendar=yearly UTC\nOnTimezoneChange=yes\n', 'b.service': oneshot,
+      });
+      t.job('start', 'a.timer');
+      t.job('start', 'b.timer');
+      t.loop.changeTimezone();
+      expect(state('a.timer')).to.equal('active/waiting');
+      expect(state('b.timer')).to.equal('active/running');
+      t.loop.setRealtime(t.loop.realtime() + MIN);
+      expect(state('a.timer')).to.equal('active/running');
+    });
+
+    it('follows the new local time zone for a calendar time in local time', () => {
+      const saved = process.env.TZ;
+      try {
+        process.env.TZ = 'UTC';
+        make({ 'foo.timer': '[Timer]\nOnCalendar=*-*-* 12:00:00\nAccuracySec=1us\n', 'foo.service': oneshot });
+        t.job('start', 'foo.timer');
+        expect(show('foo.timer', 'NextElapseUSecRealtime')).to.equal('NextElapseUSecRealtime=Thu 2026-01-01 12:00:00 UTC\n');
+        process.env.TZ = 'Asia/Kolkata';
+        t.loop.changeTimezone();
+        // 12:00 in Kolkata is 06:30 UTC.
+        expect(timer().data.nextElapseRealtime).to.equal(Date.UTC(2026, 0, 1, 6, 30) * 1000);
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    });
+  });
+
   it('coalesces on a minute grid, then finer ones', () => {
     expect(coalescedWakeup(10 * SEC, 10 * SEC + MIN, 0)).to.equal(MIN);
     expect(coalescedWakeup(10 * SEC, 10 * SEC + MIN, 5 * SEC)).to.equal(65 * SEC);

@@ -193,6 +193,41 @@ export class TimerUnitType implements UnitType<TimerData> {
     }
   }
 
+  /**
+   * The wall clock was set: realtime deadlines are computed again (their monotonic alarms were
+   * armed against the old clock), or with OnClockChange= the unit is triggered. A last trigger now
+   * in the future means the clock went back: it is moved to now, as systemd does.
+   */
+  timeChange(unit: Unit<TimerData>): void {
+    const d = unit.data;
+    if (d.state !== 'waiting') return;
+    const now = unit.manager.loop.realtime();
+    if (now < d.lastTrigger.realtime) {
+      unit.log('warning', 'System clock has been set back. Resetting last-trigger timestamp.');
+      d.lastTrigger = { ...d.lastTrigger, realtime: now };
+      if (d.stampPath) this.touchStamp(unit, now);
+    }
+    if (d.settings.onClockChange) {
+      unit.log('debug', 'Time change, triggering activation.');
+      this.enterRunning(unit);
+    } else {
+      unit.log('debug', 'Time change, recalculating next elapse.');
+      this.enterWaiting(unit, true);
+    }
+  }
+
+  /** The local time zone changed: calendar values in local time are computed again, or OnTimezoneChange= triggers. */
+  timezoneChange(unit: Unit<TimerData>): void {
+    if (unit.data.state !== 'waiting') return;
+    if (unit.data.settings.onTimezoneChange) {
+      unit.log('debug', 'Timezone change, triggering activation.');
+      this.enterRunning(unit);
+    } else {
+      unit.log('debug', 'Timezone change, recalculating next elapse.');
+      this.enterWaiting(unit, false);
+    }
+  }
+
   /** Forgets a failure. */
   resetFailed(unit: Unit<TimerData>): void {
     if (unit.data.state === 'failed') this.setState(unit, 'dead');

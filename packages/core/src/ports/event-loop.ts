@@ -89,4 +89,14 @@ export interface EventLoop {
    * event sources. Deferred callbacks run in the order they were deferred.
    */
   defer(callback: () => void): void;
+  /**
+   * Optional. Calls `callback` when the wall clock was set (`'clock'`: CLOCK_REALTIME jumped, as a
+   * TFD_TIMER_CANCEL_ON_SET timerfd reports) or the local time zone changed (`'timezone'`:
+   * /etc/localtime was replaced) — systemd's time-change and timezone-change events, which timers
+   * react to (OnClockChange=, OnTimezoneChange=, calendar deadlines computed again).
+   */
+  onTimeChange?(callback: (change: TimeChange) => void): Disposable;
 }
+
+/** What changed about time: the wall clock was set, or the local time zone changed. */
+export type TimeChange = 'clock' | 'timezone';
