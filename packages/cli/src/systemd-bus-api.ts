@@ -120,6 +120,14 @@ export class SystemdBusApi {
     this.tree.addFallback(JOB_PREFIX, (p) => this.jobObject(p));
   }
 
+  /**
+   * The object tree's message handler, to serve the same API on another connection (the API bus).
+   * Callers there have no SO_PEERCRED of their own, so state changes are refused to them.
+   */
+  get messageHandler(): ObjectTree['handler'] {
+    return this.tree.handler;
+  }
+
   /** Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false). */
   async listen(): Promise<boolean> {
     const file = this.opts.path;
