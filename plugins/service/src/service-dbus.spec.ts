@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { signals } from '@unitkit/testing';
 import { serviceTest, SEC } from './test/service-harness.js';
 import { fakeSocketModule } from './test/fake-socket-type.js';
@@ -145,5 +147,44 @@ describe('service: Type=dbus and BusName=', () => {
     expect(t.unit('a.service').loadError).to.contain('Type=dbus needs a bus to watch BusName= on');
     t.service('b.service', 'Type=simple\nBusName=org.example.B\nExecStart=/bin/b');
     expect(t.unit('b.service').loadState).to.equal('loaded');
+  });
+});
+
+describe("service: the machine's shipped units with BusName=", () => {
+  it('every unit file under /usr/lib/systemd/user and /lib/systemd/system with BusName= or Type=dbus loads', function () {
+    const files: string[] = [];
+    for (const dir of ['/usr/lib/systemd/user', '/lib/systemd/system']) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const n of names) {
+        if (!n.endsWith('.service') || n.includes('@')) continue;
+        const file = join(dir, n);
+        try {
+          // Symlinks are aliases (dbus-org.freedesktop.hostname1.service): the same unit, not a second one.
+          if (!lstatSync(file).isFile()) continue;
+          if (/^(Type=dbus|BusName=)/m.test(readFileSync(file, 'utf8'))) files.push(file);
+        } catch {
+          // unreadable: not ours to judge
+        }
+      }
+    }
+    if (files.length === 0) {
+      console.log('    (skipped: no shipped unit has BusName= or Type=dbus here)');
+      this.skip();
+    }
+    const t = serviceTest([fakeSocketModule]);
+    const refused: string[] = [];
+    for (const file of files) {
+      const name = `shipped-${file.split('/').pop()}`;
+      t.units.file(name, readFileSync(file, 'utf8'));
+      const u = t.unit(name);
+      if (u.loadState !== 'loaded') refused.push(`${file}: ${u.loadState} ${u.loadError ?? ''}`);
+    }
+    expect(refused).to.deep.equal([]);
+    expect(files.some((f) => /^Type=dbus/m.test(readFileSync(f, 'utf8')))).to.equal(true);
   });
 });
