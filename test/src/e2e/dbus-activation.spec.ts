@@ -111,7 +111,7 @@ describe('end to end: the user bus, Type=dbus and D-Bus activation (unitkitd)', 
     expect(sc('show-environment').out.split('\n')).to.include(`DBUS_SESSION_BUS_ADDRESS=unix:path=${run}/bus`);
   });
 
-  it('a Type=dbus service is active once its name is taken (starting the bus on the way), and stops when it is released', async () => {
+  it('a Type=dbus service is active once its name is taken (starting the bus on the way), stays so across daemon-reload and daemon-reexec, and stops when the name is released', async () => {
     const r = sc('start', 'hold.service');
     expect(r.rc, r.err).to.equal(0);
     expect(show('hold.service', 'ActiveState,SubState,Type,BusName')).to.equal('ActiveState=active BusName=org.example.Hold SubState=running Type=dbus');
@@ -122,6 +122,12 @@ describe('end to end: the user bus, Type=dbus and D-Bus activation (unitkitd)', 
     expect(show('dbus.socket', 'SubState')).to.equal('SubState=running');
     const owner = busSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetNameOwner', 'string:org.example.Hold');
     expect(owner.rc, owner.err).to.equal(0);
+    // A reload and a re-exec keep it running: the watch is installed again and the bus says the
+    // name is still taken.
+    expect(sc('daemon-reload').rc).to.equal(0);
+    expect(sc('daemon-reexec').rc).to.equal(0);
+    await waitFor(() => (stderr.match(/Successfully connected to API bus/g) ?? []).length >= 2, 'the connection after the re-exec');
+    expect(show('hold.service', 'ActiveState,SubState')).to.equal('ActiveState=active SubState=running');
     // Released while running: stopped, with success (systemd 252 does the same).
     expect(sc('kill', '-s', 'USR1', '--kill-whom=main', 'hold.service').rc).to.equal(0);
     await waitFor(() => show('hold.service', 'ActiveState') === 'ActiveState=inactive', 'hold.service to stop');
@@ -150,8 +156,9 @@ describe('end to end: the user bus, Type=dbus and D-Bus activation (unitkitd)', 
 
   it('after dbus.service restarts, unitkitd connects again and activation still works', async () => {
     expect(sc('stop', 'act.service').rc).to.equal(0);
+    const before = (stderr.match(/Successfully connected to API bus/g) ?? []).length;
     expect(sc('restart', 'dbus.service').rc).to.equal(0);
-    await waitFor(() => (stderr.match(/Successfully connected to API bus/g) ?? []).length >= 2, 'the second connection');
+    await waitFor(() => (stderr.match(/Successfully connected to API bus/g) ?? []).length > before, 'the next connection');
     const r = busSend('--dest=org.example.Act', '/', 'org.example.Test.Ping');
     expect(r.rc, r.err).to.equal(0);
     expect(r.out).to.contain('org.example.Act answers Ping');
