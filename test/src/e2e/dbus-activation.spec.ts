@@ -78,6 +78,8 @@ describe('end to end: the user bus, Type=dbus and D-Bus activation (unitkitd)', 
       fs.writeFileSync(path.join(run, 'dbus-1', 'services', `${name}.service`), `[D-BUS Service]\nName=${name}\nExec=/bin/false\nSystemdService=${unitName}\n`);
     busService('org.example.Act', 'act.service');
     busService('org.example.Missing', 'missing-xyz.service');
+    busService('org.example.Failing', 'failing.service');
+    unit('failing.service', '[Service]\nBusName=org.example.Failing\nExecStart=/bin/false\n');
     env = {
       ...process.env,
       UNITKIT_UNIT_PATH: path.join(dir, 'units'),
@@ -145,6 +147,12 @@ describe('end to end: the user bus, Type=dbus and D-Bus activation (unitkitd)', 
     const r = busSend('--dest=org.example.Missing', '/', 'org.example.Test.Ping');
     expect(r.rc).to.not.equal(0);
     expect(r.err.trim()).to.equal('Error org.freedesktop.systemd1.NoSuchUnit: Unit missing-xyz.service not found.');
+  });
+
+  it('a unit that starts and fails is not reported: the caller waits for its own timeout, as with systemd 252', () => {
+    const r = busSend('--reply-timeout=1500', '--dest=org.example.Failing', '/', 'org.example.Test.Ping');
+    expect(r.err).to.match(/^Error org\.freedesktop\.DBus\.Error\.NoReply:/);
+    expect(show('failing.service', 'ActiveState,Result')).to.equal('ActiveState=failed Result=exit-code');
   });
 
   it('unitkitd owns org.freedesktop.systemd1 on the bus and answers the Manager API there', () => {
