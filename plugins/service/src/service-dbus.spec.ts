@@ -61,6 +61,18 @@ describe('service: Type=dbus and BusName=', () => {
     expect(t.resultOf(job)).to.equal('failed');
   });
 
+  it('a name owned before the start changes nothing: no owner change, so the start times out, as systemd 252', () => {
+    const t = serviceTest();
+    t.service('a.service', 'BusName=org.example.A\nExecStart=/bin/a\nTimeoutStartSec=5');
+    t.bus.setOwner('org.example.A', ':1.3');
+    t.run();
+    t.start('a.service');
+    t.run();
+    expect(t.state('a.service')).to.equal('activating/start');
+    t.loop.advance(5 * SEC);
+    expect(t.prop('a.service', 'Result')).to.equal('timeout');
+  });
+
   it('the name released while running stops the service with success (enterRunning finds it not good)', () => {
     const t = serviceTest();
     t.service('a.service', 'BusName=org.example.A\nExecStart=/bin/a');

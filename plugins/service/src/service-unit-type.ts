@@ -307,8 +307,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     void this.bus.ownerPid(name).then((pid) => {
       // The answer comes later: act on it only if nothing changed meanwhile.
       if (!pid || d.mainPid || d.busNameOwner !== owner || unit.data !== d) return;
-      unit.log('debug', `D-Bus name ${name} is now owned by process ${pid}`);
-      this.setMainPid(unit, pid, !this.inScope(unit, pid));
+      unit.manager.callHook(unit as unknown as Unit, 'busNameOwnerChange', () => {
+        unit.log('debug', `D-Bus name ${name} is now owned by process ${pid}`);
+        this.setMainPid(unit, pid, !this.inScope(unit, pid));
+      }, undefined);
     }, () => undefined);
   }
 
