@@ -16,8 +16,8 @@
  *   over the bus (the bus daemon is our peer, so no caller is known to be allowed to change state).
  */
 import type { BusNameWatcher, Disposable, EventLoop, Logger, LogLevel, Manager, Unit } from '@unitkit/core';
-import { ManagerError } from '@unitkit/core';
 import { BusClient, connectBus, DbusError, type DbusConnection, type DecodedMessage } from '@unitkit/dbus';
+import { toDbusError } from './systemd-bus-api.js';
 
 const DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' };
 /** The name systemd takes on its API bus. */
@@ -273,9 +273,8 @@ export class ApiBus implements BusNameWatcher {
       manager.addJob('start', u, 'replace');
       this.log('debug', `D-Bus activation of ${name} queued.`);
     } catch (e) {
-      const error = e instanceof DbusError ? e
-        : e instanceof ManagerError ? new DbusError(`org.freedesktop.systemd1.${e.errorName}`, e.message)
-          : new DbusError('org.freedesktop.DBus.Error.Failed', (e as Error)?.message ?? String(e));
+      const mapped = toDbusError(e);
+      const error = mapped instanceof DbusError ? mapped : new DbusError('org.freedesktop.DBus.Error.Failed', (e as Error)?.message ?? String(e));
       this.log('debug', `D-Bus activation failed for ${name}: ${error.message}`);
       client.connection.emitSignal('/org/freedesktop/systemd1', ACTIVATOR, 'ActivationFailure', 'sss', [name, error.errorName, error.message], DRIVER.destination);
     }

@@ -73,7 +73,7 @@ const systemdErrors = new Set([
 ]);
 
 /** A ManagerError as the D-Bus error systemd sends for it. */
-function toDbusError(e: unknown): unknown {
+export function toDbusError(e: unknown): unknown {
   if (!(e instanceof ManagerError)) return e;
   const name = systemdErrors.has(e.errorName) ? `org.freedesktop.systemd1.${e.errorName}` : `org.freedesktop.DBus.Error.${e.errorName}`;
   return new DbusError(name, e.message);
