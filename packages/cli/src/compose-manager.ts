@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerModule } from 'inversify';
+import { ContainerModule } from 'inversify';
 import type { LogLevel, Logger, Manager } from '@unitkit/core';
-import { StderrLogger, createManager, unitFileSourceModule } from '@unitkit/core';
+import { BusNameWatcher, StderrLogger, createManager, unitFileSourceModule } from '@unitkit/core';
 import type { NativeEventLoop, NativeNotifyReceiver } from '@unitkit/native';
 import { nativePorts } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
@@ -17,6 +17,7 @@ import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-
 import { Journal } from './journal.js';
 import { JournalLogger } from './journal-logger.js';
 import { JournalOutputCapture } from './journal-output-capture.js';
+import { ApiBus } from './api-bus.js';
 
 /**
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
@@ -41,6 +42,8 @@ export interface ComposeOptions {
   notifyFd?: number;
   /** The plugins; {@link pluginModules} by default. */
   plugins?: ContainerModule[];
+  /** Connect to the API bus when dbus.socket and dbus.service run (default true). */
+  apiBus?: boolean;
 }
 
 /** A running composition: the manager and the ports it sits on. */
@@ -53,6 +56,8 @@ export interface ComposedDaemon {
   journal: Journal;
   /** Captures services' output into the journal (its pipes outlive a manager re-exec). */
   capture: JournalOutputCapture;
+  /** The API bus (the user or system bus, once our dbus.service runs); see api-bus.ts. */
+  bus?: ApiBus;
   /** Releases the notify socket and the loop's handles. */
   close(): void;
 }
@@ -74,22 +79,42 @@ export function composeManager(opts: ComposeOptions): ComposedDaemon {
   const logger = new JournalLogger(stderr, journal);
   let capture: JournalOutputCapture | undefined;
   const ports = nativePorts({ runtimeDir: opts.runtimeDir, notifyFd: opts.notifyFd, logger, outputCapture: (loop) => (capture = new JournalOutputCapture(loop, journal)) });
+  let managerRef: Manager | undefined;
+  const bus = opts.apiBus === false ? undefined : new ApiBus({ loop: ports.loop, logger, address: () => apiBusAddress(opts.scope, managerRef?.environment ?? {}, opts.runtimeDir) });
+  const busModule = new ContainerModule(({ bind }) => {
+    if (bus) bind<BusNameWatcher>(BusNameWatcher).toConstantValue(bus);
+  });
   const { manager, container } = createManager({
-    modules: [ports.module, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
+    modules: [ports.module, busModule, unitFileSourceModule({ scope: opts.scope, searchPath: opts.unitPath }), ...(opts.plugins ?? pluginModules)],
     options: { scope: opts.scope, environment: opts.environment, runtimeDirectory: opts.runtimeDir },
   });
+  managerRef = manager;
   return {
     manager,
+    bus,
     loop: ports.loop,
     notify: ports.notify,
     logger,
     journal,
     capture: capture!,
     close: () => {
+      bus?.close();
       manager.dispose();
       // The kill plugin removes its cgroup subtree when it is loaded.
       if (container.isBound(KillCgroupProcessScopes)) container.get(KillCgroupProcessScopes).dispose();
       ports.close();
     },
   };
+}
+
+/**
+ * Where the API bus is: what units are told (the manager environment's DBUS_SESSION_BUS_ADDRESS,
+ * which the distribution's dbus.socket sets with `systemctl --user set-environment`), else
+ * `$XDG_RUNTIME_DIR/bus` as sd_bus_open_user() — the runtime directory being the manager's `%t`;
+ * in system mode DBUS_SYSTEM_BUS_ADDRESS or /run/dbus/system_bus_socket.
+ */
+export function apiBusAddress(scope: 'system' | 'user', environment: Readonly<Record<string, string>>, runtimeDir: string): string {
+  if (scope === 'system') return environment.DBUS_SYSTEM_BUS_ADDRESS || 'unix:path=/run/dbus/system_bus_socket';
+  if (environment.DBUS_SESSION_BUS_ADDRESS) return environment.DBUS_SESSION_BUS_ADDRESS;
+  return `unix:path=${path.join(environment.XDG_RUNTIME_DIR || runtimeDir, 'bus')}`;
 }

@@ -73,7 +73,7 @@ const systemdErrors = new Set([
 ]);
 
 /** A ManagerError as the D-Bus error systemd sends for it. */
-function toDbusError(e: unknown): unknown {
+export function toDbusError(e: unknown): unknown {
   if (!(e instanceof ManagerError)) return e;
   const name = systemdErrors.has(e.errorName) ? `org.freedesktop.systemd1.${e.errorName}` : `org.freedesktop.DBus.Error.${e.errorName}`;
   return new DbusError(name, e.message);
@@ -118,6 +118,14 @@ export class SystemdBusApi {
     this.tree.addObject(ROOT, { [MANAGER_IFACE]: this.managerInterface() });
     this.tree.addFallback(UNIT_PREFIX, (p) => this.unitObject(p));
     this.tree.addFallback(JOB_PREFIX, (p) => this.jobObject(p));
+  }
+
+  /**
+   * The object tree's message handler, to serve the same API on another connection (the API bus).
+   * Callers there have no SO_PEERCRED of their own, so state changes are refused to them.
+   */
+  get messageHandler(): ObjectTree['handler'] {
+    return this.tree.handler;
   }
 
   /** Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false). */

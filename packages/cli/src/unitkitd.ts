@@ -96,6 +96,12 @@ async function main(): Promise<void> {
       manager.log('warning', `Failed to serve systemd's D-Bus API on ${busPath}: ${(e as Error).message}`);
     }
   }
+  // The API bus: connected once our dbus.socket and dbus.service run (see api-bus.ts). The
+  // Manager's API is served there too, read-only, in user mode (a system bus peer is dbus-daemon).
+  if (daemon.bus) {
+    if (busApi && opts.scope === 'user') daemon.bus.serve(busApi.messageHandler);
+    daemon.bus.attach(manager);
+  }
   manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
 
   // A bug reached from a unit file or a client must not take every unit down with the manager.

@@ -12,6 +12,7 @@ import { FakeProcessScopes } from './fake-process-scopes.js';
 import { FakeSocketBackend } from './fake-socket-backend.js';
 import { FakeFdOperations } from './fake-fd-operations.js';
 import { FakeOutputCapture } from './fake-output-capture.js';
+import { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
 
 /** Options of createFakes(), passed on to each fake. */
 export interface CreateFakesOptions {
@@ -21,11 +22,15 @@ export interface CreateFakesOptions {
   notifyAddress?: string;
   /** Logger options; the logger's clock defaults to the fake loop. */
   logger?: MemoryLoggerOptions;
+  /** Bind the fake bus (BusNameWatcher); default true. false: a manager without a bus. */
+  bus?: boolean;
 }
 
 /** The fakes of createFakes() and the ContainerModule that binds them. */
 export interface Fakes extends FakePorts {
   module: ContainerModule;
+  /** The fake bus: a bus is connected and no name is owned until the test says so. */
+  bus: FakeBusNameWatcher;
 }
 
 /**
@@ -37,7 +42,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
   const spawner = new FakeProcessSpawner(loop, options.spawner);
   const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
   const logger = new MemoryLogger({ clock: loop, ...options.logger });
-  const fakes: FakePorts = {
+  const fakes: FakePorts & { bus: FakeBusNameWatcher } = {
     loop,
     spawner,
     notify,
@@ -46,6 +51,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
     sockets: new FakeSocketBackend(),
     fds: new FakeFdOperations(),
     output: new FakeOutputCapture(),
+    bus: new FakeBusNameWatcher(loop),
   };
-  return { ...fakes, module: fakePortsModule(fakes) };
+  return { ...fakes, module: fakePortsModule(options.bus === false ? { ...fakes, bus: undefined } : fakes) };
 }

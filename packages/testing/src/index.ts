@@ -12,6 +12,7 @@ export * from './fake-event-loop.js';
 export * from './fake-process.js';
 export * from './fake-process-spawner.js';
 export * from './fake-notify-receiver.js';
+export * from './fake-bus-name-watcher.js';
 export * from './memory-logger.js';
 export * from './fake-process-scopes.js';
 export * from './fake-socket-backend.js';

@@ -81,9 +81,9 @@ describe('service: Type=simple and the basic lifecycle', () => {
 
   it('refuses bad configurations at load with a clear message', () => {
     const t = serviceTest();
-    t.service('dbus.service', 'Type=dbus\nBusName=org.example\nExecStart=/bin/x');
+    t.service('dbus.service', 'Type=dbus\nExecStart=/bin/x');
     expect(t.unit('dbus.service').loadState).to.equal('bad-setting');
-    expect(t.unit('dbus.service').loadError).to.contain('Type=dbus is not supported');
+    expect(t.unit('dbus.service').loadError).to.contain('Service is of type D-Bus but no D-Bus service name has been specified. Refusing.');
     t.service('two.service', 'ExecStart=/bin/a\nExecStart=/bin/b');
     expect(t.unit('two.service').loadError).to.contain('more than one ExecStart=');
     t.service('none.service', 'Type=simple\nExecStop=/bin/a');
@@ -144,7 +144,7 @@ describe('service: show before the first start and for units that never loaded',
 
   it('a refused service keeps its dependencies (added before verification); SuccessAction= allows no ExecStart=', () => {
     const t = serviceTest([targetModule, fakeSocketModule]);
-    t.service('bus.service', 'Type=dbus\nBusName=org.example.A\nExecStart=/bin/true', '');
+    t.service('bus.service', 'BusName=org.example.A', '');
     expect(t.prop('bus.service', 'LoadState')).to.equal('bad-setting');
     expect(t.prop('bus.service', 'Requires')?.split(' ').sort()).to.deep.equal(['basic.target', 'dbus.socket']);
     t.units.file('exit.service', '[Unit]\nSuccessAction=exit-force\nDefaultDependencies=no\n[Service]\n');

@@ -8,9 +8,10 @@ import { execContextDirectives, readExecContext, readKillContext } from '@unitki
 import {
   booleanDirective, enumDirective, execDirective, exitStatusSetDirective, parseEmergencyAction, pathDirective, stringDirective, timeSpanDirective,
   unitListDirective, unsignedDirective, type ExecCommand, type ExitStatusSet,
+  ValueError,
 } from '@unitkit/unit-file';
 
-/** Type=. `dbus` parses but is refused at load (unitkit has no bus). */
+/** Type=. `dbus` needs a bus (the BusNameWatcher port) to see BusName= taken. */
 export type ServiceType = 'simple' | 'exec' | 'forking' | 'oneshot' | 'dbus' | 'notify' | 'notify-reload' | 'idle';
 /** Restart=. */
 export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
@@ -25,6 +26,30 @@ export type ExecCommandList = (typeof execCommandLists)[number];
 const serviceTypes: ServiceType[] = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'notify-reload', 'idle'];
 const restartPolicies: RestartPolicy[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
 const notifyAccesses: NotifyAccess[] = ['none', 'main', 'exec', 'all'];
+
+/** One element of a well-known bus name (the D-Bus specification; digits may not lead). */
+const BUS_NAME_ELEMENT = /^[A-Za-z_-][A-Za-z0-9_-]*$/;
+/** One element of a unique name (`:1.42`): digits may lead. */
+const UNIQUE_NAME_ELEMENT = /^[A-Za-z0-9_-]+$/;
+
+/** sd_bus_service_name_is_valid(): a well-known or unique bus name of at most 255 bytes. */
+export function isValidBusServiceName(name: string): boolean {
+  if (name.length === 0 || name.length > 255) return false;
+  const unique = name.startsWith(':');
+  const parts = (unique ? name.slice(1) : name).split('.');
+  return parts.length >= 2 && parts.every((p) => (unique ? UNIQUE_NAME_ELEMENT : BUS_NAME_ELEMENT).test(p));
+}
+
+/** BusName=: an invalid name is ignored with systemd's warning (config_parse_bus_name()). */
+function busNameDirective(): DirectiveSpec<string> {
+  return {
+    kind: 'scalar',
+    parse: (v: string) => {
+      if (!isValidBusServiceName(v)) throw new ValueError(`Invalid bus name, ignoring: ${v}`);
+      return v;
+    },
+  } as DirectiveSpec<string>;
+}
 
 /** The [Service] directive table, for `service` units. */
 export function serviceSectionTable(): DirectiveTable {
@@ -44,7 +69,7 @@ export function serviceSectionTable(): DirectiveTable {
     RemainAfterExit: booleanDirective(),
     GuessMainPID: booleanDirective(),
     PIDFile: pathDirective(),
-    BusName: stringDirective(),
+    BusName: busNameDirective(),
     NotifyAccess: enumDirective(notifyAccesses),
     FileDescriptorStoreMax: unsignedDirective(),
     SuccessExitStatus: exitStatusSetDirective(),
@@ -109,8 +134,9 @@ export function readServiceSettings(section: ReadonlyMap<string, unknown> | unde
   const exec = Object.fromEntries(execCommandLists.map((l) => [l, get<ExecCommand[]>(l) ?? []])) as Record<ExecCommandList, ExecCommand[]>;
   const explicitType = get<ServiceType>('Type');
   const busName = get<string>('BusName');
-  // No Type=: simple with ExecStart=, dbus with BusName=, oneshot otherwise.
-  const type: ServiceType = explicitType ?? (exec.ExecStart.length > 0 ? (busName ? 'dbus' : 'simple') : 'oneshot');
+  // No Type=: dbus with BusName= (even without ExecStart=, which is then refused), simple with
+  // ExecStart=, oneshot otherwise — service_add_extras(), checked against systemd 252.
+  const type: ServiceType = explicitType ?? (busName ? 'dbus' : exec.ExecStart.length > 0 ? 'simple' : 'oneshot');
   const timeoutSec = get<number>('TimeoutSec');
   // A oneshot service has no start timeout unless one is given.
   const timeoutStartUsec = get<number>('TimeoutStartSec') ?? timeoutSec ?? (type === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC);

@@ -13,11 +13,11 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  BusNameWatcher, ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
-  AcceptedConnection,
+  AcceptedConnection, Disposable, Manager,
   CapturedStream,
   ChildExit, ChildExitCode, ExecStatus, KillOperation, KillWhom, LogLevel, NotifySender, PropertyList, Unit, UnitActionResult,
   UnitActiveState, UnitDefinition, UnitType,
@@ -87,6 +87,10 @@ export interface ServiceData {
   connectionPeer?: { address: string; port: string };
   /** What the unit's notify datagrams make us log is rate-limited: the service controls it. */
   notifyLogLimit: LogRateLimit;
+  /** BusName= is owned on the bus (systemd's bus_name_good): what makes a Type=dbus service running. */
+  busNameGood: boolean;
+  /** Who owns BusName= (a unique name), as last heard from the bus. */
+  busNameOwner?: string;
 }
 
 const SIGHUP = 1;
@@ -142,6 +146,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   readonly canFail = true;
   readonly startLimited = true;
   private readonly scopes: ProcessScopes;
+  /** The BusName= watch of each unit that has one (systemd's manager->watch_bus). */
+  private readonly busWatches = new Map<Unit<ServiceData>, { name: string; watch: Disposable }>();
+  /** Managers whose unit-removed event drops the watches of collected units. */
+  private readonly followedManagers = new WeakSet<Manager>();
 
   constructor(
     @inject(ProcessSpawner) private readonly spawner: ProcessSpawner,
@@ -151,6 +159,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     @inject(OutputCapture) @optional() private readonly output: OutputCapture | undefined,
     @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
     @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
+    @inject(BusNameWatcher) @optional() private readonly bus: BusNameWatcher | undefined,
   ) {
     // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
     this.scopes = scopes ?? new ProcessGroupScopes(spawner);
@@ -191,12 +200,13 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       timerDeadline: Infinity,
       fdStore: [],
       notifyLogLimit: new LogRateLimit(),
+      busNameGood: false,
     };
   }
 
   /**
    * Reads [Service], adds Sockets= and the default dependencies, and refuses what systemd's
-   * service_verify() refuses (and Type=dbus, which unitkit cannot supervise without a bus).
+   * service_verify() refuses, and watches BusName= on the bus (service_setup_bus_name()).
    */
   load(unit: Unit<ServiceData>, definition: UnitDefinition): void {
     const s = readServiceSettings(definition.sections.get('Service'), unit.id);
@@ -216,8 +226,9 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.addDependency('After', name);
       unit.addDependency('TriggeredBy', name);
     }
-    // BusName= (systemd 252's service_setup_bus_name()): required and ordered after dbus.socket.
-    if (s.busName) {
+    // Type=dbus (systemd 252's service_setup_bus_name()): requires and is ordered after dbus.socket;
+    // other types with BusName= only watch the name.
+    if (s.busName && s.type === 'dbus') {
       unit.addDependency('Requires', 'dbus.socket');
       unit.addDependency('After', 'dbus.socket');
     }
@@ -232,7 +243,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       unit.addDependency('Before', 'shutdown.target');
       unit.addDependency('Conflicts', 'shutdown.target');
     }
-    if (s.type === 'dbus') fail('Type=dbus is not supported by unitkit (there is no D-Bus to watch BusName= on). Use Type=notify or Type=simple. Refusing.');
+    this.unwatchBusName(unit);
+    if (s.busName) this.watchBusName(unit, s.busName, fail);
     if (s.exec.ExecStart.length === 0 && s.exec.ExecStop.length === 0 && (unit.settings.successAction ?? 'none') === 'none') {
       fail('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
     }
@@ -244,6 +256,62 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (s.type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
       fail('Service has Restart= set to either always or on-success, which isn\'t allowed for Type=oneshot services. Refusing.');
     }
+    if (s.type === 'dbus' && !s.busName) fail('Service is of type D-Bus but no D-Bus service name has been specified. Refusing.');
+    if (s.type === 'dbus' && !this.bus) fail('Type=dbus needs a bus to watch BusName= on, and this manager has none (no BusNameWatcher is bound). Refusing.');
+  }
+
+  /**
+   * unit_watch_bus_name(): follows BusName= on the bus. A name watched by another loaded unit is
+   * refused as systemd refuses it; a name left behind by a unit that is gone is taken over.
+   */
+  private watchBusName(unit: Unit<ServiceData>, name: string, fail: (m: string) => never): void {
+    if (!this.bus) return;
+    if (!this.followedManagers.has(unit.manager)) {
+      this.followedManagers.add(unit.manager);
+      unit.manager.events.on('unit-removed', (u) => {
+        if (this.busWatches.has(u as Unit<ServiceData>)) this.unwatchBusName(u as Unit<ServiceData>);
+      });
+    }
+    for (const [other, w] of this.busWatches) {
+      if (w.name !== name) continue;
+      if (other.manager.getUnit(other.id) === other) fail(`Two services allocated for the same bus name ${name}, refusing operation.`);
+      this.unwatchBusName(other);
+    }
+    const watch = this.bus.watch(name, (owner) => unit.manager.callHook(unit as unknown as Unit, 'busNameOwnerChange', () => this.busNameOwnerChange(unit, owner), undefined));
+    this.busWatches.set(unit, { name, watch });
+  }
+
+  private unwatchBusName(unit: Unit<ServiceData>): void {
+    this.busWatches.get(unit)?.watch.dispose();
+    this.busWatches.delete(unit);
+  }
+
+  /**
+   * service_bus_name_owner_change(): a Type=dbus service in start becomes running when its name is
+   * taken; one that is running and loses it is looked at again by enterRunning() (it stops, or
+   * stays exited with RemainAfterExit=). Other types learn their main pid from the owner.
+   */
+  private busNameOwnerChange(unit: Unit<ServiceData>, owner: string | null): void {
+    const d = unit.data;
+    const name = d.settings.busName;
+    if (owner) unit.log('debug', `D-Bus name ${name} now owned by ${owner}`);
+    else unit.log('debug', `D-Bus name ${name} now not owned by anyone.`);
+    d.busNameGood = owner !== null;
+    d.busNameOwner = owner ?? undefined;
+    if (d.settings.type === 'dbus') {
+      if (d.state === 'running') this.enterRunning(unit, 'success');
+      else if (d.state === 'start' && owner) this.enterStartPost(unit);
+      return;
+    }
+    if (!owner || d.mainPid || !['start', 'start-post', 'running', 'reload', 'reload-signal', 'reload-notify'].includes(d.state) || !this.bus || !name) return;
+    void this.bus.ownerPid(name).then((pid) => {
+      // The answer comes later: act on it only if nothing changed meanwhile.
+      if (!pid || d.mainPid || d.busNameOwner !== owner || unit.data !== d) return;
+      unit.manager.callHook(unit as unknown as Unit, 'busNameOwnerChange', () => {
+        unit.log('debug', `D-Bus name ${name} is now owned by process ${pid}`);
+        this.setMainPid(unit, pid, !this.inScope(unit, pid));
+      }, undefined);
+    }, () => undefined);
   }
 
   /** Re-watches the pids a deserialized service had. */
@@ -479,6 +547,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       watchdogOverride: d.watchdogOverride, watchdogOriginal: d.watchdogOriginal, watchdogTimestamp: d.watchdogTimestamp,
       timerDeadline: d.timerDeadline, flushNRestarts: d.flushNRestarts, forbidRestart: d.forbidRestart,
       willAutoRestart: d.willAutoRestart, mainIndex: d.mainIndex, statuses: d.statuses,
+      // The watch hears the owner again after a reload; until then the last one holds.
+      busNameGood: d.busNameGood, busNameOwner: d.busNameOwner,
     };
   }
 
@@ -1239,6 +1309,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   /** systemd's service_good(): the main process lives, or (when unknown) the scope still has processes. */
   private good(unit: Unit<ServiceData>): boolean {
     const d = unit.data;
+    if (d.settings.type === 'dbus' && !d.busNameGood) return false;
     if (d.mainPid) return true;
     if (!d.mainPidKnown && d.settings.type === 'forking') return !this.scopes.scope(unit as unknown as Unit).isEmpty();
     return false;

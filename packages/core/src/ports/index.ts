@@ -9,3 +9,4 @@ export * from './output-capture.js';
 export * from './stderr-logger.js';
 export * from './user-database.js';
 export * from './volatile-mounts.js';
+export * from './bus-name-watcher.js';

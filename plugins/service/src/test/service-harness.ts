@@ -2,7 +2,7 @@
  * Test helpers: a manager on the fakes with the service plugin, and unit files written as text.
  */
 import type { ContainerModule } from 'inversify';
-import { createTestManager, type TestManager } from '@unitkit/testing';
+import { createTestManager, type CreateFakesOptions, type TestManager } from '@unitkit/testing';
 import type { Unit } from '@unitkit/core';
 import { serviceModule } from '../service-module.js';
 import type { ServiceData } from '../service-unit-type.js';
@@ -23,8 +23,8 @@ export interface ServiceTest extends TestManager {
 }
 
 /** Builds a fresh manager with the service plugin on the fakes. */
-export function serviceTest(extra: ContainerModule[] = []): ServiceTest {
-  const t = createTestManager({ modules: [serviceModule, ...extra] });
+export function serviceTest(extra: ContainerModule[] = [], fakes: CreateFakesOptions = {}): ServiceTest {
+  const t = createTestManager({ modules: [serviceModule, ...extra], fakes });
   const svc = (name: string) => t.unit(name) as unknown as Unit<ServiceData>;
   return Object.assign(t, {
     service(name: string, serviceBody: string, unitBody = 'DefaultDependencies=no') {
