@@ -17,6 +17,7 @@ import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnv
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
+import { buildPrivilegesSpec } from './exec-privileges.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -258,6 +259,12 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     if (plan.groups) spec.supplementaryGroups = plan.groups;
   }
   if (plan.failure) spec.failure = plan.failure;
+  // Process attributes, capabilities and syscall filters: applied by the spawner in the child, at
+  // exec_child()'s places (attributes before the user change, NoNewPrivileges= last).
+  const privileges = buildPrivilegesSpec(ctx.privileges, {
+    scope: r.scope, invocationId: r.invocationId, fullPrivileges: !!r.command.flags.fullPrivileges, seccomp: false,
+  });
+  if (privileges) spec.privileges = privileges;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
   // own to, so select()-based programs keep working; Node raised ours at start-up.

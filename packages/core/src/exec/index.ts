@@ -12,3 +12,4 @@ export * from './exec-directories.js';
 export * from './exec-credentials.js';
 export * from './dynamic-user.js';
 export * from './exec-runtime-data.js';
+export * from './exec-privileges.js';
