@@ -10,6 +10,7 @@ import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type 
 import type { LoadCredential, SetCredential } from './exec-credentials.js';
 import { dynamicUserName } from './dynamic-user.js';
 import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from './exec-privileges.js';
+import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
 export type ExecInput =
@@ -75,6 +76,8 @@ export interface ExecContext {
   limits: Partial<Record<string, RlimitSpec>>;
   /** Process attributes and capabilities (OOMScoreAdjust=, CPUAffinity=, CapabilityBoundingSet=…). */
   privileges: ExecPrivileges;
+  /** Syscall filtering (SystemCallFilter=, RestrictAddressFamilies=, RestrictNamespaces=…). */
+  seccomp: ExecSeccomp;
 }
 
 /** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
@@ -107,6 +110,7 @@ export function defaultExecContext(): ExecContext {
     syslogLevel: 6,
     limits: {},
     privileges: defaultExecPrivileges(),
+    seccomp: defaultExecSeccomp(),
   };
 }
 
@@ -163,6 +167,7 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
     if (v) c.limits[name] = v;
   }
   c.privileges = readExecPrivileges(section);
+  c.seccomp = readExecSeccomp(section);
   // unit_patch_contexts(): a dynamic user can neither gain privileges nor create SUID files.
   if (c.dynamicUser) c.privileges.noNewPrivileges = true;
   return c;

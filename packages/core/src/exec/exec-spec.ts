@@ -18,6 +18,7 @@ import { CredentialsError, credentialsDirectory, setupCredentials } from './exec
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
 import { buildPrivilegesSpec } from './exec-privileges.js';
+import { buildSeccompFilters } from './exec-seccomp.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -261,10 +262,13 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   if (plan.failure) spec.failure = plan.failure;
   // Process attributes, capabilities and syscall filters: applied by the spawner in the child, at
   // exec_child()'s places (attributes before the user change, NoNewPrivileges= last).
+  const sandboxed = !r.command.flags.fullPrivileges;
+  const seccomp = sandboxed ? buildSeccompFilters(ctx.seccomp, { personality: ctx.privileges.personality, dynamicUser: ctx.dynamicUser }) : [];
   const privileges = buildPrivilegesSpec(ctx.privileges, {
-    scope: r.scope, invocationId: r.invocationId, fullPrivileges: !!r.command.flags.fullPrivileges, seccomp: false,
+    scope: r.scope, invocationId: r.invocationId, fullPrivileges: !sandboxed, seccomp: seccomp.length > 0,
   });
   if (privileges) spec.privileges = privileges;
+  if (seccomp.length > 0) spec.seccomp = seccomp;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
   // own to, so select()-based programs keep working; Node raised ours at start-up.
