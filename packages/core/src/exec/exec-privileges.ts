@@ -20,6 +20,8 @@ const COREDUMP_FILTER_BITS = [
 ];
 /** The kernel's default coredump_filter (COREDUMP_FILTER_MASK_DEFAULT). */
 const COREDUMP_FILTER_DEFAULT = 0x33n;
+/** CoredumpFilter=all (COREDUMP_FILTER_MASK_ALL: the 32 bits the kernel file takes). */
+const COREDUMP_FILTER_ALL = 0xffffffffn;
 
 /** SecureBits= names by bit (SECBIT_NOROOT … SECBIT_KEEP_CAPS_LOCKED). */
 const SECURE_BITS = ['noroot', 'noroot-locked', 'no-setuid-fixup', 'no-setuid-fixup-locked', 'keep-caps', 'keep-caps-locked'];
@@ -76,7 +78,7 @@ export function parseCoredumpFilter(value: string): string {
   if (words.length === 0) throw new ValueError(`Failed to parse the CoredumpFilter=${value}, ignoring`);
   for (const w of words) {
     if (w === 'default') mask |= COREDUMP_FILTER_DEFAULT;
-    else if (w === 'all') mask = ALL_CAPS;
+    else if (w === 'all') mask = COREDUMP_FILTER_ALL;
     else if (COREDUMP_FILTER_BITS.includes(w)) mask |= 1n << BigInt(COREDUMP_FILTER_BITS.indexOf(w));
     else if (/^(0x)?[0-9a-fA-F]+$/.test(w)) mask |= BigInt(w.startsWith('0x') ? w : `0x${w}`) & ALL_CAPS;
     else throw new ValueError(`Failed to parse the CoredumpFilter=${value}, ignoring: Invalid argument`);
@@ -181,15 +183,16 @@ export function parseCapabilityAssignment(value: string): CapabilityAssignment {
 }
 
 /**
- * Folds the assignments as config_parse_capability_set() does: each one replaces the set when it
- * is empty, inverted, or the set is still at its initial value; otherwise it is OR-ed in.
+ * Folds the assignments as config_parse_capability_set() does: an empty list ("" or "~"), or any
+ * assignment while the set is still at its initial value, replaces it (inverted for "~");
+ * otherwise "~" removes the names and a plain list adds them.
  */
 export function foldCapabilityAssignments(items: readonly CapabilityAssignment[], initial: bigint): bigint {
   let set = initial;
   for (const { invert, mask } of items) {
-    const sum = invert ? ~BigInt(mask) & ALL_CAPS : BigInt(mask);
-    if (sum === 0n || set === initial) set = sum;
-    else set |= sum;
+    const sum = BigInt(mask);
+    if (sum === 0n || set === initial) set = invert ? ~sum & ALL_CAPS : sum;
+    else set = invert ? set & ~sum : set | sum;
   }
   return set;
 }

@@ -37,11 +37,15 @@ const ARCHITECTURES: Record<string, string> = {
   riscv64: 'riscv64', mips: 'mips', mips64: 'mips64', 'mips-le': 'mipsel', 'mips64-le': 'mips64el',
 };
 
-/** The architectures whose syscalls a process here may make (systemd's seccomp_local_archs), as libseccomp names. */
+/**
+ * The architectures whose syscalls a process here may make (systemd's seccomp_local_archs), as
+ * libseccomp names, the native one last: once its filter is loaded, seccomp() itself may be
+ * denied, so it must be the last one loaded.
+ */
 function localArchs(): string[] {
   switch (process.arch) {
     case 'x64':
-      return ['x86', 'x86_64', 'x32'];
+      return ['x86', 'x32', 'x86_64'];
     case 'arm64':
       return ['arm', 'aarch64'];
     default:
