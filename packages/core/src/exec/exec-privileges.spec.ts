@@ -5,6 +5,7 @@ import { execContextTable } from './exec-context-table.js';
 import { readExecContext } from './exec-context.js';
 import { execContextProperties } from './exec-properties.js';
 import { SECCOMP_ACTION } from '../ports/process-privileges.js';
+import { buildSeccompFilters, readExecSeccomp } from './exec-seccomp.js';
 
 function parse(body: string) {
   const parsed = parseUnitText(`[Service]\n${body}`, { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
@@ -72,5 +73,14 @@ describe('exec privileges and syscall filters', () => {
     const plus = spec('SystemCallFilter=~mkdir\nCapabilityBoundingSet=CAP_CHOWN', '+/bin/true');
     expect(plus.seccomp).to.equal(undefined);
     expect(plus.privileges?.capabilities).to.equal(undefined);
+  });
+
+  it('builds the seccomp parts of the sandboxing settings from their values (the directives are the sandbox\'s)', () => {
+    const s = readExecSeccomp(new Map<string, unknown>([['ProtectClock', true], ['ProtectHostname', true], ['ProtectKernelModules', false]]));
+    const filters = buildSeccompFilters(s, { dynamicUser: false });
+    expect([...new Set(filters.map((f) => f.what))]).to.deep.equal(['ProtectHostname=', 'ProtectClock=']);
+    const clock = filters.find((f) => f.what === 'ProtectClock=')!;
+    expect(clock.rules.map((r) => r.syscall)).to.include.members(['settimeofday', 'clock_settime', 'adjtimex']);
+    expect(clock.rules.every((r) => r.action === SECCOMP_ACTION.errno(1))).to.equal(true);
   });
 });

@@ -108,7 +108,17 @@ export interface ExecSeccomp {
   memoryDenyWriteExecute: boolean;
   restrictRealtime: boolean;
   restrictSUIDSGID: boolean;
+  /**
+   * The sandboxing settings with a seccomp part (ProtectKernelTunables=, ProtectKernelModules=,
+   * ProtectKernelLogs=, ProtectClock=, ProtectHostname=, PrivateDevices=): their directives and
+   * mount-namespace parts belong to the sandbox; the filters are built here from the same values.
+   */
+  protect: Record<ProtectSetting, boolean>;
 }
+
+/** The sandboxing settings whose seccomp part this file builds. */
+export type ProtectSetting = 'ProtectKernelTunables' | 'ProtectKernelModules' | 'ProtectKernelLogs' | 'ProtectClock' | 'ProtectHostname' | 'PrivateDevices';
+const PROTECT_SETTINGS: ProtectSetting[] = ['ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectClock', 'ProtectHostname', 'PrivateDevices'];
 
 /** Every name libseccomp resolves (systemd skips the others, even inside groups). */
 const knownSyscalls = new Set(
@@ -289,6 +299,7 @@ export function readExecSeccomp(section: ReadonlyMap<string, unknown> | undefine
     memoryDenyWriteExecute: get<boolean>('MemoryDenyWriteExecute') ?? false,
     restrictRealtime: get<boolean>('RestrictRealtime') ?? false,
     restrictSUIDSGID: get<boolean>('RestrictSUIDSGID') ?? false,
+    protect: Object.fromEntries(PROTECT_SETTINGS.map((k) => [k, get<unknown>(k) === true])) as Record<ProtectSetting, boolean>,
   };
 }
 
@@ -429,14 +440,28 @@ export interface SeccompRequest {
   dynamicUser: boolean;
 }
 
+/** A filter denying `syscalls` (names or @groups) with EPERM, for one of the sandboxing settings. */
+function denyWithEperm(what: string, syscalls: string[]): SeccompFilterSpec[] {
+  const list: SyscallList = { allowList: false, entries: new Map() };
+  for (const n of syscalls) applySyscallName(list, n, EPERM, true);
+  return syscallListFilters(what, list, SECCOMP_ACTION.ALLOW, SECCOMP_ACTION.errno(EPERM));
+}
+
 /** The seccomp filters of a sandboxed command, in exec_child()'s order; empty when nothing is asked for. */
 export function buildSeccompFilters(s: ExecSeccomp, r: SeccompRequest): SeccompFilterSpec[] {
   const out: SeccompFilterSpec[] = [];
+  // seccomp_protect_hostname() runs with the UTS namespace set-up, before the other filters.
+  if (s.protect.ProtectHostname) out.push(...denyWithEperm('ProtectHostname=', ['sethostname', 'setdomainname']));
   if (s.restrictAddressFamilies) out.push(...addressFamilyFilters(s.restrictAddressFamilies));
   if (s.memoryDenyWriteExecute) out.push(...memoryDenyWriteExecuteFilters());
   if (s.restrictRealtime) out.push(...restrictRealtimeFilters());
   if (s.restrictSUIDSGID || r.dynamicUser) out.push(...restrictSuidSgidFilters());
   if ((s.restrictNamespaces & NAMESPACE_FLAGS_ALL) !== NAMESPACE_FLAGS_ALL) out.push(...restrictNamespacesFilters(s.restrictNamespaces & NAMESPACE_FLAGS_ALL));
+  if (s.protect.ProtectKernelTunables) out.push(...denyWithEperm('ProtectKernelTunables=', ['_sysctl']));
+  if (s.protect.ProtectKernelModules) out.push(...denyWithEperm('ProtectKernelModules=', ['@module']));
+  if (s.protect.ProtectKernelLogs) out.push(...denyWithEperm('ProtectKernelLogs=', ['syslog']));
+  if (s.protect.ProtectClock) out.push(...denyWithEperm('ProtectClock=', ['@clock']));
+  if (s.protect.PrivateDevices) out.push(...denyWithEperm('PrivateDevices=', ['@raw-io']));
   if (s.syscallArchitectures.length > 0) {
     out.push({
       archs: s.syscallArchitectures.map((a) => ARCHITECTURES[a]!), defaultAction: SECCOMP_ACTION.ALLOW, badArchAction: SECCOMP_ACTION.KILL_PROCESS,
