@@ -6,6 +6,7 @@
  * seccomp filters systemd's seccomp-util.c would load — one per feature and architecture, in
  * exec_child()'s order — which the spawner compiles with libseccomp and loads last.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ValueError, parseBoolean, type DirectiveSpec } from '@unitkit/unit-file';
 import { SECCOMP_ACTION, type SeccompFilterSpec, type SeccompRule } from '../ports/process-privileges.js';
@@ -520,4 +521,22 @@ export function execSeccompProperties(s: ExecSeccomp, dynamicUser: boolean): Rec
 /** Whether any setting of this file asks for a filter (NoNewPrivileges= is then implied without CAP_SYS_ADMIN). */
 export function hasSeccompSettings(s: ExecSeccomp, dynamicUser: boolean): boolean {
   return buildSeccompFilters(s, { dynamicUser }).length > 0;
+}
+
+let available: boolean | undefined;
+
+/**
+ * Whether the kernel has seccomp filters (systemd's is_seccomp_available(), read from the
+ * "Seccomp:" line /proc/self/status has with CONFIG_SECCOMP). Without them systemd skips every
+ * filter with "SECCOMP features not detected in the kernel, skipping …", and so does unitkit.
+ */
+export function seccompAvailable(): boolean {
+  if (available === undefined) {
+    try {
+      available = /^Seccomp:/m.test(fs.readFileSync('/proc/self/status', 'utf8'));
+    } catch {
+      available = false;
+    }
+  }
+  return available;
 }

@@ -18,7 +18,7 @@ import { CredentialsError, credentialsDirectory, setupCredentials } from './exec
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
 import { buildPrivilegesSpec } from './exec-privileges.js';
-import { buildSeccompFilters } from './exec-seccomp.js';
+import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -263,7 +263,11 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   // Process attributes, capabilities and syscall filters: applied by the spawner in the child, at
   // exec_child()'s places (attributes before the user change, NoNewPrivileges= last).
   const sandboxed = !r.command.flags.fullPrivileges;
-  const seccomp = sandboxed ? buildSeccompFilters(ctx.seccomp, { personality: ctx.privileges.personality, dynamicUser: ctx.dynamicUser }) : [];
+  let seccomp = sandboxed ? buildSeccompFilters(ctx.seccomp, { personality: ctx.privileges.personality, dynamicUser: ctx.dynamicUser }) : [];
+  if (seccomp.length > 0 && !seccompAvailable()) {
+    for (const what of new Set(seccomp.map((f) => f.what))) r.warn?.(`SECCOMP features not detected in the kernel, skipping ${what}`);
+    seccomp = [];
+  }
   const privileges = buildPrivilegesSpec(ctx.privileges, {
     scope: r.scope, invocationId: r.invocationId, fullPrivileges: !sandboxed, seccomp: seccomp.length > 0,
   });
