@@ -6,6 +6,8 @@ import { readExecContext } from './exec-context.js';
 import { execContextProperties } from './exec-properties.js';
 import { SECCOMP_ACTION } from '../ports/process-privileges.js';
 import { buildSeccompFilters, readExecSeccomp } from './exec-seccomp.js';
+import { readExecPrivileges } from './exec-privileges.js';
+import { CAPABILITY_NAMES } from './process-defaults.js';
 
 function parse(body: string) {
   const parsed = parseUnitText(`[Service]\n${body}`, { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
@@ -82,5 +84,13 @@ describe('exec privileges and syscall filters', () => {
     const clock = filters.find((f) => f.what === 'ProtectClock=')!;
     expect(clock.rules.map((r) => r.syscall)).to.include.members(['settimeofday', 'clock_settime', 'adjtimex']);
     expect(clock.rules.every((r) => r.action === SECCOMP_ACTION.errno(1))).to.equal(true);
+  });
+
+  it('takes the capabilities of PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= out of the bounding set', () => {
+    const p = readExecPrivileges(new Map<string, unknown>([['PrivateDevices', true], ['ProtectClock', true], ['CapabilityBoundingSet', [{ invert: false, mask: '0x3000001' }]]]));
+    // Asked: CAP_CHOWN, CAP_SYS_RESOURCE (24), CAP_SYS_TIME (25); ProtectClock= takes CAP_SYS_TIME away.
+    expect(p.capabilityBoundingSet).to.equal(1n | (1n << 24n));
+    const all = readExecPrivileges(new Map<string, unknown>([['ProtectKernelModules', true]]));
+    expect(all.capabilityBoundingSet & (1n << BigInt(CAPABILITY_NAMES.indexOf('cap_sys_module')))).to.equal(0n);
   });
 });

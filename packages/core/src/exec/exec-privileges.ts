@@ -264,11 +264,30 @@ export function readExecPrivileges(section: ReadonlyMap<string, unknown> | undef
     timerSlackNsec: get<number>('TimerSlackNSec'),
     personality: get<number>('Personality'),
     keyringMode: get<KeyringMode>('KeyringMode'),
-    capabilityBoundingSet: foldCapabilityAssignments(get<CapabilityAssignment[]>('CapabilityBoundingSet') ?? [], ALL_CAPS),
+    capabilityBoundingSet: foldCapabilityAssignments(get<CapabilityAssignment[]>('CapabilityBoundingSet') ?? [], ALL_CAPS) & ~sandboxDrops(get),
     ambientCapabilities: foldCapabilityAssignments(get<CapabilityAssignment[]>('AmbientCapabilities') ?? [], 0n),
     secureBits: get<number>('SecureBits') ?? 0,
     noNewPrivileges: get<boolean>('NoNewPrivileges') ?? false,
   };
+}
+
+/**
+ * The capabilities the sandboxing settings take out of the bounding set, as systemd's
+ * unit_patch_contexts() does at load (so show prints the smaller set and the child drops them):
+ * PrivateDevices= CAP_MKNOD and CAP_SYS_RAWIO, ProtectKernelModules= CAP_SYS_MODULE,
+ * ProtectKernelLogs= CAP_SYSLOG, ProtectClock= CAP_SYS_TIME and CAP_WAKE_ALARM. The settings
+ * themselves are the mount-namespace sandbox's directives; only their values are read here.
+ */
+function sandboxDrops(get: <T>(k: string) => T | undefined): bigint {
+  const drops: Array<[string, string[]]> = [
+    ['PrivateDevices', ['cap_mknod', 'cap_sys_rawio']],
+    ['ProtectKernelModules', ['cap_sys_module']],
+    ['ProtectKernelLogs', ['cap_syslog']],
+    ['ProtectClock', ['cap_sys_time', 'cap_wake_alarm']],
+  ];
+  let mask = 0n;
+  for (const [setting, caps] of drops) if (get<unknown>(setting) === true) for (const c of caps) mask |= 1n << BigInt(CAPABILITY_NAMES.indexOf(c));
+  return mask;
 }
 
 function optionalBigInt(v: string | undefined): bigint | undefined {
