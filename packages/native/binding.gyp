@@ -18,11 +18,14 @@
         "csrc/unixmsg.c",
         "csrc/exec.c",
         "csrc/users.c",
-        "csrc/mounts.c"
+        "csrc/mounts.c",
+        "csrc/privileges.c",
+        "csrc/seccomp.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
-      "libraries": ["-lrt"]
+      "libraries": ["-lrt", "<!@(pkg-config --libs libseccomp)"],
+      "cflags": ["<!@(pkg-config --cflags libseccomp)"]
     }
   ]
 }

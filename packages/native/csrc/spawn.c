@@ -16,6 +16,7 @@
  * refuses the cgroup does the child write cgroup.procs itself, as before.
  */
 #include "unitkit.h"
+#include "privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,8 @@ typedef struct {
    */
   int fail_status, fail_errno;
   char *fail_step;
+  priv_plan priv;       /* process attributes and capabilities (privileges.c) */
+  seccomp_plan seccomp; /* compiled syscall filters (seccomp.c) */
   /* Written by the child before it gives up; read by the parent after clone() returns. */
   volatile int failed_status;
   volatile int failed_errno;
@@ -126,6 +129,8 @@ static void free_plan(plan_t *p) {
   free(p->rlimits);
   free(p->cgroup_procs);
   free(p->fail_step);
+  uk_priv_free(&p->priv);
+  uk_seccomp_free(&p->seccomp);
 }
 
 /* ---- the child: async-signal-safe, no allocation, only its own stack and `failure` ---- */
@@ -243,15 +248,22 @@ static int child_main(void *arg) {
   for (size_t i = 0; i < p->nrlimits; i++)
     if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].limit) < 0) child_fail(p, EXIT_LIMITS, errno);
 
-  /* Nice= and IOScheduling*= before the user change, as systemd's exec_child() applies them. */
+  /* Process attributes, Nice= and IOScheduling*= before the user change, in systemd's exec_child() order. */
+  int st;
+  if ((st = uk_priv_early(&p->priv))) child_fail(p, st, errno);
   if (p->set_nice && set_nice_closest(p->nice) < 0) child_fail(p, EXIT_NICE, errno);
+  if ((st = uk_priv_sched(&p->priv))) child_fail(p, st, errno);
   if (p->set_ioprio && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->ioprio) < 0) child_fail(p, EXIT_IOPRIO, errno);
+  if ((st = uk_priv_late_attrs(&p->priv))) child_fail(p, st, errno);
 
   if (p->set_umask) umask(p->umask);
+  if ((st = uk_priv_keyring(&p->priv, p->set_uid, p->uid, p->set_gid, p->gid))) child_fail(p, st, errno);
 
   if (p->set_groups && syscall(SYS_setgroups, p->ngroups, p->groups) < 0) child_fail(p, EXIT_GROUP, errno);
   if (p->set_gid && syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) child_fail(p, EXIT_GROUP, errno);
-  if (p->set_uid && syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0) child_fail(p, EXIT_USER, errno);
+  /* The bounding and ambient sets before the user change, which keeps them with keep-caps. */
+  if ((st = uk_priv_before_setuid(&p->priv))) child_fail(p, st, errno);
+  if (p->set_uid && (st = uk_priv_setuid(&p->priv, p->uid))) child_fail(p, st, errno);
 
   /* After the user change, so the directory is checked with the service's permissions. */
   if (chdir(p->cwd ? p->cwd : "/") < 0) {
@@ -263,6 +275,9 @@ static int child_main(void *arg) {
     pid_t self = (pid_t)syscall(SYS_getpid);
     for (size_t i = 0; i < p->npid_slots; i++) format_pid(p->pid_slots[i], self);
   }
+  /* SecureBits=, NoNewPrivileges= and the syscall filters last, so they constrain nothing of ours. */
+  if ((st = uk_priv_final(&p->priv))) child_fail(p, st, errno);
+  if ((st = uk_seccomp_apply(&p->seccomp))) child_fail(p, st, errno);
   execve(p->path, p->argv, p->envp);
   child_fail(p, EXIT_EXEC, errno);
 }
@@ -481,6 +496,7 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
     p->fail_status = st;
     p->fail_errno = er;
   }
+  if (!uk_priv_build(env, spec, &p->priv) || !uk_seccomp_build(env, spec, &p->seccomp)) return false;
 
   char *cgroup = uk_prop_string(env, spec, "cgroupPath", &ok);
   if (!ok) return false;
@@ -590,7 +606,7 @@ static const char *status_step(int status) {
     case EXIT_CGROUP: return "CGROUP";
     case EXIT_SETSID: return "SETSID";
     case EXIT_STDERR: return "STDERR";
-    default: return "UNKNOWN";
+    default: return uk_priv_status_step(status) ? uk_priv_status_step(status) : "UNKNOWN";
   }
 }
 

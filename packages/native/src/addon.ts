@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import type { PrivilegesSpec, SeccompFilterSpec } from '@unitkit/core';
 
 /** An address as the C side takes it; see socket-address.ts for the systemd string forms. */
 export interface RawAddress {
@@ -85,6 +86,10 @@ export interface RawSpawnPlan {
   cgroupPath?: string;
   /** A step the manager already saw fail for this child: it exits with `status` at once. */
   failure?: { step: string; status: number; errno: number };
+  /** Process attributes and capabilities (csrc/privileges.c), as ExecSpec.privileges. */
+  privileges?: PrivilegesSpec;
+  /** Seccomp filters compiled with libseccomp in the parent (csrc/seccomp.c), as ExecSpec.seccomp. */
+  seccomp?: SeccompFilterSpec[];
 }
 
 /** A passwd entry from NSS (getpwnam_r/getpwuid_r). */

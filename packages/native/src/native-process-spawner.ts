@@ -61,6 +61,8 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
   if (spec.ioSchedulingClass !== undefined) plan.ioprio = (spec.ioSchedulingClass << 13) | (spec.ioSchedulingPriority ?? 4);
   if (spec.cgroupPath !== undefined) plan.cgroupPath = spec.cgroupPath;
   if (spec.failure) plan.failure = { ...spec.failure };
+  if (spec.privileges) plan.privileges = spec.privileges;
+  if (spec.seccomp && spec.seccomp.length > 0) plan.seccomp = spec.seccomp;
   if (spec.rlimits) {
     plan.rlimits = [];
     for (const [name, limit] of Object.entries(spec.rlimits)) {

@@ -11,6 +11,8 @@ import { EXEC_DIRECTORY_TYPES, parseExecDirectories, parseRuntimeDirectoryPreser
 import { parseLoadCredential, parseSetCredential } from './exec-credentials.js';
 import { RLIMIT_NAMES, type ExecInput, type ExecOutput, type WorkingDirectory } from './exec-context.js';
 import type { RlimitSpec } from '../ports/process-spawner.js';
+import { execPrivilegeDirectives } from './exec-privileges.js';
+import { execSeccompDirectives } from './exec-seccomp.js';
 
 const scalar = <T>(parse: (v: string) => T, extra: Partial<DirectiveSpec> = {}): DirectiveSpec<T> =>
   ({ kind: 'scalar', parse, ...extra }) as DirectiveSpec<T>;
@@ -152,6 +154,8 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     StandardError: scalar(parseExecOutput),
     SyslogIdentifier: stringDirective(),
     SyslogLevel: scalar(parseSyslogLevel),
+    ...execPrivilegeDirectives(),
+    ...execSeccompDirectives(),
   };
   for (const t of EXEC_DIRECTORY_TYPES) {
     d[`${t}Directory`] = { kind: 'list', parse: (v: string) => parseExecDirectories(t, v) } as DirectiveSpec;

@@ -9,6 +9,8 @@ import type { RlimitSpec } from '../ports/process-spawner.js';
 import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type ExecDirectoryItem, type ExecDirectoryType, type RuntimeDirectoryPreserve } from './exec-directories.js';
 import type { LoadCredential, SetCredential } from './exec-credentials.js';
 import { dynamicUserName } from './dynamic-user.js';
+import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from './exec-privileges.js';
+import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
 export type ExecInput =
@@ -72,6 +74,10 @@ export interface ExecContext {
   syslogLevel: number;
   /** Limit*= by systemd's resource name (NOFILE, CORE…). */
   limits: Partial<Record<string, RlimitSpec>>;
+  /** Process attributes and capabilities (OOMScoreAdjust=, CPUAffinity=, CapabilityBoundingSet=…). */
+  privileges: ExecPrivileges;
+  /** Syscall filtering (SystemCallFilter=, RestrictAddressFamilies=, RestrictNamespaces=…). */
+  seccomp: ExecSeccomp;
 }
 
 /** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
@@ -103,6 +109,8 @@ export function defaultExecContext(): ExecContext {
     stdoutExplicit: false,
     syslogLevel: 6,
     limits: {},
+    privileges: defaultExecPrivileges(),
+    seccomp: defaultExecSeccomp(),
   };
 }
 
@@ -158,6 +166,10 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
     const v = get<RlimitSpec>(`Limit${name}`);
     if (v) c.limits[name] = v;
   }
+  c.privileges = readExecPrivileges(section);
+  c.seccomp = readExecSeccomp(section);
+  // unit_patch_contexts(): a dynamic user can neither gain privileges nor create SUID files.
+  if (c.dynamicUser) c.privileges.noNewPrivileges = true;
   return c;
 }
 

@@ -12,6 +12,8 @@ import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '..
 import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
 import { EXEC_DIRECTORY_TYPES } from './exec-directories.js';
 import { managerLimits, processDefaults } from './process-defaults.js';
+import { execPrivilegeProperties } from './exec-privileges.js';
+import { execSeccompProperties } from './exec-seccomp.js';
 
 /** What happened to the last run of one command (systemd's ExecStatus). Zero pid: never ran. */
 export interface ExecStatus {
@@ -179,7 +181,7 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['UtmpMode', prop.string('init')],
     ...empty('SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'),
     ['IgnoreSIGPIPE', prop.bool(true)],
-    ['NoNewPrivileges', prop.bool(c.dynamicUser)],
+    ['NoNewPrivileges', prop.bool(c.privileges.noNewPrivileges)],
     ['SystemCallFilter', allowAll],
     ['SystemCallArchitectures', prop.strv([])],
     ['SystemCallErrorNumber', prop.int(2147483646)],
@@ -203,6 +205,9 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['ProtectHostname', no],
     ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
   );
+  // The settings of exec-privileges.ts replace the inherited values above where the unit sets them.
+  const own = { ...execPrivilegeProperties(c.privileges, scope, inherited.capabilityBoundingSet.length - 1), ...execSeccompProperties(c.seccomp, c.dynamicUser) };
+  for (const entry of list) if (own[entry[0]]) entry[1] = own[entry[0]]!;
   return list;
 }
 

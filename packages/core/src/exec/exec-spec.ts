@@ -17,6 +17,8 @@ import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnv
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
+import { buildPrivilegesSpec } from './exec-privileges.js';
+import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -258,6 +260,19 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     if (plan.groups) spec.supplementaryGroups = plan.groups;
   }
   if (plan.failure) spec.failure = plan.failure;
+  // Process attributes, capabilities and syscall filters: applied by the spawner in the child, at
+  // exec_child()'s places (attributes before the user change, NoNewPrivileges= last).
+  const sandboxed = !r.command.flags.fullPrivileges;
+  let seccomp = sandboxed ? buildSeccompFilters(ctx.seccomp, { personality: ctx.privileges.personality, dynamicUser: ctx.dynamicUser }) : [];
+  if (seccomp.length > 0 && !seccompAvailable()) {
+    for (const what of new Set(seccomp.map((f) => f.what))) r.warn?.(`SECCOMP features not detected in the kernel, skipping ${what}`);
+    seccomp = [];
+  }
+  const privileges = buildPrivilegesSpec(ctx.privileges, {
+    scope: r.scope, invocationId: r.invocationId, fullPrivileges: !sandboxed, seccomp: seccomp.length > 0,
+  });
+  if (privileges) spec.privileges = privileges;
+  if (seccomp.length > 0) spec.seccomp = seccomp;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
   // own to, so select()-based programs keep working; Node raised ours at start-up.

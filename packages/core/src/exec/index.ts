@@ -12,3 +12,6 @@ export * from './exec-directories.js';
 export * from './exec-credentials.js';
 export * from './dynamic-user.js';
 export * from './exec-runtime-data.js';
+export * from './exec-privileges.js';
+export * from './exec-seccomp.js';
+export { SYSCALL_GROUPS, type SyscallGroup } from './syscall-groups.js';

@@ -45,7 +45,7 @@ const limitRows: Record<string, string> = {
 };
 
 /** Linux capability names by bit, as systemd's capability_to_name() spells them. */
-const capabilityNames = [
+export const CAPABILITY_NAMES: readonly string[] = [
   'cap_chown', 'cap_dac_override', 'cap_dac_read_search', 'cap_fowner', 'cap_fsetid', 'cap_kill', 'cap_setgid', 'cap_setuid',
   'cap_setpcap', 'cap_linux_immutable', 'cap_net_bind_service', 'cap_net_broadcast', 'cap_net_admin', 'cap_net_raw', 'cap_ipc_lock',
   'cap_ipc_owner', 'cap_sys_module', 'cap_sys_rawio', 'cap_sys_chroot', 'cap_sys_ptrace', 'cap_sys_pacct', 'cap_sys_admin', 'cap_sys_boot',
@@ -76,7 +76,7 @@ function parseLimits(text: string): Partial<Record<string, InheritedLimit>> {
 
 function kernelCapabilities(lastCap: string): string[] {
   const last = Number(lastCap.trim());
-  return capabilityNames.slice(0, Number.isInteger(last) && lastCap.trim() !== '' ? last + 1 : capabilityNames.length);
+  return CAPABILITY_NAMES.slice(0, Number.isInteger(last) && lastCap.trim() !== '' ? last + 1 : CAPABILITY_NAMES.length);
 }
 
 /** The soft open-files limit services get by default (systemd's DefaultLimitNOFILESoft). */

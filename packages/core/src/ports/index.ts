@@ -1,5 +1,6 @@
 export * from './event-loop.js';
 export * from './process-spawner.js';
+export * from './process-privileges.js';
 export * from './logger.js';
 export * from './notify-receiver.js';
 export * from './process-scopes.js';

@@ -3,6 +3,7 @@
  * implementation forks and execs through `@unitkit/native`; the fake of `@unitkit/testing` records
  * the spec and lets a test decide when the process exits.
  */
+import type { PrivilegesSpec, SeccompFilterSpec } from './process-privileges.js';
 
 /** Where one of the standard streams of a child comes from or goes to. */
 export type StdioSpec =
@@ -71,6 +72,10 @@ export interface ExecSpec {
    * os.constants.errno) as for a failure of its own.
    */
   failure?: { step: string; status: number; errno: number };
+  /** Process attributes and capabilities applied in the child (exec-privileges.ts). */
+  privileges?: PrivilegesSpec;
+  /** Seccomp filters loaded in the child right before execve() (exec-seccomp.ts). */
+  seccomp?: SeccompFilterSpec[];
   /** Only for diagnostics: the unit this process belongs to. */
   unit?: string;
 }
