@@ -19,6 +19,7 @@
         "csrc/exec.c",
         "csrc/users.c",
         "csrc/mounts.c",
+        "csrc/inotify.c",
         "csrc/privileges.c",
         "csrc/seccomp.c"
       ],

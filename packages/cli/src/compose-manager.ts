@@ -11,6 +11,7 @@ import type { NativeEventLoop, NativeNotifyReceiver } from '@unitkit/native';
 import { nativePorts } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
 import { timerModule } from '@unitkit/plugin-timer';
+import { pathModule } from '@unitkit/plugin-path';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
 import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-cgroup';
@@ -23,7 +24,7 @@ import { ApiBus } from './api-bus.js';
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
  * module and append it here; nothing else changes.
  */
-export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, timerModule, killCgroupModule];
+export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, timerModule, pathModule, killCgroupModule];
 
 /** What the manager needs to know about where it runs. */
 export interface ComposeOptions {

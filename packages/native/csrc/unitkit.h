@@ -87,5 +87,6 @@ void uk_register_unixmsg(napi_env env, napi_value exports);
 void uk_register_exec(napi_env env, napi_value exports);
 void uk_register_users(napi_env env, napi_value exports);
 void uk_register_mounts(napi_env env, napi_value exports);
+void uk_register_inotify(napi_env env, napi_value exports);
 
 #endif

@@ -162,6 +162,12 @@ export interface NativeAddon {
   realtimeUsec(): number;
   /** A timerfd that becomes readable when CLOCK_REALTIME is set (TFD_TIMER_CANCEL_ON_SET). */
   clockChangeFd(): number;
+  /** inotify_init1(IN_NONBLOCK | IN_CLOEXEC). */
+  inotifyInit(): number;
+  /** inotify_add_watch(); throws an ErrnoError. */
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  /** Every queued event. */
+  inotifyRead(fd: number): Array<{ wd: number; mask: number; name: string }>;
   /** Reads and re-arms the clock-change fd; true if the wall clock was set. */
   clockChangeRearm(fd: number): boolean;
   socketOpen(spec: { type: string; address: RawAddress; options?: object }): OpenedSocket;

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel } from '@unitkit/core';
-import { EventLoop, FdOperations, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger, UserDatabase, VolatileMounts } from '@unitkit/core';
+import { EventLoop, FdOperations, Inotify, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger, UserDatabase, VolatileMounts } from '@unitkit/core';
+import { NativeInotify } from './native-inotify.js';
 import { NativeVolatileMounts } from './native-volatile-mounts.js';
 import { NssUserDatabase } from './nss-user-database.js';
 import { NativeEventLoop } from './native-event-loop.js';
@@ -40,7 +41,7 @@ export interface NativePortsOptions {
 
 /** The native ports as one module, with the objects behind them and a way to release them. */
 export interface NativePorts {
-  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend, UserDatabase, VolatileMounts (and OutputCapture when given). */
+  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend, UserDatabase, VolatileMounts, Inotify (and OutputCapture when given). */
   module: ContainerModule;
   loop: NativeEventLoop;
   notify: NativeNotifyReceiver;
@@ -73,6 +74,7 @@ export function nativePorts(options: NativePortsOptions): NativePorts {
     bind(SocketBackend).toConstantValue(new NativeSocketBackend());
     bind(UserDatabase).toConstantValue(new NssUserDatabase());
     bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
+    bind(Inotify).toConstantValue(new NativeInotify());
     if (capture) bind(OutputCapture).toConstantValue(capture);
   });
   return {

@@ -13,6 +13,7 @@ import { FakeSocketBackend } from './fake-socket-backend.js';
 import { FakeFdOperations } from './fake-fd-operations.js';
 import { FakeOutputCapture } from './fake-output-capture.js';
 import { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
+import { FakeInotify } from './fake-inotify.js';
 
 /** Options of createFakes(), passed on to each fake. */
 export interface CreateFakesOptions {
@@ -31,6 +32,8 @@ export interface Fakes extends FakePorts {
   module: ContainerModule;
   /** The fake bus: a bus is connected and no name is owned until the test says so. */
   bus: FakeBusNameWatcher;
+  /** The fake inotify: watches are recorded, events come from `emit()`. */
+  inotify: FakeInotify;
 }
 
 /**
@@ -42,7 +45,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
   const spawner = new FakeProcessSpawner(loop, options.spawner);
   const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
   const logger = new MemoryLogger({ clock: loop, ...options.logger });
-  const fakes: FakePorts & { bus: FakeBusNameWatcher } = {
+  const fakes: FakePorts & { bus: FakeBusNameWatcher; inotify: FakeInotify } = {
     loop,
     spawner,
     notify,
@@ -52,6 +55,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
     fds: new FakeFdOperations(),
     output: new FakeOutputCapture(),
     bus: new FakeBusNameWatcher(loop),
+    inotify: new FakeInotify(loop),
   };
   return { ...fakes, module: fakePortsModule(options.bus === false ? { ...fakes, bus: undefined } : fakes) };
 }

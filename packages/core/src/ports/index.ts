@@ -11,3 +11,4 @@ export * from './stderr-logger.js';
 export * from './user-database.js';
 export * from './volatile-mounts.js';
 export * from './bus-name-watcher.js';
+export * from './inotify.js';
