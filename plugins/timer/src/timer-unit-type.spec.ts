@@ -193,6 +193,24 @@ describe('TimerUnitType', () => {
       expect(state('a.timer')).to.equal('active/running');
     });
 
+    it('skips a local time the spring-forward change removes (Europe/Berlin, 2026-03-29)', () => {
+      const saved = process.env.TZ;
+      try {
+        process.env.TZ = 'Europe/Berlin';
+        t = createTestManager({ modules: [timerModule, serviceModule, targetModule], options: { scope: 'user' }, fakes: { loop: { realtime: Date.UTC(2026, 2, 28, 12) * 1000 } } });
+        for (const [name, text] of Object.entries({ 'basic.target': '', 'foo.timer': '[Timer]\nOnCalendar=*-*-* 02:30\nAccuracySec=1us\n', 'foo.service': oneshot })) t.units.file(name, text);
+        t.job('start', 'foo.timer');
+        // 02:30 does not exist on the 29th: the next elapse is the 30th, 02:30 CEST = 00:30 UTC.
+        expect(timer().data.nextElapseRealtime).to.equal(Date.UTC(2026, 2, 30, 0, 30) * 1000);
+        t.loop.advance(Date.UTC(2026, 2, 30, 0, 30) * 1000 - t.loop.realtime());
+        t.loop.runPending();
+        expect(state('foo.timer')).to.equal('active/running');
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    });
+
     it('follows the new local time zone for a calendar time in local time', () => {
       const saved = process.env.TZ;
       try {
