@@ -18,7 +18,8 @@
         "csrc/unixmsg.c",
         "csrc/exec.c",
         "csrc/users.c",
-        "csrc/mounts.c"
+        "csrc/mounts.c",
+        "csrc/namespaces.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -16,6 +16,7 @@
  * refuses the cgroup does the child write cgroup.procs itself, as before.
  */
 #include "unitkit.h"
+#include "namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +93,8 @@ typedef struct {
   rlimit_plan *rlimits;
   size_t nrlimits;
   char *cgroup_procs;
+  /* PrivateTmp=, ProtectSystem=, PrivateNetwork=…: the namespace operations (namespaces.c). */
+  uk_ns_plan ns;
   /* Set when clone3 already placed the child in its cgroup: it must not write cgroup.procs. */
   int born_in_cgroup;
   /*
@@ -126,6 +129,7 @@ static void free_plan(plan_t *p) {
   free(p->rlimits);
   free(p->cgroup_procs);
   free(p->fail_step);
+  uk_ns_free(&p->ns);
 }
 
 /* ---- the child: async-signal-safe, no allocation, only its own stack and `failure` ---- */
@@ -248,6 +252,12 @@ static int child_main(void *arg) {
   if (p->set_ioprio && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->ioprio) < 0) child_fail(p, EXIT_IOPRIO, errno);
 
   if (p->set_umask) umask(p->umask);
+
+  /* The namespaces, where exec_child() applies them: after directories and credentials, before the user change. */
+  {
+    int ns_err = 0, ns_status = uk_ns_apply(&p->ns, &ns_err);
+    if (ns_status) child_fail(p, ns_status, ns_err);
+  }
 
   if (p->set_groups && syscall(SYS_setgroups, p->ngroups, p->groups) < 0) child_fail(p, EXIT_GROUP, errno);
   if (p->set_gid && syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) child_fail(p, EXIT_GROUP, errno);
@@ -482,6 +492,8 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
     p->fail_errno = er;
   }
 
+  if (!uk_ns_build(env, spec, &p->ns)) return false;
+
   char *cgroup = uk_prop_string(env, spec, "cgroupPath", &ok);
   if (!ok) return false;
   if (cgroup) {
@@ -576,6 +588,8 @@ static int start_child(plan_t *plan, char *stack_top, char *stack) {
 
 static const char *status_step(int status) {
   switch (status) {
+    case 225: return "NETWORK";
+    case 226: return "NAMESPACE";
     case EXIT_CHDIR: return "CHDIR";
     case EXIT_FDS: return "FDS";
     case EXIT_EXEC: return "EXEC";
@@ -632,7 +646,9 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     const char *step = plan.fail_step && plan.failed_status == plan.fail_status ? plan.fail_step : status_step(plan.failed_status);
     uk_set(env, f, "step", uk_str(env, step));
     uk_set(env, result, "failure", f);
+    uk_ns_report(env, &plan.ns, f, NULL);
   }
+  uk_ns_report(env, &plan.ns, NULL, result);
 out:
   free(stack);
   free_plan(&plan);

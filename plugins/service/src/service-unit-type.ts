@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyExecRuntime, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -643,6 +643,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
     releaseDynamicCredentials(d.settings.context, owner);
+    destroyExecRuntime(owner);
     this.scopes.scope(unit as unknown as Unit).release();
   }
 

@@ -9,6 +9,7 @@ import type { RlimitSpec } from '../ports/process-spawner.js';
 import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type ExecDirectoryItem, type ExecDirectoryType, type RuntimeDirectoryPreserve } from './exec-directories.js';
 import type { LoadCredential, SetCredential } from './exec-credentials.js';
 import { dynamicUserName } from './dynamic-user.js';
+import { defaultSandbox, readSandbox, type SandboxContext } from './exec-sandbox.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
 export type ExecInput =
@@ -72,6 +73,8 @@ export interface ExecContext {
   syslogLevel: number;
   /** Limit*= by systemd's resource name (NOFILE, CORE…). */
   limits: Partial<Record<string, RlimitSpec>>;
+  /** PrivateTmp=, ProtectSystem=, BindPaths=, PrivateNetwork=… (exec-sandbox.ts). */
+  sandbox: SandboxContext;
 }
 
 /** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
@@ -103,6 +106,7 @@ export function defaultExecContext(): ExecContext {
     stdoutExplicit: false,
     syslogLevel: 6,
     limits: {},
+    sandbox: defaultSandbox(),
   };
 }
 
@@ -158,6 +162,7 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
     const v = get<RlimitSpec>(`Limit${name}`);
     if (v) c.limits[name] = v;
   }
+  c.sandbox = readSandbox(get, c.dynamicUser);
   return c;
 }
 

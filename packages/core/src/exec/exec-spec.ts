@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { expandExecEnvironment, readEnvironmentFile, type ExecCommand } from '@unitkit/unit-file';
-import type { ExecSpec, StdioSpec } from '../ports/process-spawner.js';
+import type { ExecSpec, NamespaceSpec, StdioSpec } from '../ports/process-spawner.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
 import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
@@ -17,6 +17,7 @@ import { EXEC_DIRECTORY_FAILURE, ExecDirectoryError, errnoText, execDirectoryEnv
 import { CredentialsError, credentialsDirectory, setupCredentials } from './exec-credentials.js';
 import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName } from './dynamic-user.js';
 import { processDefaults } from './process-defaults.js';
+import { NamespaceSetupError, prepareNamespace } from './exec-namespace.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -258,6 +259,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     if (plan.groups) spec.supplementaryGroups = plan.groups;
   }
   if (plan.failure) spec.failure = plan.failure;
+  else if (plan.namespace) spec.namespace = plan.namespace;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its
   // own to, so select()-based programs keep working; Node raised ours at start-up.
@@ -296,6 +298,8 @@ interface ChildPlan {
   environment: Record<string, string>;
   /** The first step that failed: the child exits with its status there. */
   failure?: { step: string; status: number; errno: number };
+  /** The namespace operations (PrivateTmp=, ProtectSystem=, PrivateNetwork=…). */
+  namespace?: NamespaceSpec;
 }
 
 /** An errno number for a code ('ESRCH' → 3), as the spawner reports failures. */
@@ -436,6 +440,20 @@ const CHILD_STEPS: ChildStep[] = [
     run(r) {
       if (r.context.pamName === undefined) return;
       throw new StepFailure(`PAM sessions are not supported by unitkit (PAMName=${r.context.pamName}): Operation not supported`, 'PAM', ExecExitStatus.PAM, 'EOPNOTSUPP');
+    },
+  },
+  {
+    // PrivateNetwork=, PrivateIPC=, setup_namespace(), ProtectHostname=: 225/NETWORK, 226/NAMESPACE.
+    // The "+" prefix runs a command without any sandboxing (EXEC_APPLY_SANDBOXING off).
+    name: 'NAMESPACE',
+    run(r, plan) {
+      if (r.command.flags.fullPrivileges) return;
+      try {
+        plan.namespace = prepareNamespace(r);
+      } catch (e) {
+        if (!(e instanceof NamespaceSetupError)) throw e;
+        throw new StepFailure(e.message, e.status === ExecExitStatus.NAMESPACE ? 'NAMESPACE' : 'NETWORK', e.status, e.code);
+      }
     },
   },
 ];

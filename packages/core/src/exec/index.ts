@@ -12,3 +12,7 @@ export * from './exec-directories.js';
 export * from './exec-credentials.js';
 export * from './dynamic-user.js';
 export * from './exec-runtime-data.js';
+export * from './exec-sandbox.js';
+export { buildNamespacePlan, type NamespacePlanInput, type NamespaceProbe } from './namespace-plan.js';
+export { parseMountInfo, readMountInfo, type MountInfoEntry } from './mountinfo.js';
+export { acquirePrivateTmp, releasePrivateTmp, type PrivateTmpDirs } from './private-tmp.js';
