@@ -79,7 +79,6 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
     }
   }
   const hasCredentials = c.loadCredentials.length > 0 || c.setCredentials.length > 0;
-  const credRoot = prefixes.Runtime ? path.join(prefixes.Runtime, 'credentials') : undefined;
   let staging;
   let privateTmp;
   try {
@@ -100,7 +99,7 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
       writablePaths,
       emptyDirectories,
       privateBinds,
-      credentialsRoot: credRoot,
+      credentialsRoot: '/run/credentials',
       credentialsDirectory: hasCredentials && prefixes.Runtime ? credentialsDirectory(prefixes.Runtime, r.unitName) : undefined,
     },
     c.dynamicUser,

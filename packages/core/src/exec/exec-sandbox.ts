@@ -296,6 +296,19 @@ export function formatTemporaryFileSystem(t: TemporaryFileSystem): string {
   return t.options ? `${t.path}:${t.options}` : t.path;
 }
 
+/**
+ * The capabilities the sandbox settings take out of the bounding set (unit_patch_contexts()):
+ * PrivateDevices= cap_mknod and cap_sys_rawio, ProtectKernelModules= cap_sys_module,
+ * ProtectKernelLogs= cap_syslog.
+ */
+export function sandboxCapabilityDrops(s: SandboxContext): string[] {
+  const drops: string[] = [];
+  if (s.privateDevices) drops.push('cap_mknod', 'cap_sys_rawio');
+  if (s.protectKernelModules) drops.push('cap_sys_module');
+  if (s.protectKernelLogs) drops.push('cap_syslog');
+  return drops;
+}
+
 /** Whether any setting needs a mount namespace (exec_needs_mount_namespace()). */
 export function needsMountNamespace(s: SandboxContext): boolean {
   return (

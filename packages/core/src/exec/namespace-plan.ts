@@ -44,7 +44,7 @@ const MOUNT_ATTR_RDONLY = 1;
 const MOUNT_ATTR_NOEXEC = 8;
 
 /** What the mount entries do, strongest first: on one path the first wins (systemd's MountMode order). */
-const MODES = ['inaccessible', 'bind', 'private-tmp', 'private-dev', 'empty-dir', 'procfs', 'readonly', 'readwrite', 'noexec', 'exec', 'tmpfs', 'mqueuefs', 'readwrite-implicit'] as const;
+const MODES = ['inaccessible', 'bind', 'private-tmp', 'private-dev', 'bind-dev', 'empty-dir', 'sysfs', 'procfs', 'readonly', 'readwrite', 'noexec', 'exec', 'tmpfs', 'run', 'mqueuefs', 'readwrite-implicit'] as const;
 type Mode = (typeof MODES)[number];
 
 interface Entry {
@@ -122,8 +122,9 @@ export interface NamespacePlanInput {
   /** DynamicUser=: the private/ roots covered by an empty read-only tmpfs, and the directories bound back into them. */
   emptyDirectories?: string[];
   privateBinds?: string[];
-  /** The unit's credentials directory and the root of all of them (hidden otherwise). */
+  /** The unit's credentials directory, bound read-only into an empty tmpfs on its parent. */
   credentialsDirectory?: string;
+  /** The credentials of all units, hidden from a unit without any (systemd's /run/credentials). */
   credentialsRoot?: string;
   probe?: NamespaceProbe;
 }
@@ -134,7 +135,7 @@ const protectHomePaths = ['/home', '/run/user', '/root'];
 const kernelTunablesProc: Array<[string, Mode]> = [
   ['/proc/acpi', 'readonly'], ['/proc/apm', 'readonly'], ['/proc/asound', 'readonly'], ['/proc/bus', 'readonly'], ['/proc/fs', 'readonly'],
   ['/proc/irq', 'readonly'], ['/proc/kallsyms', 'inaccessible'], ['/proc/kcore', 'inaccessible'], ['/proc/latency_stats', 'readonly'],
-  ['/proc/mtrr', 'readonly'], ['/proc/scsi', 'readonly'], ['/proc/sys', 'readonly'], ['/proc/sysrq-trigger', 'readonly'], ['/proc/timer_list', 'readonly'],
+  ['/proc/mtrr', 'readonly'], ['/proc/scsi', 'readonly'], ['/proc/sys', 'readonly'], ['/proc/sysrq-trigger', 'readonly'], ['/proc/timer_stats', 'readonly'],
 ];
 const kernelTunablesSys: Array<[string, Mode, boolean]> = [
   ['/sys', 'readonly', false], ['/sys/fs/bpf', 'readonly', true], ['/sys/fs/cgroup', 'readwrite-implicit', false], ['/sys/fs/selinux', 'readwrite-implicit', true],
@@ -150,6 +151,12 @@ const tmpfsFlagWords: Record<string, [number, boolean]> = {
 function insists(s: SandboxContext, dynamicUser: boolean): boolean {
   return s.temporaryFileSystems.length > 0 || s.rootDirectory !== undefined || dynamicUser ||
     [...s.bindPaths, ...s.bindReadOnlyPaths].some((b) => b.source !== b.destination);
+}
+
+/** MountAPIVFS= as set, else implied by RootDirectory=, ProtectKernelTunables=, ProtectControlGroups=, ProtectProc=, ProcSubset=. */
+export function effectiveMountAPIVFS(s: SandboxContext): boolean {
+  if (s.mountAPIVFS !== undefined) return s.mountAPIVFS;
+  return s.rootDirectory !== undefined || s.protectKernelTunables || s.protectControlGroups || s.protectProc !== 'default' || s.procSubset !== 'all';
 }
 
 /** Component-wise path order, a prefix before what is below it (systemd's path_compare()). */
@@ -268,19 +275,23 @@ function collectEntries(input: NamespacePlanInput, probe: NamespaceProbe): Entry
     for (const p of protectSystemYes) e.push({ path: p, mode: 'readonly', ignore: optionalSystemYes.has(p) });
     if (s.protectSystem === 'full') e.push({ path: '/etc', mode: 'readonly', ignore: false });
   }
-  if (s.protectProc !== 'default' || s.procSubset !== 'all') {
+  if (effectiveMountAPIVFS(s)) {
+    // A fresh /proc (with ProtectProc=/ProcSubset= as its options); /dev, /sys and an empty /run only where the host has none mounted.
     const opts = [];
     if (s.protectProc !== 'default') opts.push(`hidepid=${s.protectProc}`);
     if (s.procSubset === 'pid') opts.push('subset=pid');
     e.push({ path: '/proc', mode: 'procfs', ignore: false, data: opts.join(','), flags: MS_NOSUID | MS_NODEV | MS_NOEXEC });
+    e.push({ path: '/dev', mode: 'bind-dev', ignore: false });
+    e.push({ path: '/sys', mode: 'sysfs', ignore: false, flags: MS_NOSUID | MS_NODEV | MS_NOEXEC });
+    e.push({ path: '/run', mode: 'run', ignore: false, data: 'mode=755,size=20%,nr_inodes=800k', flags: 0 });
   }
   if (s.privateIPC) e.push({ path: '/dev/mqueue', mode: 'mqueuefs', ignore: true, flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME });
-  if (input.credentialsRoot && e.length > 0) {
+  if (e.length > 0) {
     if (input.credentialsDirectory) {
       // Only this unit's credentials are visible, read-only.
-      e.push({ path: input.credentialsRoot, mode: 'tmpfs', ignore: false, readOnly: true, data: 'mode=0755,size=1m,nr_inodes=1k', flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME });
+      e.push({ path: path.dirname(input.credentialsDirectory), mode: 'tmpfs', ignore: false, readOnly: true, data: 'mode=0755,size=1m,nr_inodes=1k', flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME });
       e.push({ path: input.credentialsDirectory, mode: 'bind', source: input.credentialsDirectory, ignore: false, recursive: true, readOnly: true });
-    } else {
+    } else if (input.credentialsRoot) {
       e.push({ path: input.credentialsRoot, mode: 'inaccessible', ignore: true });
     }
   }
@@ -367,6 +378,15 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
         mkdirs(e.path, 'dir');
         ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, data: e.data });
         break;
+      case 'bind-dev':
+      case 'sysfs':
+      case 'run':
+        if (hostMountPoints.has(e.path)) break;
+        mkdirs(e.path, 'dir');
+        if (e.mode === 'bind-dev') ops.push({ op: 'mount', source: '/dev', target, flags: MS_BIND | MS_REC });
+        else if (e.mode === 'sysfs') ops.push({ op: 'mount', source: 'sysfs', target, fstype: 'sysfs', flags: e.flags ?? 0 });
+        else ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, data: e.data });
+        break;
       case 'procfs':
         ops.push({ op: 'umount-all', target });
         ops.push({ op: 'mount', source: 'proc', target, fstype: 'proc', flags: e.flags ?? 0, data: e.data || undefined });
@@ -390,12 +410,12 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
     const recursive = e.mode !== 'empty-dir' && e.mode !== 'tmpfs' && e.mode !== 'private-dev';
     remountOps(input, e, recursive ? submounts(input, e, all) : [], MOUNT_ATTR_RDONLY, 0, MS_RDONLY, ops);
   }
-  // Pass 3: noexec/exec, against the exec entries only.
-  const execPaths = entries.filter((e) => e.mode === 'exec' || e.mode === 'noexec').map((e) => e.path);
+  // Pass 3: noexec (NoExecPaths=, and inaccessible paths as systemd 252 leaves them) or exec (ExecPaths=).
   for (const e of entries) {
-    if (e.mode !== 'exec' && e.mode !== 'noexec') continue;
-    const noexec = e.mode === 'noexec';
-    remountOps(input, e, submounts(input, e, execPaths), noexec ? MOUNT_ATTR_NOEXEC : 0, noexec ? 0 : MOUNT_ATTR_NOEXEC, noexec ? MS_NOEXEC : 0, ops);
+    const noexec = e.mode === 'noexec' || e.mode === 'inaccessible' || e.mode === 'sysfs' || e.mode === 'procfs';
+    if (!noexec && e.mode !== 'exec') continue;
+    if (e.ignore && e.mode === 'inaccessible' && probe.kind(e.path) === undefined) continue;
+    remountOps(input, e, submounts(input, e, all), noexec ? MOUNT_ATTR_NOEXEC : 0, noexec ? 0 : MOUNT_ATTR_NOEXEC, noexec ? MS_NOEXEC : 0, ops);
   }
 
   ops.push({ op: 'enter-root', target: R });
@@ -441,17 +461,24 @@ function privateDevOps(input: NamespacePlanInput, probe: NamespaceProbe, target:
   ops.push({ op: 'mount', source: 'tmpfs', target: D, fstype: 'tmpfs', flags: MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, data: 'mode=755,size=4m,nr_inodes=64k' });
   ops.push({ op: 'mkdir', target: `${D}/pts`, mode: 0o755 }, { op: 'mount', source: '/dev/pts', target: `${D}/pts`, flags: MS_BIND, optional: true });
   if (probe.kind('/dev/ptmx') === 'symlink') ops.push({ op: 'symlink', source: 'pts/ptmx', target: `${D}/ptmx` });
-  for (const name of ['null', 'zero', 'full', 'random', 'urandom', 'tty', ...(probe.kind('/dev/ptmx') === 'symlink' ? [] : ['ptmx'])]) {
+  // Each node also gets its /dev/char/MAJOR:MINOR link, as udev would make it.
+  ops.push({ op: 'mkdir', target: `${D}/char`, mode: 0o755 });
+  for (const name of [...(probe.kind('/dev/ptmx') === 'symlink' ? [] : ['ptmx']), 'null', 'zero', 'full', 'random', 'urandom', 'tty']) {
     const dev = probe.device(`/dev/${name}`);
-    if (dev) ops.push({ op: 'mknod', target: `${D}/${name}`, mode: dev.mode, dev: dev.rdev });
+    if (!dev) continue;
+    ops.push({ op: 'mknod', target: `${D}/${name}`, mode: dev.mode, dev: dev.rdev });
+    const major = Math.floor(dev.rdev / 256) & 0xfff;
+    const minor = (dev.rdev & 0xff) | ((Math.floor(dev.rdev / 4096) & 0xfff00));
+    ops.push({ op: 'symlink', source: `../${name}`, target: `${D}/char/${major}:${minor}`, bestEffort: true });
   }
   const hostMounts = new Set(input.mounts.map((m) => m.path));
   for (const [name, mode] of [['shm', 0o1777], ['mqueue', 0o755], ['hugepages', 0o755]] as const) {
-    if (!hostMounts.has(`/dev/${name}`) && probe.kind(`/dev/${name}`) !== 'dir') continue;
-    ops.push({ op: 'mkdir', target: `${D}/${name}`, mode }, { op: 'mount', source: `/dev/${name}`, target: `${D}/${name}`, flags: MS_BIND, bestEffort: name !== 'shm' });
+    ops.push({ op: 'mkdir', target: `${D}/${name}`, mode });
+    if (hostMounts.has(`/dev/${name}`) || probe.kind(`/dev/${name}`) === 'dir') {
+      ops.push({ op: 'mount', source: `/dev/${name}`, target: `${D}/${name}`, flags: MS_BIND, bestEffort: name !== 'shm' });
+    }
   }
-  const log = probe.readlink('/dev/log');
-  if (log !== undefined) ops.push({ op: 'symlink', source: log, target: `${D}/log` });
+  ops.push({ op: 'symlink', source: '/run/systemd/journal/dev-log', target: `${D}/log` });
   for (const [name, to] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
     ops.push({ op: 'symlink', source: to, target: `${D}/${name}` });
   }
