@@ -345,8 +345,14 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
     if (last === 'file') ops.push({ op: 'mkfile', target: inR(p), mode: 0o644 });
   };
 
-  // Pass 1: put each entry in place.
+  // Pass 1: put each entry in place. Entries whose source or path is missing and may be are left out of every pass.
+  const skipped = new Set<Entry>();
   for (const e of entries) {
+    const missing = e.ignore && probe.kind(e.mode === 'bind' ? e.source! : e.path) === undefined;
+    if (missing && (e.mode === 'bind' || e.mode === 'inaccessible' || e.mode === 'tmpfs')) {
+      skipped.add(e);
+      continue;
+    }
     const target = inR(e.path);
     switch (e.mode) {
       case 'inaccessible': {
@@ -376,7 +382,7 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
       case 'empty-dir':
         if (e.ignore && probe.kind(e.path) === undefined) break;
         mkdirs(e.path, 'dir');
-        ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, data: e.data });
+        ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, ...(e.data ? { data: e.data } : {}) });
         break;
       case 'bind-dev':
       case 'sysfs':
@@ -385,11 +391,11 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
         mkdirs(e.path, 'dir');
         if (e.mode === 'bind-dev') ops.push({ op: 'mount', source: '/dev', target, flags: MS_BIND | MS_REC });
         else if (e.mode === 'sysfs') ops.push({ op: 'mount', source: 'sysfs', target, fstype: 'sysfs', flags: e.flags ?? 0 });
-        else ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, data: e.data });
+        else ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, ...(e.data ? { data: e.data } : {}) });
         break;
       case 'procfs':
         ops.push({ op: 'umount-all', target });
-        ops.push({ op: 'mount', source: 'proc', target, fstype: 'proc', flags: e.flags ?? 0, data: e.data || undefined });
+        ops.push({ op: 'mount', source: 'proc', target, fstype: 'proc', flags: e.flags ?? 0, ...(e.data ? { data: e.data } : {}) });
         break;
       case 'mqueuefs':
         ops.push({ op: 'umount-all', target, optional: true });
@@ -405,16 +411,14 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
   const all = entries.map((e) => e.path);
   for (const e of entries) {
     const ro = entryReadOnly(e) || e.mode === 'private-dev';
-    if (!ro) continue;
-    if (e.ignore && e.mode === 'inaccessible' && probe.kind(e.path) === undefined) continue;
+    if (!ro || skipped.has(e)) continue;
     const recursive = e.mode !== 'empty-dir' && e.mode !== 'tmpfs' && e.mode !== 'private-dev';
     remountOps(input, e, recursive ? submounts(input, e, all) : [], MOUNT_ATTR_RDONLY, 0, MS_RDONLY, ops);
   }
   // Pass 3: noexec (NoExecPaths=, and inaccessible paths as systemd 252 leaves them) or exec (ExecPaths=).
   for (const e of entries) {
     const noexec = e.mode === 'noexec' || e.mode === 'inaccessible' || e.mode === 'sysfs' || e.mode === 'procfs';
-    if (!noexec && e.mode !== 'exec') continue;
-    if (e.ignore && e.mode === 'inaccessible' && probe.kind(e.path) === undefined) continue;
+    if ((!noexec && e.mode !== 'exec') || skipped.has(e)) continue;
     remountOps(input, e, submounts(input, e, all), noexec ? MOUNT_ATTR_NOEXEC : 0, noexec ? 0 : MOUNT_ATTR_NOEXEC, noexec ? MS_NOEXEC : 0, ops);
   }
 
