@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildExecSpec, destroyExecRuntime, execContextDirectives, readExecContext, type ExecSpec } from '@unitkit/core';
 import { killLeftovers, outputPipe, scratch, spawner, startReaping, track, waitExit } from './spec-helpers.js';
@@ -185,6 +185,16 @@ describe('namespace sandbox (real children)', function () {
     expect(r.text).to.equal('');
     expect(r.child.failure).to.include({ step: 'NAMESPACE', code: 'ENOENT' });
     expect((r.child.failure as { namespacePath?: string }).namespacePath).to.match(/\/nonexistent-unitkit$/);
+  });
+
+  it('RootDirectory=: the process runs inside it, with the API file systems mounted there', async () => {
+    const root = join(scratch, 'root');
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    for (const l of ['bin', 'lib', 'lib64', 'sbin']) if (!existsSync(join(root, l))) symlinkSync(`usr/${l}`, join(root, l));
+    writeFileSync(join(root, 'etc', 'marker'), 'inside\n');
+    const r = await run({ RootDirectory: root, BindReadOnlyPaths: '/usr' }, 'cat /etc/marker; test -e /proc/self/status && echo proc; test -e /dev/null && echo dev; touch /usr/.x 2>&1');
+    expect(r.text).to.match(/^inside\nproc\ndev\n/);
+    expect(r.text).to.include('Read-only file system');
   });
 
   it('the "+" prefix runs a command outside the sandbox', async () => {

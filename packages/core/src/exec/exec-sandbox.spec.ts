@@ -171,6 +171,14 @@ describe('namespace plan', () => {
     expect(plan('ProtectProc=invisible\nProcSubset=pid')).to.deep.include({ op: 'mount', source: 'proc', target: '/R/proc', fstype: 'proc', flags: 2 | 4 | 8, data: 'hidepid=invisible,subset=pid' });
   });
 
+  it('RootDirectory= assembles the root from that directory and mounts the API file systems in it', () => {
+    const ops = plan('RootDirectory=/srv');
+    expect(ops[2]).to.include({ op: 'mount', source: '/srv', target: '/R' });
+    expect(ops).to.deep.include({ op: 'mount', source: 'proc', target: '/R/proc', fstype: 'proc', flags: 2 | 4 | 8 });
+    // /srv/data is a mount of its own: inside the root it is /data.
+    expect(targetsOf(plan('RootDirectory=/srv\nReadOnlyPaths=/'), 'setattr')).to.include.members(['/R', '/R/data']);
+  });
+
   it('ProtectHostname= unshares UTS last and goes on without it when refused', () => {
     const ops = plan('ProtectHostname=yes');
     expect(ops.at(-1)).to.include({ op: 'unshare', flags: 0x04000000, skipTo: ops.length });

@@ -159,6 +159,22 @@ export function effectiveMountAPIVFS(s: SandboxContext): boolean {
   return s.rootDirectory !== undefined || s.protectKernelTunables || s.protectControlGroups || s.protectProc !== 'default' || s.procSubset !== 'all';
 }
 
+/** A probe of the paths inside `root`: what it sees of `p` is `root/p`, symlinks resolved within. */
+function insideRoot(probe: NamespaceProbe, root: string): NamespaceProbe {
+  const strip = (p: string | undefined) => (p === undefined ? undefined : p === root ? '/' : p.startsWith(`${root}/`) ? p.slice(root.length) : undefined);
+  return {
+    kind: (p) => probe.kind(root + p),
+    realpath: (p) => strip(probe.realpath(root + p)),
+    device: (p) => probe.device(root + p),
+    readlink: (p) => probe.readlink(root + p),
+  };
+}
+
+/** The mounts at or below `root`, named as seen from inside it. */
+function mountsInside(mounts: readonly MountInfoEntry[], root: string): MountInfoEntry[] {
+  return mounts.filter((m) => isAtOrBelow(m.path, root)).map((m) => ({ ...m, path: m.path === root ? '/' : m.path.slice(root.length) }));
+}
+
 /** Component-wise path order, a prefix before what is below it (systemd's path_compare()). */
 function comparePaths(a: string, b: string): number {
   const x = a.split('/').filter(Boolean);
@@ -182,20 +198,24 @@ const entryReadOnly = (e: Entry): boolean => !!e.readOnly || e.mode === 'readonl
  */
 export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = false): NamespaceSpec | undefined {
   const s = input.sandbox;
-  const probe = input.probe ?? fsProbe;
+  const hostProbe = input.probe ?? fsProbe;
+  // With RootDirectory= the entries name paths inside it: probe them there, and take its mounts as the tree.
+  const root = s.rootDirectory;
+  const probe = root ? insideRoot(hostProbe, root) : hostProbe;
+  if (root) input = { ...input, mounts: mountsInside(input.mounts, root) };
   const ops: NamespaceOp[] = [];
   if (s.privateNetwork) {
     ops.push({ op: 'unshare', flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK }, { op: 'loopback-up', status: ExecExitStatus.NETWORK });
   }
   if (s.privateIPC) ops.push({ op: 'unshare', flags: CLONE_NEWIPC });
 
-  const entries = collectEntries(input, probe);
+  const entries = collectEntries(input, probe, hostProbe);
   const wantsMountNs = entries.length > 0 || s.mountFlags !== undefined || s.privateMounts || s.rootDirectory !== undefined;
   if (wantsMountNs) {
     const unshareAt = ops.length;
     ops.push({ op: 'unshare', flags: CLONE_NEWNS });
     ops.push({ op: 'mount', target: '/', flags: MS_REC | MS_SLAVE });
-    mountOps(input, normalize(entries), probe, ops);
+    mountOps(input, normalize(entries), probe, hostProbe, ops);
     // A refused mount namespace (a container, an unprivileged manager) is skipped as systemd does,
     // unless the settings change what the process sees beyond protection (insist_on_sandboxing()).
     if (!insists(s, dynamicUser)) ops[unshareAt]!.skipTo = ops.length;
@@ -207,7 +227,7 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
   return ops.length > 0 ? { ops } : undefined;
 }
 
-function collectEntries(input: NamespacePlanInput, probe: NamespaceProbe): Entry[] {
+function collectEntries(input: NamespacePlanInput, probe: NamespaceProbe, hostProbe: NamespaceProbe): Entry[] {
   const s = input.sandbox;
   const e: Entry[] = [];
   const paths = (list: typeof s.readOnlyPaths, mode: Mode) => {
@@ -298,7 +318,7 @@ function collectEntries(input: NamespacePlanInput, probe: NamespaceProbe): Entry
   // Symlinks resolved on the host, so that /lib/modules and /usr/lib/modules are one entry.
   for (const x of e) {
     if (x.mode !== 'tmpfs' && x.mode !== 'empty-dir' && x.mode !== 'private-dev') x.path = probe.realpath(x.path) ?? x.path;
-    if (x.source) x.source = probe.realpath(x.source) ?? x.source;
+    if (x.source) x.source = hostProbe.realpath(x.source) ?? x.source;
   }
   return e;
 }
@@ -330,7 +350,7 @@ function normalize(entries: Entry[]): Entry[] {
   return out;
 }
 
-function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceProbe, ops: NamespaceOp[]): void {
+function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceProbe, hostProbe: NamespaceProbe, ops: NamespaceOp[]): void {
   const s = input.sandbox;
   const R = input.stagingRoot;
   const inR = (p: string) => (p === '/' ? R : R + p);
@@ -348,7 +368,7 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
   // Pass 1: put each entry in place. Entries whose source or path is missing and may be are left out of every pass.
   const skipped = new Set<Entry>();
   for (const e of entries) {
-    const missing = e.ignore && probe.kind(e.mode === 'bind' ? e.source! : e.path) === undefined;
+    const missing = e.ignore && (e.mode === 'bind' ? hostProbe.kind(e.source!) : probe.kind(e.path)) === undefined;
     if (missing && (e.mode === 'bind' || e.mode === 'inaccessible' || e.mode === 'tmpfs')) {
       skipped.add(e);
       continue;
@@ -372,7 +392,7 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
         break;
       case 'bind':
       case 'private-tmp': {
-        const kind = probe.kind(e.source!);
+        const kind = hostProbe.kind(e.source!);
         if (kind === undefined && e.ignore) break;
         mkdirs(e.path, kind === 'dir' || kind === undefined ? 'dir' : 'file');
         ops.push({ op: 'mount', source: e.source!, target, flags: MS_BIND | (e.recursive !== false ? MS_REC : 0), optional: e.ignore });
@@ -394,6 +414,7 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
         else ops.push({ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: e.flags ?? 0, ...(e.data ? { data: e.data } : {}) });
         break;
       case 'procfs':
+        mkdirs(e.path, 'dir');
         ops.push({ op: 'umount-all', target });
         ops.push({ op: 'mount', source: 'proc', target, fstype: 'proc', flags: e.flags ?? 0, ...(e.data ? { data: e.data } : {}) });
         break;
@@ -402,7 +423,7 @@ function mountOps(input: NamespacePlanInput, entries: Entry[], probe: NamespaceP
         ops.push({ op: 'mount', source: 'mqueue', target, fstype: 'mqueue', flags: e.flags ?? 0, optional: true });
         break;
       case 'private-dev':
-        privateDevOps(input, probe, target, ops);
+        privateDevOps(input, hostProbe, target, ops);
         break;
     }
   }
