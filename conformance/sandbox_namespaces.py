@@ -2,7 +2,7 @@
 ProtectHome=, PrivateTmp= (its host directory while the unit runs and after it stops), BindPaths=,
 InaccessiblePaths=, the *Paths= "-" prefix, PrivateDevices=, ProtectKernelTunables=,
 ProtectControlGroups=, PrivateNetwork=, the mount table the service sees, a path that must exist
-and does not (226/NAMESPACE), and what show prints for the settings.
+and does not (226/NAMESPACE), PrivateUsers=, and what show prints for the settings.
 
 systemd (as PID 1) keeps the nodes it mounts over inaccessible paths in /run/systemd/inaccessible;
 a `systemd --user` outside PID 1 does not make them and fails every such unit with 226/NAMESPACE.
@@ -75,6 +75,13 @@ RemainAfterExit=yes
 PrivateTmp=yes
 ExecStart=/bin/sh -c 'echo x > /tmp/x'
 """)
+    h.unit("users.service", """
+[Service]
+Type=oneshot
+PrivateUsers=yes
+ReadWritePaths={tmp}
+ExecStart=/bin/sh -c 'exec > {tmp}/users.out 2>&1; cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %%u /proc/1'
+""")
     h.unit("missing.service", """
 [Service]
 Type=oneshot
@@ -109,6 +116,9 @@ ExecStart=/bin/true
     h.ctl("start", "kernel.service")
     h.show("kernel.service", "Result", "ExecMainStatus")
     h.file("{tmp}/kernel.out")
+
+    h.ctl("start", "users.service")
+    h.file("{tmp}/users.out")
 
     pattern = "/tmp/systemd-private-*-ptmp.service-*"
     h.ctl("start", "ptmp.service")

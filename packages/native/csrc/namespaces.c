@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef SYS_mount_setattr
@@ -40,7 +41,10 @@ enum {
   OP_SYMLINK = 7,     /* symlink(source, target) */
   OP_LOOPBACK_UP = 8, /* bring "lo" of the (new) network namespace up */
   OP_ENTER_ROOT = 9,  /* make target the root: chdir, MS_MOVE onto /, chroot(".") */
+  OP_USERNS = 10,     /* unshare(CLONE_NEWUSER); a helper writes data as uid_map, source as gid_map ("deny" to setgroups first when flags & 1) */
 };
+
+#define HELPER_STACK_SIZE (32 * 1024)
 
 struct uk_mount_attr {
   uint64_t attr_set, attr_clr, propagation, userns_fd;
@@ -76,7 +80,7 @@ bool uk_ns_build(napi_env env, napi_value spec, uk_ns_plan *ns) {
         !uk_prop_i64(env, e, "mode", &mode, NULL) || !uk_prop_i64(env, e, "dev", &dev, NULL) ||
         !uk_prop_bool(env, e, "optional", &o->optional, NULL) || !uk_prop_bool(env, e, "bestEffort", &o->best_effort, NULL))
       return false;
-    if (op < OP_UNSHARE || op > OP_ENTER_ROOT) return uk_throw_type(env, "spec.namespace.ops[].op is not a known operation");
+    if (op < OP_UNSHARE || op > OP_USERNS) return uk_throw_type(env, "spec.namespace.ops[].op is not a known operation");
     if (status <= 0 || status > 255) return uk_throw_type(env, "spec.namespace.ops[].status must be 1…255");
     if (skip > (int32_t)n) return uk_throw_type(env, "spec.namespace.ops[].skipTo is past the end");
     o->op = op;
@@ -95,8 +99,12 @@ bool uk_ns_build(napi_env env, napi_value spec, uk_ns_plan *ns) {
     if (!ok) return false;
     o->data = opt_str(env, e, "data", &ok);
     if (!ok) return false;
-    if (!o->target && op != OP_UNSHARE && op != OP_LOOPBACK_UP) return uk_throw_type(env, "spec.namespace.ops[].target is required");
+    if (!o->target && op != OP_UNSHARE && op != OP_LOOPBACK_UP && op != OP_USERNS) return uk_throw_type(env, "spec.namespace.ops[].target is required");
     if (!o->source && op == OP_SYMLINK) return uk_throw_type(env, "spec.namespace.ops[].source is required for a symlink");
+    if (op == OP_USERNS) {
+      if (!o->data || !o->source) return uk_throw_type(env, "spec.namespace.ops[]: a user namespace needs data (uid_map) and source (gid_map)");
+      if (!ns->helper_stack && !(ns->helper_stack = malloc(HELPER_STACK_SIZE))) return uk_throw_errno(env, ENOMEM, "malloc", NULL);
+    }
   }
   return true;
 }
@@ -109,6 +117,7 @@ void uk_ns_free(uk_ns_plan *ns) {
     free(ns->ops[i].data);
   }
   free(ns->ops);
+  free(ns->helper_stack);
 }
 
 /* ---- the child ---- */
@@ -130,7 +139,86 @@ static int loopback_up(void) {
   return r;
 }
 
-static int run_op(const uk_ns_op *o) {
+/* "/proc/<pid>/<name>" into buf, by hand (no snprintf in the child). */
+static void proc_path(char *buf, long pid, const char *name) {
+  char digits[24];
+  int n = 0;
+  do digits[n++] = (char)('0' + pid % 10);
+  while ((pid /= 10) > 0);
+  char *p = buf;
+  for (const char *s = "/proc/"; *s; s++) *p++ = *s;
+  while (n > 0) *p++ = digits[--n];
+  *p++ = '/';
+  for (const char *s = name; *s; s++) *p++ = *s;
+  *p = 0;
+}
+
+static int write_proc(long pid, const char *name, const char *text) {
+  char path[64];
+  proc_path(path, pid, name);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t len = strlen(text);
+  ssize_t w = write(fd, text, len);
+  int e = errno;
+  close(fd);
+  if (w != (ssize_t)len) {
+    errno = w < 0 ? e : EIO;
+    return -1;
+  }
+  return 0;
+}
+
+/*
+ * The helper of PrivateUsers=, a sibling sharing our memory on its own stack: it waits until the
+ * child has unshared its user namespace, then maps the child's ids from outside, which the child
+ * itself cannot do. Its exit status is 0 or the errno of what failed.
+ */
+static int userns_helper(void *arg) {
+  uk_ns_plan *ns = arg;
+  const uk_ns_op *o = ns->helper_op;
+  char go = 0;
+  close(ns->helper_pipe[1]);
+  if (read(ns->helper_pipe[0], &go, 1) != 1 || go != 'y') _exit(0);
+  long child = (long)syscall(SYS_getppid);
+  if ((o->flags & 1) && write_proc(child, "setgroups", "deny") < 0) _exit(errno ? errno : EIO);
+  if (write_proc(child, "uid_map", o->data) < 0) _exit(errno ? errno : EIO);
+  if (write_proc(child, "gid_map", o->source) < 0) _exit(errno ? errno : EIO);
+  _exit(0);
+}
+
+static int enter_userns(uk_ns_plan *ns, const uk_ns_op *o) {
+  if (pipe2(ns->helper_pipe, O_CLOEXEC) < 0) return -1;
+  ns->helper_op = o;
+  char *top = (char *)(((uintptr_t)(ns->helper_stack + HELPER_STACK_SIZE)) & ~(uintptr_t)15);
+  int pid = clone(userns_helper, top, CLONE_VM | SIGCHLD, ns);
+  if (pid < 0) {
+    int e = errno;
+    close(ns->helper_pipe[0]);
+    close(ns->helper_pipe[1]);
+    errno = e;
+    return -1;
+  }
+  int r = unshare(CLONE_NEWUSER);
+  int e = errno;
+  (void)!write(ns->helper_pipe[1], r == 0 ? "y" : "n", 1);
+  close(ns->helper_pipe[0]);
+  close(ns->helper_pipe[1]);
+  int status = 0;
+  while (syscall(SYS_wait4, pid, &status, __WALL, NULL) < 0 && errno == EINTR) {
+  }
+  if (r < 0) {
+    errno = e;
+    return -1;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    errno = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    return -1;
+  }
+  return 0;
+}
+
+static int run_op(uk_ns_plan *ns, const uk_ns_op *o) {
   switch (o->op) {
     case OP_UNSHARE:
       return unshare((int)o->flags);
@@ -166,6 +254,8 @@ static int run_op(const uk_ns_op *o) {
       return 0;
     case OP_LOOPBACK_UP:
       return loopback_up();
+    case OP_USERNS:
+      return enter_userns(ns, o);
     case OP_ENTER_ROOT:
       if (chdir(o->target) < 0) return -1;
       if (mount(o->target, "/", NULL, MS_MOVE, NULL) < 0) return -1;
@@ -179,7 +269,7 @@ static int run_op(const uk_ns_op *o) {
 int uk_ns_apply(uk_ns_plan *ns, int *err) {
   for (size_t i = 0; i < ns->nops; i++) {
     const uk_ns_op *o = &ns->ops[i];
-    if (run_op(o) == 0) continue;
+    if (run_op(ns, o) == 0) continue;
     int e = errno;
     if (o->best_effort || (o->optional && e == ENOENT)) continue;
     if (o->op == OP_UNSHARE && o->skip_to >= 0 && (e == EPERM || e == EACCES || e == EOPNOTSUPP || e == ENOSYS || e == EINVAL)) {

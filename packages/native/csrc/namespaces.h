@@ -30,6 +30,10 @@ typedef struct {
 typedef struct {
   uk_ns_op *ops;
   size_t nops;
+  /* PrivateUsers=: the stack of the helper that writes the child's uid/gid maps, and its pipe. */
+  char *helper_stack;
+  int helper_pipe[2];
+  const uk_ns_op *helper_op;
   /* Written by the child: the op that failed (-1: none), and whether a refused unshare was skipped. */
   volatile int failed_op;
   volatile int skipped;

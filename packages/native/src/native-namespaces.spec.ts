@@ -187,6 +187,20 @@ describe('namespace sandbox (real children)', function () {
     expect((r.child.failure as { namespacePath?: string }).namespacePath).to.match(/\/nonexistent-unitkit$/);
   });
 
+  it('PrivateUsers=: root and the process user mapped to themselves, everyone else is nobody', async () => {
+    const r = await run({ PrivateUsers: 'yes' }, 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " "; stat -c %u /proc/1', (s) => {
+      s.uid = 65534;
+      s.gid = 65534;
+      s.supplementaryGroups = [];
+    });
+    // The spec was built for root (no User=): only root is mapped, so changing to another group fails (216/GROUP).
+    expect(r.exit.status).to.equal(216);
+    const mapped = await run({ PrivateUsers: 'yes', User: '65534', Group: '65534' }, 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " "; id -u; stat -c %u /proc/1', (s) => {
+      s.supplementaryGroups = [];
+    });
+    expect(mapped.text).to.equal(' 0 0 1\n 65534 65534 1\n 0 0 1\n 65534 65534 1\n65534\n0\n');
+  });
+
   it('RootDirectory=: the process runs inside it, with the API file systems mounted there', async () => {
     const root = join(scratch, 'root');
     mkdirSync(join(root, 'etc'), { recursive: true });

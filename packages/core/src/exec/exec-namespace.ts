@@ -32,6 +32,9 @@ export interface NamespaceRequest {
   scope: 'system' | 'user';
   managerEnvironment: Readonly<Record<string, string>>;
   runtimeDirectory?: string;
+  /** The uid and gid the process changes to (for PrivateUsers='s maps); the manager's when unset. */
+  uid?: number;
+  gid?: number;
 }
 
 /** Creates unitkit's staging directories and inaccessible nodes (what systemd keeps in /run/systemd). */
@@ -50,17 +53,13 @@ function ensureStaging(runtimeDir: string): { root: string; dev: string; inacces
 
 /**
  * The namespace operations of one process of `r`'s unit, or undefined when it asks for none.
- * Throws NamespaceSetupError when PrivateUsers= is asked for (unitkit cannot map the users of its
- * vfork child) or the host directories cannot be made.
+ * Throws NamespaceSetupError when the host directories cannot be made.
  */
 export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined {
   const c = r.context;
   const sb = c.sandbox;
-  if (sb.privateUsers) {
-    throw new NamespaceSetupError('Failed to set up user namespacing: PrivateUsers= is not supported by unitkit: Operation not supported', 'EOPNOTSUPP');
-  }
   const mountNs = needsMountNamespace(sb);
-  if (!mountNs && !sb.privateNetwork && !sb.privateIPC) return undefined;
+  if (!mountNs && !sb.privateNetwork && !sb.privateIPC && !sb.privateUsers) return undefined;
   const runtimeDir = r.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(r.scope, r.managerEnvironment);
   const prefixes = execDirectoryPrefixes(r.scope, r.managerEnvironment);
   const writablePaths: string[] = [];
@@ -100,6 +99,7 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
       emptyDirectories,
       privateBinds,
       credentialsRoot: '/run/credentials',
+      users: { uid: r.uid ?? process.getuid?.() ?? 0, gid: r.gid ?? process.getgid?.() ?? 0, managerUid: process.getuid?.() ?? 0, managerGid: process.getgid?.() ?? 0 },
       credentialsDirectory: hasCredentials && prefixes.Runtime ? credentialsDirectory(prefixes.Runtime, r.unitName) : undefined,
     },
     c.dynamicUser,

@@ -179,6 +179,14 @@ describe('namespace plan', () => {
     expect(targetsOf(plan('RootDirectory=/srv\nReadOnlyPaths=/'), 'setattr')).to.include.members(['/R', '/R/data']);
   });
 
+  it('PrivateUsers= maps the manager and the process user to themselves: last for a root manager, first (setgroups denied) otherwise', () => {
+    const root = plan('PrivateUsers=yes\nPrivateNetwork=yes', { users: { uid: 1000, gid: 100, managerUid: 0, managerGid: 0 } });
+    expect(root.at(-1)).to.deep.equal({ op: 'userns', data: '0 0 1\n1000 1000 1\n', source: '0 0 1\n100 100 1\n', flags: 0 });
+    const user = plan('PrivateUsers=yes\nProtectSystem=yes', { users: { uid: 1000, gid: 1000, managerUid: 1000, managerGid: 1000 } });
+    expect(user[0]).to.deep.equal({ op: 'userns', data: '1000 1000 1\n', source: '1000 1000 1\n', flags: 1 });
+    expect(user[1]).to.include({ op: 'unshare', flags: 0x20000 });
+  });
+
   it('ProtectHostname= unshares UTS last and goes on without it when refused', () => {
     const ops = plan('ProtectHostname=yes');
     expect(ops.at(-1)).to.include({ op: 'unshare', flags: 0x04000000, skipTo: ops.length });

@@ -64,7 +64,7 @@ export interface SandboxContext {
   protectHostname: boolean;
   privateNetwork: boolean;
   privateIPC: boolean;
-  /** PrivateUsers=: parsed and shown; unitkit cannot write the uid map of its vfork child, so a process asking for it fails (226/NAMESPACE). */
+  /** PrivateUsers=: a user namespace mapping root and the process's user to themselves, everyone else to nobody. */
   privateUsers: boolean;
   privateMounts: boolean;
   rootDirectory?: string;

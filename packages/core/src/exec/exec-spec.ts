@@ -449,7 +449,8 @@ const CHILD_STEPS: ChildStep[] = [
     run(r, plan) {
       if (r.command.flags.fullPrivileges) return;
       try {
-        plan.namespace = prepareNamespace(r);
+        const setuid = !r.command.flags.noSetuid;
+        plan.namespace = prepareNamespace({ ...r, uid: setuid ? plan.uid : undefined, gid: setuid ? plan.gid : undefined });
       } catch (e) {
         if (!(e instanceof NamespaceSetupError)) throw e;
         throw new StepFailure(e.message, e.status === ExecExitStatus.NAMESPACE ? 'NAMESPACE' : 'NETWORK', e.status, e.code);

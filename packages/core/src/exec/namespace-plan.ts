@@ -127,6 +127,8 @@ export interface NamespacePlanInput {
   /** The credentials of all units, hidden from a unit without any (systemd's /run/credentials). */
   credentialsRoot?: string;
   probe?: NamespaceProbe;
+  /** PrivateUsers=: the ids the process will have, and the manager's own. */
+  users?: { uid: number; gid: number; managerUid: number; managerGid: number };
 }
 
 const protectSystemYes = ['/usr', '/boot', '/efi'];
@@ -204,6 +206,11 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
   const probe = root ? insideRoot(hostProbe, root) : hostProbe;
   if (root) input = { ...input, mounts: mountsInside(input.mounts, root) };
   const ops: NamespaceOp[] = [];
+  // PrivateUsers=: a manager without CAP_SYS_ADMIN needs the user namespace first, to be allowed the
+  // others; a privileged one sets it up last (systemd's exec_child()).
+  const userns = s.privateUsers ? userNamespaceOp(input.users) : undefined;
+  const unprivileged = userns !== undefined && (input.users?.managerUid ?? 0) !== 0;
+  if (userns && unprivileged) ops.push(userns);
   if (s.privateNetwork) {
     ops.push({ op: 'unshare', flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK }, { op: 'loopback-up', status: ExecExitStatus.NETWORK });
   }
@@ -224,7 +231,19 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
     // systemd goes on without a UTS namespace the kernel refuses (with a warning).
     ops.push({ op: 'unshare', flags: CLONE_NEWUTS, skipTo: ops.length + 1 });
   }
+  if (userns && !unprivileged) ops.push(userns);
   return ops.length > 0 ? { ops } : undefined;
+}
+
+/**
+ * The user namespace of PrivateUsers=: root (or the manager's user) and the process's user mapped
+ * to themselves, everything else to nobody (systemd's setup_private_users()). An unprivileged
+ * manager may only map itself, and must deny setgroups() first.
+ */
+function userNamespaceOp(u: NamespacePlanInput['users']): NamespaceOp {
+  const ids = u ?? { uid: 0, gid: 0, managerUid: 0, managerGid: 0 };
+  const map = (own: number, target: number) => (own === target || ids.managerUid !== 0 ? `${own} ${own} 1\n` : `${own} ${own} 1\n${target} ${target} 1\n`);
+  return { op: 'userns', data: map(ids.managerUid, ids.uid), source: map(ids.managerGid, ids.gid), flags: ids.managerUid !== 0 ? 1 : 0 };
 }
 
 function collectEntries(input: NamespacePlanInput, probe: NamespaceProbe, hostProbe: NamespaceProbe): Entry[] {

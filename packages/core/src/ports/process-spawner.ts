@@ -86,9 +86,11 @@ export interface ExecSpec {
  * fine); mount(source, target, fstype, flags, data); umount-all (detach target and what is stacked
  * on it); setattr (set/clear MOUNT_ATTR_* bits on the one mount at target, or a bind remount with
  * `flags` where mount_setattr() is missing); mknod; symlink (source is the link text);
- * loopback-up ("lo" up); enter-root (target becomes / with MS_MOVE and chroot).
+ * loopback-up ("lo" up); enter-root (target becomes / with MS_MOVE and chroot); userns
+ * (unshare(CLONE_NEWUSER), then a helper outside writes `data` as uid_map and `source` as gid_map,
+ * "deny" to setgroups first when `flags` has bit 1).
  */
-export type NamespaceOpKind = 'unshare' | 'mkdir' | 'mkfile' | 'mount' | 'umount-all' | 'setattr' | 'mknod' | 'symlink' | 'loopback-up' | 'enter-root';
+export type NamespaceOpKind = 'unshare' | 'mkdir' | 'mkfile' | 'mount' | 'umount-all' | 'setattr' | 'mknod' | 'symlink' | 'loopback-up' | 'enter-root' | 'userns';
 
 /** One operation of a {@link NamespaceSpec}. */
 export interface NamespaceOp {
