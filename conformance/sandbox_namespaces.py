@@ -2,7 +2,8 @@
 ProtectHome=, PrivateTmp= (its host directory while the unit runs and after it stops), BindPaths=,
 InaccessiblePaths=, the *Paths= "-" prefix, PrivateDevices=, ProtectKernelTunables=,
 ProtectControlGroups=, PrivateNetwork=, the mount table the service sees, a path that must exist
-and does not (226/NAMESPACE), PrivateUsers=, and what show prints for the settings.
+and does not (226/NAMESPACE), PrivateUsers=, JoinsNamespaceOf= sharing the private /tmp, and what
+show prints for the settings.
 
 systemd (as PID 1) keeps the nodes it mounts over inaccessible paths in /run/systemd/inaccessible;
 a `systemd --user` outside PID 1 does not make them and fails every such unit with 226/NAMESPACE.
@@ -82,6 +83,22 @@ PrivateUsers=yes
 ReadWritePaths={tmp}
 ExecStart=/bin/sh -c 'exec > {tmp}/users.out 2>&1; cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %%u /proc/1'
 """)
+    h.unit("ja.service", """
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+PrivateTmp=yes
+ExecStart=/bin/sh -c 'echo from-a > /tmp/shared'
+""")
+    h.unit("jb.service", """
+[Unit]
+JoinsNamespaceOf=ja.service
+[Service]
+Type=oneshot
+PrivateTmp=yes
+BindPaths={tmp}
+ExecStart=/bin/sh -c 'cat /tmp/shared > {tmp}/jb.out 2>&1'
+""")
     h.unit("missing.service", """
 [Service]
 Type=oneshot
@@ -126,6 +143,13 @@ ExecStart=/bin/true
     h.note("its file", [open(p + "/tmp/x").read() for p in glob.glob(pattern)])
     h.ctl("stop", "ptmp.service")
     h.note("private /tmp after stop", len(glob.glob(pattern)))
+
+    # JoinsNamespaceOf=: the second unit sees the first one's /tmp; they go when the last stops.
+    h.ctl("start", "ja.service")
+    h.ctl("start", "jb.service")
+    h.file("{tmp}/jb.out")
+    h.ctl("stop", "ja.service")
+    h.note("joined private /tmp after both stopped", len(glob.glob("/tmp/systemd-private-*-ja.service-*")))
 
     h.ctl("start", "missing.service")
     h.show("missing.service", "ActiveState", "Result", "ExecMainStatus")

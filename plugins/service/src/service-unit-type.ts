@@ -1162,6 +1162,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
         mounts: this.mounts,
+        joinsNamespaceOf: [...unit.dependencies('JoinsNamespaceOf')].map((u) => u.id),
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

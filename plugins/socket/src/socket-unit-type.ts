@@ -878,6 +878,7 @@ export class SocketUnitType implements UnitType<SocketData> {
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
         mounts: this.mounts,
+        joinsNamespaceOf: [...unit.dependencies('JoinsNamespaceOf')].map((u) => u.id),
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

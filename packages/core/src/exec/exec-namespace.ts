@@ -32,6 +32,8 @@ export interface NamespaceRequest {
   scope: 'system' | 'user';
   managerEnvironment: Readonly<Record<string, string>>;
   runtimeDirectory?: string;
+  /** JoinsNamespaceOf=: units whose private /tmp this one shares when they have one. */
+  joinsNamespaceOf?: readonly string[];
   /** The uid and gid the process changes to (for PrivateUsers='s maps); the manager's when unset. */
   uid?: number;
   gid?: number;
@@ -82,7 +84,7 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
   let privateTmp;
   try {
     staging = ensureStaging(runtimeDir);
-    if (sb.privateTmp) privateTmp = acquirePrivateTmp(runtimeDir, r.unitName);
+    if (sb.privateTmp) privateTmp = acquirePrivateTmp(runtimeDir, r.unitName, undefined, r.joinsNamespaceOf);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new NamespaceSetupError(`Failed to set up mount namespacing: ${err.path ?? runtimeDir}: ${err.message}`, err.code ?? 'EIO');

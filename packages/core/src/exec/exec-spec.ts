@@ -57,6 +57,8 @@ export interface ExecSpecRequest {
   mounts?: VolatileMounts;
   /** Receives the notices systemd logs while setting up (a directory migrated into or out of private/). */
   info?: (message: string) => void;
+  /** JoinsNamespaceOf=: the units whose private /tmp and /var/tmp this unit's processes share. */
+  joinsNamespaceOf?: readonly string[];
 }
 
 /** A spec ready to spawn, and the captured streams whose `spawned(pid)` must be called after the spawn. */
