@@ -42,6 +42,7 @@ enum {
   OP_LOOPBACK_UP = 8, /* bring "lo" of the (new) network namespace up */
   OP_ENTER_ROOT = 9,  /* make target the root: chdir, MS_MOVE onto /, chroot(".") */
   OP_USERNS = 10,     /* unshare(CLONE_NEWUSER); a helper writes data as uid_map, source as gid_map ("deny" to setgroups first when flags & 1) */
+  OP_SETNS = 11,      /* join the namespace file at target: setns(open(target), flags) */
 };
 
 #define HELPER_STACK_SIZE (32 * 1024)
@@ -80,7 +81,7 @@ bool uk_ns_build(napi_env env, napi_value spec, uk_ns_plan *ns) {
         !uk_prop_i64(env, e, "mode", &mode, NULL) || !uk_prop_i64(env, e, "dev", &dev, NULL) ||
         !uk_prop_bool(env, e, "optional", &o->optional, NULL) || !uk_prop_bool(env, e, "bestEffort", &o->best_effort, NULL))
       return false;
-    if (op < OP_UNSHARE || op > OP_USERNS) return uk_throw_type(env, "spec.namespace.ops[].op is not a known operation");
+    if (op < OP_UNSHARE || op > OP_SETNS) return uk_throw_type(env, "spec.namespace.ops[].op is not a known operation");
     if (status <= 0 || status > 255) return uk_throw_type(env, "spec.namespace.ops[].status must be 1…255");
     if (skip > (int32_t)n) return uk_throw_type(env, "spec.namespace.ops[].skipTo is past the end");
     o->op = op;
@@ -256,6 +257,15 @@ static int run_op(uk_ns_plan *ns, const uk_ns_op *o) {
       return loopback_up();
     case OP_USERNS:
       return enter_userns(ns, o);
+    case OP_SETNS: {
+      int fd = open(o->target, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return -1;
+      int r = setns(fd, (int)o->flags);
+      int e = errno;
+      close(fd);
+      errno = e;
+      return r;
+    }
     case OP_ENTER_ROOT:
       if (chdir(o->target) < 0) return -1;
       if (mount(o->target, "/", NULL, MS_MOVE, NULL) < 0) return -1;

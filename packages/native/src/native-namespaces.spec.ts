@@ -159,6 +159,25 @@ describe('namespace sandbox (real children)', function () {
     expect(Number(count)).to.be.greaterThan(0);
   });
 
+  it('NetworkNamespacePath=: joins the network namespace of another process', async () => {
+    const holder = spawner.spawn(specFor({ PrivateNetwork: 'yes' }, 'sleep 10', 'holder.service'));
+    track(holder.pid);
+    try {
+      let own = '';
+      for (let i = 0; i < 50 && (own === '' || own === readlinkSync('/proc/self/ns/net')); i++) {
+        await new Promise((res) => setTimeout(res, 20));
+        own = readlinkSync(`/proc/${holder.pid}/ns/net`);
+      }
+      const r = await run({ NetworkNamespacePath: `/proc/${holder.pid}/ns/net` }, 'readlink /proc/self/ns/net');
+      expect(r.text.trim()).to.equal(own);
+      const missing = await run({ NetworkNamespacePath: '/nonexistent-netns' }, 'true');
+      expect(missing.exit.status).to.equal(225);
+    } finally {
+      killLeftovers();
+      await waitExit(holder.pid).catch(() => undefined);
+    }
+  });
+
   it('PrivateIPC= and ProtectHostname= give new IPC and UTS namespaces', async () => {
     const r = await run({ PrivateIPC: 'yes', ProtectHostname: 'yes' }, 'readlink /proc/self/ns/ipc /proc/self/ns/uts');
     const [ipc, uts] = r.text.trim().split('\n');

@@ -25,7 +25,7 @@ function rawStdio(spec: StdioSpec): RawStdio {
 
 /** The numbers of csrc/namespaces.c's operations. */
 const namespaceOpCodes: Record<NamespaceOpKind, number> = {
-  unshare: 0, mkdir: 1, mkfile: 2, mount: 3, 'umount-all': 4, setattr: 5, mknod: 6, symlink: 7, 'loopback-up': 8, 'enter-root': 9, userns: 10,
+  unshare: 0, mkdir: 1, mkfile: 2, mount: 3, 'umount-all': 4, setattr: 5, mknod: 6, symlink: 7, 'loopback-up': 8, 'enter-root': 9, userns: 10, setns: 11,
 };
 
 function rawNamespaceOp(o: NamespaceOp): RawNamespaceOp {

@@ -61,7 +61,7 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
   const c = r.context;
   const sb = c.sandbox;
   const mountNs = needsMountNamespace(sb);
-  if (!mountNs && !sb.privateNetwork && !sb.privateIPC && !sb.privateUsers) return undefined;
+  if (!mountNs && !sb.privateNetwork && !sb.privateIPC && !sb.privateUsers && !sb.networkNamespacePath && !sb.ipcNamespacePath) return undefined;
   const runtimeDir = r.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(r.scope, r.managerEnvironment);
   const prefixes = execDirectoryPrefixes(r.scope, r.managerEnvironment);
   const writablePaths: string[] = [];

@@ -211,7 +211,8 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['ProtectProc', prop.string(sb.protectProc)],
     ['ProcSubset', prop.string(sb.procSubset)],
     ['ProtectHostname', prop.bool(sb.protectHostname)],
-    ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
+    ['NetworkNamespacePath', prop.string(sb.networkNamespacePath ?? '')],
+    ['IPCNamespacePath', prop.string(sb.ipcNamespacePath ?? '')],
   );
   return list;
 }

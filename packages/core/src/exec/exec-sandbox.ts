@@ -68,6 +68,9 @@ export interface SandboxContext {
   privateUsers: boolean;
   privateMounts: boolean;
   rootDirectory?: string;
+  /** NetworkNamespacePath=/IPCNamespacePath=: namespaces to join instead of making new ones. */
+  networkNamespacePath?: string;
+  ipcNamespacePath?: string;
   /** MountAPIVFS= when set; else on with RootDirectory=. */
   mountAPIVFS?: boolean;
   mountFlags?: MountPropagation;
@@ -236,6 +239,8 @@ export function sandboxDirectives(): Record<string, DirectiveSpec> {
     PrivateUsers: booleanDirective(),
     PrivateMounts: booleanDirective(),
     RootDirectory: pathDirective(),
+    NetworkNamespacePath: pathDirective(),
+    IPCNamespacePath: pathDirective(),
     MountAPIVFS: booleanDirective(),
     MountFlags: oneOf('mount propagation flags', ['shared', 'slave', 'private'] as const),
   };
@@ -271,6 +276,8 @@ export function readSandbox(get: <T>(key: string) => T | undefined, dynamicUser:
   s.privateUsers = get<boolean>('PrivateUsers') ?? false;
   s.privateMounts = get<boolean>('PrivateMounts') ?? false;
   s.rootDirectory = get<string>('RootDirectory');
+  s.networkNamespacePath = get<string>('NetworkNamespacePath');
+  s.ipcNamespacePath = get<string>('IPCNamespacePath');
   s.mountAPIVFS = get<boolean>('MountAPIVFS');
   s.mountFlags = get<MountPropagation>('MountFlags');
   if (dynamicUser) {

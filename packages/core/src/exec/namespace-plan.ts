@@ -211,10 +211,13 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
   const userns = s.privateUsers ? userNamespaceOp(input.users) : undefined;
   const unprivileged = userns !== undefined && (input.users?.managerUid ?? 0) !== 0;
   if (userns && unprivileged) ops.push(userns);
-  if (s.privateNetwork) {
+  // A namespace path to join wins over a new namespace (systemd's setup_shareable_ns()).
+  if (s.networkNamespacePath) ops.push({ op: 'setns', target: s.networkNamespacePath, flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK });
+  else if (s.privateNetwork) {
     ops.push({ op: 'unshare', flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK }, { op: 'loopback-up', status: ExecExitStatus.NETWORK });
   }
-  if (s.privateIPC) ops.push({ op: 'unshare', flags: CLONE_NEWIPC });
+  if (s.ipcNamespacePath) ops.push({ op: 'setns', target: s.ipcNamespacePath, flags: CLONE_NEWIPC });
+  else if (s.privateIPC) ops.push({ op: 'unshare', flags: CLONE_NEWIPC });
 
   const entries = collectEntries(input, probe, hostProbe);
   const wantsMountNs = entries.length > 0 || s.mountFlags !== undefined || s.privateMounts || s.rootDirectory !== undefined;

@@ -88,9 +88,10 @@ export interface ExecSpec {
  * `flags` where mount_setattr() is missing); mknod; symlink (source is the link text);
  * loopback-up ("lo" up); enter-root (target becomes / with MS_MOVE and chroot); userns
  * (unshare(CLONE_NEWUSER), then a helper outside writes `data` as uid_map and `source` as gid_map,
- * "deny" to setgroups first when `flags` has bit 1).
+ * "deny" to setgroups first when `flags` has bit 1); setns (join the namespace file `target`, of
+ * type `flags`).
  */
-export type NamespaceOpKind = 'unshare' | 'mkdir' | 'mkfile' | 'mount' | 'umount-all' | 'setattr' | 'mknod' | 'symlink' | 'loopback-up' | 'enter-root' | 'userns';
+export type NamespaceOpKind = 'unshare' | 'mkdir' | 'mkfile' | 'mount' | 'umount-all' | 'setattr' | 'mknod' | 'symlink' | 'loopback-up' | 'enter-root' | 'userns' | 'setns';
 
 /** One operation of a {@link NamespaceSpec}. */
 export interface NamespaceOp {
