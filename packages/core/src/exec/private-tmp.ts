@@ -4,6 +4,10 @@
  * one 1777), the same under /var/tmp — shared by every process of one activation and removed when
  * the unit stops (exec_runtime_unref(…, destroy=true) in service_enter_dead()). Units linked by
  * JoinsNamespaceOf= share one pair, removed when the last of them stops (the shared ExecRuntime).
+ *
+ * Which unit uses which pair is recorded in files of unitkit's runtime directory
+ * (`private-tmp/<unit>`), not in memory: a manager that re-executes itself finds them again, as
+ * systemd finds its serialized ExecRuntime.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,15 +18,11 @@ export interface PrivateTmpDirs {
   varTmp: string;
 }
 
-/** One pair of directories and the units using it. */
-interface Shared {
-  outer: string[];
+/** What a unit's record holds: the directories and the outer ones to remove. */
+interface Record {
   dirs: PrivateTmpDirs;
-  users: Set<string>;
+  outer: string[];
 }
-
-/** The directories of the units that have them now, by owner key. */
-const live = new Map<string, Shared>();
 
 /** The boot id without dashes, as systemd's sd_id128_to_string() prints it; a fixed string when unknown. */
 export function bootIdText(): string {
@@ -33,7 +33,22 @@ export function bootIdText(): string {
   }
 }
 
-const keyOf = (owner: string, unitName: string) => `${owner}\0${unitName}`;
+const recordDir = (runtimeDir: string) => path.join(runtimeDir, 'private-tmp');
+const recordFile = (runtimeDir: string, unitName: string) => path.join(recordDir(runtimeDir), unitName);
+
+function readRecord(runtimeDir: string, unitName: string): Record | undefined {
+  try {
+    const r = JSON.parse(fs.readFileSync(recordFile(runtimeDir, unitName), 'utf8')) as Record;
+    return fs.existsSync(r.dirs.tmp) && fs.existsSync(r.dirs.varTmp) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeRecord(runtimeDir: string, unitName: string, r: Record): void {
+  fs.mkdirSync(recordDir(runtimeDir), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(recordFile(runtimeDir, unitName), JSON.stringify(r), { mode: 0o600 });
+}
 
 function makeOne(prefix: string, unitName: string): { outer: string; inner: string } {
   fs.mkdirSync(prefix, { recursive: true, mode: 0o1777 });
@@ -48,19 +63,16 @@ function makeOne(prefix: string, unitName: string): { outer: string; inner: stri
 
 /**
  * The private directories of `unitName`, made on first use, or those of a unit of `joins`
- * (JoinsNamespaceOf=) that has them. `owner` tells managers in one process apart (their runtime
- * directory). Throws the fs error when they cannot be made.
+ * (JoinsNamespaceOf=) that has them. `runtimeDir` is unitkit's runtime directory, where the
+ * records are kept. Throws the fs error when they cannot be made.
  */
-export function acquirePrivateTmp(owner: string, unitName: string, roots = { tmp: '/tmp', varTmp: '/var/tmp' }, joins: readonly string[] = []): PrivateTmpDirs {
-  const key = keyOf(owner, unitName);
-  const usable = (s: Shared | undefined): s is Shared => !!s && fs.existsSync(s.dirs.tmp) && fs.existsSync(s.dirs.varTmp);
-  const known = live.get(key);
-  if (usable(known)) return known.dirs;
+export function acquirePrivateTmp(runtimeDir: string, unitName: string, roots = { tmp: '/tmp', varTmp: '/var/tmp' }, joins: readonly string[] = []): PrivateTmpDirs {
+  const own = readRecord(runtimeDir, unitName);
+  if (own) return own.dirs;
   for (const other of joins) {
-    const shared = live.get(keyOf(owner, other));
-    if (usable(shared)) {
-      shared.users.add(key);
-      live.set(key, shared);
+    const shared = readRecord(runtimeDir, other);
+    if (shared) {
+      writeRecord(runtimeDir, unitName, shared);
       return shared.dirs;
     }
   }
@@ -72,21 +84,28 @@ export function acquirePrivateTmp(owner: string, unitName: string, roots = { tmp
     fs.rmSync(a.outer, { recursive: true, force: true });
     throw e;
   }
-  const dirs = { tmp: a.inner, varTmp: b.inner };
-  live.set(key, { outer: [a.outer, b.outer], dirs, users: new Set([key]) });
-  return dirs;
+  const r: Record = { dirs: { tmp: a.inner, varTmp: b.inner }, outer: [a.outer, b.outer] };
+  writeRecord(runtimeDir, unitName, r);
+  return r.dirs;
 }
 
-/** Removes the private directories of a unit that stopped; nothing when it has none. */
-export function releasePrivateTmp(owner: string, unitName: string): void {
-  const key = keyOf(owner, unitName);
-  const known = live.get(key);
-  if (!known) return;
-  live.delete(key);
-  known.users.delete(key);
-  // Another unit that joined this one's namespace still uses them.
-  if (known.users.size > 0) return;
-  for (const dir of known.outer) {
+/** Removes the private directories of a unit that stopped, unless a unit that joined it still uses them. */
+export function releasePrivateTmp(runtimeDir: string, unitName: string): void {
+  let r: Record;
+  try {
+    r = JSON.parse(fs.readFileSync(recordFile(runtimeDir, unitName), 'utf8')) as Record;
+  } catch {
+    return;
+  }
+  fs.rmSync(recordFile(runtimeDir, unitName), { force: true });
+  let others: string[] = [];
+  try {
+    others = fs.readdirSync(recordDir(runtimeDir));
+  } catch {
+    // No records left at all.
+  }
+  if (others.some((u) => readRecord(runtimeDir, u)?.dirs.tmp === r.dirs.tmp)) return;
+  for (const dir of r.outer) {
     try {
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
