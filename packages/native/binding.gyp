@@ -21,7 +21,8 @@
         "csrc/mounts.c",
         "csrc/inotify.c",
         "csrc/privileges.c",
-        "csrc/seccomp.c"
+        "csrc/seccomp.c",
+        "csrc/namespaces.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

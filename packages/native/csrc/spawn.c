@@ -17,6 +17,7 @@
  */
 #include "unitkit.h"
 #include "privileges.h"
+#include "namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,6 +94,8 @@ typedef struct {
   rlimit_plan *rlimits;
   size_t nrlimits;
   char *cgroup_procs;
+  /* PrivateTmp=, ProtectSystem=, PrivateNetwork=…: the namespace operations (namespaces.c). */
+  uk_ns_plan ns;
   /* Set when clone3 already placed the child in its cgroup: it must not write cgroup.procs. */
   int born_in_cgroup;
   /*
@@ -131,6 +134,7 @@ static void free_plan(plan_t *p) {
   free(p->fail_step);
   uk_priv_free(&p->priv);
   uk_seccomp_free(&p->seccomp);
+  uk_ns_free(&p->ns);
 }
 
 /* ---- the child: async-signal-safe, no allocation, only its own stack and `failure` ---- */
@@ -258,6 +262,12 @@ static int child_main(void *arg) {
 
   if (p->set_umask) umask(p->umask);
   if ((st = uk_priv_keyring(&p->priv, p->set_uid, p->uid, p->set_gid, p->gid))) child_fail(p, st, errno);
+
+  /* The namespaces, where exec_child() applies them: after directories and credentials, before the user change. */
+  {
+    int ns_err = 0, ns_status = uk_ns_apply(&p->ns, &ns_err);
+    if (ns_status) child_fail(p, ns_status, ns_err);
+  }
 
   if (p->set_groups && syscall(SYS_setgroups, p->ngroups, p->groups) < 0) child_fail(p, EXIT_GROUP, errno);
   if (p->set_gid && syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) child_fail(p, EXIT_GROUP, errno);
@@ -498,6 +508,8 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   }
   if (!uk_priv_build(env, spec, &p->priv) || !uk_seccomp_build(env, spec, &p->seccomp)) return false;
 
+  if (!uk_ns_build(env, spec, &p->ns)) return false;
+
   char *cgroup = uk_prop_string(env, spec, "cgroupPath", &ok);
   if (!ok) return false;
   if (cgroup) {
@@ -592,6 +604,8 @@ static int start_child(plan_t *plan, char *stack_top, char *stack) {
 
 static const char *status_step(int status) {
   switch (status) {
+    case 225: return "NETWORK";
+    case 226: return "NAMESPACE";
     case EXIT_CHDIR: return "CHDIR";
     case EXIT_FDS: return "FDS";
     case EXIT_EXEC: return "EXEC";
@@ -648,7 +662,9 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     const char *step = plan.fail_step && plan.failed_status == plan.fail_status ? plan.fail_step : status_step(plan.failed_status);
     uk_set(env, f, "step", uk_str(env, step));
     uk_set(env, result, "failure", f);
+    uk_ns_report(env, &plan.ns, f, NULL);
   }
+  uk_ns_report(env, &plan.ns, NULL, result);
 out:
   free(stack);
   free_plan(&plan);

@@ -90,6 +90,26 @@ export interface RawSpawnPlan {
   privileges?: PrivilegesSpec;
   /** Seccomp filters compiled with libseccomp in the parent (csrc/seccomp.c), as ExecSpec.seccomp. */
   seccomp?: SeccompFilterSpec[];
+  /** Namespace operations run by the child before the user change (csrc/namespaces.c). */
+  namespace?: { ops: RawNamespaceOp[] };
+}
+
+/** One namespace operation; `op` is the number of csrc/namespaces.c's enum. */
+export interface RawNamespaceOp {
+  op: number;
+  source?: string;
+  target?: string;
+  fstype?: string;
+  data?: string;
+  flags?: number;
+  set?: number;
+  clear?: number;
+  mode?: number;
+  dev?: number;
+  optional?: boolean;
+  bestEffort?: boolean;
+  status?: number;
+  skipTo?: number;
 }
 
 /** A passwd entry from NSS (getpwnam_r/getpwuid_r). */
@@ -117,7 +137,10 @@ export type RawStdio =
 /** Result of the C spawner; `failure` is set when the child gave up before execve(). */
 export interface RawSpawnResult {
   pid: number;
-  failure?: ErrnoError & { status: number; step: string };
+  /** `namespacePath`: the path of the namespace operation that failed. */
+  failure?: ErrnoError & { status: number; step: string; namespacePath?: string };
+  /** The kernel refused a mount or UTS namespace the plan allowed to go without. */
+  namespaceSkipped?: boolean;
 }
 
 /** One notify datagram, accepted or refused. */

@@ -3,8 +3,8 @@
  * (csrc/spawn.c), which starts the child with clone(CLONE_VM|CLONE_VFORK) and execve().
  */
 import { constants } from 'node:fs';
-import type { ExecSpec, Logger, ProcessSpawner, SpawnedProcess, StdioSpec } from '@unitkit/core';
-import { addon, type ErrnoError, type RawSpawnPlan, type RawStdio } from './addon.js';
+import type { ExecSpec, Logger, NamespaceOp, NamespaceOpKind, ProcessSpawner, SpawnedProcess, StdioSpec } from '@unitkit/core';
+import { addon, type ErrnoError, type RawNamespaceOp, type RawSpawnPlan, type RawStdio } from './addon.js';
 import { rlimitResource } from './process-ops.js';
 
 const fileFlags: Record<'read' | 'write' | 'append' | 'truncate', number> = {
@@ -21,6 +21,19 @@ function rawStdio(spec: StdioSpec): RawStdio {
     default:
       return spec;
   }
+}
+
+/** The numbers of csrc/namespaces.c's operations. */
+const namespaceOpCodes: Record<NamespaceOpKind, number> = {
+  unshare: 0, mkdir: 1, mkfile: 2, mount: 3, 'umount-all': 4, setattr: 5, mknod: 6, symlink: 7, 'loopback-up': 8, 'enter-root': 9, userns: 10, setns: 11,
+};
+
+function rawNamespaceOp(o: NamespaceOp): RawNamespaceOp {
+  const raw: RawNamespaceOp = { op: namespaceOpCodes[o.op] };
+  for (const k of ['source', 'target', 'fstype', 'data', 'flags', 'set', 'clear', 'mode', 'dev', 'optional', 'bestEffort', 'status', 'skipTo'] as const) {
+    if (o[k] !== undefined) (raw as unknown as Record<string, unknown>)[k] = o[k];
+  }
+  return raw;
 }
 
 const listenVariables = /^LISTEN_(PID|FDS|FDNAMES)=/;
@@ -63,6 +76,7 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
   if (spec.failure) plan.failure = { ...spec.failure };
   if (spec.privileges) plan.privileges = spec.privileges;
   if (spec.seccomp && spec.seccomp.length > 0) plan.seccomp = spec.seccomp;
+  if (spec.namespace) plan.namespace = { ops: spec.namespace.ops.map(rawNamespaceOp) };
   if (spec.rlimits) {
     plan.rlimits = [];
     for (const [name, limit] of Object.entries(spec.rlimits)) {
@@ -104,9 +118,18 @@ export class NativeProcessSpawner implements ProcessSpawner {
   /** See ProcessSpawner.spawn. Throws an ErrnoError (syscall 'clone') only when no child was created. */
   spawn(spec: ExecSpec): NativeSpawnedProcess {
     const result = addon.spawn(toSpawnPlan(spec));
+    const unit = spec.unit ? { unit: spec.unit } : {};
+    if (result.namespaceSkipped && this.logger) {
+      // systemd says this at debug level; a protection the unit asked for and did not get is said louder here.
+      this.logger.log({ level: 'warning', message: 'Failed to set up namespace, assuming containerized execution and ignoring.', ...unit });
+    }
     if (result.failure && this.logger) {
       const f = result.failure;
       const why = f.message.replace(/^[A-Z0-9]+: ([^,]*),.*$/s, '$1');
+      if (f.namespacePath) {
+        const what = f.status === 225 ? 'Failed to set up network namespacing' : 'Failed to set up mount namespacing';
+        this.logger.log({ level: 'err', message: `${what}: ${f.namespacePath}: ${why}`, ...unit });
+      }
       const record = { level: 'err' as const, message: `Failed at step ${f.step} spawning ${spec.path}: ${why}` };
       this.logger.log(spec.unit ? { ...record, unit: spec.unit } : record);
     }

@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  BusNameWatcher, ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec,
+  BusNameWatcher, ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec, destroyExecRuntime,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -713,6 +713,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
     releaseDynamicCredentials(d.settings.context, owner);
+    destroyExecRuntime(owner);
     this.scopes.scope(unit as unknown as Unit).release();
   }
 
@@ -1231,6 +1232,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
         mounts: this.mounts,
+        joinsNamespaceOf: [...unit.dependencies('JoinsNamespaceOf')].map((u) => u.id),
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

@@ -9,7 +9,7 @@ import {
   formatExitStatus,
   isCleanExit,
   spliceScopeProperties,
-  buildExecSpec, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
+  buildExecSpec, UserDatabase, VolatileMounts, cleanableExecResources, destroyExecRuntime, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials,
   ProcessScopes,
   ProcessSpawner,
   RateLimit,
@@ -583,6 +583,7 @@ export class SocketUnitType implements UnitType<SocketData> {
     const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.execContext, false)) destroyRuntimeData(d.settings.execContext, owner);
     releaseDynamicCredentials(d.settings.execContext, owner);
+    destroyExecRuntime(owner);
     this.scopes?.scope(unit as Unit).release();
   }
 
@@ -877,6 +878,7 @@ export class SocketUnitType implements UnitType<SocketData> {
         users: this.users,
         runtimeDirectory: unit.manager.runtimeDirectory,
         mounts: this.mounts,
+        joinsNamespaceOf: [...unit.dependencies('JoinsNamespaceOf')].map((u) => u.id),
         warn: (message) => unit.log('warning', message),
         info: (message) => unit.log('info', message),
       });

@@ -135,16 +135,34 @@ describe('end to end: execution environment (system manager, as root)', function
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).to.not.contain('/run/credentials/nob.service');
   });
 
+  it('ProtectSystem=strict, ProtectHome=, PrivateTmp=: the service sees / read-only, its own /tmp, removed at stop', async () => {
+    s.unit('sandboxed.service', oneshot(`RemainAfterExit=yes\nProtectSystem=strict\nProtectHome=read-only\nPrivateTmp=yes\nBindPaths=${s.dir}`,
+      'touch /usr/.unitkit-x 2> {dir}/usr; touch /root/.unitkit-x 2> {dir}/home; ls -A /tmp > {dir}/tmp; echo x > /tmp/mine; grep -c " / ro," /proc/self/mountinfo > {dir}/root'));
+    expect(await s.run('start', 'sandboxed.service')).to.equal('done');
+    expect(fs.readFileSync(path.join(s.dir, 'usr'), 'utf8')).to.include('Read-only file system');
+    expect(fs.readFileSync(path.join(s.dir, 'home'), 'utf8')).to.include('Read-only file system');
+    // Only the bound test directory's top-level parent shows in the private /tmp.
+    expect(fs.readFileSync(path.join(s.dir, 'tmp'), 'utf8').trim().split('\n')).to.deep.equal([s.dir.split('/')[2]]);
+    expect(fs.readFileSync(path.join(s.dir, 'root'), 'utf8').trim()).to.equal('1');
+    const privateDirs = () => fs.readdirSync('/tmp').filter((e) => e.includes('-sandboxed.service-'));
+    expect(privateDirs()).to.have.length(1);
+    expect(await s.run('stop', 'sandboxed.service')).to.equal('done');
+    expect(privateDirs()).to.deep.equal([]);
+  });
+
   it('DynamicUser=: a uid in 61184…65519, named after the unit; state in /var/lib/private with a symlink', async () => {
     const unit = `${tag.replace(/-/g, '_')}.service`;
-    s.unit(unit, oneshot(`DynamicUser=yes\nStateDirectory=${tag}`, 'id -u > {dir}/id; env > {dir}/env'));
+    // DynamicUser= implies ProtectSystem=strict and a private /tmp: the test directory is bound in, and
+    // the service reaches its state directory through private/ as under systemd.
+    s.unit(unit, oneshot(`DynamicUser=yes\nStateDirectory=${tag}\nBindPaths=${s.dir}`, 'id -u > {dir}/id; env > {dir}/env; touch $STATE_DIRECTORY/mine && echo ok > {dir}/state'));
     fs.chmodSync(s.dir, 0o777);
     expect(await s.run('start', unit)).to.equal('done');
     const uid = Number(fs.readFileSync(path.join(s.dir, 'id'), 'utf8'));
     expect(uid).to.be.within(61184, 65519);
     expect(envOf(path.join(s.dir, 'env')).USER).to.equal(tag.replace(/-/g, '_'));
-    // The service itself reaches private/ only through the mount namespace systemd sets up (the sandbox steps, not yet in unitkit).
     expect(fs.statSync(`/var/lib/private/${tag}`).uid).to.equal(uid);
+    expect(fs.readFileSync(path.join(s.dir, 'state'), 'utf8')).to.equal('ok\n');
+    expect(fs.statSync(`/var/lib/private/${tag}/mine`).uid).to.equal(uid);
     expect(envOf(path.join(s.dir, 'env')).STATE_DIRECTORY).to.equal(`/var/lib/${tag}`);
     expect(fs.readlinkSync(`/var/lib/${tag}`)).to.equal(`private/${tag}`);
     expect(fs.statSync('/var/lib/private').mode & 0o777).to.equal(0o700);

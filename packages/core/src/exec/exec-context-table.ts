@@ -9,6 +9,7 @@ import {
 } from '@unitkit/unit-file';
 import { EXEC_DIRECTORY_TYPES, parseExecDirectories, parseRuntimeDirectoryPreserve } from './exec-directories.js';
 import { parseLoadCredential, parseSetCredential } from './exec-credentials.js';
+import { sandboxDirectives } from './exec-sandbox.js';
 import { RLIMIT_NAMES, type ExecInput, type ExecOutput, type WorkingDirectory } from './exec-context.js';
 import type { RlimitSpec } from '../ports/process-spawner.js';
 import { execPrivilegeDirectives } from './exec-privileges.js';
@@ -156,6 +157,7 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     SyslogLevel: scalar(parseSyslogLevel),
     ...execPrivilegeDirectives(),
     ...execSeccompDirectives(),
+    ...sandboxDirectives(),
   };
   for (const t of EXEC_DIRECTORY_TYPES) {
     d[`${t}Directory`] = { kind: 'list', parse: (v: string) => parseExecDirectories(t, v) } as DirectiveSpec;

@@ -11,6 +11,7 @@ import type { LoadCredential, SetCredential } from './exec-credentials.js';
 import { dynamicUserName } from './dynamic-user.js';
 import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from './exec-privileges.js';
 import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
+import { defaultSandbox, readSandbox, type SandboxContext } from './exec-sandbox.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
 export type ExecInput =
@@ -78,6 +79,8 @@ export interface ExecContext {
   privileges: ExecPrivileges;
   /** Syscall filtering (SystemCallFilter=, RestrictAddressFamilies=, RestrictNamespaces=…). */
   seccomp: ExecSeccomp;
+  /** PrivateTmp=, ProtectSystem=, BindPaths=, PrivateNetwork=… (exec-sandbox.ts). */
+  sandbox: SandboxContext;
 }
 
 /** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
@@ -111,6 +114,7 @@ export function defaultExecContext(): ExecContext {
     limits: {},
     privileges: defaultExecPrivileges(),
     seccomp: defaultExecSeccomp(),
+    sandbox: defaultSandbox(),
   };
 }
 
@@ -170,6 +174,7 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.seccomp = readExecSeccomp(section);
   // unit_patch_contexts(): a dynamic user can neither gain privileges nor create SUID files.
   if (c.dynamicUser) c.privileges.noNewPrivileges = true;
+  c.sandbox = readSandbox(get, c.dynamicUser);
   return c;
 }
 

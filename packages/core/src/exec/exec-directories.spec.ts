@@ -143,6 +143,6 @@ describe('exec directories, credentials, dynamic users', () => {
   });
 
   it('runs the child steps in systemd order', () => {
-    expect(EXEC_CHILD_STEP_NAMES).to.deep.equal(['USER', 'GROUP', 'DIRECTORIES', 'CREDENTIALS', 'PAM']);
+    expect(EXEC_CHILD_STEP_NAMES).to.deep.equal(['USER', 'GROUP', 'DIRECTORIES', 'CREDENTIALS', 'PAM', 'NAMESPACE']);
   });
 });

@@ -11,6 +11,7 @@ import type { ChildExitCode, Usec } from '../ports/event-loop.js';
 import { formatTimestamp, prop, type PropertyList, type PropertyValue } from '../property.js';
 import { DEFAULT_IO_SCHEDULING, RLIMIT_NAMES, type ExecContext } from './exec-context.js';
 import { EXEC_DIRECTORY_TYPES } from './exec-directories.js';
+import { formatBindPath, formatSandboxPath, formatTemporaryFileSystem, sandboxCapabilityDrops, type BindPath, type SandboxContext } from './exec-sandbox.js';
 import { managerLimits, processDefaults } from './process-defaults.js';
 import { execPrivilegeProperties } from './exec-privileges.js';
 import { execSeccompProperties } from './exec-seccomp.js';
@@ -104,10 +105,12 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
   const wd = c.workingDirectory;
   const wdText = wd ? `${wd.missingOk ? '!' : ''}${wd.home ? '~' : wd.path}` : scope === 'user' && loaded ? `!${home ?? '~'}` : '';
   const no = prop.bool(false);
+  const sb = c.sandbox;
   list.push(
     ['WorkingDirectory', prop.string(wdText)],
     // Settings unitkit does not implement, shown empty as systemd shows them when unset.
-    ...empty('RootDirectory', 'RootImage', 'RootHash', 'RootHashPath', 'RootHashSignature', 'RootHashSignaturePath', 'RootVerity'),
+    ['RootDirectory', prop.string(sb.rootDirectory ?? '')],
+    ...empty('RootImage', 'RootHash', 'RootHashPath', 'RootHashSignature', 'RootHashSignaturePath', 'RootVerity'),
     ...none('ExtensionDirectories', 'ExtensionImages', 'MountImages'),
     // Scheduling: Nice= and IOScheduling*= as set, else what the process inherits.
     ['OOMScoreAdjust', prop.int(inherited.oomScoreAdjust)],
@@ -147,7 +150,7 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ...none('LogExtraFields'),
     ...empty('LogNamespace'),
     ['SecureBits', prop.int(0)],
-    ['CapabilityBoundingSet', prop.raw(inherited.capabilityBoundingSet.join(' '))],
+    ['CapabilityBoundingSet', prop.raw(inherited.capabilityBoundingSet.filter((cap) => !sandboxCapabilityDrops(sb).includes(cap)).join(' '))],
     ['AmbientCapabilities', prop.string('')],
     ['User', prop.string(c.user)],
     ['Group', prop.string(c.group)],
@@ -161,21 +164,26 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['LoadCredentialEncrypted', unprintable],
     ['SupplementaryGroups', prop.strv(c.supplementaryGroups)],
     ['PAMName', prop.string(c.pamName ?? '')],
-    ...none('ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths', 'ExecSearchPath'),
-    ['MountFlags', prop.string('')],
-    ['PrivateTmp', prop.bool(c.dynamicUser)],
-    ['PrivateDevices', no],
+    ['ReadWritePaths', prop.strv(sb.readWritePaths.map(formatSandboxPath))],
+    ['ReadOnlyPaths', prop.strv(sb.readOnlyPaths.map(formatSandboxPath))],
+    ['InaccessiblePaths', prop.strv(sb.inaccessiblePaths.map(formatSandboxPath))],
+    ['ExecPaths', prop.strv(sb.execPaths.map(formatSandboxPath))],
+    ['NoExecPaths', prop.strv(sb.noExecPaths.map(formatSandboxPath))],
+    ...none('ExecSearchPath'),
+    ['MountFlags', prop.raw(sb.mountFlags ?? '', { bus: mountFlagsBus(sb) })],
+    ['PrivateTmp', prop.bool(sb.privateTmp)],
+    ['PrivateDevices', prop.bool(sb.privateDevices)],
     ['ProtectClock', no],
-    ['ProtectKernelTunables', no],
-    ['ProtectKernelModules', no],
-    ['ProtectKernelLogs', no],
-    ['ProtectControlGroups', no],
-    ['PrivateNetwork', no],
-    ['PrivateUsers', no],
-    ['PrivateMounts', no],
-    ['PrivateIPC', no],
-    ['ProtectHome', prop.string(c.dynamicUser ? 'read-only' : 'no')],
-    ['ProtectSystem', prop.string(c.dynamicUser ? 'strict' : 'no')],
+    ['ProtectKernelTunables', prop.bool(sb.protectKernelTunables)],
+    ['ProtectKernelModules', prop.bool(sb.protectKernelModules)],
+    ['ProtectKernelLogs', prop.bool(sb.protectKernelLogs)],
+    ['ProtectControlGroups', prop.bool(sb.protectControlGroups)],
+    ['PrivateNetwork', prop.bool(sb.privateNetwork)],
+    ['PrivateUsers', prop.bool(sb.privateUsers)],
+    ['PrivateMounts', prop.bool(sb.privateMounts)],
+    ['PrivateIPC', prop.bool(sb.privateIPC)],
+    ['ProtectHome', prop.string(sb.protectHome)],
+    ['ProtectSystem', prop.string(sb.protectSystem)],
     ['SameProcessGroup', no],
     ...empty('UtmpIdentifier'),
     ['UtmpMode', prop.string('init')],
@@ -197,13 +205,16 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     // Unrestricted is every namespace flag (systemd's NAMESPACE_FLAGS_ALL), which systemctl prints as no.
     ['RestrictNamespaces', prop.raw('no', { bus: 0x02000000 + 0x08000000 + 0x40000000 + 0x00020000 + 0x20000000 + 0x10000000 + 0x04000000 })],
     ['RestrictFileSystems', allowAll],
-    ...none('BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'),
-    ['MountAPIVFS', no],
+    ['BindPaths', bindPathsProperty(sb.bindPaths)],
+    ['BindReadOnlyPaths', bindPathsProperty(sb.bindReadOnlyPaths)],
+    ['TemporaryFileSystem', prop.raw(sb.temporaryFileSystems.map(formatTemporaryFileSystem).join(' '), { bus: sb.temporaryFileSystems.map((t) => [t.path, t.options]) })],
+    ['MountAPIVFS', prop.bool(sb.mountAPIVFS ?? false)],
     ['KeyringMode', prop.string(scope === 'user' ? 'inherit' : 'private')],
-    ['ProtectProc', prop.string('default')],
-    ['ProcSubset', prop.string('all')],
-    ['ProtectHostname', no],
-    ...empty('NetworkNamespacePath', 'IPCNamespacePath'),
+    ['ProtectProc', prop.string(sb.protectProc)],
+    ['ProcSubset', prop.string(sb.procSubset)],
+    ['ProtectHostname', prop.bool(sb.protectHostname)],
+    ['NetworkNamespacePath', prop.string(sb.networkNamespacePath ?? '')],
+    ['IPCNamespacePath', prop.string(sb.ipcNamespacePath ?? '')],
   );
   // The settings of exec-privileges.ts replace the inherited values above where the unit sets them.
   const own = { ...execPrivilegeProperties(c.privileges, scope, inherited.capabilityBoundingSet.length - 1), ...execSeccompProperties(c.seccomp, c.dynamicUser) };
@@ -225,6 +236,16 @@ function execDirectoryProperties(c: ExecContext): PropertyList {
     list.push([`${t}DirectoryMode`, prop.string(d.mode.toString(8).padStart(4, '0'))], [`${t}Directory`, prop.strv(d.items.map((i) => i.path))]);
   }
   return list;
+}
+
+/** MountFlags= on the bus: the MS_* propagation flag, 0 when unset. */
+function mountFlagsBus(sb: SandboxContext): number {
+  return sb.mountFlags === 'shared' ? 1 << 20 : sb.mountFlags === 'slave' ? 1 << 19 : sb.mountFlags === 'private' ? 1 << 18 : 0;
+}
+
+/** BindPaths=/BindReadOnlyPaths=: "-src:dst:rbind" words; a(ssbt) of source, destination, ignore-missing and MS_REC on the bus. */
+function bindPathsProperty(list: readonly BindPath[]): PropertyValue {
+  return prop.raw(list.map(formatBindPath).join(' '), { bus: list.map((b) => [b.source, b.destination, b.ignoreMissing, b.recursive ? 16384 : 0]) });
 }
 
 /** The manager's own nice level, which processes keep when Nice= is not set. */

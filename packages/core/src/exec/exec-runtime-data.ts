@@ -8,6 +8,7 @@ import type { VolatileMounts } from '../ports/volatile-mounts.js';
 import { credentialsDirectory, removeCredentials } from './exec-credentials.js';
 import { execDirectoryPrefixes, removeRuntimeDirectories } from './exec-directories.js';
 import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
+import { releasePrivateTmp } from './private-tmp.js';
 
 /** Where a unit's processes ran. */
 export interface RuntimeDataOwner {
@@ -33,6 +34,14 @@ export function destroyRuntimeData(c: ExecContext, o: RuntimeDataOwner): void {
   const runtime = execDirectoryPrefixes(o.scope, o.managerEnvironment).Runtime;
   removeRuntimeDirectories(c.directories, runtime, c.dynamicUser);
   if (runtime && (c.loadCredentials.length > 0 || c.setCredentials.length > 0)) removeCredentials(credentialsDirectory(runtime, o.unitName), o.mounts);
+}
+
+/**
+ * Removes what the unit's processes shared for one activation — the PrivateTmp= directories — when
+ * it stops, restart or not (exec_runtime_unref(…, true) in service_enter_dead()).
+ */
+export function destroyExecRuntime(o: RuntimeDataOwner): void {
+  releasePrivateTmp(o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment), o.unitName);
 }
 
 /** Gives back the DynamicUser= uid of a unit that stopped (dynamic_creds_destroy()). */

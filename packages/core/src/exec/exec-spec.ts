@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { expandExecEnvironment, readEnvironmentFile, type ExecCommand } from '@unitkit/unit-file';
-import type { ExecSpec, StdioSpec } from '../ports/process-spawner.js';
+import type { ExecSpec, NamespaceSpec, StdioSpec } from '../ports/process-spawner.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
 import type { CapturedStream, OutputCapture } from '../ports/output-capture.js';
 import type { ExecContext, ExecOutput } from './exec-context.js';
@@ -19,6 +19,7 @@ import { allocateDynamicUser, defaultUnitkitRuntimeDirectory, dynamicUidDirector
 import { processDefaults } from './process-defaults.js';
 import { buildPrivilegesSpec } from './exec-privileges.js';
 import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
+import { NamespaceSetupError, prepareNamespace } from './exec-namespace.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -58,6 +59,8 @@ export interface ExecSpecRequest {
   mounts?: VolatileMounts;
   /** Receives the notices systemd logs while setting up (a directory migrated into or out of private/). */
   info?: (message: string) => void;
+  /** JoinsNamespaceOf=: the units whose private /tmp and /var/tmp this unit's processes share. */
+  joinsNamespaceOf?: readonly string[];
 }
 
 /** A spec ready to spawn, and the captured streams whose `spawned(pid)` must be called after the spawn. */
@@ -260,6 +263,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     if (plan.groups) spec.supplementaryGroups = plan.groups;
   }
   if (plan.failure) spec.failure = plan.failure;
+  else if (plan.namespace) spec.namespace = plan.namespace;
   // Process attributes, capabilities and syscall filters: applied by the spawner in the child, at
   // exec_child()'s places (attributes before the user change, NoNewPrivileges= last).
   const sandboxed = !r.command.flags.fullPrivileges;
@@ -311,6 +315,8 @@ interface ChildPlan {
   environment: Record<string, string>;
   /** The first step that failed: the child exits with its status there. */
   failure?: { step: string; status: number; errno: number };
+  /** The namespace operations (PrivateTmp=, ProtectSystem=, PrivateNetwork=…). */
+  namespace?: NamespaceSpec;
 }
 
 /** An errno number for a code ('ESRCH' → 3), as the spawner reports failures. */
@@ -451,6 +457,21 @@ const CHILD_STEPS: ChildStep[] = [
     run(r) {
       if (r.context.pamName === undefined) return;
       throw new StepFailure(`PAM sessions are not supported by unitkit (PAMName=${r.context.pamName}): Operation not supported`, 'PAM', ExecExitStatus.PAM, 'EOPNOTSUPP');
+    },
+  },
+  {
+    // PrivateNetwork=, PrivateIPC=, setup_namespace(), ProtectHostname=: 225/NETWORK, 226/NAMESPACE.
+    // The "+" prefix runs a command without any sandboxing (EXEC_APPLY_SANDBOXING off).
+    name: 'NAMESPACE',
+    run(r, plan) {
+      if (r.command.flags.fullPrivileges) return;
+      try {
+        const setuid = !r.command.flags.noSetuid;
+        plan.namespace = prepareNamespace({ ...r, uid: setuid ? plan.uid : undefined, gid: setuid ? plan.gid : undefined });
+      } catch (e) {
+        if (!(e instanceof NamespaceSetupError)) throw e;
+        throw new StepFailure(e.message, e.status === ExecExitStatus.NAMESPACE ? 'NAMESPACE' : 'NETWORK', e.status, e.code);
+      }
     },
   },
 ];

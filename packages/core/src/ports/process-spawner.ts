@@ -76,8 +76,55 @@ export interface ExecSpec {
   privileges?: PrivilegesSpec;
   /** Seccomp filters loaded in the child right before execve() (exec-seccomp.ts). */
   seccomp?: SeccompFilterSpec[];
+  /**
+   * The namespaces and mount sandbox (PrivateTmp=, ProtectSystem=, PrivateNetwork=…) as a flat
+   * list of operations the child runs in order where systemd's exec_child() sets up namespaces:
+   * after credentials and directories, before the user change. Built by core (namespace-plan.ts).
+   */
+  namespace?: NamespaceSpec;
   /** Only for diagnostics: the unit this process belongs to. */
   unit?: string;
+}
+
+/**
+ * What a namespace operation does: unshare(flags); mkdir/mkfile (a mount point; existing is
+ * fine); mount(source, target, fstype, flags, data); umount-all (detach target and what is stacked
+ * on it); setattr (set/clear MOUNT_ATTR_* bits on the one mount at target, or a bind remount with
+ * `flags` where mount_setattr() is missing); mknod; symlink (source is the link text);
+ * loopback-up ("lo" up); enter-root (target becomes / with MS_MOVE and chroot); userns
+ * (unshare(CLONE_NEWUSER), then a helper outside writes `data` as uid_map and `source` as gid_map,
+ * "deny" to setgroups first when `flags` has bit 1); setns (join the namespace file `target`, of
+ * type `flags`).
+ */
+export type NamespaceOpKind = 'unshare' | 'mkdir' | 'mkfile' | 'mount' | 'umount-all' | 'setattr' | 'mknod' | 'symlink' | 'loopback-up' | 'enter-root' | 'userns' | 'setns';
+
+/** One operation of a {@link NamespaceSpec}. */
+export interface NamespaceOp {
+  op: NamespaceOpKind;
+  source?: string;
+  target?: string;
+  fstype?: string;
+  data?: string;
+  /** unshare(2) CLONE_* flags, mount(2) MS_* flags. */
+  flags?: number;
+  /** MOUNT_ATTR_* bits for setattr. */
+  set?: number;
+  clear?: number;
+  mode?: number;
+  dev?: number;
+  /** ENOENT is not an error (the "-" prefix, systemd's optional entries). */
+  optional?: boolean;
+  /** No error is an error. */
+  bestEffort?: boolean;
+  /** The exit status when the operation fails; 226/NAMESPACE when unset. */
+  status?: number;
+  /** unshare only: when the kernel refuses (EPERM, ENOSYS…), skip to this index instead of failing. */
+  skipTo?: number;
+}
+
+/** The namespace operations of one process. */
+export interface NamespaceSpec {
+  ops: NamespaceOp[];
 }
 
 /**
@@ -139,6 +186,8 @@ export interface SpawnedProcess {
    * "Failed at step EXEC spawning …: No such file or directory".
    */
   failure?: { step: string; status: number; code?: string; message?: string };
+  /** The kernel refused a namespace and the process runs without it (systemd's containerized fallback). */
+  namespaceSkipped?: boolean;
 }
 
 /** Token and interface of the process spawner port. */
