@@ -62,6 +62,7 @@ export interface SandboxContext {
   protectProc: ProtectProc;
   procSubset: ProcSubset;
   protectHostname: boolean;
+  protectClock: boolean;
   privateNetwork: boolean;
   privateIPC: boolean;
   /** PrivateUsers=: a user namespace mapping root and the process's user to themselves, everyone else to nobody. */
@@ -98,6 +99,7 @@ export function defaultSandbox(): SandboxContext {
     protectProc: 'default',
     procSubset: 'all',
     protectHostname: false,
+    protectClock: false,
     privateNetwork: false,
     privateIPC: false,
     privateUsers: false,
@@ -234,6 +236,8 @@ export function sandboxDirectives(): Record<string, DirectiveSpec> {
     ProtectProc: oneOf('protect proc', ['default', 'noaccess', 'invisible', 'ptraceable'] as const),
     ProcSubset: oneOf('proc subset', ['all', 'pid'] as const),
     ProtectHostname: booleanDirective(),
+    // Its effects are a syscall filter and capability drops (exec-seccomp.ts, exec-privileges.ts).
+    ProtectClock: booleanDirective(),
     PrivateNetwork: booleanDirective(),
     PrivateIPC: booleanDirective(),
     PrivateUsers: booleanDirective(),
@@ -271,6 +275,7 @@ export function readSandbox(get: <T>(key: string) => T | undefined, dynamicUser:
   s.protectProc = get<ProtectProc>('ProtectProc') ?? 'default';
   s.procSubset = get<ProcSubset>('ProcSubset') ?? 'all';
   s.protectHostname = get<boolean>('ProtectHostname') ?? false;
+  s.protectClock = get<boolean>('ProtectClock') ?? false;
   s.privateNetwork = get<boolean>('PrivateNetwork') ?? false;
   s.privateIPC = get<boolean>('PrivateIPC') ?? false;
   s.privateUsers = get<boolean>('PrivateUsers') ?? false;
