@@ -78,7 +78,7 @@ typedef struct {
   size_t npid_slots;
   char *cwd;
   bool cwd_missing_ok;
-  bool set_uid, set_gid, set_groups, set_umask, setsid, set_nice, set_ioprio;
+  bool set_uid, set_gid, set_groups, set_umask, setsid, set_nice, set_ioprio, ignore_sigpipe;
   int nice;
   int ioprio; /* IOPRIO_PRIO_VALUE(class, data), as ioprio_set(2) takes it */
   uid_t uid;
@@ -190,6 +190,13 @@ static int child_main(void *arg) {
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; sig++)
     if (sig != SIGKILL && sig != SIGSTOP) (void)sigaction(sig, &dfl, NULL);
+  /* IgnoreSIGPIPE= (systemd's default): the service starts with SIGPIPE ignored. */
+  if (p->ignore_sigpipe) {
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    (void)sigaction(SIGPIPE, &ign, NULL);
+  }
   sigset_t none;
   sigemptyset(&none);
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(unsigned long)) < 0)
@@ -445,6 +452,7 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   if (!uk_prop_i32(env, spec, "umask", &x, &p->set_umask)) return false;
   p->umask = (mode_t)x;
   if (!uk_prop_bool(env, spec, "newSession", &p->setsid, NULL)) return false;
+  if (!uk_prop_bool(env, spec, "ignoreSigpipe", &p->ignore_sigpipe, NULL)) return false;
   if (!uk_prop_i32(env, spec, "nice", &x, &p->set_nice)) return false;
   p->nice = x;
   if (!uk_prop_i32(env, spec, "ioprio", &x, &p->set_ioprio)) return false;

@@ -74,6 +74,8 @@ export interface RawSpawnPlan {
   supplementaryGroups?: number[];
   umask?: number;
   newSession?: boolean;
+  /** SIGPIPE ignored in the child (IgnoreSIGPIPE=). */
+  ignoreSigpipe?: boolean;
   /** setpriority() level (Nice=), as close as permitted. */
   nice?: number;
   /** ioprio_set() value: class << 13 | data (IOSchedulingClass=/IOSchedulingPriority=). */

@@ -87,6 +87,12 @@ describe('NativeProcessSpawner', () => {
     expect(json.sigIgn).to.equal('0000000000000000');
   });
 
+  it('starts the child with SIGPIPE ignored when asked (IgnoreSIGPIPE=, systemd\'s default)', async () => {
+    const { json } = await report({ ignoreSigpipe: true });
+    // SIGPIPE is 13: bit 12 of the mask.
+    expect(json.sigIgn).to.equal('0000000000001000');
+  });
+
   it('applies cwd, umask, new session and rlimits', async () => {
     const { child, json } = await report({
       cwd: scratch,

@@ -60,6 +60,7 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
     pidEnv,
     cwdMissingOk: spec.cwdMissingOk ?? false,
     newSession: spec.newSession ?? false,
+    ignoreSigpipe: spec.ignoreSigpipe ?? false,
     stdin: rawStdio(spec.stdin),
     stdout: rawStdio(spec.stdout),
     stderr: rawStdio(spec.stderr),

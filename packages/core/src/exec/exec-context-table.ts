@@ -3,6 +3,7 @@
  * section of a unit type that runs processes ([Service], [Socket]). The service and socket
  * plugins merge these into their section tables.
  */
+import { execTerminalDirectives } from './exec-terminal.js';
 import {
   ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
   booleanDirective, wordListDirective, type DirectiveSpec, type DirectiveTable,
@@ -158,6 +159,8 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     ...execPrivilegeDirectives(),
     ...execSeccompDirectives(),
     ...sandboxDirectives(),
+    ...execTerminalDirectives(),
+    IgnoreSIGPIPE: booleanDirective(),
   };
   for (const t of EXEC_DIRECTORY_TYPES) {
     d[`${t}Directory`] = { kind: 'list', parse: (v: string) => parseExecDirectories(t, v) } as DirectiveSpec;

@@ -11,6 +11,7 @@ import type { LoadCredential, SetCredential } from './exec-credentials.js';
 import { dynamicUserName } from './dynamic-user.js';
 import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from './exec-privileges.js';
 import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
+import { defaultExecTerminal, readExecTerminal, type ExecTerminal } from './exec-terminal.js';
 import { defaultSandbox, readSandbox, type SandboxContext } from './exec-sandbox.js';
 
 /** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
@@ -81,6 +82,10 @@ export interface ExecContext {
   seccomp: ExecSeccomp;
   /** PrivateTmp=, ProtectSystem=, BindPaths=, PrivateNetwork=… (exec-sandbox.ts). */
   sandbox: SandboxContext;
+  /** TTYPath=, TTYReset=…, UtmpIdentifier=/UtmpMode= (exec-terminal.ts): read and shown. */
+  terminal: ExecTerminal;
+  /** IgnoreSIGPIPE=: the process starts with SIGPIPE ignored (default true). */
+  ignoreSigpipe: boolean;
 }
 
 /** An I/O scheduling class (0 none, 1 realtime, 2 best-effort, 3 idle) and priority (0…7), as ioprio_set(2) takes them. */
@@ -115,6 +120,8 @@ export function defaultExecContext(): ExecContext {
     privileges: defaultExecPrivileges(),
     seccomp: defaultExecSeccomp(),
     sandbox: defaultSandbox(),
+    terminal: defaultExecTerminal(),
+    ignoreSigpipe: true,
   };
 }
 
@@ -175,6 +182,8 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   // unit_patch_contexts(): a dynamic user can neither gain privileges nor create SUID files.
   if (c.dynamicUser) c.privileges.noNewPrivileges = true;
   c.sandbox = readSandbox(get, c.dynamicUser);
+  c.terminal = readExecTerminal(get);
+  c.ignoreSigpipe = get<boolean>('IgnoreSIGPIPE') ?? true;
   return c;
 }
 

@@ -40,6 +40,16 @@ describe('exec context', () => {
     expect(spec.umask).to.equal(0o022);
   });
 
+  it('ignores SIGPIPE in the child unless IgnoreSIGPIPE=no; reads and shows the terminal and utmp settings', () => {
+    expect(build('', '/bin/true').spec.ignoreSigpipe).to.equal(true);
+    expect(build('IgnoreSIGPIPE=no', '/bin/true').spec.ignoreSigpipe).to.equal(false);
+    const c = context('TTYPath=/dev/tty9\nTTYReset=yes\nTTYVHangup=yes\nTTYVTDisallocate=yes\nUtmpIdentifier=tty9\nUtmpMode=login\nIgnoreSIGPIPE=no');
+    const shown = new Map(execContextProperties(c, 'system').map(([k, v]) => [k, v]));
+    const text = (k: string) => { const v = shown.get(k) as { value: unknown } | undefined; return v?.value; };
+    expect([text('TTYPath'), text('TTYReset'), text('TTYVHangup'), text('TTYVTDisallocate'), text('UtmpIdentifier'), text('UtmpMode'), text('IgnoreSIGPIPE')])
+      .to.deep.equal(['/dev/tty9', true, true, true, 'tty9', 'login', false]);
+  });
+
   it('does not expand with the ":" prefix', () => {
     expect(build('Environment=A=1', ':/bin/echo $A').spec.argv).to.deep.equal(['/bin/echo', '$A']);
   });

@@ -246,6 +246,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     stderr,
     umask: ctx.umask,
     newSession: true,
+    ignoreSigpipe: ctx.ignoreSigpipe,
     unit: r.unitName,
   };
   if (ctx.nice !== undefined) spec.nice = ctx.nice;

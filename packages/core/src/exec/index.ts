@@ -16,6 +16,7 @@ export * from './exec-privileges.js';
 export * from './exec-seccomp.js';
 export { SYSCALL_GROUPS, type SyscallGroup } from './syscall-groups.js';
 export * from './exec-sandbox.js';
+export * from './exec-terminal.js';
 export { buildNamespacePlan, type NamespacePlanInput, type NamespaceProbe } from './namespace-plan.js';
 export { parseMountInfo, readMountInfo, type MountInfoEntry } from './mountinfo.js';
 export { acquirePrivateTmp, releasePrivateTmp, type PrivateTmpDirs } from './private-tmp.js';

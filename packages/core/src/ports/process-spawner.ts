@@ -42,6 +42,8 @@ export interface ExecSpec {
   ioSchedulingPriority?: number;
   /** Start a new session (setsid), as systemd does for every service process. */
   newSession?: boolean;
+  /** Start with SIGPIPE ignored (IgnoreSIGPIPE=, true for every service by default in systemd). */
+  ignoreSigpipe?: boolean;
   stdin: StdioSpec;
   stdout: StdioSpec;
   stderr: StdioSpec;

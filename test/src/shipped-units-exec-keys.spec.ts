@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync } from 'node:fs';
+import { UnitFileLoader, unitSectionTable, installSectionTable, isValidUnitName, unitNameReplaceInstance } from '@unitkit/unit-file';
+import { createTestManager } from '@unitkit/testing';
+import { serviceModule } from '@unitkit/plugin-service';
+import { socketModule } from '@unitkit/plugin-socket';
+import { targetModule } from '@unitkit/plugin-target';
+import { killDirectivesModule } from '@unitkit/plugin-kill-cgroup';
+
+/**
+ * Every service and socket unit shipped on the machine loads without an "Unknown key name" warning
+ * for a key of systemd.exec(5) or systemd.kill(5) (issue 16). The keys of
+ * systemd.resource-control(5) are listed apart: slices and resource control are issue 17's.
+ */
+const RESOURCE_CONTROL = new Set([
+  'AllowedCPUs', 'AllowedMemoryNodes', 'BPFProgram', 'CPUAccounting', 'CPUQuota', 'CPUQuotaPeriodSec', 'CPUWeight',
+  'StartupCPUWeight', 'Delegate', 'DeviceAllow', 'DevicePolicy', 'DisableControllers', 'IOAccounting',
+  'IODeviceLatencyTargetSec', 'IODeviceWeight', 'IOReadBandwidthMax', 'IOReadIOPSMax', 'IOWriteBandwidthMax',
+  'IOWriteIOPSMax', 'IOWeight', 'StartupIOWeight', 'IPAccounting', 'IPAddressAllow', 'IPAddressDeny',
+  'IPEgressFilterPath', 'IPIngressFilterPath', 'ManagedOOMMemoryPressureLimit', 'ManagedOOMPreference',
+  'ManagedOOMSwap', 'MemoryAccounting', 'MemoryHigh', 'MemoryLow', 'MemoryMax', 'MemoryMin', 'MemorySwapMax',
+  'RestrictNetworkInterfaces', 'Slice', 'SocketBindAllow', 'SocketBindDeny', 'TasksAccounting', 'TasksMax',
+]);
+
+describe('shipped service and socket units: the keys of systemd.exec(5) and systemd.kill(5)', () => {
+  for (const [dir, scope] of [['/lib/systemd/system', 'system'], ['/usr/lib/systemd/user', 'user']] as const) {
+    it(`every .service and .socket in ${dir} loads without an unknown exec or kill key`, function () {
+      if (!existsSync(dir)) {
+        console.log(`      (skipped: ${dir} does not exist on this machine)`);
+        this.skip();
+      }
+      const t = createTestManager({ modules: [serviceModule, socketModule, targetModule, killDirectivesModule], options: { scope } });
+      const loader = new UnitFileLoader({ searchPath: [dir], tables: [unitSectionTable, installSectionTable, ...t.manager.directiveTables()], scope, unitFileStates: false });
+      const unknown = new Map<string, string[]>();
+      let units = 0;
+      for (const n of readdirSync(dir).filter((x) => /\.(service|socket)$/.test(x) && isValidUnitName(x, { plain: true, instance: true, template: true }))) {
+        const name = isValidUnitName(n) ? n : unitNameReplaceInstance(n, 'test');
+        units++;
+        for (const d of loader.load(name).diagnostics ?? []) {
+          const m = /Unknown key name '([^']+)' in section '(Service|Socket)'/.exec(d.message);
+          if (!m || RESOURCE_CONTROL.has(m[1]!)) continue;
+          unknown.set(m[1]!, [...(unknown.get(m[1]!) ?? []), n]);
+        }
+      }
+      expect(units, 'units looked at').to.be.greaterThan(0);
+      expect(Object.fromEntries(unknown)).to.deep.equal({});
+    });
+  }
+});
