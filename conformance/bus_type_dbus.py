@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 HOLDER = os.path.join(REPO, "test", "fixtures", "bus-name-holder.mjs")
 
 
