@@ -35,6 +35,26 @@ DirectoryMode=0700
 Type=oneshot
 ExecStart=/bin/sh -c 'mv {tmp}/spool/* {tmp}/done/'
 """)
+    h.unit("glob.path", """
+[Path]
+PathExistsGlob={tmp}/in/*.job
+Unit=glob-handler.service
+""")
+    h.unit("glob-handler.service", """
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo ran >> {tmp}/glob.log; rm -f {tmp}/in/*.job'
+""")
+    h.unit("modified.path", """
+[Path]
+PathModified={tmp}/log
+Unit=modified-handler.service
+""")
+    h.unit("modified-handler.service", """
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo ran >> {tmp}/modified.log'
+""")
     h.unit("nopath.path", """
 [Path]
 MakeDirectory=yes
@@ -44,6 +64,9 @@ MakeDirectory=yes
     os.makedirs(h.fmt("{tmp}/done"), exist_ok=True)
     with open(h.fmt("{tmp}/conf"), "w") as f:
         f.write("a")
+    os.makedirs(h.fmt("{tmp}/in"), exist_ok=True)
+    open(h.fmt("{tmp}/in/.hidden.job"), "w").close()
+    open(h.fmt("{tmp}/log"), "w").close()
     h.show("nopath.path", "LoadState")
     h.show("exists.path", "Unit", "Paths", "MakeDirectory", "DirectoryMode", "Result", "TriggerLimitIntervalUSec", "TriggerLimitBurst", "Triggers")
     h.ctl("start", "exists.path", "changed.path", "spool.path")
@@ -70,5 +93,20 @@ MakeDirectory=yes
     h.wait("spool.service", "ActiveState", "inactive")
     h.wait("spool.path", "SubState", "waiting")
     h.show("spool.path", "ActiveState", "SubState", "Result")
-    h.ctl("stop", "exists.path", "changed.path", "spool.path")
+    # A glob: a hidden file does not match "*.job"; a visible one does.
+    h.ctl("start", "glob.path", "modified.path")
+    h.show("glob.path", "ActiveState", "SubState")
+    open(h.fmt("{tmp}/in/a.job"), "w").close()
+    h.file("{tmp}/glob.log")
+    h.wait("glob-handler.service", "ActiveState", "inactive")
+    h.wait("glob.path", "SubState", "waiting")
+    # PathModified=: a write without closing the file is enough.
+    f = open(h.fmt("{tmp}/log"), "a")
+    f.write("x")
+    f.flush()
+    h.file("{tmp}/modified.log")
+    f.close()
+    h.wait("modified-handler.service", "ActiveState", "inactive")
+    h.wait("modified.path", "SubState", "waiting")
+    h.ctl("stop", "exists.path", "changed.path", "spool.path", "glob.path", "modified.path")
     h.show("exists.path", "ActiveState", "SubState", "Result")
