@@ -173,9 +173,10 @@ function parseWeekdays(cur: Cursor, spec: CalendarSpec): void {
   let rangeStart = -1;
   let first = true;
   let bits = 0;
+  // Lower-cased once: matching at the cursor keeps a long weekday list linear.
+  const lower = cur.s.toLowerCase();
   for (;;) {
-    const rest = cur.s.slice(cur.i).toLowerCase();
-    const found = WEEKDAY_NAMES.find(([name]) => rest.startsWith(name));
+    const found = WEEKDAY_NAMES.find(([name]) => lower.startsWith(name, cur.i));
     if (!found) {
       if (first) return;
       throw new Invalid();

@@ -9,6 +9,7 @@ import { specifiersTarget } from './targets/specifiers.js';
 import { notifyDatagramTarget } from './targets/notify-datagram.js';
 import { controlRequestTarget } from './targets/control-request.js';
 import { controlSocketTarget } from './targets/control-socket.js';
+import { calendarSpecTarget } from './targets/calendar-spec.js';
 
 /** Every target, in the order runs report them. */
 export const fuzzTargets: ReadonlyArray<FuzzTarget<any>> = [
@@ -18,4 +19,5 @@ export const fuzzTargets: ReadonlyArray<FuzzTarget<any>> = [
   notifyDatagramTarget,
   controlRequestTarget,
   controlSocketTarget,
+  calendarSpecTarget,
 ];
