@@ -99,6 +99,24 @@ describe('end to end: the bundled examples', function () {
     await s.waitFor(() => Number(s.prop('greet.socket', 'NAccepted')) === 2);
   });
 
+  it('spool/: a file dropped into the spool directory is processed by spool.service, and the path unit waits again', async () => {
+    const spool = path.join(s.dir, 'unitkit-spool');
+    // MakeDirectory=yes made it at start.
+    expect(fs.statSync(spool).isDirectory()).to.equal(true);
+    expect(s.state('spool.path')).to.equal('active/waiting');
+    fs.writeFileSync(path.join(spool, 'job1.txt'), 'three little words');
+    await s.waitFor(() => fs.existsSync(path.join(`${spool}.done`, 'job1.txt')), 10000);
+    await s.waitFor(() => s.state('spool.path') === 'active/waiting' && s.state('spool.service') === 'inactive/dead');
+    expect(s.prop('spool.service', 'Result')).to.equal('success');
+  });
+
+  it('heartbeat/: the timer waits for its next elapse and starts heartbeat.service five seconds after start', async () => {
+    expect(s.state('heartbeat.timer')).to.equal('active/waiting');
+    expect(Number(s.prop('heartbeat.timer', 'NextElapseUSecRealtime'))).to.be.greaterThan(0);
+    await s.waitFor(() => Number(s.prop('heartbeat.timer', 'LastTriggerUSecMonotonic')) > 0, 10000);
+    await s.waitFor(() => s.state('heartbeat.service') === 'inactive/dead' && s.prop('heartbeat.service', 'Result') === 'success', 5000);
+  });
+
   it('notify/: the ticker is activating until READY=1, then reports STATUS= and feeds its watchdog', async () => {
     await s.waitFor(() => s.state('ticker.service') === 'active/running');
     expect(s.prop('ticker.service', 'WatchdogUSec')).to.equal('5000000');

@@ -12,6 +12,8 @@ import { createManager, unitFileSourceModule, type Manager } from '@unitkit/core
 import { nativePorts } from '@unitkit/native';
 import { MemoryLogger } from '@unitkit/testing';
 import { searchPath } from '@unitkit/unit-file';
+import { timerModule } from '@unitkit/plugin-timer';
+import { pathModule } from '@unitkit/plugin-path';
 import { targetModule } from '@unitkit/plugin-target';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
@@ -69,6 +71,8 @@ export function nativeStack(
       targetModule,
       serviceModule,
       socketModule,
+      timerModule,
+      pathModule,
       createKillCgroupModule({ backend: opts.backend ?? 'auto' }),
     ],
     options: { scope, environment },
