@@ -87,6 +87,18 @@ describe('unitkitd', function () {
       expect(fs.readdirSync(xdg)).to.deep.equal(['unitkit']);
       expect(d.stderr()).to.include(`unit path ${path.join(rt, 'examples')}\n`);
       expect(d.stderr()).not.to.match(/sockets\.target|dbus|gpg-agent/);
+      // The quick start's first command: the echo service starts on the first connection (its
+      // default dependencies need the examples' own basic.target).
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = net.connect(7777, '127.0.0.1', () => c.write('hello\n'));
+        c.setTimeout(8000, () => c.destroy(new Error('no answer from the echo example')));
+        c.on('data', (b) => {
+          resolve(String(b));
+          c.destroy();
+        });
+        c.on('error', reject);
+      });
+      expect(reply).to.equal('hello\n');
     } finally {
       d.child.kill('SIGTERM');
       expect(await d.exited).to.equal(0);
