@@ -220,7 +220,12 @@ export class SystemdBusApi {
 
   /** Refuses a state change to a peer that is neither root nor the manager's uid. */
   private authorize(ctx: CallContext): void {
-    if (!mayChangeState(ctx.connection.peer?.uid, this.opts.ownerUid)) throw new DbusError('org.freedesktop.DBus.Error.AccessDenied', 'Access denied');
+    const peer = ctx.connection.peer;
+    if (mayChangeState(peer?.uid, this.opts.ownerUid)) return;
+    // Said in the log, as the control socket does: a refusal must name whom it refused.
+    const who = peer ? `pid ${peer.pid} uid ${peer.uid}` : 'a peer without credentials';
+    this.opts.logger?.log({ level: 'notice', message: `D-Bus: ${ctx.message.member ?? 'a call'} refused for ${who} (not privileged).` });
+    throw new DbusError('org.freedesktop.DBus.Error.AccessDenied', 'Access denied');
   }
 
   /** A method spec whose handler's ManagerErrors become systemd's D-Bus errors; `mutates` requires the right to change state. */

@@ -16,6 +16,7 @@ import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { SystemdBusApi } from './systemd-bus-api.js';
+import { BOOTED_MARKER, createBootedMarker } from './booted-marker.js';
 import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
@@ -85,6 +86,12 @@ async function main(): Promise<void> {
     manager.log('err', `Failed to listen on ${controlPath}: ${(e as Error).message}`);
     daemon.close();
     process.exit(1);
+  }
+  // The machine's manager (a container's init) says so as systemd does, before its bus is up:
+  // systemctl talks to a system manager only once /run/systemd/system exists. Never in --user mode.
+  if (opts.machineManager) {
+    const failed = createBootedMarker();
+    if (failed) manager.log('warning', `Failed to create ${BOOTED_MARKER}, systemctl will not talk to this manager: ${failed}`);
   }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
   const busPath = opts.scope === 'system' ? '/run/systemd/private' : process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'systemd', 'private') : undefined;
