@@ -31,6 +31,8 @@ export interface DaemonHandover {
   systemState: 'initializing' | 'starting' | 'running' | 'stopping';
   notifyFd: number;
   controlFd?: number;
+  /** The listener of systemd's private bus (systemd-bus-api.ts), kept across the exec as the control socket is. */
+  busFd?: number;
   streams: CapturedStreamState[];
 }
 
@@ -47,6 +49,7 @@ export interface ReexecSources {
   runtimeDir: string;
   systemState: DaemonHandover['systemState'];
   controlFd?: number;
+  busFd?: number;
   /** The daemon's arguments (without node and the script), to exec again. */
   args: string[];
 }
@@ -63,6 +66,7 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
     systemState: src.systemState,
     notifyFd: src.daemon.notify.fd,
     controlFd: src.controlFd,
+    busFd: src.busFd,
     streams,
   };
   const text = `${JSON.stringify(handover)}\n${formatManagerState(manager)}\n`;
@@ -78,6 +82,7 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
   }
   const keep = new Set<number>([fd, handover.notifyFd, ...manager.fds, ...streams.map((s) => s.fd)]);
   if (src.controlFd !== undefined) keep.add(src.controlFd);
+  if (src.busFd !== undefined) keep.add(src.busFd);
   const args = src.args.filter((a) => !a.startsWith('--deserialize='));
   const argv = [process.execPath, ...process.execArgv, process.argv[1]!, ...args, `--deserialize=${fd}`];
   return { stateFd: fd, keepFds: [...keep], argv };

@@ -120,25 +120,43 @@ export class SystemdBusApi {
     this.tree.addFallback(JOB_PREFIX, (p) => this.jobObject(p));
   }
 
-  /** Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false). */
-  async listen(): Promise<boolean> {
+  /**
+   * Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false).
+   * With `inheritedFd` (a re-exec), serves on that listener instead: systemctl's connections made
+   * while the manager re-executed wait in its backlog instead of finding no socket.
+   */
+  async listen(inheritedFd?: number): Promise<boolean> {
     const file = this.opts.path;
+    if (inheritedFd !== undefined) {
+      this.server = DbusServer.adopt(inheritedFd, this.serverOptions());
+      this.follow();
+      return true;
+    }
     if (fs.existsSync(file) && (await isLive(file))) {
       this.opts.logger?.log({ level: 'warning', message: `${file} is in use by another manager; not serving systemd's D-Bus API there.` });
       return false;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    this.server = DbusServer.listen({
-      path: file,
+    this.server = DbusServer.listen(this.serverOptions());
+    this.follow();
+    return true;
+  }
+
+  private serverOptions() {
+    return {
+      path: this.opts.path,
       loop: this.opts.loop,
       logger: this.opts.logger,
       // systemctl checks nothing but the socket's owner; others read (as on systemd's private bus, 0600 for root, here for the user).
       socketMode: 0o600,
       onMessage: this.tree.handler,
       sender: BUS_NAME,
-    });
-    this.follow();
-    return true;
+    };
+  }
+
+  /** The listening socket's fd, to hand to the next image on a re-exec; undefined when not serving. */
+  fd(): number | undefined {
+    return this.server?.fd;
   }
 
   /** Stops serving and removes the socket. */

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus') }) : undefined;
   if (busApi) {
     try {
-      await busApi.listen();
+      await busApi.listen(handover?.busFd);
     } catch (e) {
       manager.log('warning', `Failed to serve systemd's D-Bus API on ${busPath}: ${(e as Error).message}`);
     }
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
    */
   reexecute = () => {
     if (stopping) throw new ManagerError('NotSupported', 'Refusing to reexecute, the manager is shutting down.');
-    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), args: process.argv.slice(2) });
+    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busFd: busApi?.fd(), args: process.argv.slice(2) });
     manager.log('info', 'Reexecuting.');
     setImmediate(() => {
       const error = execReexec(prepared);
