@@ -21,6 +21,7 @@ import { formatManagerState, parseManagerState, serializeManager } from '@unitki
 import { execInPlace } from '@unitkit/native';
 import type { CapturedStreamState } from './journal-output-capture.js';
 import type { ComposedDaemon } from './compose-manager.js';
+import type { ManagerTimestamps } from './manager-properties.js';
 
 /** The version of the daemon handover line. */
 const handoverVersion = 1;
@@ -33,6 +34,8 @@ export interface DaemonHandover {
   controlFd?: number;
   /** The listener of systemd's private bus (systemd-bus-api.ts), kept across the exec as the control socket is. */
   busFd?: number;
+  /** The boot timestamps (UserspaceTimestamp…): a re-exec is not a new boot. */
+  timestamps?: ManagerTimestamps;
   streams: CapturedStreamState[];
 }
 
@@ -50,6 +53,7 @@ export interface ReexecSources {
   systemState: DaemonHandover['systemState'];
   controlFd?: number;
   busFd?: number;
+  timestamps?: ManagerTimestamps;
   /** The daemon's arguments (without node and the script), to exec again. */
   args: string[];
 }
@@ -67,6 +71,7 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
     notifyFd: src.daemon.notify.fd,
     controlFd: src.controlFd,
     busFd: src.busFd,
+    timestamps: src.timestamps,
     streams,
   };
   const text = `${JSON.stringify(handover)}\n${formatManagerState(manager)}\n`;

@@ -22,6 +22,13 @@ import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
 import { runEnvironmentGenerators } from './user-environment-generators.js';
+import type { ManagerTimestamps } from './manager-properties.js';
+import { monotonicUsec, realtimeUsec } from '@unitkit/native';
+
+/** Now on both clocks, as systemd's dual_timestamp_get(). */
+function dualNow() {
+  return { realtime: realtimeUsec(), monotonic: monotonicUsec() };
+}
 
 async function main(): Promise<void> {
   let opts;
@@ -52,9 +59,13 @@ async function main(): Promise<void> {
     }
   }
   const handover: DaemonHandover | undefined = previous?.handover;
+  // The boot timestamps systemd shows (UserspaceTimestamp…); a re-exec keeps the first image's.
+  const timestamps: ManagerTimestamps = handover?.timestamps ?? { Userspace: dualNow() };
   // A user manager passes its environment through the environment generators (environment.d), as systemd --user.
   const base = managerEnvironment(opts.scope, process.env, {});
+  if (!handover) timestamps.GeneratorsStart = dualNow();
   const environment = opts.scope === 'user' ? runEnvironmentGenerators(base, undefined, (m) => process.stderr.write(`unitkitd: ${m}\n`)) : base;
+  if (!handover) timestamps.GeneratorsFinish = dualNow();
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment, notifyFd: handover?.notifyFd });
   const { manager } = daemon;
   if (previous) {
@@ -78,7 +89,7 @@ async function main(): Promise<void> {
   let systemState: DaemonHandover['systemState'] = 'initializing';
   const controlPath = path.join(opts.runtimeDir, CONTROL_SOCKET_NAME);
   let reexecute: (() => void) | undefined;
-  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.() });
+  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.(), timestamps, logLevel: opts.logLevel });
   const control = new ControlServer({ path: controlPath, handler, logger: daemon.logger });
   try {
     await control.listen(handover?.controlFd);
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
   const startupFinished = () => {
     if (systemState !== 'starting') return;
     systemState = 'running';
+    timestamps.Finish = dualNow();
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
     busApi?.startupFinished(ms * 1000);
@@ -188,7 +200,7 @@ async function main(): Promise<void> {
    */
   reexecute = () => {
     if (stopping) throw new ManagerError('NotSupported', 'Refusing to reexecute, the manager is shutting down.');
-    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busFd: busApi?.fd(), args: process.argv.slice(2) });
+    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busFd: busApi?.fd(), timestamps, args: process.argv.slice(2) });
     manager.log('info', 'Reexecuting.');
     setImmediate(() => {
       const error = execReexec(prepared);
@@ -216,12 +228,15 @@ async function main(): Promise<void> {
     return;
   }
   systemState = 'starting';
+  timestamps.UnitsLoadStart = dualNow();
   try {
     manager.addJob('start', opts.defaultUnit, 'replace');
   } catch (e) {
     if (!(e instanceof ManagerError)) throw e;
     manager.log('err', `Failed to start ${opts.defaultUnit}: ${e.message}`);
   }
+  // The transaction loaded everything the default unit pulls in.
+  timestamps.UnitsLoadFinish = dualNow();
   if (manager.installedJobs().length === 0) startupFinished();
   else manager.events.once('idle', startupFinished);
 }
