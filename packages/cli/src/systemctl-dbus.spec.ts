@@ -155,6 +155,24 @@ describe('systemctl over D-Bus (end to end)', function () {
     expect(sc('show', '-p', 'Description', '--value', 'late.service').out).to.equal('After\n');
   });
 
+  it('a systemctl that connects while signals flow gets its handshake first (no "Access denied" through the fallback bus)', async () => {
+    // Units changing state all the time: each change is a signal to every connection. One
+    // queued for a client still authenticating used to go out ahead of the SASL "OK"; sd-bus then
+    // failed on the private socket and fell back to the session bus, which answered "Access denied".
+    unit('flap.service', '[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    const flapper = spawn('sh', ['-c', 'for i in $(seq 1 300); do systemctl --user --no-block restart flap.service >/dev/null 2>&1; done'], { env, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 15; i++) {
+        const r = sc('daemon-reload');
+        expect(r.err, `daemon-reload #${i + 1}`).to.equal('');
+        expect(r.rc).to.equal(0);
+      }
+    } finally {
+      flapper.kill();
+      await new Promise((r) => flapper.once('exit', r));
+    }
+  });
+
   it('set-, unset- and show-environment act on the manager\'s environment', () => {
     expect(sc('set-environment', 'BUSAPI_X=1', 'BUSAPI_Y=two words').rc).to.equal(0);
     expect(sc('show-environment').out).to.contain('BUSAPI_X=1\n').and.contain("BUSAPI_Y=$'two words'\n");

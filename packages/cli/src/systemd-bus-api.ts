@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Job, JobResult, Logger, Manager, PropertyList, PropertyValue, Unit } from '@unitkit/core';
-import { ManagerError, busPropertyTypes } from '@unitkit/core';
-import { DbusError, DbusServer, type CallContext, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec } from '@unitkit/dbus';
+import { ManagerError, busPropertyEmits, busPropertyTypes } from '@unitkit/core';
+import { DbusError, DbusServer, type CallContext, type DbusConnection, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec } from '@unitkit/dbus';
 import type { EventLoop } from '@unitkit/core';
 import { busValue } from './bus-value.js';
 import type { ControlHandler } from './control-handler.js';
@@ -111,6 +111,8 @@ export class SystemdBusApi {
   private pending: Array<() => void> = [];
   private flushScheduled = false;
   private readonly listeners: Array<() => void> = [];
+  /** Units whose change signal is queued for the end of this turn. */
+  private readonly dirtyUnits = new Set<Unit>();
 
   constructor(private readonly opts: SystemdBusApiOptions) {
     this.ops = opts.handler.ops;
@@ -180,15 +182,50 @@ export class SystemdBusApi {
       const id = j.id;
       const unit = j.unit.id;
       this.signal(ROOT, MANAGER_IFACE, 'JobNew', 'uos', () => [id, jobObjectPath(id), unit]);
+      this.unitChanged(j.unit);
     });
     on('job-changed', (j: Job) => this.propertiesChanged(jobObjectPath(j.id), JOB_IFACE, ['State']));
     on('job-removed', (j: Job, result: JobResult) => {
       const id = j.id;
       const unit = j.unit.id;
       this.signal(ROOT, MANAGER_IFACE, 'JobRemoved', 'uoss', () => [id, jobObjectPath(id), unit, result]);
+      this.unitChanged(j.unit);
     });
-    // Only while the unit still exists: looking up its path would load it again.
-    on('unit-state', (u: Unit) => this.propertiesChanged(unitObjectPath(u.id), UNIT_IFACE, ['ActiveState', 'SubState', 'Job'], () => this.manager.getUnit(u.id) === u));
+    on('unit-state', (u: Unit, oldState: string, newState: string) => {
+      this.unitChanged(u);
+      // NFailedUnits is the one Manager property systemd announces.
+      if ((oldState === 'failed') !== (newState === 'failed')) this.propertiesChanged(ROOT, MANAGER_IFACE, ['NFailedUnits']);
+    });
+    on('unit-loaded', (u: Unit) => this.unitChanged(u));
+  }
+
+  /**
+   * Queues, once per turn however often it changed, systemd's change signal of a unit: a
+   * PropertiesChanged of its type's interface, then one of org.freedesktop.systemd1.Unit (the
+   * order systemd promises), each with the properties systemd announces on change and naming
+   * those it only invalidates (Conditions, ExecStart…). Nothing once the unit is gone: looking up
+   * its path would load it again.
+   */
+  private unitChanged(u: Unit): void {
+    if (!this.server || this.server.connections.size === 0 || this.dirtyUnits.has(u)) return;
+    this.dirtyUnits.add(u);
+    this.defer(() => {
+      this.dirtyUnits.delete(u);
+      if (this.manager.getUnit(u.id) !== u) return;
+      const objPath = unitObjectPath(u.id);
+      for (const c of this.ready()) {
+        const spec = this.tree.lookup(objPath);
+        if (!spec) return;
+        for (const iface of [typeInterface(u), UNIT_IFACE]) {
+          const props = spec[iface]?.properties;
+          const emits = busPropertyEmits[iface];
+          if (!props || !emits) continue;
+          const changed = emits.changed.filter((n) => props[n]);
+          const invalidated = emits.invalidated.filter((n) => props[n]);
+          if (changed.length + invalidated.length > 0) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated);
+        }
+      }
+    });
   }
 
   /** Queues a signal to every connection; the body is computed when sent. */
@@ -196,7 +233,7 @@ export class SystemdBusApi {
     if (!this.server || this.server.connections.size === 0) return;
     this.defer(() => {
       const b = body();
-      for (const c of this.server?.connections ?? []) if (!c.closed) c.emitSignal(objPath, iface, member, sig, b);
+      for (const c of this.ready()) c.emitSignal(objPath, iface, member, sig, b);
     });
   }
 
@@ -205,8 +242,7 @@ export class SystemdBusApi {
     if (!this.server || this.server.connections.size === 0) return;
     this.defer(() => {
       if (!exists()) return;
-      for (const c of this.server?.connections ?? []) {
-        if (c.closed) continue;
+      for (const c of this.ready()) {
         try {
           const spec = this.tree.lookup(objPath)?.[iface];
           const present = names.filter((n) => spec?.properties?.[n]);
@@ -216,6 +252,14 @@ export class SystemdBusApi {
         }
       }
     });
+  }
+
+  /**
+   * The connections signals go to: open ones whose handshake is done. As systemd's private bus,
+   * a client still authenticating gets none (it has asked for nothing yet).
+   */
+  private ready(): DbusConnection[] {
+    return [...(this.server?.connections ?? [])].filter((c) => !c.closed && c.isAuthenticated);
   }
 
   private defer(fn: () => void): void {
