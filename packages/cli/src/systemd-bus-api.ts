@@ -196,13 +196,12 @@ export class SystemdBusApi {
       // NFailedUnits is the one Manager property systemd announces.
       if ((oldState === 'failed') !== (newState === 'failed')) this.propertiesChanged(ROOT, MANAGER_IFACE, ['NFailedUnits']);
     });
-    on('unit-loaded', (u: Unit) => this.unitChanged(u));
   }
 
   /**
    * Queues, once per turn however often it changed, systemd's change signal of a unit: a
    * PropertiesChanged of its type's interface, then one of org.freedesktop.systemd1.Unit (the
-   * order systemd promises), each with the properties systemd announces on change and naming
+   * order systemd promises; a unit's first announcement is UnitNew, not this), each with the properties systemd announces on change and naming
    * those it only invalidates (Conditions, ExecStart…). Nothing once the unit is gone: looking up
    * its path would load it again.
    */
@@ -221,7 +220,8 @@ export class SystemdBusApi {
           const emits = busPropertyEmits[iface];
           if (!props || !emits) continue;
           const changed = emits.changed.filter((n) => props[n]);
-          const invalidated = emits.invalidated.filter((n) => props[n]);
+          // All of them, as systemd names every Exec*= of the interface, set or not.
+          const invalidated = [...emits.invalidated];
           if (changed.length + invalidated.length > 0) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated);
         }
       }
