@@ -85,6 +85,9 @@ function typeInterface(u: Unit): string {
   return `org.freedesktop.systemd1.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
 }
 
+/** Marks a property snapshot taken for whichever message asks first. */
+const firstAsker = Symbol('first asker');
+
 const signatureTables = new Map(Object.entries(busPropertyTypes).map(([iface, list]) => [iface, new Map(list)]));
 
 /** Options of {@link SystemdBusApi}. */
@@ -485,20 +488,27 @@ export class SystemdBusApi {
    * them), in the list's order, each with systemd's signature; names systemd does not have on
    * that interface are left out. Repeated entries (Listen=, ExecStart=) make one array.
    */
-  private propertySpecs(iface: string, list: () => PropertyList, only?: ReadonlySet<string>): Record<string, PropertySpec> {
+  private propertySpecs(iface: string, list: () => PropertyList, only?: ReadonlySet<string>, snapshot?: PropertyList): Record<string, PropertySpec> {
     const table = signatureTables.get(iface);
     if (!table) return {};
-    let cache: Map<string, PropertyValue[]> | undefined;
-    let cachedFor: unknown;
+    const byName = (l: PropertyList) => {
+      const m = new Map<string, PropertyValue[]>();
+      for (const [n, v] of l) {
+        const a = m.get(n);
+        if (a) a.push(v);
+        else m.set(n, [v]);
+      }
+      return m;
+    };
+    // The list read to build this object serves the message that looked it up (the first to ask):
+    // a unit's properties are computed once per GetAll, not twice.
+    let cache: Map<string, PropertyValue[]> | undefined = snapshot ? byName(snapshot) : undefined;
+    let cachedFor: unknown = snapshot ? firstAsker : undefined;
     const entries = (ctx: CallContext) => {
+      if (cachedFor === firstAsker) cachedFor = ctx.message;
       // One list per incoming message: GetAll reads every property from the same snapshot.
       if (!cache || cachedFor !== ctx.message) {
-        cache = new Map();
-        for (const [n, v] of list()) {
-          const a = cache.get(n);
-          if (a) a.push(v);
-          else cache.set(n, [v]);
-        }
+        cache = byName(list());
         cachedFor = ctx.message;
       }
       return cache;
@@ -528,13 +538,14 @@ export class SystemdBusApi {
       return undefined;
     }
     const list = () => this.manager.properties(u);
-    const names = list().map(([n]) => n);
+    const snapshot = list();
+    const names = snapshot.map(([n]) => n);
     const typeIface = typeInterface(u);
     const typeTable = signatureTables.get(typeIface);
     const unitTable = signatureTables.get(UNIT_IFACE)!;
     const typeNames = new Set(names.filter((n) => typeTable?.has(n)));
     const unitNames = new Set(names.filter((n) => !typeNames.has(n) && unitTable.has(n)));
-    const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames);
+    const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames, snapshot);
     // Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these.
     unitProps.Job = { signature: '(uo)', get: () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']) };
     if (unitProps.LoadError) unitProps.LoadError = { signature: '(ss)', get: () => loadErrorPair(list()) };
@@ -550,7 +561,7 @@ export class SystemdBusApi {
     unitMethods.GetProcesses = this.method('', 'a(sus)', false, () => [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])]);
     const spec: ObjectSpec = {};
     // systemd lists the type's interface first in GetAll(""): systemctl show prints Type= before Id=.
-    if (typeTable) spec[typeIface] = { properties: this.propertySpecs(typeIface, list, typeNames) };
+    if (typeTable) spec[typeIface] = { properties: this.propertySpecs(typeIface, list, typeNames, snapshot) };
     spec[UNIT_IFACE] = { methods: unitMethods, properties: unitProps };
     return spec;
   }
