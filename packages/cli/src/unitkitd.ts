@@ -127,7 +127,8 @@ async function main(): Promise<void> {
     timestamps.Finish = dualNow();
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
-    busApi?.startupFinished(ms * 1000);
+    // As systemd --user: userspace and total are both the time from the manager's start to now.
+    busApi?.startupFinished(timestamps.Userspace ? timestamps.Finish.monotonic - timestamps.Userspace.monotonic : ms * 1000);
     if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
       const rt = opts.runtimeDir;
