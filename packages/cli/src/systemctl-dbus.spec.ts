@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectBus } from '@unitkit/dbus';
+import { NativeEventLoop } from '@unitkit/native';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const daemon = path.join(here, 'unitkitd.js');
@@ -201,6 +203,42 @@ describe('systemctl over D-Bus (end to end)', function () {
     expect(d.rc).to.equal(0);
     expect(d.err).to.match(/^Removed ".*default\.target\.wants\/sleeper\.service"\.\n$/);
     expect(sc('is-enabled', 'sleeper.service').out).to.equal('disabled\n');
+  });
+
+  it('sends PropertiesChanged as systemd: the type\'s interface then Unit, emits-change values, invalidated names', async () => {
+    const loop = new NativeEventLoop();
+    const client = await connectBus({ address: `unix:path=${path.join(dir, 'run', 'systemd', 'private')}`, loop, hello: false });
+    const seen: Array<{ path: string; iface: string; changed: string[]; invalidated: string[] }> = [];
+    const jobs: string[] = [];
+    try {
+      await client.subscribe({}, (m) => {
+        if (m.member === 'PropertiesChanged') {
+          const [iface, changed, invalidated] = m.body as [string, Map<string, unknown>, string[]];
+          seen.push({ path: m.path!, iface, changed: [...changed.keys()], invalidated });
+        } else if (m.member === 'JobRemoved') jobs.push(String((m.body as unknown[])[2]));
+      }, false);
+      // Asynchronously: the signals arrive on this process's loop while systemctl runs.
+      const rc = await new Promise((resolve) => spawn('systemctl', ['--user', 'start', 'late.service'], { env, stdio: 'ignore' }).on('exit', resolve));
+      expect(rc).to.equal(0);
+      const end = Date.now() + 5000;
+      while (!jobs.includes('late.service') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      client.close();
+    }
+    const mine = seen.filter((x) => x.path === '/org/freedesktop/systemd1/unit/late_2eservice');
+    expect(mine.length).to.be.greaterThan(0);
+    // Pairs: org.freedesktop.systemd1.Service first, then org.freedesktop.systemd1.Unit.
+    for (let i = 0; i < mine.length; i += 2) {
+      expect(mine[i]!.iface).to.equal('org.freedesktop.systemd1.Service');
+      expect(mine[i + 1]!.iface).to.equal('org.freedesktop.systemd1.Unit');
+    }
+    const unit = mine.find((x) => x.iface === 'org.freedesktop.systemd1.Unit')!;
+    expect(unit.changed).to.include.members(['ActiveState', 'SubState', 'Job', 'ActiveEnterTimestamp', 'InvocationID']);
+    expect(unit.changed).to.not.include('Description');
+    expect(unit.invalidated).to.deep.equal(['Conditions', 'Asserts']);
+    const service = mine.find((x) => x.iface === 'org.freedesktop.systemd1.Service')!;
+    expect(service.changed).to.include.members(['MainPID', 'Result', 'ExecMainStartTimestamp']);
+    expect(service.invalidated).to.include.members(['ExecStart', 'ExecStartPre']);
   });
 
   it('busctl introspects the manager object', function () {
