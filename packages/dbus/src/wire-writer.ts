@@ -141,9 +141,12 @@ export class WireWriter {
       case 'g': {
         if (typeof v !== 'string') throw new TypeError(`expected a signature string for "g", got ${describe(v)}`);
         parseSignature(v);
-        this.byte(v.length);
-        this.raw(Buffer.from(v, 'latin1'));
-        this.byte(0);
+        // Signatures are ASCII (parseSignature checked): written in place, no temporary Buffer.
+        this.ensure(v.length + 2);
+        this.buf[this.pos++] = v.length;
+        this.buf.write(v, this.pos, v.length, 'latin1');
+        this.pos += v.length;
+        this.buf[this.pos++] = 0;
         return;
       }
       case 'v': {
