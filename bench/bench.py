@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """unitkit beside real systemd (`systemd --user`) on the same unit files, in one run.
 
-  python3 bench/bench.py [--impl both|unitkit|systemd] [--quick] [--scale] [--no-responsive]
+  python3 bench/bench.py [--impl both|unitkit|systemd] [--quick] [--scale] [--no-responsive] [--dbus-only]
 
 Figures (medians where repeated; lower is better):
   activation_ms   connect -> echo reply; Accept=no socket, Type=notify service stopped between
@@ -12,7 +12,10 @@ Figures (medians where repeated; lower is better):
   status_*_ms     (unitkit) the manager's answer to `status` of another unit on its control socket
                   while ~1,000 connections/s hit an Accept=yes socket (max, median);
                   ctl_status_max_ms is the whole `unitkitctl status` call, Node start-up included
-Ratios are unitkit/systemd, against the targets of issue #10. --scale prints how unitkit's
+  dbus_show_ms    the real `systemctl --user show UNIT -p ActiveState` against each manager (over D-Bus
+                  on $XDG_RUNTIME_DIR/systemd/private for both), whole call
+  dbus_start_ms   the real `systemctl --user start` of a simple service (stopped between), whole call
+Ratios are unitkit/systemd, against the targets of issues #10 and #15 (--dbus-only: just the two D-Bus figures). --scale prints how unitkit's
 figures grow from 100 to 10,000 units/connections (the table in bench/README.md).
 Uses only the project's built binaries, a C compiler, and systemd where installed. Never run in CI.
 """
@@ -20,7 +23,8 @@ import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(HERE)
-TARGETS = {"activation_ms": 0.8, "accept_ms": 0.8, "start_many_s": 1.0, "reload_s": 1.5, "rss_growth_mb": 2.0}
+TARGETS = {"activation_ms": 0.8, "accept_ms": 0.8, "start_many_s": 1.0, "reload_s": 1.5, "rss_growth_mb": 2.0,
+           "dbus_show_ms": 1.0, "dbus_start_ms": 1.0}
 
 
 def free_port():
@@ -111,6 +115,8 @@ class Unitkit(Manager):
         self.proc = subprocess.Popen([os.path.join(PROJECT, "node_modules", ".bin", "unitkitd"), "--user"], env=self.env(),
                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: self.ctl("is-system-running").returncode in (0, 1), 15, "unitkitd")
+        # The D-Bus figures go through systemd's private socket, which unitkitd opens right after.
+        wait_for(lambda: os.path.exists(os.path.join(self.run, "systemd", "private")), 15, "unitkitd's private bus")
 
 
 def roundtrip(port):
@@ -241,6 +247,54 @@ def responsive(m, probe, rate=1000, seconds=3.0, threads=4):
     return max(answer), statistics.median(answer), max(whole), rate_seen
 
 
+def dbus_roundtrips(ms, probe, n):
+    """The real systemctl against each manager of `ms`, calls interleaved (one to each in turn, so
+    the machine's load drifts alike for both): `show -p ActiveState` and `start` round trips, ms
+    medians by manager name."""
+
+    def systemctl(m, *args):
+        t = time.perf_counter()
+        r = subprocess.run(["systemctl", "--user", "--no-pager", *args], env=m.env(), capture_output=True, text=True, timeout=60)
+        dt = (time.perf_counter() - t) * 1000
+        if r.returncode != 0:
+            raise RuntimeError(f"{m.name}: systemctl {' '.join(args)}: rc={r.returncode} {r.stderr.strip()}")
+        return dt, r.stdout
+
+    shows = {m.name: [] for m in ms}
+    starts = {m.name: [] for m in ms}
+    for m in ms:
+        m.write("bdbus.service", f"[Service]\nExecStart={probe} sleep\n")
+        systemctl(m, "daemon-reload")
+    for _ in range(n):
+        for m in ms:
+            dt, out = systemctl(m, "show", "bdbus.service", "-p", "ActiveState")
+            if out != "ActiveState=inactive\n":
+                raise RuntimeError(f"{m.name}: show printed {out!r}")
+            shows[m.name].append(dt)
+    for _ in range(n):
+        for m in ms:
+            systemctl(m, "stop", "bdbus.service")
+            starts[m.name].append(systemctl(m, "start", "bdbus.service")[0])
+    for m in ms:
+        systemctl(m, "stop", "bdbus.service")
+    return {m.name: {"dbus_show_ms": statistics.median(shows[m.name]), "dbus_start_ms": statistics.median(starts[m.name])} for m in ms}
+
+
+def dbus_run(kinds, probe, quick):
+    """Starts one manager of each kind, measures the D-Bus round trips interleaved, stops them."""
+    ms = [k(tempfile.mkdtemp(prefix=f"bench-dbus-{k.name}-")) for k in kinds]
+    try:
+        for m in ms:
+            m.start()
+        return dbus_roundtrips(ms, probe, 20 if quick else 60)
+    except Exception as e:
+        return {m.name: {"error": f"{type(e).__name__}: {e}"} for m in ms}
+    finally:
+        for m in ms:
+            m.stop()
+            shutil.rmtree(m.root, ignore_errors=True)
+
+
 def timed(f):
     t = time.perf_counter()
     f()
@@ -298,6 +352,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scale", action="store_true", help="only the 100..10,000 scaling table")
     ap.add_argument("--no-responsive", action="store_true")
+    ap.add_argument("--dbus-only", action="store_true", help="only the real systemctl's D-Bus round trips")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-probe-")
     try:
@@ -307,7 +362,9 @@ def main():
             return scale(probe)
         have_systemd = os.path.exists("/usr/lib/systemd/systemd")
         kinds = [k for k in ([Systemd] if have_systemd else []) + [Unitkit] if a.impl in ("both", k.name)]
-        res = {k.name: run(k, probe, a.quick, not a.no_responsive) for k in kinds}
+        res = {} if a.dbus_only else {k.name: run(k, probe, a.quick, not a.no_responsive) for k in kinds}
+        for name, figures in dbus_run(kinds, probe, a.quick).items():
+            res.setdefault(name, {}).update(figures)
         names = [k.name for k in kinds]
         both = names == ["systemd", "unitkit"]
         print(f"{'figure':16}" + "".join(f"{n:>12}" for n in names) + ("   ratio   target" if both else ""))

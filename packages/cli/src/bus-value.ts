@@ -81,12 +81,21 @@ function integer(code: string, n: number): number | bigint {
   return i;
 }
 
+/** Parsed signatures: a unit's GetAll converts ~300 values of a few dozen distinct types. */
+const parsedTypes = new Map<string, TypeNode>();
+
+function typeOf(signature: string): TypeNode {
+  let t = parsedTypes.get(signature);
+  if (!t) parsedTypes.set(signature, (t = parseSingleType(signature)));
+  return t;
+}
+
 /**
  * The D-Bus value, of the type `signature`, of a property given by its entries (one, or one per
  * element for properties `show` lists once per element, such as Listen= and ExecStart=).
  */
 export function busValue(signature: string, entries: readonly PropertyValue[]): unknown {
-  const t = parseSingleType(signature);
+  const t = typeOf(signature);
   const first = entries[0];
   if (!first) return emptyBusValue(t);
   const items = entries.filter((e) => e.type === 'raw' && e.busItem !== undefined).map((e) => (e as { busItem: unknown }).busItem);

@@ -8,6 +8,7 @@ import { cgroupMountKey, nextElapseKey, nextElapseTextKey, trackingKey } from '.
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
 import { ManagerError, prop, type PropertyList, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { ManagerOperations } from './manager-operations.js';
+import { JobCounters, managerProperties, type ManagerTimestamps } from './manager-properties.js';
 import { nextElapse } from './verbs/list-timers.js';
 import { configDirs, formatInstallChanges } from '@unitkit/unit-file';
 import type { JobOutcome, JobRow, JournalEntry, TimerRow, UnitFileRow, UnitRow } from './control-protocol.js';
@@ -38,6 +39,10 @@ export interface ControlHandlerOptions {
   reexecute?: () => void;
   /** The operations to run (shared with the D-Bus API); made from the options above when absent. */
   operations?: ManagerOperations;
+  /** The manager's boot timestamps (UserspaceTimestamp…), filled in by unitkitd as it boots. */
+  timestamps?: ManagerTimestamps;
+  /** The manager's log level, as LogLevel= shows it (default info). */
+  logLevel?: string;
 }
 
 /** Dependency kinds list-dependencies follows, forwards and backwards, as systemctl does. */
@@ -68,9 +73,12 @@ export class ControlHandler {
   private readonly manager: Manager;
   /** The operations both doors share. */
   readonly ops: ManagerOperations;
+  /** Jobs installed and failed since the manager started (NInstalledJobs, NFailedJobs). */
+  readonly jobCounters = new JobCounters();
 
   constructor(private readonly opts: ControlHandlerOptions) {
     this.manager = opts.manager;
+    this.jobCounters.follow(opts.manager);
     this.ops = opts.operations ?? new ManagerOperations({ manager: opts.manager, unitPath: opts.unitPath, env: opts.env });
     if (opts.reexecute) this.ops.reexecute = opts.reexecute;
   }
@@ -202,18 +210,16 @@ export class ControlHandler {
 
   /** The org.freedesktop.systemd1.Manager properties unitkit has (systemctl show without a unit; the D-Bus Manager object). */
   managerProperties(): PropertyList {
-    const m = this.manager;
-    return [
-      ['Version', prop.string('252 (unitkit)')],
-      ['Architecture', prop.string(process.arch === 'x64' ? 'x86-64' : process.arch === 'arm64' ? 'arm64' : process.arch)],
-      ['NNames', prop.int(m.allUnits().length)],
-      ['NFailedUnits', prop.int(m.failed().length)],
-      ['NJobs', prop.int(m.installedJobs().length)],
-      ['Environment', prop.strv(m.environmentList())],
-      ['UnitPath', prop.strv(this.opts.unitPath)],
-      ['SystemState', prop.string(this.systemState())],
-    ];
+    return managerProperties({
+      manager: this.manager,
+      unitPath: this.opts.unitPath,
+      systemState: this.systemState(),
+      timestamps: this.opts.timestamps ?? {},
+      counters: this.jobCounters,
+      logLevel: this.opts.logLevel ?? 'info',
+    });
   }
+
 
   /** What `status` prints of each unit: its properties, its last journal lines and, for units whose processes are not tracked by a cgroup, a note on how they are tracked (never part of `show`). */
   private status(p: Record<string, unknown>): { scope: string; units: Array<{ props: Record<string, string>; journal: JournalEntry[] }> } {

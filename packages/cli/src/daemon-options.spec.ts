@@ -35,4 +35,19 @@ describe('unitkitd options', () => {
     expect(() => parseDaemonOptions(['--unit-path='], {})).to.throw(/needs a value/);
     expect(parseDaemonOptions(['--help'], {})).to.equal('help');
   });
+
+  it('is the machine\'s manager in --system mode as PID 1 of its namespace or with --as-init, never in --user mode', () => {
+    const env = { UNITKIT_UNIT_PATH: '/a', UNITKIT_RUNTIME_DIR: '/r' };
+    const machine = (argv: string[], pid: number) => {
+      const o = parseDaemonOptions(argv, env, { pid });
+      if (o === 'help') throw new Error('unexpected');
+      return o.machineManager;
+    };
+    expect(machine(['--system'], 1)).to.equal(true);
+    expect(machine(['--system'], 4242)).to.equal(false);
+    expect(machine(['--system', '--as-init'], 4242)).to.equal(true);
+    expect(machine(['--user'], 1)).to.equal(false);
+    expect(() => parseDaemonOptions(['--user', '--as-init'], env)).to.throw(/--as-init needs --system/);
+    expect(() => parseDaemonOptions(['--system', '--as-init=yes'], env)).to.throw(/takes no value/);
+  });
 });

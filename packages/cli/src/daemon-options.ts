@@ -26,6 +26,12 @@ export interface DaemonOptions {
    * the state the previous image left in FD (see reexec.ts).
    */
   deserializeFd?: number;
+  /**
+   * The machine's manager: --system and PID 1 of its pid namespace (a container's init), or
+   * --system --as-init. Such a manager creates /run/systemd/system, the "booted with systemd"
+   * marker systemctl, sd_booted() and libsystemd check before talking to a system manager.
+   */
+  machineManager: boolean;
 }
 
 /** Where unitkitd renders the bundled example units (see example-units.ts) under its runtime directory. */
@@ -39,16 +45,19 @@ const usage = `unitkitd [OPTIONS]
   --runtime-dir=DIR        where the notify and control sockets live (env UNITKIT_RUNTIME_DIR)
   --unit=UNIT              the unit to start (default: default.target)
   --log-level=LEVEL        emerg … debug (default: info)
+  --as-init                with --system: act as the machine's manager (create /run/systemd/system)
+                           although not PID 1; as PID 1 of its namespace it does so anyway
   -h, --help`;
 
 /** Parses argv and the environment; throws an Error whose message is meant for the user. */
-export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): DaemonOptions | 'help' {
+export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv, options: { pid?: number } = {}): DaemonOptions | 'help' {
   let scope: 'system' | 'user' | undefined;
   let unitPathText = env.UNITKIT_UNIT_PATH;
   let runtimeDir = env.UNITKIT_RUNTIME_DIR;
   let defaultUnit = 'default.target';
   let logLevel: LogLevel = 'info';
   let deserializeFd: number | undefined;
+  let asInit = false;
   for (const arg of argv) {
     const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const need = () => {
@@ -83,6 +92,10 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
         deserializeFd = fd;
         break;
       }
+      case '--as-init':
+        if (value !== undefined) throw new Error('--as-init takes no value');
+        asInit = true;
+        break;
       case '-h':
       case '--help':
         return 'help';
@@ -92,13 +105,15 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
   }
   const isRoot = process.getuid?.() === 0;
   scope ??= isRoot ? 'system' : 'user';
+  if (asInit && scope !== 'system') throw new Error('--as-init needs --system: a user manager is never the machine\'s manager');
   const examples = unitPathText === undefined && runtimeDir === undefined;
   runtimeDir ??= scope === 'system' && isRoot ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`, 'unitkit');
   // The examples are rendered into the runtime directory and run alone: appending the default
   // path would start the machine's own user units (dbus.socket, gpg-agent's sockets…) beside them.
   if (examples) unitPathText = examplesUnitDir(runtimeDir);
   const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
-  return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples, deserializeFd };
+  const machineManager = scope === 'system' && (asInit || (options.pid ?? process.pid) === 1);
+  return { scope, runtimeDir, unitPath: searchPath(scope, searchEnv), defaultUnit, logLevel, examples, deserializeFd, machineManager };
 }
 
 /** The usage text. */

@@ -21,6 +21,7 @@ import { formatManagerState, parseManagerState, serializeManager } from '@unitki
 import { execInPlace } from '@unitkit/native';
 import type { CapturedStreamState } from './journal-output-capture.js';
 import type { ComposedDaemon } from './compose-manager.js';
+import type { ManagerTimestamps } from './manager-properties.js';
 
 /** The version of the daemon handover line. */
 const handoverVersion = 1;
@@ -31,6 +32,10 @@ export interface DaemonHandover {
   systemState: 'initializing' | 'starting' | 'running' | 'stopping';
   notifyFd: number;
   controlFd?: number;
+  /** The listener of systemd's private bus (systemd-bus-api.ts), kept across the exec as the control socket is. */
+  busFd?: number;
+  /** The boot timestamps (UserspaceTimestamp…): a re-exec is not a new boot. */
+  timestamps?: ManagerTimestamps;
   streams: CapturedStreamState[];
 }
 
@@ -47,6 +52,8 @@ export interface ReexecSources {
   runtimeDir: string;
   systemState: DaemonHandover['systemState'];
   controlFd?: number;
+  busFd?: number;
+  timestamps?: ManagerTimestamps;
   /** The daemon's arguments (without node and the script), to exec again. */
   args: string[];
 }
@@ -63,6 +70,8 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
     systemState: src.systemState,
     notifyFd: src.daemon.notify.fd,
     controlFd: src.controlFd,
+    busFd: src.busFd,
+    timestamps: src.timestamps,
     streams,
   };
   const text = `${JSON.stringify(handover)}\n${formatManagerState(manager)}\n`;
@@ -78,6 +87,7 @@ export function prepareReexec(src: ReexecSources): PreparedReexec {
   }
   const keep = new Set<number>([fd, handover.notifyFd, ...manager.fds, ...streams.map((s) => s.fd)]);
   if (src.controlFd !== undefined) keep.add(src.controlFd);
+  if (src.busFd !== undefined) keep.add(src.busFd);
   const args = src.args.filter((a) => !a.startsWith('--deserialize='));
   const argv = [process.execPath, ...process.execArgv, process.argv[1]!, ...args, `--deserialize=${fd}`];
   return { stateFd: fd, keepFds: [...keep], argv };

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectBus } from '@unitkit/dbus';
+import { NativeEventLoop } from '@unitkit/native';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const daemon = path.join(here, 'unitkitd.js');
@@ -155,6 +157,24 @@ describe('systemctl over D-Bus (end to end)', function () {
     expect(sc('show', '-p', 'Description', '--value', 'late.service').out).to.equal('After\n');
   });
 
+  it('a systemctl that connects while signals flow gets its handshake first (no "Access denied" through the fallback bus)', async () => {
+    // Units changing state all the time: each change is a signal to every connection. One
+    // queued for a client still authenticating used to go out ahead of the SASL "OK"; sd-bus then
+    // failed on the private socket and fell back to the session bus, which answered "Access denied".
+    unit('flap.service', '[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    const flapper = spawn('sh', ['-c', 'for i in $(seq 1 300); do systemctl --user --no-block restart flap.service >/dev/null 2>&1; done'], { env, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 15; i++) {
+        const r = sc('daemon-reload');
+        expect(r.err, `daemon-reload #${i + 1}`).to.equal('');
+        expect(r.rc).to.equal(0);
+      }
+    } finally {
+      flapper.kill();
+      await new Promise((r) => flapper.once('exit', r));
+    }
+  });
+
   it('set-, unset- and show-environment act on the manager\'s environment', () => {
     expect(sc('set-environment', 'BUSAPI_X=1', 'BUSAPI_Y=two words').rc).to.equal(0);
     expect(sc('show-environment').out).to.contain('BUSAPI_X=1\n').and.contain("BUSAPI_Y=$'two words'\n");
@@ -183,6 +203,42 @@ describe('systemctl over D-Bus (end to end)', function () {
     expect(d.rc).to.equal(0);
     expect(d.err).to.match(/^Removed ".*default\.target\.wants\/sleeper\.service"\.\n$/);
     expect(sc('is-enabled', 'sleeper.service').out).to.equal('disabled\n');
+  });
+
+  it('sends PropertiesChanged as systemd: the type\'s interface then Unit, emits-change values, invalidated names', async () => {
+    const loop = new NativeEventLoop();
+    const client = await connectBus({ address: `unix:path=${path.join(dir, 'run', 'systemd', 'private')}`, loop, hello: false });
+    const seen: Array<{ path: string; iface: string; changed: string[]; invalidated: string[] }> = [];
+    const jobs: string[] = [];
+    try {
+      await client.subscribe({}, (m) => {
+        if (m.member === 'PropertiesChanged') {
+          const [iface, changed, invalidated] = m.body as [string, Map<string, unknown>, string[]];
+          seen.push({ path: m.path!, iface, changed: [...changed.keys()], invalidated });
+        } else if (m.member === 'JobRemoved') jobs.push(String((m.body as unknown[])[2]));
+      }, false);
+      // Asynchronously: the signals arrive on this process's loop while systemctl runs.
+      const rc = await new Promise((resolve) => spawn('systemctl', ['--user', 'start', 'late.service'], { env, stdio: 'ignore' }).on('exit', resolve));
+      expect(rc).to.equal(0);
+      const end = Date.now() + 5000;
+      while (!jobs.includes('late.service') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      client.close();
+    }
+    const mine = seen.filter((x) => x.path === '/org/freedesktop/systemd1/unit/late_2eservice');
+    expect(mine.length).to.be.greaterThan(0);
+    // Pairs: org.freedesktop.systemd1.Service first, then org.freedesktop.systemd1.Unit.
+    for (let i = 0; i < mine.length; i += 2) {
+      expect(mine[i]!.iface).to.equal('org.freedesktop.systemd1.Service');
+      expect(mine[i + 1]!.iface).to.equal('org.freedesktop.systemd1.Unit');
+    }
+    const unit = mine.find((x) => x.iface === 'org.freedesktop.systemd1.Unit')!;
+    expect(unit.changed).to.include.members(['ActiveState', 'SubState', 'Job', 'ActiveEnterTimestamp', 'InvocationID']);
+    expect(unit.changed).to.not.include('Description');
+    expect(unit.invalidated).to.deep.equal(['Conditions', 'Asserts']);
+    const service = mine.find((x) => x.iface === 'org.freedesktop.systemd1.Service')!;
+    expect(service.changed).to.include.members(['MainPID', 'Result', 'ExecMainStartTimestamp']);
+    expect(service.invalidated).to.include.members(['ExecStart', 'ExecStartPre']);
   });
 
   it('busctl introspects the manager object', function () {

@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Job, JobResult, Logger, Manager, PropertyList, PropertyValue, Unit } from '@unitkit/core';
-import { ManagerError, busPropertyTypes } from '@unitkit/core';
-import { DbusError, DbusServer, type CallContext, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec } from '@unitkit/dbus';
+import { ManagerError, busPropertyEmits, busPropertyTypes } from '@unitkit/core';
+import { DbusError, DbusServer, type CallContext, type DbusConnection, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec } from '@unitkit/dbus';
 import type { EventLoop } from '@unitkit/core';
 import { busValue } from './bus-value.js';
 import type { ControlHandler } from './control-handler.js';
@@ -85,6 +85,9 @@ function typeInterface(u: Unit): string {
   return `org.freedesktop.systemd1.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
 }
 
+/** Marks a property snapshot taken for whichever message asks first. */
+const firstAsker = Symbol('first asker');
+
 const signatureTables = new Map(Object.entries(busPropertyTypes).map(([iface, list]) => [iface, new Map(list)]));
 
 /** Options of {@link SystemdBusApi}. */
@@ -111,6 +114,8 @@ export class SystemdBusApi {
   private pending: Array<() => void> = [];
   private flushScheduled = false;
   private readonly listeners: Array<() => void> = [];
+  /** Units whose change signal is queued for the end of this turn. */
+  private readonly dirtyUnits = new Set<Unit>();
 
   constructor(private readonly opts: SystemdBusApiOptions) {
     this.ops = opts.handler.ops;
@@ -128,25 +133,43 @@ export class SystemdBusApi {
     return this.tree.handler;
   }
 
-  /** Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false). */
-  async listen(): Promise<boolean> {
+  /**
+   * Binds the socket (a stale node is replaced; a live one, a real systemd's, is left alone: resolves false).
+   * With `inheritedFd` (a re-exec), serves on that listener instead: systemctl's connections made
+   * while the manager re-executed wait in its backlog instead of finding no socket.
+   */
+  async listen(inheritedFd?: number): Promise<boolean> {
     const file = this.opts.path;
+    if (inheritedFd !== undefined) {
+      this.server = DbusServer.adopt(inheritedFd, this.serverOptions());
+      this.follow();
+      return true;
+    }
     if (fs.existsSync(file) && (await isLive(file))) {
       this.opts.logger?.log({ level: 'warning', message: `${file} is in use by another manager; not serving systemd's D-Bus API there.` });
       return false;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    this.server = DbusServer.listen({
-      path: file,
+    this.server = DbusServer.listen(this.serverOptions());
+    this.follow();
+    return true;
+  }
+
+  private serverOptions() {
+    return {
+      path: this.opts.path,
       loop: this.opts.loop,
       logger: this.opts.logger,
       // systemctl checks nothing but the socket's owner; others read (as on systemd's private bus, 0600 for root, here for the user).
       socketMode: 0o600,
       onMessage: this.tree.handler,
       sender: BUS_NAME,
-    });
-    this.follow();
-    return true;
+    };
+  }
+
+  /** The listening socket's fd, to hand to the next image on a re-exec; undefined when not serving. */
+  fd(): number | undefined {
+    return this.server?.fd;
   }
 
   /** Stops serving and removes the socket. */
@@ -170,15 +193,50 @@ export class SystemdBusApi {
       const id = j.id;
       const unit = j.unit.id;
       this.signal(ROOT, MANAGER_IFACE, 'JobNew', 'uos', () => [id, jobObjectPath(id), unit]);
+      this.unitChanged(j.unit);
     });
     on('job-changed', (j: Job) => this.propertiesChanged(jobObjectPath(j.id), JOB_IFACE, ['State']));
     on('job-removed', (j: Job, result: JobResult) => {
       const id = j.id;
       const unit = j.unit.id;
       this.signal(ROOT, MANAGER_IFACE, 'JobRemoved', 'uoss', () => [id, jobObjectPath(id), unit, result]);
+      this.unitChanged(j.unit);
     });
-    // Only while the unit still exists: looking up its path would load it again.
-    on('unit-state', (u: Unit) => this.propertiesChanged(unitObjectPath(u.id), UNIT_IFACE, ['ActiveState', 'SubState', 'Job'], () => this.manager.getUnit(u.id) === u));
+    on('unit-state', (u: Unit, oldState: string, newState: string) => {
+      this.unitChanged(u);
+      // NFailedUnits is the one Manager property systemd announces.
+      if ((oldState === 'failed') !== (newState === 'failed')) this.propertiesChanged(ROOT, MANAGER_IFACE, ['NFailedUnits']);
+    });
+  }
+
+  /**
+   * Queues, once per turn however often it changed, systemd's change signal of a unit: a
+   * PropertiesChanged of its type's interface, then one of org.freedesktop.systemd1.Unit (the
+   * order systemd promises; a unit's first announcement is UnitNew, not this), each with the properties systemd announces on change and naming
+   * those it only invalidates (Conditions, ExecStart…). Nothing once the unit is gone: looking up
+   * its path would load it again.
+   */
+  private unitChanged(u: Unit): void {
+    if (!this.server || this.server.connections.size === 0 || this.dirtyUnits.has(u)) return;
+    this.dirtyUnits.add(u);
+    this.defer(() => {
+      this.dirtyUnits.delete(u);
+      if (this.manager.getUnit(u.id) !== u) return;
+      const objPath = unitObjectPath(u.id);
+      for (const c of this.ready()) {
+        const spec = this.tree.lookup(objPath);
+        if (!spec) return;
+        for (const iface of [typeInterface(u), UNIT_IFACE]) {
+          const props = spec[iface]?.properties;
+          const emits = busPropertyEmits[iface];
+          if (!props || !emits) continue;
+          const changed = emits.changed.filter((n) => props[n]);
+          // All of them, as systemd names every Exec*= of the interface, set or not.
+          const invalidated = [...emits.invalidated];
+          if (changed.length + invalidated.length > 0) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated);
+        }
+      }
+    });
   }
 
   /** Queues a signal to every connection; the body is computed when sent. */
@@ -186,7 +244,7 @@ export class SystemdBusApi {
     if (!this.server || this.server.connections.size === 0) return;
     this.defer(() => {
       const b = body();
-      for (const c of this.server?.connections ?? []) if (!c.closed) c.emitSignal(objPath, iface, member, sig, b);
+      for (const c of this.ready()) c.emitSignal(objPath, iface, member, sig, b);
     });
   }
 
@@ -195,8 +253,7 @@ export class SystemdBusApi {
     if (!this.server || this.server.connections.size === 0) return;
     this.defer(() => {
       if (!exists()) return;
-      for (const c of this.server?.connections ?? []) {
-        if (c.closed) continue;
+      for (const c of this.ready()) {
         try {
           const spec = this.tree.lookup(objPath)?.[iface];
           const present = names.filter((n) => spec?.properties?.[n]);
@@ -206,6 +263,14 @@ export class SystemdBusApi {
         }
       }
     });
+  }
+
+  /**
+   * The connections signals go to: open ones whose handshake is done. As systemd's private bus,
+   * a client still authenticating gets none (it has asked for nothing yet).
+   */
+  private ready(): DbusConnection[] {
+    return [...(this.server?.connections ?? [])].filter((c) => !c.closed && c.isAuthenticated);
   }
 
   private defer(fn: () => void): void {
@@ -228,7 +293,12 @@ export class SystemdBusApi {
 
   /** Refuses a state change to a peer that is neither root nor the manager's uid. */
   private authorize(ctx: CallContext): void {
-    if (!mayChangeState(ctx.connection.peer?.uid, this.opts.ownerUid)) throw new DbusError('org.freedesktop.DBus.Error.AccessDenied', 'Access denied');
+    const peer = ctx.connection.peer;
+    if (mayChangeState(peer?.uid, this.opts.ownerUid)) return;
+    // Said in the log, as the control socket does: a refusal must name whom it refused.
+    const who = peer ? `pid ${peer.pid} uid ${peer.uid}` : 'a peer without credentials';
+    this.opts.logger?.log({ level: 'notice', message: `D-Bus: ${ctx.message.member ?? 'a call'} refused for ${who} (not privileged).` });
+    throw new DbusError('org.freedesktop.DBus.Error.AccessDenied', 'Access denied');
   }
 
   /** A method spec whose handler's ManagerErrors become systemd's D-Bus errors; `mutates` requires the right to change state. */
@@ -426,20 +496,27 @@ export class SystemdBusApi {
    * them), in the list's order, each with systemd's signature; names systemd does not have on
    * that interface are left out. Repeated entries (Listen=, ExecStart=) make one array.
    */
-  private propertySpecs(iface: string, list: () => PropertyList, only?: ReadonlySet<string>): Record<string, PropertySpec> {
+  private propertySpecs(iface: string, list: () => PropertyList, only?: ReadonlySet<string>, snapshot?: PropertyList): Record<string, PropertySpec> {
     const table = signatureTables.get(iface);
     if (!table) return {};
-    let cache: Map<string, PropertyValue[]> | undefined;
-    let cachedFor: unknown;
+    const byName = (l: PropertyList) => {
+      const m = new Map<string, PropertyValue[]>();
+      for (const [n, v] of l) {
+        const a = m.get(n);
+        if (a) a.push(v);
+        else m.set(n, [v]);
+      }
+      return m;
+    };
+    // The list read to build this object serves the message that looked it up (the first to ask):
+    // a unit's properties are computed once per GetAll, not twice.
+    let cache: Map<string, PropertyValue[]> | undefined = snapshot ? byName(snapshot) : undefined;
+    let cachedFor: unknown = snapshot ? firstAsker : undefined;
     const entries = (ctx: CallContext) => {
+      if (cachedFor === firstAsker) cachedFor = ctx.message;
       // One list per incoming message: GetAll reads every property from the same snapshot.
       if (!cache || cachedFor !== ctx.message) {
-        cache = new Map();
-        for (const [n, v] of list()) {
-          const a = cache.get(n);
-          if (a) a.push(v);
-          else cache.set(n, [v]);
-        }
+        cache = byName(list());
         cachedFor = ctx.message;
       }
       return cache;
@@ -469,13 +546,14 @@ export class SystemdBusApi {
       return undefined;
     }
     const list = () => this.manager.properties(u);
-    const names = list().map(([n]) => n);
+    const snapshot = list();
+    const names = snapshot.map(([n]) => n);
     const typeIface = typeInterface(u);
     const typeTable = signatureTables.get(typeIface);
     const unitTable = signatureTables.get(UNIT_IFACE)!;
     const typeNames = new Set(names.filter((n) => typeTable?.has(n)));
     const unitNames = new Set(names.filter((n) => !typeNames.has(n) && unitTable.has(n)));
-    const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames);
+    const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames, snapshot);
     // Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these.
     unitProps.Job = { signature: '(uo)', get: () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']) };
     if (unitProps.LoadError) unitProps.LoadError = { signature: '(ss)', get: () => loadErrorPair(list()) };
@@ -491,7 +569,7 @@ export class SystemdBusApi {
     unitMethods.GetProcesses = this.method('', 'a(sus)', false, () => [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])]);
     const spec: ObjectSpec = {};
     // systemd lists the type's interface first in GetAll(""): systemctl show prints Type= before Id=.
-    if (typeTable) spec[typeIface] = { properties: this.propertySpecs(typeIface, list, typeNames) };
+    if (typeTable) spec[typeIface] = { properties: this.propertySpecs(typeIface, list, typeNames, snapshot) };
     spec[UNIT_IFACE] = { methods: unitMethods, properties: unitProps };
     return spec;
   }

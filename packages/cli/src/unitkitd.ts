@@ -16,11 +16,19 @@ import { ControlServer } from './control-server.js';
 import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-options.js';
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { SystemdBusApi } from './systemd-bus-api.js';
+import { BOOTED_MARKER, createBootedMarker } from './booted-marker.js';
 import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
 import { runEnvironmentGenerators } from './user-environment-generators.js';
+import type { ManagerTimestamps } from './manager-properties.js';
+import { monotonicUsec, realtimeUsec } from '@unitkit/native';
+
+/** Now on both clocks, as systemd's dual_timestamp_get(). */
+function dualNow() {
+  return { realtime: realtimeUsec(), monotonic: monotonicUsec() };
+}
 
 async function main(): Promise<void> {
   let opts;
@@ -51,9 +59,13 @@ async function main(): Promise<void> {
     }
   }
   const handover: DaemonHandover | undefined = previous?.handover;
+  // The boot timestamps systemd shows (UserspaceTimestamp…); a re-exec keeps the first image's.
+  const timestamps: ManagerTimestamps = handover?.timestamps ?? { Userspace: dualNow() };
   // A user manager passes its environment through the environment generators (environment.d), as systemd --user.
   const base = managerEnvironment(opts.scope, process.env, {});
+  if (!handover) timestamps.GeneratorsStart = dualNow();
   const environment = opts.scope === 'user' ? runEnvironmentGenerators(base, undefined, (m) => process.stderr.write(`unitkitd: ${m}\n`)) : base;
+  if (!handover) timestamps.GeneratorsFinish = dualNow();
   const daemon = composeManager({ scope: opts.scope, unitPath: opts.unitPath, runtimeDir: opts.runtimeDir, logLevel: opts.logLevel, environment, notifyFd: handover?.notifyFd });
   const { manager } = daemon;
   if (previous) {
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
   let systemState: DaemonHandover['systemState'] = 'initializing';
   const controlPath = path.join(opts.runtimeDir, CONTROL_SOCKET_NAME);
   let reexecute: (() => void) | undefined;
-  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.() });
+  const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.(), timestamps, logLevel: opts.logLevel });
   const control = new ControlServer({ path: controlPath, handler, logger: daemon.logger });
   try {
     await control.listen(handover?.controlFd);
@@ -86,12 +98,18 @@ async function main(): Promise<void> {
     daemon.close();
     process.exit(1);
   }
+  // The machine's manager (a container's init) says so as systemd does, before its bus is up:
+  // systemctl talks to a system manager only once /run/systemd/system exists. Never in --user mode.
+  if (opts.machineManager) {
+    const failed = createBootedMarker();
+    if (failed) manager.log('warning', `Failed to create ${BOOTED_MARKER}, systemctl will not talk to this manager: ${failed}`);
+  }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
   const busPath = opts.scope === 'system' ? '/run/systemd/private' : process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'systemd', 'private') : undefined;
   const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus') }) : undefined;
   if (busApi) {
     try {
-      await busApi.listen();
+      await busApi.listen(handover?.busFd);
     } catch (e) {
       manager.log('warning', `Failed to serve systemd's D-Bus API on ${busPath}: ${(e as Error).message}`);
     }
@@ -112,9 +130,11 @@ async function main(): Promise<void> {
   const startupFinished = () => {
     if (systemState !== 'starting') return;
     systemState = 'running';
+    timestamps.Finish = dualNow();
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
-    busApi?.startupFinished(ms * 1000);
+    // As systemd --user: userspace and total are both the time from the manager's start to now.
+    busApi?.startupFinished(timestamps.Userspace ? timestamps.Finish.monotonic - timestamps.Userspace.monotonic : ms * 1000);
     if (opts.examples) {
       const ctl = `UNITKIT_RUNTIME_DIR=${opts.runtimeDir} npx unitkitctl`;
       const rt = opts.runtimeDir;
@@ -187,7 +207,7 @@ async function main(): Promise<void> {
    */
   reexecute = () => {
     if (stopping) throw new ManagerError('NotSupported', 'Refusing to reexecute, the manager is shutting down.');
-    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), args: process.argv.slice(2) });
+    const prepared = prepareReexec({ daemon, runtimeDir: opts.runtimeDir, systemState, controlFd: control.fd(), busFd: busApi?.fd(), timestamps, args: process.argv.slice(2) });
     manager.log('info', 'Reexecuting.');
     setImmediate(() => {
       const error = execReexec(prepared);
@@ -215,12 +235,15 @@ async function main(): Promise<void> {
     return;
   }
   systemState = 'starting';
+  timestamps.UnitsLoadStart = dualNow();
   try {
     manager.addJob('start', opts.defaultUnit, 'replace');
   } catch (e) {
     if (!(e instanceof ManagerError)) throw e;
     manager.log('err', `Failed to start ${opts.defaultUnit}: ${e.message}`);
   }
+  // The transaction loaded everything the default unit pulls in.
+  timestamps.UnitsLoadFinish = dualNow();
   if (manager.installedJobs().length === 0) startupFinished();
   else manager.events.once('idle', startupFinished);
 }

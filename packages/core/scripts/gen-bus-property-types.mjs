@@ -25,7 +25,12 @@ for (const p of paths) {
     const iface = m[1];
     if (!iface.startsWith('org.freedesktop.systemd1.') || tables.has(iface)) continue;
     const props = [];
-    for (const pm of m[2].matchAll(/<property name="([^"]+)" type="([^"]+)"/g)) props.push([pm[1], pm[2]]);
+    // A property without an EmitsChangedSignal annotation emits its value in PropertiesChanged
+    // (the default); "invalidates" names it there without a value; "const" and "false" never.
+    for (const pm of m[2].matchAll(/<property name="([^"]+)" type="([^"]+)"[^>]*?(\/>|>([\s\S]*?)<\/property>)/g)) {
+      const emits = /EmitsChangedSignal" value="([^"]+)"/.exec(pm[4] ?? '')?.[1] ?? 'true';
+      props.push([pm[1], pm[2], emits]);
+    }
     tables.set(iface, props);
   }
 }
@@ -44,6 +49,19 @@ for (const [iface, props] of tables) {
   lines.push(`  '${iface}': [`);
   for (const [n, t] of props) lines.push(`    ['${n}', '${t}'],`);
   lines.push('  ],');
+}
+lines.push(
+  '};',
+  '',
+  '/**',
+  ' * What systemd sends in PropertiesChanged for each interface when the object changes: the',
+  ' * properties whose new value it carries (`changed`) and those it only names as invalidated.',
+  ' */',
+  'export const busPropertyEmits: Readonly<Record<string, { readonly changed: readonly string[]; readonly invalidated: readonly string[] }>> = {',
+);
+for (const [iface, props] of tables) {
+  const names = (e) => props.filter((p) => p[2] === e).map((p) => `'${p[0]}'`).join(', ');
+  lines.push(`  '${iface}': {`, `    changed: [${names('true')}],`, `    invalidated: [${names('invalidates')}],`, '  },');
 }
 lines.push('};', '');
 process.stdout.write(lines.join('\n'));

@@ -939,3 +939,30 @@ export const busPropertyTypes: Readonly<Record<string, ReadonlyArray<readonly [s
     ['RestrictNetworkInterfaces', '(bas)'],
   ],
 };
+
+/**
+ * What systemd sends in PropertiesChanged for each interface when the object changes: the
+ * properties whose new value it carries (`changed`) and those it only names as invalidated.
+ */
+export const busPropertyEmits: Readonly<Record<string, { readonly changed: readonly string[]; readonly invalidated: readonly string[] }>> = {
+  'org.freedesktop.systemd1.Manager': {
+    changed: ['NFailedUnits'],
+    invalidated: [],
+  },
+  'org.freedesktop.systemd1.Service': {
+    changed: ['MainPID', 'ControlPID', 'StatusText', 'StatusErrno', 'Result', 'ReloadResult', 'CleanResult', 'UID', 'GID', 'NRestarts', 'ExecMainStartTimestamp', 'ExecMainStartTimestampMonotonic', 'ExecMainExitTimestamp', 'ExecMainExitTimestampMonotonic', 'ExecMainPID', 'ExecMainCode', 'ExecMainStatus'],
+    invalidated: ['ExecCondition', 'ExecConditionEx', 'ExecStartPre', 'ExecStartPreEx', 'ExecStart', 'ExecStartEx', 'ExecStartPost', 'ExecStartPostEx', 'ExecReload', 'ExecReloadEx', 'ExecStop', 'ExecStopEx', 'ExecStopPost', 'ExecStopPostEx'],
+  },
+  'org.freedesktop.systemd1.Unit': {
+    changed: ['ActiveState', 'FreezerState', 'SubState', 'StateChangeTimestamp', 'StateChangeTimestampMonotonic', 'InactiveExitTimestamp', 'InactiveExitTimestampMonotonic', 'ActiveEnterTimestamp', 'ActiveEnterTimestampMonotonic', 'ActiveExitTimestamp', 'ActiveExitTimestampMonotonic', 'InactiveEnterTimestamp', 'InactiveEnterTimestampMonotonic', 'Job', 'ConditionResult', 'AssertResult', 'ConditionTimestamp', 'ConditionTimestampMonotonic', 'AssertTimestamp', 'AssertTimestampMonotonic', 'InvocationID', 'ActivationDetails'],
+    invalidated: ['Conditions', 'Asserts'],
+  },
+  'org.freedesktop.systemd1.Socket': {
+    changed: ['ControlPID', 'Result', 'UID', 'GID'],
+    invalidated: ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'],
+  },
+  'org.freedesktop.systemd1.Target': {
+    changed: [],
+    invalidated: [],
+  },
+};

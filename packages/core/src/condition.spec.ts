@@ -14,6 +14,14 @@ describe('conditions', () => {
     expect(testConditionList([c('PathExistsGlob', '/e*c/host*')], {}, 'Condition').passed).to.equal(true);
   });
 
+  it('records each condition\'s outcome: held, failed, or not tested after the check stopped', () => {
+    const states: Array<0 | 1 | -1> = [];
+    testConditionList([c('PathExists', '/'), c('PathExists', '/nope'), c('PathExists', '/')], {}, 'Condition', undefined, states);
+    expect(states).to.deep.equal([1, -1, 0]);
+    testConditionList([c('PathExists', '/')], {}, 'Condition', undefined, states);
+    expect(states).to.deep.equal([1]);
+  });
+
   it('names the first failed condition', () => {
     const r = testConditionList([c('PathExists', '/'), c('PathExists', '/nope', { negate: false })], {}, 'Condition');
     expect(r).to.deep.equal({ passed: false, failed: 'ConditionPathExists=/nope' });

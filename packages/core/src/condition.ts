@@ -161,11 +161,15 @@ export function testConditionList(
   env: Record<string, string | undefined>,
   prefix: 'Condition' | 'Assert',
   onUnknown?: (description: string) => void,
+  /** Filled with each condition's outcome by position: 1 held, -1 failed, 0 not tested. */
+  states?: Array<0 | 1 | -1>,
 ): { passed: boolean; failed?: string } {
   let triggered: boolean | undefined;
   let firstTriggerFailure: string | undefined;
-  for (const c of list) {
+  if (states) states.splice(0, states.length, ...list.map((): 0 => 0));
+  for (const [i, c] of list.entries()) {
     const r = testCondition(c, env, prefix);
+    if (states) states[i] = r.passed ? 1 : -1;
     if (!r.known) onUnknown?.(r.description);
     if (c.trigger) {
       triggered = (triggered ?? false) || r.passed;

@@ -26,7 +26,7 @@ export * from './log-rate-limit.js';
 export * from './condition.js';
 export * from './notify-message.js';
 export * from './property.js';
-export { busPropertyTypes } from './bus-property-types.js';
+export { busPropertyTypes, busPropertyEmits } from './bus-property-types.js';
 export * from './kill-context.js';
 export * from './create-manager.js';
 export * from './unit-properties.js';

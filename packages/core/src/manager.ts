@@ -831,6 +831,7 @@ export class Manager {
     u.conditionTimestamp = this.dualNow();
     const r = testConditionList(u.settings.conditions, this.conditionEnvironment(), 'Condition', (d) =>
       u.log('debug', `${d} is not supported by unitkit, treating it as met.`),
+      u.conditionStates,
     );
     u.conditionResult = r.passed;
     u.failedCondition = r.failed;
@@ -840,7 +841,7 @@ export class Manager {
 
   private testAsserts(u: Unit): boolean {
     u.assertTimestamp = this.dualNow();
-    const r = testConditionList(u.settings.asserts, this.conditionEnvironment(), 'Assert');
+    const r = testConditionList(u.settings.asserts, this.conditionEnvironment(), 'Assert', undefined, u.assertStates);
     u.assertResult = r.passed;
     if (!r.passed) u.log('err', `${r.failed} failed`);
     return r.passed;

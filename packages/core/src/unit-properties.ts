@@ -5,7 +5,8 @@
  */
 import type { Manager } from './manager.js';
 import type { ManagerErrorName } from './manager-error.js';
-import type { PropertyList } from './property.js';
+import type { PropertyList, PropertyValue } from './property.js';
+import type { ConditionSpec } from './unit-settings.js';
 import { prop } from './property.js';
 import type { Unit } from './unit.js';
 import type { DualTimestamp } from './unit.js';
@@ -25,6 +26,16 @@ const loadErrors: Partial<Record<Unit['loadState'], [ManagerErrorName, (u: Unit)
 export function loadErrorText(u: Unit): string {
   const e = loadErrors[u.loadState];
   return e ? `org.freedesktop.systemd1.${e[0]} "${e[1](u)}"` : '';
+}
+
+/**
+ * Conditions= / Asserts=: systemctl prints "[unprintable]"; on D-Bus systemd's a(sbbsi) —
+ * type, trigger, negate, parameter, state (1 held, -1 failed, 0 not tested) — last one first,
+ * as systemd keeps them (each parsed condition is prepended to its list).
+ */
+function conditionList(prefix: string, list: readonly ConditionSpec[], states: ReadonlyArray<number>): PropertyValue {
+  const bus = list.map((c, i) => [`${prefix}${c.kind}`, c.trigger, c.negate, c.param, states[i] ?? 0]).reverse();
+  return { type: 'hidden', value: '[unprintable]', bus };
 }
 
 function timestamps(name: string, t: DualTimestamp): PropertyList {
@@ -99,8 +110,8 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['AssertResult', prop.bool(u.assertResult)],
     ...timestamps('Condition', u.conditionTimestamp),
     ...timestamps('Assert', u.assertTimestamp),
-    ['Conditions', prop.hidden('[unprintable]')],
-    ['Asserts', prop.hidden('[unprintable]')],
+    ['Conditions', conditionList('Condition', s.conditions, u.conditionStates)],
+    ['Asserts', conditionList('Assert', s.asserts, u.assertStates)],
     ['LoadError', prop.string(loadErrorText(u))],
     ['Transient', prop.bool(false)],
     ['Perpetual', prop.bool(false)],

@@ -52,6 +52,13 @@ export class Unit<S = unknown> {
   /** The outcome of the last condition check; false until the unit was first started, as in systemd. */
   conditionResult = false;
   assertResult = false;
+  /**
+   * What the last check found for each of settings.conditions / settings.asserts, by position:
+   * 1 held, -1 failed, 0 not tested (never checked, or after the check stopped at a failure) —
+   * the state systemd's Conditions/Asserts D-Bus properties carry.
+   */
+  conditionStates: Array<0 | 1 | -1> = [];
+  assertStates: Array<0 | 1 | -1> = [];
   /** The first condition that failed at the last check, for status ("ConditionPathExists=… was not met"). */
   failedCondition?: string;
   /** A fresh 128-bit id for every activation, as INVOCATION_ID= (32 hex digits). */

@@ -123,6 +123,26 @@ describe('DbusConnection', () => {
     closeFd(b);
   });
 
+  it('sends nothing before the handshake\'s replies: a signal emitted to a peer still authenticating follows its OK', async () => {
+    const [a, b] = socketPair('stream', true);
+    const server = new DbusConnection(a, { role: 'server', peer: peerCredentials(a), guid: GUID }, { loop: t.loop, logger });
+    open.push(server);
+    // Emitted as the peer connects, before it said anything (a manager's signals go to every connection).
+    server.emitSignal('/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'Reloading', 'b', [true]);
+    sendWithFds(b, Buffer.from('\0AUTH EXTERNAL\r\nDATA\r\nNEGOTIATE_UNIX_FD\r\nBEGIN\r\n', 'latin1'));
+    let got = Buffer.alloc(0);
+    const lines = `DATA\r\nOK ${GUID}\r\nAGREE_UNIX_FD\r\n`;
+    await until(() => {
+      const r = receiveWithFds(b);
+      if (r) got = Buffer.concat([got, r.data]);
+      return got.length > lines.length + 16;
+    });
+    expect(got.subarray(0, lines.length).toString('latin1')).to.equal(lines);
+    expect(got[lines.length]).to.equal(0x6c);
+    expect(got[lines.length + 1]).to.equal(MessageType.Signal);
+    closeFd(b);
+  });
+
   it('closes with a logged reason on garbage after the handshake, and on a peer that never says NUL', async () => {
     const reasons: (string | undefined)[] = [];
     const [a, b] = socketPair('stream', true);

@@ -109,6 +109,12 @@ export class DbusConnection {
   private inLength = 0;
   private inFds: number[] = [];
   private readonly outQueue: { bytes: Buffer; fds: number[] }[] = [];
+  /**
+   * Messages a server sends before the peer's handshake is done: held back until its `OK` is
+   * queued. Put in outQueue, they would go out ahead of the SASL replies (`DATA`, `OK`) and the
+   * client would read message bytes where it expects its handshake — sd-bus gives up then.
+   */
+  private readonly heldUntilAuth: { bytes: Buffer; fds: number[] }[] = [];
   private outBytes = 0;
   private nextSerial = 1;
   private readonly pending = new Map<number, PendingCall>();
@@ -244,8 +250,9 @@ export class DbusConnection {
     }
     for (const fd of this.inFds) this.safeClose(fd);
     this.inFds = [];
-    for (const item of this.outQueue) for (const fd of item.fds) this.safeClose(fd);
+    for (const item of [...this.outQueue, ...this.heldUntilAuth]) for (const fd of item.fds) this.safeClose(fd);
     this.outQueue.length = 0;
+    this.heldUntilAuth.length = 0;
     const error = this.closedError();
     for (const [, p] of this.pending) {
       p.timer.dispose();
@@ -280,7 +287,7 @@ export class DbusConnection {
       for (const fd of copies) this.safeClose(fd);
       throw error;
     }
-    this.outQueue.push({ bytes, fds: copies });
+    (this.saslServer && !this.authenticated ? this.heldUntilAuth : this.outQueue).push({ bytes, fds: copies });
     this.outBytes += bytes.length;
     if (this.outBytes > MAX_OUTGOING) {
       this.close('the peer does not read its messages (outgoing queue over 256 MiB)');
@@ -369,6 +376,8 @@ export class DbusConnection {
       if (step.fail) return this.close(step.fail);
       if (!step.rest) return;
       this.authenticated = true;
+      // What was sent meanwhile follows the handshake's last reply.
+      this.outQueue.push(...this.heldUntilAuth.splice(0));
       this.authTimer.dispose();
       this.unixFdsEnabled = sasl.unixFdsAgreed;
       if (this.saslClient) this.guid = this.saslClient.guid;

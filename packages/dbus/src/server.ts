@@ -68,6 +68,15 @@ export class DbusServer {
     return new DbusServer(fd, options);
   }
 
+  /**
+   * Serves on an already bound and listening socket `fd` (a manager's re-exec hands its listener
+   * to the next image): clients that connected meanwhile wait in its backlog and are served now.
+   * `options.path` names it in logs and addresses only; nothing is bound.
+   */
+  static adopt(fd: number, options: DbusServerOptions): DbusServer {
+    return new DbusServer(fd, options);
+  }
+
   /** The address clients use: `unix:path=…` or `unix:abstract=…`. */
   get address(): string {
     const p = this.options.path;

@@ -4,6 +4,10 @@ import { isValidObjectPath } from './names.js';
 import { alignmentOf, formatType, parseSignature, parseSingleType, type TypeNode } from './signature.js';
 import { Variant } from './variant.js';
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /** Maximum array length in bytes (spec: 64 MiB). */
 export const MAX_ARRAY_LENGTH = 64 * 1024 * 1024;
 
@@ -98,12 +102,12 @@ export class WireWriter {
         return;
       }
       case 'x': {
-        const x = big(v, -(2n ** 63n), 2n ** 63n - 1n, 'x');
+        const x = big(v, INT64_MIN, INT64_MAX, 'x');
         this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigInt64BE(x, o) : this.buf.writeBigInt64LE(x, o)));
         return;
       }
       case 't': {
-        const x = big(v, 0n, 2n ** 64n - 1n, 't');
+        const x = big(v, 0n, UINT64_MAX, 't');
         this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigUInt64BE(x, o) : this.buf.writeBigUInt64LE(x, o)));
         return;
       }
@@ -124,19 +128,25 @@ export class WireWriter {
       case 'o': {
         if (typeof v !== 'string') throw new TypeError(`expected a string for "${t.code}", got ${describe(v)}`);
         if (t.code === 'o' && !isValidObjectPath(v)) throw new TypeError(`invalid object path ${JSON.stringify(v)}`);
-        const bytes = Buffer.from(v, 'utf8');
-        if (bytes.includes(0)) throw new TypeError('strings may not contain NUL bytes');
-        this.uint32(bytes.length);
-        this.raw(bytes);
-        this.byte(0);
+        if (v.includes('\0')) throw new TypeError('strings may not contain NUL bytes');
+        // Straight into the buffer: a GetAll reply writes hundreds of strings.
+        const length = Buffer.byteLength(v, 'utf8');
+        this.uint32(length);
+        this.ensure(length + 1);
+        this.buf.write(v, this.pos, length, 'utf8');
+        this.pos += length;
+        this.buf[this.pos++] = 0;
         return;
       }
       case 'g': {
         if (typeof v !== 'string') throw new TypeError(`expected a signature string for "g", got ${describe(v)}`);
         parseSignature(v);
-        this.byte(v.length);
-        this.raw(Buffer.from(v, 'latin1'));
-        this.byte(0);
+        // Signatures are ASCII (parseSignature checked): written in place, no temporary Buffer.
+        this.ensure(v.length + 2);
+        this.buf[this.pos++] = v.length;
+        this.buf.write(v, this.pos, v.length, 'latin1');
+        this.pos += v.length;
+        this.buf[this.pos++] = 0;
         return;
       }
       case 'v': {

@@ -231,8 +231,9 @@ function execDirectoryProperties(c: ExecContext): PropertyList {
   const list: PropertyList = [];
   for (const t of EXEC_DIRECTORY_TYPES) {
     const d = c.directories[t];
-    const links = d.items.flatMap((i) => i.symlinks.map((l) => `${i.path}:${l}`));
-    if (links.length > 0) list.push([`${t}DirectorySymlink`, prop.raw(links.join(' '))]);
+    const pairs = d.items.flatMap((i) => i.symlinks.map((l) => [i.path, l] as const));
+    // On D-Bus an a(sst) of (path, symlink, flags); systemctl prints it as show does, "path:link".
+    if (pairs.length > 0) list.push([`${t}DirectorySymlink`, prop.raw(pairs.map(([p, l]) => `${p}:${l}`).join(' '), { bus: pairs.map(([p, l]) => [p, l, 0n]) })]);
     if (t === 'Runtime') list.push(['RuntimeDirectoryPreserve', prop.string(c.runtimeDirectoryPreserve)]);
     list.push([`${t}DirectoryMode`, prop.string(d.mode.toString(8).padStart(4, '0'))], [`${t}Directory`, prop.strv(d.items.map((i) => i.path))]);
   }
