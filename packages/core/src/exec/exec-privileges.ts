@@ -342,6 +342,13 @@ export function buildPrivilegesSpec(p: ExecPrivileges, r: PrivilegesRequest): Pr
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
+/** A CPU set as D-Bus `ay`, the bytes of the kernel's cpu_set_t (CPU n is bit n % 8 of byte n / 8). */
+export function cpuSetBytes(cpus: readonly number[]): Buffer {
+  const bytes = Buffer.alloc(cpus.length === 0 ? 0 : Math.floor(Math.max(...cpus) / 8) + 1);
+  for (const c of cpus) bytes[c >> 3]! |= 1 << (c & 7);
+  return bytes;
+}
+
 /** CPU numbers as systemd's cpu_set_to_range_string(): "0-2 5". */
 export function formatCpuRanges(cpus: readonly number[]): string {
   const parts: string[] = [];
@@ -372,13 +379,13 @@ export function execPrivilegeProperties(p: ExecPrivileges, scope: 'system' | 'us
     o.CPUSchedulingPriority = prop.int(p.cpuScheduling.priority);
   }
   o.CPUSchedulingResetOnFork = prop.bool(p.cpuSchedulingResetOnFork);
-  if (p.cpuAffinity) o.CPUAffinity = prop.string(formatCpuRanges(p.cpuAffinity));
+  if (p.cpuAffinity) o.CPUAffinity = prop.raw(formatCpuRanges(p.cpuAffinity), { bus: cpuSetBytes(p.cpuAffinity) });
   o.CPUAffinityFromNUMA = prop.bool(p.cpuAffinityFromNuma);
   if (p.timerSlackNsec !== undefined) o.TimerSlackNSec = prop.int(p.timerSlackNsec);
   if (p.personality !== undefined) o.Personality = prop.string(personalityName(p.personality));
   o.KeyringMode = prop.string(p.keyringMode ?? (scope === 'user' ? 'inherit' : 'private'));
-  if ((p.capabilityBoundingSet & ALL_CAPS) !== ALL_CAPS) o.CapabilityBoundingSet = prop.raw(capabilityList(p.capabilityBoundingSet, lastCap));
-  o.AmbientCapabilities = prop.string(capabilityList(p.ambientCapabilities, lastCap));
+  if ((p.capabilityBoundingSet & ALL_CAPS) !== ALL_CAPS) o.CapabilityBoundingSet = prop.raw(capabilityList(p.capabilityBoundingSet, lastCap), { bus: p.capabilityBoundingSet });
+  o.AmbientCapabilities = prop.raw(capabilityList(p.ambientCapabilities, lastCap), { bus: p.ambientCapabilities });
   o.SecureBits = prop.int(p.secureBits);
   return o;
 }

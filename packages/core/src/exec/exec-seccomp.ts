@@ -484,10 +484,18 @@ export function buildSeccompFilters(s: ExecSeccomp, r: SeccompRequest): SeccompF
   return out;
 }
 
+function syscallListNames(l: SyscallList, withErrno: boolean): string[] {
+  return [...l.entries].map(([n, e]) => (withErrno && e !== undefined ? `${n}:${errnoOrKillName(e)}` : n)).sort();
+}
+
 function syscallListText(l: SyscallList | undefined, withErrno: boolean): string {
   if (!l) return '~';
-  const names = [...l.entries].map(([n, e]) => (withErrno && e !== undefined ? `${n}:${errnoOrKillName(e)}` : n)).sort();
-  return `${l.allowList ? '' : '~'}${names.join(' ')}`;
+  return `${l.allowList ? '' : '~'}${syscallListNames(l, withErrno).join(' ')}`;
+}
+
+/** The list as D-Bus (bas): allow list or deny list, and the names (with ":errno" where set). */
+function syscallListBus(l: SyscallList, withErrno: boolean): [boolean, string[]] {
+  return [l.allowList, syscallListNames(l, withErrno)];
 }
 
 /** RestrictNamespaces= as systemctl prints it: "yes", "no", or the names allowed. */
@@ -508,12 +516,12 @@ export function execSeccompProperties(s: ExecSeccomp, dynamicUser: boolean): Rec
     RestrictSUIDSGID: prop.bool(s.restrictSUIDSGID || dynamicUser),
     RestrictNamespaces: prop.raw(namespacesText(s.restrictNamespaces), { bus: s.restrictNamespaces & NAMESPACE_FLAGS_ALL }),
   };
-  if (s.syscallFilter) o.SystemCallFilter = prop.raw(syscallListText(s.syscallFilter, true));
-  if (s.syscallLog) o.SystemCallLog = prop.raw(syscallListText(s.syscallLog, false));
+  if (s.syscallFilter) o.SystemCallFilter = prop.raw(syscallListText(s.syscallFilter, true), { bus: syscallListBus(s.syscallFilter, true) });
+  if (s.syscallLog) o.SystemCallLog = prop.raw(syscallListText(s.syscallLog, false), { bus: syscallListBus(s.syscallLog, false) });
   const af = s.restrictAddressFamilies;
   if (af) {
     const names = [...af.families].map((f) => ADDRESS_FAMILIES[f] ?? String(f)).sort();
-    o.RestrictAddressFamilies = prop.raw(`${af.allowList ? '' : '~'}${names.join(' ')}`);
+    o.RestrictAddressFamilies = prop.raw(`${af.allowList ? '' : '~'}${names.join(' ')}`, { bus: [af.allowList, names] });
   }
   return o;
 }
