@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { findCgroup2Location, probeWritable } from './cgroup-hierarchy.js';
 import { stopLeftoverProcesses } from './leftover-processes.js';
@@ -39,7 +40,10 @@ describe('left-over processes of a dead manager', function () {
     const subtree = path.join(ownDir, `unitkit-${deadPid}`);
     const unitDir = path.join(subtree, 'app.slice', 'left.service');
     fs.mkdirSync(unitDir, { recursive: true });
-    const live = path.join(ownDir, 'unitkit-1');
+    // A live manager: any running process will do (not pid 1: a manager that is PID 1 of a PID
+    // namespace of its own, run by another test at the same time, names its subtree unitkit-1).
+    const liveManager = spawn('sleep', ['100'], { stdio: 'ignore' });
+    const live = path.join(ownDir, `unitkit-${liveManager.pid}`);
     fs.mkdirSync(live, { recursive: true });
     const child = spawn('sleep', ['100'], { stdio: 'ignore' });
     try {
@@ -53,8 +57,28 @@ describe('left-over processes of a dead manager', function () {
       expect(fs.existsSync(live)).to.equal(true);
     } finally {
       child.kill('SIGKILL');
+      liveManager.kill('SIGKILL');
       fs.rmSync(live, { recursive: true, force: true });
       for (const d of [unitDir, path.dirname(unitDir), subtree]) if (fs.existsSync(d)) fs.rmdirSync(d);
     }
   });
 });
+
+describe('left-over processes of a manager in another PID namespace', () => {
+  it('leaves a subtree alone whose processes read as pid 0 (invisible from here)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unitkit-leftover-'));
+    try {
+      const deadPid = spawnSync('true').pid!;
+      const unitDir = path.join(dir, `unitkit-${deadPid}`, 'app.slice', 'other.service');
+      fs.mkdirSync(unitDir, { recursive: true });
+      fs.writeFileSync(path.join(unitDir, 'cgroup.procs'), '0\n0\n');
+      const reported: unknown[] = [];
+      expect(stopLeftoverProcesses(dir, (p) => reported.push(p), 0)).to.deep.equal([]);
+      expect(reported).to.deep.equal([]);
+      expect(fs.existsSync(unitDir)).to.equal(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -54,6 +54,10 @@ export function deadManagerSubtrees(ownDir: string): Array<{ dir: string; manage
     return [];
   }
   const out: Array<{ dir: string; managerPid: number }> = [];
+  // As the init of a PID namespace of its own (a container) the manager cannot see the managers of
+  // the outer namespace: their pids do not exist here, alive or not. Nothing but its own name is
+  // then its to judge.
+  if (process.pid === 1) return [];
   for (const name of names) {
     const m = /^unitkit-([0-9]+)$/.exec(name);
     if (!m || Number(m[1]) === process.pid || managerAlive(Number(m[1]))) continue;
@@ -77,6 +81,9 @@ export function stopLeftoverProcesses(ownDir: string, report: (p: LeftoverProces
   for (const { dir, managerPid } of deadManagerSubtrees(ownDir)) {
     const all: LeftoverProcess[] = [];
     processesBelow(dir, '', managerPid, all);
+    // A pid of 0 in cgroup.procs is a process of another PID namespace: the subtree belongs to a
+    // manager this one cannot see (it runs in a container sharing the cgroup tree). Leave it.
+    if (all.some((p) => p.pid === 0)) continue;
     // Init and this manager are never anyone's left-over, whatever cgroup they were moved into
     // (an older manager accepted MAINPID=1 and migrated pid 1): they are left where they are.
     const spared = all.filter((p) => p.pid <= 1 || p.pid === process.pid);
