@@ -61,17 +61,46 @@ export function environmentToRecord(assignments: Iterable<string>, into: Record<
  * first appeared, a new one is appended. `show` prints the merged list and processes get it.
  */
 export function mergeEnvironmentAssignments(list: string[], items: readonly string[]): void {
+  const index = nameIndex(list);
   for (const a of items) {
     const name = a.slice(0, a.indexOf('=') + 1);
-    const at = list.findIndex((x) => x.startsWith(name));
-    if (at >= 0) list[at] = a;
-    else list.push(a);
+    const at = index.get(name);
+    if (at !== undefined) list[at] = a;
+    else {
+      index.set(name, list.length);
+      list.push(a);
+    }
   }
+  indexes.set(list, { index, length: list.length });
 }
 
 /** Appends words not already in the list, as systemd's strv_extend_strv(…, filter_duplicates=true). */
 export function mergeUniqueWords(list: string[], items: readonly string[]): void {
-  for (const w of items) if (!list.includes(w)) list.push(w);
+  const index = nameIndex(list, (w) => w);
+  for (const w of items) {
+    if (index.has(w)) continue;
+    index.set(w, list.length);
+    list.push(w);
+  }
+  indexes.set(list, { index, length: list.length });
+}
+
+/**
+ * The position of each name ("NAME=" or a whole word) in a list being merged into, kept between
+ * the calls for one list: a unit with thousands of Environment= lines merges in linear time instead
+ * of scanning the list for every assignment. Rebuilt whenever the list changed behind its back.
+ */
+const indexes = new WeakMap<string[], { index: Map<string, number>; length: number }>();
+
+function nameIndex(list: string[], key: (x: string) => string = (x) => x.slice(0, x.indexOf('=') + 1)): Map<string, number> {
+  const cached = indexes.get(list);
+  if (cached && cached.length === list.length) return cached.index;
+  const index = new Map<string, number>();
+  list.forEach((x, i) => {
+    const k = key(x);
+    if (!index.has(k)) index.set(k, i);
+  });
+  return index;
 }
 
 /**
