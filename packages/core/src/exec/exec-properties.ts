@@ -251,12 +251,18 @@ function bindPathsProperty(list: readonly BindPath[]): PropertyValue {
 }
 
 /** The manager's own nice level, which processes keep when Nice= is not set. */
+let cachedNice: number | undefined;
+
+/** The manager's own nice value, which units inherit (read once: a syscall per `show` otherwise). */
 function managerNice(): number {
-  try {
-    return os.getPriority();
-  } catch {
-    return 0;
+  if (cachedNice === undefined) {
+    try {
+      cachedNice = os.getPriority();
+    } catch {
+      cachedNice = 0;
+    }
   }
+  return cachedNice;
 }
 
 /** Unset string properties, printed empty (with --all or -p only). */
