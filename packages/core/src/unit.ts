@@ -164,6 +164,24 @@ export class Unit<S = unknown> {
     return this.deps.get(kind) ?? emptySet;
   }
 
+  /**
+   * unit_test_trigger_loaded(): the unit this one triggers (its first Triggers= dependency) when
+   * that unit is loaded; otherwise logs systemd's refusal and returns undefined. Triggering types
+   * (timers, paths) call it at start.
+   */
+  triggerIfLoaded(): Unit | undefined {
+    const trigger = this.dependencies('Triggers').values().next().value as Unit | undefined;
+    if (!trigger) {
+      this.log('err', 'Refusing to start, no unit to trigger.');
+      return undefined;
+    }
+    if (trigger.loadState !== 'loaded') {
+      this.log('err', `Refusing to start, unit ${trigger.id} to trigger not loaded.`);
+      return undefined;
+    }
+    return trigger;
+  }
+
   /** True when this unit has a dependency of kind `kind` on `other`. */
   hasDependency(kind: UnitDependency, other: Unit): boolean {
     return this.deps.get(kind)?.has(other) ?? false;

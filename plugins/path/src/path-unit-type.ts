@@ -114,11 +114,7 @@ export class PathUnitType implements UnitType<PathData> {
   /** path_start(): the unit to trigger must be loaded; MakeDirectory=; then wait. */
   start(unit: Unit<PathData>): UnitActionResult {
     const d = unit.data;
-    const trigger = d.trigger ? unit.manager.loadUnit(d.trigger) : undefined;
-    if (!trigger || trigger.loadState !== 'loaded') {
-      unit.log('err', `Refusing to start, unit ${d.trigger} to trigger not loaded.`);
-      return 'failed';
-    }
+    if (!unit.triggerIfLoaded()) return 'failed';
     unit.manager.acquireInvocationId(unit as Unit);
     if (d.settings.makeDirectory) {
       for (const spec of d.specs) {

@@ -54,6 +54,13 @@ describe('TimerUnitType', () => {
       expect(timer('empty.timer').loadState).to.equal('bad-setting');
     });
 
+    it('refuses to start when the unit to trigger is not loaded, as unit_test_trigger_loaded()', () => {
+      make({ 'foo.timer': '[Timer]\nOnActiveSec=1s\nUnit=missing.service\n' });
+      t.job('start', 'foo.timer');
+      expect(state('foo.timer')).to.equal('inactive/dead');
+      expect(t.logger.find('Refusing to start, unit missing.service to trigger not loaded.')).to.not.equal(undefined);
+    });
+
     it('resets every value with an empty assignment and ignores what does not parse', () => {
       make({ 'foo.timer': '[Timer]\nOnActiveSec=1\nOnCalendar=\nOnCalendar=bogus\nOnUnitActiveSec=5min\nOnCalendar=Mon 10:00\nOnCalendar=*:0/5\n' });
       expect(show('foo.timer', 'TimersMonotonic', 'TimersCalendar')).to.equal(

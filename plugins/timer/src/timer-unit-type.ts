@@ -122,11 +122,7 @@ export class TimerUnitType implements UnitType<TimerData> {
   /** timer_start(): checks the unit to trigger, reads the stamp file, and starts waiting. */
   start(unit: Unit<TimerData>): UnitActionResult {
     const d = unit.data;
-    const trigger = d.trigger ? unit.manager.loadUnit(d.trigger) : undefined;
-    if (!trigger || trigger.loadState !== 'loaded') {
-      unit.log('err', 'Refusing to start, unit to trigger not loaded.');
-      return 'failed';
-    }
+    if (!unit.triggerIfLoaded()) return 'failed';
     unit.manager.acquireInvocationId(unit as Unit);
     d.lastTrigger = { realtime: 0, monotonic: 0 };
     // Reenable all timers that depend on the triggered unit's state, as timer_start() does.
