@@ -223,18 +223,20 @@ export class SystemdBusApi {
       this.dirtyUnits.delete(u);
       if (this.manager.getUnit(u.id) !== u) return;
       const objPath = unitObjectPath(u.id);
-      for (const c of this.ready()) {
-        const spec = this.tree.lookup(objPath);
-        if (!spec) return;
-        for (const iface of [typeInterface(u), UNIT_IFACE]) {
-          const props = spec[iface]?.properties;
-          const emits = busPropertyEmits[iface];
-          if (!props || !emits) continue;
-          const changed = emits.changed.filter((n) => props[n]);
-          // All of them, as systemd names every Exec*= of the interface, set or not.
-          const invalidated = [...emits.invalidated];
-          if (changed.length + invalidated.length > 0) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated);
-        }
+      const connections = [...this.ready()];
+      if (connections.length === 0) return;
+      // One lookup (one computation of the unit's properties) for every connection.
+      const spec = this.tree.lookup(objPath);
+      if (!spec) return;
+      for (const iface of [typeInterface(u), UNIT_IFACE]) {
+        const props = spec[iface]?.properties;
+        const emits = busPropertyEmits[iface];
+        if (!props || !emits) continue;
+        const changed = emits.changed.filter((n) => props[n]);
+        // All of them, as systemd names every Exec*= of the interface, set or not.
+        const invalidated = [...emits.invalidated];
+        if (changed.length + invalidated.length === 0) continue;
+        for (const c of connections) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated, spec);
       }
     });
   }

@@ -116,8 +116,9 @@ export class ObjectTree {
   }
 
   /** Emits PropertiesChanged for `names` of `iface` at `path`, with their current values. */
-  emitPropertiesChanged(connection: DbusConnection, path: string, iface: string, names: string[], invalidated: string[] = []): void {
-    const spec = this.lookup(path)?.[iface];
+  emitPropertiesChanged(connection: DbusConnection, path: string, iface: string, names: string[], invalidated: string[] = [], object?: ObjectSpec): void {
+    // A caller that already looked the object up passes it: building an object can be costly.
+    const spec = (object ?? this.lookup(path))?.[iface];
     if (!spec) throw new TypeError(`no interface ${iface} at ${path}`);
     const changed = new Map<string, Variant>();
     const fake = { message: undefined as unknown as DecodedMessage, connection, path };

@@ -50,7 +50,7 @@ export { makeSpecifierTable, expandSpecifiers, type SpecifierUnit } from './spec
 export { systemSpecifierContext } from './system-facts.js';
 export * from './unit-name.js';
 export {
-  execDirective, environmentDirective, environmentFileDirective, environmentNamesDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum,
+  execDirective, environmentDirective, environmentFileDirective, environmentNamesDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum, triggerUnitDirective,
   type EnvironmentFileSpec,
 } from './value-directives.js';
 export { fnmatch, type FnmatchOptions } from './fnmatch.js';

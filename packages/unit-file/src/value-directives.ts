@@ -5,6 +5,7 @@ import { parseExitStatusSet, type ExitStatusSet } from './exit-status.js';
 import { parseSocketAddress, type SocketAddress } from './socket-address.js';
 import type { DirectiveSpec, ParseContext } from './types.js';
 import { ValueError } from './value-error.js';
+import { isValidUnitName, unitNameType } from './unit-name.js';
 
 /**
  * DirectiveSpecs for the values of other sections ([Service], [Socket], exec and kill
@@ -72,3 +73,17 @@ export function fatalEnum<T extends string>(values: readonly T[]): DirectiveSpec
     },
   };
 }
+
+/**
+ * Unit= of a triggering unit (config_parse_trigger_unit()): the unit to trigger, a plain or
+ * instance name, never of the triggering unit's own type (`ownType`, e.g. "timer"). A bad value is
+ * logged and ignored.
+ */
+export const triggerUnitDirective = (ownType: string): DirectiveSpec<string> => ({
+  kind: 'scalar',
+  parse: (v: string) => {
+    if (!isValidUnitName(v, { plain: true, instance: true, template: false })) throw new ValueError(`Failed to resolve unit name, ignoring: ${v}`);
+    if (unitNameType(v) === ownType) throw new ValueError(`Unit cannot be of same type, ignoring: ${v}`);
+    return v;
+  },
+});

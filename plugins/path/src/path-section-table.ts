@@ -7,10 +7,9 @@ import type { DirectiveSpec, DirectiveTable } from '@unitkit/core';
 import {
   ValueError,
   booleanDirective,
-  isValidUnitName,
   modeDirective,
   timeSpanDirective,
-  unitNameType,
+  triggerUnitDirective,
   unsignedDirective,
 } from '@unitkit/unit-file';
 
@@ -41,16 +40,6 @@ const pathSpec = (type: PathType): DirectiveSpec =>
     },
   }) as DirectiveSpec;
 
-/** Unit=: the unit to trigger; not another path unit. */
-const unitDirective: DirectiveSpec<string> = {
-  kind: 'scalar',
-  parse: (v: string) => {
-    if (!isValidUnitName(v, { plain: true, instance: true, template: false })) throw new ValueError(`Failed to resolve unit name, ignoring: ${v}`);
-    if (unitNameType(v) === 'path') throw new ValueError(`Unit cannot be of same type, ignoring: ${v}`);
-    return v;
-  },
-};
-
 /** The [Path] section, for .path units only. */
 export const pathSectionTable: DirectiveTable = {
   section: 'Path',
@@ -61,7 +50,7 @@ export const pathSectionTable: DirectiveTable = {
     PathChanged: pathSpec('PathChanged'),
     PathModified: pathSpec('PathModified'),
     DirectoryNotEmpty: pathSpec('DirectoryNotEmpty'),
-    Unit: unitDirective,
+    Unit: triggerUnitDirective('path'),
     MakeDirectory: booleanDirective(),
     DirectoryMode: modeDirective(),
     TriggerLimitIntervalSec: timeSpanDirective(),

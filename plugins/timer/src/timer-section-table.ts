@@ -7,11 +7,10 @@ import type { DirectiveSpec, DirectiveTable } from '@unitkit/core';
 import {
   ValueError,
   booleanDirective,
-  isValidUnitName,
   parseCalendarSpec,
   parseTimeSpan,
   timeSpanDirective,
-  unitNameType,
+  triggerUnitDirective,
   type CalendarSpec,
 } from '@unitkit/unit-file';
 
@@ -50,16 +49,6 @@ const timerValue = (base: TimerBase): DirectiveSpec =>
     },
   }) as DirectiveSpec;
 
-/** Unit=: the unit to trigger; not another timer (config_parse_trigger_unit). */
-const unitDirective: DirectiveSpec<string> = {
-  kind: 'scalar',
-  parse: (v: string) => {
-    if (!isValidUnitName(v, { plain: true, instance: true, template: false })) throw new ValueError(`Failed to resolve unit name, ignoring: ${v}`);
-    if (unitNameType(v) === 'timer') throw new ValueError(`Unit cannot be of same type, ignoring: ${v}`);
-    return v;
-  },
-};
-
 /** The [Timer] section, for .timer units only. */
 export const timerSectionTable: DirectiveTable = {
   section: 'Timer',
@@ -79,7 +68,7 @@ export const timerSectionTable: DirectiveTable = {
     AccuracySec: timeSpanDirective(),
     RandomizedDelaySec: timeSpanDirective(),
     FixedRandomDelay: booleanDirective(),
-    Unit: unitDirective,
+    Unit: triggerUnitDirective('timer'),
   },
 };
 
