@@ -122,6 +122,21 @@ describe('TimerUnitType', () => {
       expect(armed[0]!).to.be.at.most(due + MIN);
     });
 
+    it('a restart re-arms OnActiveSec= but not an OnStartupSec= that already elapsed', () => {
+      make({ 'foo.timer': '[Timer]\nOnStartupSec=1s\nOnActiveSec=10s\nAccuracySec=1us\n', 'foo.service': oneshot });
+      t.job('start', 'foo.timer');
+      t.loop.advance(SEC);
+      finishService();
+      t.loop.advance(9 * SEC);
+      finishService();
+      expect(state('foo.timer')).to.equal('active/elapsed');
+      t.job('stop', 'foo.timer');
+      t.job('start', 'foo.timer');
+      expect(state('foo.timer')).to.equal('active/waiting');
+      expect(timer().data.nextElapseMonotonic).to.equal(t.loop.now() + 10 * SEC);
+      expect(timer().data.values.find((v) => v.base === 'OnStartupSec')!.disabled).to.equal(true);
+    });
+
     it('stop disarms and resets; start again recomputes', () => {
       make({ 'foo.timer': '[Timer]\nOnActiveSec=30s\n', 'foo.service': oneshot });
       t.job('start', 'foo.timer');

@@ -125,8 +125,9 @@ export class TimerUnitType implements UnitType<TimerData> {
     if (!unit.triggerIfLoaded()) return 'failed';
     unit.manager.acquireInvocationId(unit as Unit);
     d.lastTrigger = { realtime: 0, monotonic: 0 };
-    // Reenable all timers that depend on the triggered unit's state, as timer_start() does.
-    for (const v of d.values) v.disabled = false;
+    // OnActiveSec= counts from this start: it may elapse again. A passed OnBootSec=/OnStartupSec=
+    // stays disabled, as timer_start() leaves it.
+    for (const v of d.values) if (v.base === 'OnActiveSec') v.disabled = false;
     if (d.stampPath) this.readStamp(unit);
     d.result = 'success';
     this.enterWaiting(unit, false);
