@@ -28,6 +28,13 @@
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
       "libraries": ["-lrt", "<!@(pkg-config --libs libseccomp)"],
       "cflags": ["<!@(pkg-config --cflags libseccomp)"]
+    },
+    {
+      "target_name": "unitkitd-launcher",
+      "type": "executable",
+      "sources": ["csrc/launcher/unitkitd-launcher.c"],
+      "defines": ["_GNU_SOURCE"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
     }
   ]
 }

@@ -21,6 +21,7 @@ import { trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
+import { privateBusPath, takeLauncherBusSocket } from './launcher-bus-socket.js';
 import { runEnvironmentGenerators } from './user-environment-generators.js';
 import type { ManagerTimestamps } from './manager-properties.js';
 import { monotonicUsec, realtimeUsec } from '@unitkit/native';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${daemonUsage}\n`);
     return;
   }
+  // Taken first: the variable must not reach the manager's environment, hence its services. (The
+  // examples run on a bus of their own, below: the launcher binds nothing for them.)
+  const launcherBusFd = takeLauncherBusSocket(process.env, opts.examples ? undefined : privateBusPath(opts.scope, process.env));
   // The example unit files are templates (absolute paths, ports): render them where we read them.
   // Their %t, the bus stand-in and their XDG_RUNTIME_DIR are the manager's own runtime directory:
   // the quick start never binds a path of the user's real session.
@@ -105,11 +109,11 @@ async function main(): Promise<void> {
     if (failed) manager.log('warning', `Failed to create ${BOOTED_MARKER}, systemctl will not talk to this manager: ${failed}`);
   }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
-  const busPath = opts.scope === 'system' ? '/run/systemd/private' : process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'systemd', 'private') : undefined;
+  const busPath = privateBusPath(opts.scope, process.env);
   const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus') }) : undefined;
   if (busApi) {
     try {
-      await busApi.listen(handover?.busFd);
+      await busApi.listen(handover?.busFd ?? launcherBusFd);
     } catch (e) {
       manager.log('warning', `Failed to serve systemd's D-Bus API on ${busPath}: ${(e as Error).message}`);
     }

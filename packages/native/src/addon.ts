@@ -233,6 +233,8 @@ export interface NativeAddon {
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where node-gyp puts the addon. */
 export const addonPath = join(packageRoot, 'build', 'Release', 'unitkit_native.node');
+/** Where node-gyp puts unitkitd-launcher (csrc/launcher), the program behind @unitkit/cli's bin/unitkitd. */
+export const launcherPath = join(packageRoot, 'build', 'Release', 'unitkitd-launcher');
 
 function load(): NativeAddon {
   if (!existsSync(addonPath)) {

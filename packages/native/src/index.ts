@@ -28,7 +28,7 @@ export { parseSocketAddress, formatSocketAddress, ipv6Supported, type SocketAddr
 export * from './fd-ops.js';
 export * from './process-ops.js';
 export { execInPlace } from './exec-in-place.js';
-export { addonPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
+export { addonPath, launcherPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';
 export { NativeSocketBackend } from './native-socket-backend.js';
