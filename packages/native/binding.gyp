@@ -22,7 +22,8 @@
         "csrc/inotify.c",
         "csrc/privileges.c",
         "csrc/seccomp.c",
-        "csrc/namespaces.c"
+        "csrc/namespaces.c",
+        "csrc/terminal.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -6,7 +6,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
@@ -189,7 +191,66 @@ static napi_value js_fd_type(napi_env env, napi_callback_info info) {
   return uk_str(env, t);
 }
 
+/*
+ * memfdSealed(name, data): a memory file holding `data`, sealed against every change, its offset
+ * at 0, CLOEXEC: what StandardInput=data hands a child as fd 0 (systemd's memfd_new_and_seal()).
+ */
+static napi_value js_memfd_sealed(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!uk_args(env, info, 2, argv, NULL)) return NULL;
+  char *name = uk_get_string(env, argv[0], "name", NULL);
+  if (!name) return NULL;
+  void *data;
+  size_t len;
+  bool isbuf = false;
+  napi_is_buffer(env, argv[1], &isbuf);
+  if (!isbuf) {
+    free(name);
+    return uk_throw_type(env, "data must be a Buffer");
+  }
+  napi_get_buffer_info(env, argv[1], &data, &len);
+  int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  free(name);
+  if (fd < 0) return uk_throw_errno(env, errno, "memfd_create", NULL);
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = write(fd, (const char *)data + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      close(fd);
+      return uk_throw_errno(env, e, "write", "memfd");
+    }
+    done += (size_t)n;
+  }
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+    int e = errno;
+    close(fd);
+    return uk_throw_errno(env, e, "fcntl(F_ADD_SEALS)", NULL);
+  }
+  return uk_int(env, fd);
+}
+
+/* openPty(): a new pseudo-terminal, { master, path } (the master fd CLOEXEC, the peer unlocked). */
+static napi_value js_open_pty(napi_env env, napi_callback_info info) {
+  int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return uk_throw_errno(env, errno, "posix_openpt", NULL);
+  char path[128];
+  if (grantpt(fd) < 0 || unlockpt(fd) < 0 || ptsname_r(fd, path, sizeof path) != 0) {
+    int e = errno;
+    close(fd);
+    return uk_throw_errno(env, e, "unlockpt", NULL);
+  }
+  napi_value o;
+  napi_create_object(env, &o);
+  napi_set_named_property(env, o, "master", uk_int(env, fd));
+  napi_set_named_property(env, o, "path", uk_str(env, path));
+  return o;
+}
+
 void uk_register_fdops(napi_env env, napi_value exports) {
+  uk_export(env, exports, "memfdSealed", js_memfd_sealed);
+  uk_export(env, exports, "openPty", js_open_pty);
   uk_export(env, exports, "close", js_close);
   uk_export(env, exports, "dup", js_dup);
   uk_export(env, exports, "dup3", js_dup3);

@@ -18,6 +18,7 @@
 #include "unitkit.h"
 #include "privileges.h"
 #include "namespaces.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,10 +53,14 @@ enum {
   EXIT_STDERR = 222,
 };
 
-enum { STDIO_NULL, STDIO_INHERIT, STDIO_FD, STDIO_FILE };
+enum { STDIO_NULL, STDIO_INHERIT, STDIO_FD, STDIO_FILE, STDIO_TERMINAL };
+
+/* How a terminal on stdin becomes the controlling terminal (StandardInput=tty, tty-fail, tty-force). */
+enum { ACQUIRE_NONE, ACQUIRE_TRY, ACQUIRE_FORCE };
 
 typedef struct {
   int kind;
+  int acquire; /* STDIO_TERMINAL on stdin */
   int fd;
   char *path;
   int flags;
@@ -87,6 +92,8 @@ typedef struct {
   size_t ngroups;
   mode_t umask;
   stdio_plan stdio[3];
+  /* TTYReset=, TTYVHangup=, TTYVTDisallocate=, done to a terminal stdin before it is taken (terminal.c). */
+  uk_terminal_reset terminal_reset;
   int *fds;
   int *fd_copies;
   int stdio_copies[3];
@@ -238,6 +245,23 @@ static int child_main(void *arg) {
       case STDIO_FD:
         fd = p->stdio_copies[k];
         break;
+      case STDIO_TERMINAL: {
+        /* Output to the terminal an earlier stream already has is that stream, as systemd dup()s it. */
+        int same = -1;
+        for (int j = 0; j < k && same < 0; j++)
+          if (p->stdio[j].kind == STDIO_TERMINAL && !strcmp(p->stdio[j].path, s->path)) same = j;
+        if (same >= 0) {
+          if (dup2(same, k) < 0) child_fail(p, stdio_exit[k], errno);
+          continue;
+        }
+        if (k == 0) {
+          uk_terminal_prepare(s->path, &p->terminal_reset);
+          fd = uk_terminal_acquire(s->path, s->acquire == ACQUIRE_FORCE);
+        } else {
+          fd = open(s->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        }
+        break;
+      }
       default:
         /* Inherited stdio may be CLOEXEC in the manager (Node's own stdio can be); keep it open. */
         (void)fcntl(k, F_SETFD, 0);
@@ -381,8 +405,17 @@ static bool get_stdio(napi_env env, napi_value spec, const char *name, stdio_pla
     good = ok && s->path && uk_prop_i32(env, v, "flags", &flags, NULL);
     if (ok && !s->path) uk_throw_type(env, "stdio file path missing");
     s->flags = flags;
+  } else if (!strcmp(kind, "terminal")) {
+    s->kind = STDIO_TERMINAL;
+    s->path = uk_prop_string(env, v, "path", &ok);
+    if (ok && !s->path) uk_throw_type(env, "stdio terminal path missing");
+    good = ok && s->path;
+    char *acquire = good ? uk_prop_string(env, v, "acquire", &ok) : NULL;
+    good = good && ok;
+    s->acquire = !acquire ? ACQUIRE_NONE : !strcmp(acquire, "force") ? ACQUIRE_FORCE : ACQUIRE_TRY;
+    free(acquire);
   } else {
-    uk_throw_type(env, "stdio kind must be null, inherit, fd or file");
+    uk_throw_type(env, "stdio kind must be null, inherit, fd, file or terminal");
     good = false;
   }
   free(kind);
@@ -473,6 +506,13 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
     p->ngroups = 0;
   }
 
+  napi_value reset;
+  bool has_reset;
+  if (!uk_prop(env, spec, "terminalReset", &reset, &has_reset)) return false;
+  if (has_reset && (!uk_prop_bool(env, reset, "reset", &p->terminal_reset.reset, NULL) ||
+                    !uk_prop_bool(env, reset, "vhangup", &p->terminal_reset.vhangup, NULL) ||
+                    !uk_prop_bool(env, reset, "vtDisallocate", &p->terminal_reset.vt_disallocate, NULL)))
+    return false;
   if (!get_stdio(env, spec, "stdin", &p->stdio[0]) || !get_stdio(env, spec, "stdout", &p->stdio[1]) ||
       !get_stdio(env, spec, "stderr", &p->stdio[2]))
     return false;

@@ -83,6 +83,8 @@ export interface RawSpawnPlan {
   stdin?: RawStdio;
   stdout?: RawStdio;
   stderr?: RawStdio;
+  /** TTYReset=, TTYVHangup=, TTYVTDisallocate= for a terminal stdin (csrc/terminal.c). */
+  terminalReset?: { reset: boolean; vhangup: boolean; vtDisallocate: boolean };
   fds?: number[];
   rlimits?: { resource: number; soft: number; hard: number }[];
   cgroupPath?: string;
@@ -134,7 +136,8 @@ export type RawStdio =
   | { kind: 'null' }
   | { kind: 'inherit' }
   | { kind: 'fd'; fd: number }
-  | { kind: 'file'; path: string; flags: number };
+  | { kind: 'file'; path: string; flags: number }
+  | { kind: 'terminal'; path: string; acquire?: 'try' | 'force' };
 
 /** Result of the C spawner; `failure` is set when the child gave up before execve(). */
 export interface RawSpawnResult {
@@ -173,6 +176,8 @@ export interface NativeAddon {
   read(fd: number, max?: number): Buffer | null;
   write(fd: number, data: Buffer): number | null;
   pipe2(nonblock?: boolean): [number, number];
+  memfdSealed(name: string, data: Buffer): number;
+  openPty(): { master: number; path: string };
   socketpair(type: number, nonblock?: boolean): [number, number];
   fdType(fd: number): string;
   kill(pid: number, signal: number): boolean;

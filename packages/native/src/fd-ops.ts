@@ -19,6 +19,19 @@ export function dupFdTo(fd: number, target: number, cloexec = false): number {
   return addon.dup3(fd, target, cloexec);
 }
 
+/**
+ * A sealed memory file holding `data` (CLOEXEC, offset 0), named `name` in /proc (systemd names
+ * the one of StandardInput=data "data-fd").
+ */
+export function memfdSealed(name: string, data: Uint8Array): number {
+  return addon.memfdSealed(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/** A new pseudo-terminal: its master fd (CLOEXEC) and the path of its peer, unlocked for opening. */
+export function openPty(): { master: number; path: string } {
+  return addon.openPty();
+}
+
 /** Sets or clears FD_CLOEXEC. */
 export function setCloexec(fd: number, on: boolean): void {
   addon.setCloexec(fd, on);

@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import type { ExecSpec, Logger, NamespaceOp, NamespaceOpKind, ProcessSpawner, SpawnedProcess, StdioSpec } from '@unitkit/core';
 import { addon, type ErrnoError, type RawNamespaceOp, type RawSpawnPlan, type RawStdio } from './addon.js';
 import { rlimitResource } from './process-ops.js';
+import { closeFd, memfdSealed } from './fd-ops.js';
 
 const fileFlags: Record<'read' | 'write' | 'append' | 'truncate', number> = {
   read: constants.O_RDONLY,
@@ -18,6 +19,11 @@ function rawStdio(spec: StdioSpec): RawStdio {
   switch (spec.kind) {
     case 'file':
       return { kind: 'file', path: spec.path, flags: fileFlags[spec.mode] };
+    case 'terminal':
+      // 'wait' cannot block the vfork child (the manager waits for its exec): it fails as 'try'.
+      return spec.acquire ? { kind: 'terminal', path: spec.path, acquire: spec.acquire === 'force' ? 'force' : 'try' } : { kind: 'terminal', path: spec.path };
+    case 'data':
+      throw new Error('StandardInput=data reaches the plan as a memory file: see NativeProcessSpawner.spawn()');
     default:
       return spec;
   }
@@ -66,6 +72,7 @@ export function toSpawnPlan(spec: ExecSpec): RawSpawnPlan {
     stderr: rawStdio(spec.stderr),
     fds,
   };
+  if (spec.terminalReset) plan.terminalReset = { ...spec.terminalReset };
   if (spec.cwd !== undefined) plan.cwd = spec.cwd;
   if (spec.uid !== undefined) plan.uid = spec.uid;
   if (spec.gid !== undefined) plan.gid = spec.gid;
@@ -118,7 +125,14 @@ export class NativeProcessSpawner implements ProcessSpawner {
 
   /** See ProcessSpawner.spawn. Throws an ErrnoError (syscall 'clone') only when no child was created. */
   spawn(spec: ExecSpec): NativeSpawnedProcess {
-    const result = addon.spawn(toSpawnPlan(spec));
+    // StandardInput=data: the bytes go in a sealed memory file the child gets as fd 0.
+    const dataFd = spec.stdin.kind === 'data' ? memfdSealed('data-fd', spec.stdin.data) : undefined;
+    let result: ReturnType<typeof addon.spawn>;
+    try {
+      result = addon.spawn(toSpawnPlan(dataFd === undefined ? spec : { ...spec, stdin: { kind: 'fd', fd: dataFd } }));
+    } finally {
+      if (dataFd !== undefined) closeFd(dataFd);
+    }
     const unit = spec.unit ? { unit: spec.unit } : {};
     if (result.namespaceSkipped && this.logger) {
       // systemd says this at debug level; a protection the unit asked for and did not get is said louder here.

@@ -1227,6 +1227,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         fds,
         passListenFds: main,
         socketFd: main ? d.connectionFd : undefined,
+        noTerminalInput: list === 'ExecStop' || list === 'ExecReload',
         cgroupPath: scope.prepare(),
         output: this.output,
         users: this.users,

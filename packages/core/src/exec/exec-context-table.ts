@@ -4,6 +4,7 @@
  * plugins merge these into their section tables.
  */
 import { execTerminalDirectives } from './exec-terminal.js';
+import { stdinDataDirectives } from './exec-stdin-data.js';
 import {
   ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
   booleanDirective, wordListDirective, type DirectiveSpec, type DirectiveTable,
@@ -152,6 +153,7 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     IOSchedulingClass: scalar(parseIoSchedulingClass, { resetGroup: 'ioprio' }),
     IOSchedulingPriority: scalar(parseIoSchedulingPriority, { resetGroup: 'ioprio' }),
     StandardInput: scalar(parseExecInput),
+    ...stdinDataDirectives(),
     StandardOutput: scalar(parseExecOutput),
     StandardError: scalar(parseExecOutput),
     SyslogIdentifier: stringDirective(),

@@ -12,9 +12,10 @@ import { dynamicUserName } from './dynamic-user.js';
 import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from './exec-privileges.js';
 import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
 import { defaultExecTerminal, readExecTerminal, type ExecTerminal } from './exec-terminal.js';
+import { readStdinData } from './exec-stdin-data.js';
 import { defaultSandbox, readSandbox, type SandboxContext } from './exec-sandbox.js';
 
-/** StandardInput=: where fd 0 comes from. `tty*` and `data` are accepted and mapped to null (no TTY handling in unitkit). */
+/** StandardInput=: where fd 0 comes from (`data`: the bytes of StandardInputText=/StandardInputData=). */
 export type ExecInput =
   | { kind: 'null' }
   | { kind: 'tty' | 'tty-force' | 'tty-fail' | 'data' }
@@ -67,6 +68,8 @@ export interface ExecContext {
   /** IOSchedulingClass=/IOSchedulingPriority= as one value, when either is set. */
   ioScheduling?: IoScheduling;
   stdin: ExecInput;
+  /** StandardInputText=/StandardInputData=: what fd 0 reads with StandardInput=data (exec-stdin-data.ts). */
+  stdinData: Uint8Array;
   stdout: ExecOutput;
   stderr: ExecOutput;
   /** Whether StandardOutput= was given explicitly (the default follows StandardInput= when not). */
@@ -82,7 +85,7 @@ export interface ExecContext {
   seccomp: ExecSeccomp;
   /** PrivateTmp=, ProtectSystem=, BindPaths=, PrivateNetwork=… (exec-sandbox.ts). */
   sandbox: SandboxContext;
-  /** TTYPath=, TTYReset=…, UtmpIdentifier=/UtmpMode= (exec-terminal.ts): read and shown. */
+  /** TTYPath=, TTYReset=…, UtmpIdentifier=/UtmpMode= (exec-terminal.ts). */
   terminal: ExecTerminal;
   /** IgnoreSIGPIPE=: the process starts with SIGPIPE ignored (default true). */
   ignoreSigpipe: boolean;
@@ -112,6 +115,7 @@ export function defaultExecContext(): ExecContext {
     setCredentials: [],
     umask: 0o022,
     stdin: { kind: 'null' },
+    stdinData: new Uint8Array(0),
     stdout: { kind: 'journal' },
     stderr: { kind: 'inherit' },
     stdoutExplicit: false,
@@ -167,6 +171,9 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.nice = get<number>('Nice');
   c.ioScheduling = ioSchedulingOf(get<number>('IOSchedulingClass'), get<number>('IOSchedulingPriority'));
   c.stdin = get<ExecInput>('StandardInput') ?? c.stdin;
+  c.stdinData = readStdinData(get<Uint8Array[]>('StandardInputData'));
+  // Data given makes StandardInput=null (the default or explicit) data, as in systemd's parser.
+  if (c.stdinData.length > 0 && c.stdin.kind === 'null') c.stdin = { kind: 'data' };
   const out = get<ExecOutput>('StandardOutput');
   c.stdoutExplicit = out !== undefined;
   c.stdout = out ?? (['socket', 'tty', 'tty-force', 'tty-fail'].includes(c.stdin.kind) ? { kind: 'inherit' } : c.stdout);

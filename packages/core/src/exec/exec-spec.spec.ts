@@ -93,6 +93,39 @@ describe('exec context', () => {
     expect([f.stdout, f.stderr]).to.deep.equal([{ kind: 'file', path: '/tmp/x', mode: 'append' }, { kind: 'file', path: '/tmp/y', mode: 'truncate' }]);
   });
 
+  it('maps StandardInput=tty* to the terminal of TTYPath= (/dev/console by default), taken by start commands only, and sets TERM', () => {
+    const t = build('StandardInput=tty-fail\nTTYPath=/dev/pts/7\nTTYReset=yes', '/bin/true').spec;
+    const term = { kind: 'terminal', path: '/dev/pts/7' };
+    expect([t.stdin, t.stdout, t.stderr]).to.deep.equal([{ ...term, acquire: 'try' }, term, term]);
+    expect(t.terminalReset).to.deep.equal({ reset: true, vhangup: false, vtDisallocate: false });
+    expect(t.env).to.include('TERM=vt220');
+    expect(build('StandardInput=tty-force', '/bin/true').spec.stdin).to.deep.equal({ kind: 'terminal', path: '/dev/console', acquire: 'force' });
+    expect(build('StandardInput=tty\nTTYPath=/dev/tty3', '/bin/true').spec.env).to.include('TERM=linux');
+    // ExecStop=/ExecReload=: /dev/null in, output still to the terminal, nothing reset.
+    const stop = build('StandardInput=tty\nTTYPath=/dev/pts/7\nTTYVHangup=yes', '/bin/true', { noTerminalInput: true }).spec;
+    expect([stop.stdin, stop.stdout, stop.terminalReset]).to.deep.equal([{ kind: 'null' }, term, undefined]);
+    // The console's type is the manager's own when the manager is the machine's init; Environment= wins.
+    expect(build('StandardOutput=tty', '/bin/true', { managerPid: 1, managerEnvironment: { TERM: 'xterm' } }).spec.env).to.include('TERM=xterm');
+    expect(build('StandardOutput=tty\nEnvironment=TERM=dumb', '/bin/true').spec.env).to.include('TERM=dumb');
+    expect(build('', '/bin/true').spec.env.some((e) => e.startsWith('TERM='))).to.equal(false);
+  });
+
+  it('gives StandardInput=data the bytes of StandardInputText=/StandardInputData= in order, implied by them, and shows them', () => {
+    const c = context('StandardInputText=hello %n\nStandardInputData=Zm9v  Cg==\nStandardInputText=ok\\xe9\u00e9\\t');
+    expect(c.stdin).to.deep.equal({ kind: 'data' });
+    expect(Buffer.from(c.stdinData).toString('latin1')).to.equal('hello a.service\nfoo\nok\xe9\xc3\xa9\t\n');
+    const shown = new Map(execContextProperties(c, 'system'));
+    expect((shown.get('StandardInputData') as { value: string }).value).to.equal(Buffer.from(c.stdinData).toString('base64'));
+    expect(build('StandardInputText=x', '/bin/cat').spec.stdin).to.deep.equal({ kind: 'data', data: Uint8Array.from([0x78, 0x0a]) });
+    // An empty assignment empties the buffer; data without bytes is /dev/null.
+    expect(context('StandardInputText=x\nStandardInputData=').stdinData.length).to.equal(0);
+    expect(build('StandardInput=data', '/bin/cat').spec.stdin).to.deep.equal({ kind: 'null' });
+    // Bad lines are logged and ignored, as systemd does.
+    const parsed = parseUnitText('[Service]\nStandardInputData=!!!\nStandardInputText=bad \\q\nStandardInputText=good', { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
+    expect(parsed.diagnostics.map((d) => d.message)).to.deep.equal(["Invalid value for StandardInputData=, ignoring: '!!!' (not base64)", "Invalid value for StandardInputText=, ignoring: 'bad \\q' (invalid C escape)"]);
+    expect(Buffer.from(readExecContext(parsed.sections.get('Service')).stdinData).toString()).to.equal('good\n');
+  });
+
   it('passes limits and listen fds', () => {
     const { spec } = build('LimitNOFILE=1000:2000\nLimitCORE=infinity', '/bin/true', { fds: [{ fd: 5, name: 'a' }, { fd: 6, name: 'b' }], passListenFds: true });
     expect(spec.rlimits).to.deep.equal({ NOFILE: { soft: 1000, hard: 2000 }, CORE: { soft: Infinity, hard: Infinity } });

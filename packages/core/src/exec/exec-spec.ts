@@ -20,6 +20,7 @@ import { processDefaults } from './process-defaults.js';
 import { buildPrivilegesSpec } from './exec-privileges.js';
 import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
 import { NamespaceSetupError, prepareNamespace } from './exec-namespace.js';
+import { isTerminalInput, terminalPath, terminalType } from './exec-terminal.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -45,6 +46,12 @@ export interface ExecSpecRequest {
   passListenFds?: boolean;
   /** The connection fd for StandardInput=socket / StandardOutput=socket (Accept=yes). */
   socketFd?: number;
+  /**
+   * The command does not take StandardInput=tty* as its input (fd 0 is /dev/null; output that
+   * inherits still goes to the terminal): ExecStop= and ExecReload= of services, for which systemd
+   * does not set EXEC_APPLY_TTY_STDIN.
+   */
+  noTerminalInput?: boolean;
   /** ExecSpec.cgroupPath, from the unit's scope. */
   cgroupPath?: string;
   /** Where journal/kmsg output goes; without it those streams are inherited from the manager. */
@@ -117,6 +124,8 @@ export function buildExecEnvironment(r: ExecSpecRequest, user?: UserRecord): Rec
   }
   if (r.invocationId) env.INVOCATION_ID = r.invocationId;
   if (r.scope === 'user' && r.managerPid) env.MANAGERPID = String(r.managerPid);
+  const term = terminalType(r.context, r.managerEnvironment, r.managerPid === 1);
+  if (term) env.TERM = term;
   Object.assign(env, r.environment ?? {});
   for (const name of r.context.passEnvironment) {
     const v = r.managerEnvironment[name];
@@ -188,6 +197,8 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
 
   const identifier = ctx.syslogIdentifier ?? basename(argv[0] ?? r.command.path);
   const socket: StdioSpec | undefined = r.socketFd !== undefined ? { kind: 'fd', fd: r.socketFd } : undefined;
+  const ttyPath = terminalPath(ctx.terminal);
+  const ttyInput = isTerminalInput(ctx.stdin);
   let stdin: StdioSpec;
   switch (ctx.stdin.kind) {
     case 'socket':
@@ -195,6 +206,15 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
       break;
     case 'file':
       stdin = { kind: 'file', path: ctx.stdin.path, mode: 'read' };
+      break;
+    case 'data':
+      stdin = ctx.stdinData.length > 0 ? { kind: 'data', data: ctx.stdinData } : { kind: 'null' };
+      break;
+    case 'tty':
+    case 'tty-force':
+    case 'tty-fail':
+      // ExecStop=/ExecReload= of a service do not take the terminal (systemd's EXEC_APPLY_TTY_STDIN).
+      stdin = r.noTerminalInput ? { kind: 'null' } : { kind: 'terminal', path: ttyPath, acquire: ctx.stdin.kind === 'tty-force' ? 'force' : ctx.stdin.kind === 'tty-fail' ? 'try' : 'wait' };
       break;
     default:
       stdin = { kind: 'null' };
@@ -213,6 +233,9 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
         return { kind: 'null' };
       case 'socket':
         return socket ?? { kind: 'null' };
+      case 'tty':
+        // The child duplicates fd 0 when it is this terminal, else opens it for writing.
+        return { kind: 'terminal', path: ttyPath };
       case 'file':
         return { kind: 'file', path: o.path, mode: 'write' };
       case 'append':
@@ -227,12 +250,14 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
       case 'syslog+console':
         return journal();
       default:
-        // tty and fd:NAME are not supported: the stream is the manager's.
+        // fd:NAME is not supported: the stream is the manager's.
         return { kind: 'inherit' };
     }
   };
-  // stdout "inherit" takes stdin when that is a socket (or a tty), the manager's stdout otherwise.
-  const stdout = mapOutput(ctx.stdout, ctx.stdin.kind === 'socket' ? stdin : { kind: 'inherit' });
+  // stdout "inherit" takes stdin when that is a socket or a terminal (also when this command did
+  // not take the terminal as its input: it still writes to it), the manager's stdout otherwise.
+  const inheritedOut: StdioSpec = ctx.stdin.kind === 'socket' ? stdin : ttyInput ? { kind: 'terminal', path: ttyPath } : { kind: 'inherit' };
+  const stdout = mapOutput(ctx.stdout, inheritedOut);
   // stderr shares stdout's stream when it inherits, or when both go to the journal (one stream, as systemd does).
   const sameJournal = isJournal(ctx.stdout) && isJournal(ctx.stderr) && ctx.stdout.kind === ctx.stderr.kind;
   const stderr = sameJournal ? stdout : mapOutput(ctx.stderr, stdout);
@@ -249,6 +274,9 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     ignoreSigpipe: ctx.ignoreSigpipe,
     unit: r.unitName,
   };
+  if (stdin.kind === 'terminal' && (ctx.terminal.ttyReset || ctx.terminal.ttyVHangup || ctx.terminal.ttyVTDisallocate)) {
+    spec.terminalReset = { reset: ctx.terminal.ttyReset, vhangup: ctx.terminal.ttyVHangup, vtDisallocate: ctx.terminal.ttyVTDisallocate };
+  }
   if (ctx.nice !== undefined) spec.nice = ctx.nice;
   if (ctx.ioScheduling) {
     spec.ioSchedulingClass = ctx.ioScheduling.class;

@@ -1,10 +1,11 @@
 /**
  * The terminal settings of systemd.exec(5): TTYPath=, TTYReset=, TTYVHangup=, TTYVTDisallocate=,
- * and the utmp ones, UtmpIdentifier=/UtmpMode=. unitkit reads and shows them as systemd does (the
- * units of gettys and consoles carry them); it does not open a controlling terminal for
- * StandardInput=tty (fd 0 is /dev/null) nor write utmp records — see core's README.
+ * and the utmp ones, UtmpIdentifier=/UtmpMode=; and what follows from them for a process: the
+ * terminal StandardInput=tty, tty-force, tty-fail and StandardOutput=tty use, and $TERM. The spawner opens the terminal
+ * (exec-spec.ts builds the request); utmp records are not written — see core's README.
  */
 import type { DirectiveSpec } from '@unitkit/unit-file';
+import type { ExecContext, ExecInput, ExecOutput } from './exec-context.js';
 import { ValueError, booleanDirective, stringDirective } from '@unitkit/unit-file';
 
 /** The terminal and utmp settings of one exec context. */
@@ -60,4 +61,32 @@ export function readExecTerminal(get: <T>(key: string) => T | undefined): ExecTe
   t.utmpIdentifier = get<string>('UtmpIdentifier');
   t.utmpMode = get<ExecTerminal['utmpMode']>('UtmpMode') ?? 'init';
   return t;
+}
+
+/** The terminal of StandardInput=tty, tty-force, tty-fail and StandardOutput=tty: TTYPath=, /dev/console by default. */
+export function terminalPath(t: ExecTerminal): string {
+  return t.ttyPath ?? '/dev/console';
+}
+
+/** StandardInput=tty, tty-force or tty-fail. */
+export function isTerminalInput(i: ExecInput): boolean {
+  return i.kind === 'tty' || i.kind === 'tty-force' || i.kind === 'tty-fail';
+}
+
+/** Output that reaches a terminal: StandardOutput=tty and the "+console" kinds. */
+function isTerminalOutput(o: ExecOutput): boolean {
+  return o.kind === 'tty' || o.kind === 'journal+console' || o.kind === 'kmsg+console' || o.kind === 'syslog+console';
+}
+
+/**
+ * $TERM for a process that uses a terminal (systemd's exec_context_needs_term()): the manager's
+ * own for /dev/console when the manager is the machine's init (the console's type is what the
+ * kernel or container runtime said), "linux" for a virtual console /dev/ttyN, else "vt220".
+ * Undefined when the process uses no terminal; Environment= still overrides it.
+ */
+export function terminalType(ctx: ExecContext, managerEnvironment: Readonly<Record<string, string>>, managerIsInit: boolean): string | undefined {
+  if (!isTerminalInput(ctx.stdin) && !isTerminalOutput(ctx.stdout) && !isTerminalOutput(ctx.stderr) && ctx.terminal.ttyPath === undefined) return undefined;
+  const path = terminalPath(ctx.terminal);
+  if (path === '/dev/console' && managerIsInit && managerEnvironment.TERM) return managerEnvironment.TERM;
+  return /^\/dev\/tty[0-9]+$/.test(path) ? 'linux' : 'vt220';
 }

@@ -12,7 +12,27 @@ export type StdioSpec =
   /** An fd of the manager, duplicated onto the stream (a socket for StandardInput=socket, a pipe to the journal…). */
   | { kind: 'fd'; fd: number }
   /** A file opened by the child: 'read' for input, 'write' (no truncation, as file:), 'append', 'truncate'. */
-  | { kind: 'file'; path: string; mode: 'read' | 'write' | 'append' | 'truncate' };
+  | { kind: 'file'; path: string; mode: 'read' | 'write' | 'append' | 'truncate' }
+  /** Bytes to read (StandardInput=data): the spawner hands the child a sealed memory file holding them. */
+  | { kind: 'data'; data: Uint8Array }
+  /**
+   * A terminal the child opens (StandardInput=tty*, StandardOutput=tty). As stdin it becomes the
+   * child's controlling terminal: 'try' fails when another session has it, 'force' takes it away,
+   * 'wait' should wait for it (the native spawner cannot block, so it fails as 'try'). As stdout
+   * or stderr, the same terminal as an earlier stream is that stream's fd duplicated, another one
+   * is opened for writing.
+   */
+  | { kind: 'terminal'; path: string; acquire?: 'wait' | 'try' | 'force' };
+
+/** TTYReset=, TTYVHangup=, TTYVTDisallocate=: done to the input terminal before the child takes it. */
+export interface TerminalResetSpec {
+  /** Sane line settings (canonical mode, echo, ^C…), exclusive mode off, queues flushed. */
+  reset: boolean;
+  /** Hang up the terminal's other users (vhangup) first. */
+  vhangup: boolean;
+  /** A virtual console /dev/ttyN is deallocated (or cleared when in use). */
+  vtDisallocate: boolean;
+}
 
 /** A resource limit, as setrlimit() takes it; `Infinity` is RLIM_INFINITY. */
 export interface RlimitSpec {
@@ -47,6 +67,8 @@ export interface ExecSpec {
   stdin: StdioSpec;
   stdout: StdioSpec;
   stderr: StdioSpec;
+  /** With a `terminal` stdin: what is done to the terminal before the child takes it. */
+  terminalReset?: TerminalResetSpec;
   /**
    * Fds of the manager placed at 3, 4, … in the child with CLOEXEC cleared; every other fd above 2
    * is closed. Used for LISTEN_FDS hand-over and stored fds.
