@@ -1,6 +1,6 @@
 /*
  * The process attributes and capability steps of systemd's exec_child(), for the spawner's child:
- * OOMScoreAdjust=, CoredumpFilter=, CPUScheduling*=, CPUAffinity=, TimerSlackNSec=,
+ * OOMScoreAdjust=, CoredumpFilter=, CPUScheduling*=, CPUAffinity=, NUMAPolicy=/NUMAMask=, TimerSlackNSec=,
  * Personality=, KeyringMode=, CapabilityBoundingSet=, AmbientCapabilities=, SecureBits=,
  * NoNewPrivileges=. The child runs on the parent's memory (CLONE_VM|CLONE_VFORK): raw syscalls
  * only (glibc's setreuid() would broadcast to the parent's threads), no allocation.
@@ -33,6 +33,7 @@ enum {
   EXIT_PERSONALITY = 230,
   EXIT_ADDRESS_FAMILIES = 232,
   EXIT_KEYRING = 237,
+  EXIT_NUMA_POLICY = 242,
 };
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -56,6 +57,7 @@ const char *uk_priv_status_step(int status) {
     case EXIT_PERSONALITY: return "PERSONALITY";
     case EXIT_ADDRESS_FAMILIES: return "ADDRESS_FAMILIES";
     case EXIT_KEYRING: return "KEYRING";
+    case EXIT_NUMA_POLICY: return "NUMA_POLICY";
     default: return NULL;
   }
 }
@@ -156,6 +158,27 @@ bool uk_priv_build(napi_env env, napi_value spec, priv_plan *p) {
     }
   }
 
+  if (!uk_prop(env, s, "numaPolicy", &v, &present)) return false;
+  if (present && !uk_is_nullish(env, v)) {
+    napi_value nodes;
+    bool is_array = false, has_nodes = false;
+    uint32_t n = 0;
+    if (!uk_prop_i32(env, v, "mode", &p->numa_mode, NULL) || !uk_prop(env, v, "nodes", &nodes, &has_nodes)) return false;
+    if (has_nodes) napi_is_array(env, nodes, &is_array);
+    if (!is_array) return uk_throw_type(env, "privileges.numaPolicy.nodes must be an array of node numbers");
+    napi_get_array_length(env, nodes, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value e;
+      int32_t node;
+      napi_get_element(env, nodes, i, &e);
+      if (!uk_get_i32(env, e, "node number", &node)) return false;
+      if (node < 0 || node >= 1024) return uk_throw_type(env, "NUMA node numbers are 0…1023");
+      p->numa_nodes[node / 64] |= 1UL << (node % 64);
+      p->numa_has_nodes = true;
+    }
+    p->set_numa = true;
+  }
+
   int64_t y;
   if (!uk_prop_i64(env, s, "timerSlackNsec", &y, &p->set_timerslack)) return false;
   p->timerslack = (unsigned long)y;
@@ -242,6 +265,16 @@ int uk_priv_sched(const priv_plan *p) {
     if (syscall(SYS_sched_setscheduler, 0, p->sched_policy, &param) < 0) return EXIT_SETSCHEDULER;
   }
   if (p->affinity && syscall(SYS_sched_setaffinity, 0, p->affinity_size, p->affinity) < 0) return EXIT_CPUAFFINITY;
+  if (p->set_numa) {
+    if (p->numa_mode < 0) {
+      errno = EINVAL;
+      return EXIT_NUMA_POLICY;
+    }
+    /* maxnode counts one past the mask's bits, as the kernel has always read it. */
+    const unsigned long *mask = p->numa_has_nodes ? p->numa_nodes : NULL;
+    unsigned long maxnode = p->numa_has_nodes ? sizeof p->numa_nodes * 8 + 1 : 0;
+    if (syscall(SYS_set_mempolicy, p->numa_mode, mask, maxnode) < 0) return EXIT_NUMA_POLICY;
+  }
   return 0;
 }
 

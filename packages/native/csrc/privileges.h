@@ -21,6 +21,10 @@ typedef struct {
   int sched_policy, sched_priority;
   cpu_set_t *affinity; /* CPU_ALLOC'ed, or NULL */
   size_t affinity_size;
+  bool set_numa;
+  int numa_mode;                 /* MPOL_*, or -1: invalid, the child fails with 242/NUMA */
+  unsigned long numa_nodes[16];  /* node mask, nodes 0…1023 */
+  bool numa_has_nodes;
   bool set_timerslack;
   unsigned long timerslack;
   bool set_personality;
@@ -42,7 +46,7 @@ void uk_priv_free(priv_plan *p);
 
 /* The child's steps, in exec_child()'s order. */
 int uk_priv_early(const priv_plan *p);                                   /* OOMScoreAdjust=, CoredumpFilter= (before Nice=) */
-int uk_priv_sched(const priv_plan *p);                                   /* CPUScheduling*=, CPUAffinity= (after Nice=) */
+int uk_priv_sched(const priv_plan *p);                                   /* CPUScheduling*=, CPUAffinity=, NUMAPolicy= (after Nice=) */
 int uk_priv_late_attrs(const priv_plan *p);                              /* TimerSlackNSec=, Personality= (after IOScheduling*=) */
 int uk_priv_keyring(const priv_plan *p, bool set_uid, uid_t uid, bool set_gid, gid_t gid); /* KeyringMode= (after UMask=) */
 int uk_priv_before_setuid(const priv_plan *p);                           /* bounding set, ambient set (after the group change) */

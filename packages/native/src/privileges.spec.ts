@@ -71,6 +71,21 @@ describe('spawner: process attributes and privileges (csrc/privileges.c)', () =>
     expect(out.trim()).to.equal('10 1');
   });
 
+  it('sets the NUMA memory policy after the CPU affinity; an invalid one (mode -1) or one the kernel refuses fails with 242/NUMA_POLICY', async function () {
+    if (!existsSync('/proc/self/numa_maps')) {
+      console.log('      skipped: this kernel has no NUMA support (/proc/self/numa_maps)');
+      return this.skip();
+    }
+    const bound = await sh('head -1 /proc/$$/numa_maps | cut -d" " -f2', { privileges: { numaPolicy: { mode: 2, nodes: [0] } } });
+    expect([bound.exit.status, bound.out.trim()]).to.deep.equal([0, 'bind:0']);
+    const local = await sh('head -1 /proc/$$/numa_maps | cut -d" " -f2', { privileges: { numaPolicy: { mode: 4, nodes: [] } } });
+    expect([local.exit.status, local.out.trim()]).to.deep.equal([0, 'local']);
+    const invalid = await sh('exit 0', { privileges: { numaPolicy: { mode: -1, nodes: [] } } });
+    expect([invalid.exit.status, invalid.failure?.step, invalid.failure?.code]).to.deep.equal([242, 'NUMA_POLICY', 'EINVAL']);
+    const refused = await sh('exit 0', { privileges: { numaPolicy: { mode: 3, nodes: [] } } });
+    expect(refused.exit.status).to.equal(242);
+  });
+
   it('joins a fresh session keyring holding the invocation id (KeyringMode=private)', async function () {
     needRoot(this);
     const id = '0123456789abcdef0123456789abcdef';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseExecLine, parseUnitText } from '@unitkit/unit-file';
 import { buildExecSpec } from './exec-spec.js';
 import { execContextTable } from './exec-context-table.js';
@@ -92,5 +93,36 @@ describe('exec privileges and syscall filters', () => {
     expect(p.capabilityBoundingSet).to.equal(1n | (1n << 24n));
     const all = readExecPrivileges(new Map<string, unknown>([['ProtectKernelModules', true]]));
     expect(all.capabilityBoundingSet & (1n << BigInt(CAPABILITY_NAMES.indexOf('cap_sys_module')))).to.equal(0n);
+  });
+});
+
+describe('NUMAPolicy=, NUMAMask= and CPUAffinity=numa (exec-numa.ts)', () => {
+  it('shows the policy in effect (a mask alone is preferred) and the mask as ranges', () => {
+    expect(show('NUMAPolicy=bind\nNUMAMask=0 2-3\nNUMAMask=5', 'NUMAPolicy', 'NUMAMask')).to.deep.equal({ NUMAPolicy: 'bind', NUMAMask: '0 2-3 5' });
+    expect(show('NUMAMask=0', 'NUMAPolicy')).to.deep.equal({ NUMAPolicy: 'preferred' });
+    expect(show('', 'NUMAPolicy', 'NUMAMask')).to.deep.equal({ NUMAPolicy: 'n/a', NUMAMask: '' });
+    expect(show('NUMAPolicy=bind\nNUMAMask=0\nNUMAMask=', 'NUMAMask')).to.deep.equal({ NUMAMask: '' });
+    expect(parse('NUMAPolicy=bogus').warnings).to.have.length(1);
+  });
+
+  it('passes the policy as set_mempolicy() takes it, an invalid one as mode -1 (242/NUMA_POLICY in the child)', () => {
+    expect(spec('NUMAPolicy=bind\nNUMAMask=0').privileges?.numaPolicy).to.deep.equal({ mode: 2, nodes: [0] });
+    expect(spec('NUMAPolicy=local\nNUMAMask=0').privileges?.numaPolicy).to.deep.equal({ mode: 4, nodes: [] });
+    expect(spec('NUMAMask=1').privileges?.numaPolicy).to.deep.equal({ mode: 1, nodes: [1] });
+    expect(spec('NUMAPolicy=preferred').privileges?.numaPolicy).to.deep.equal({ mode: 1, nodes: [] });
+    for (const bad of ['NUMAPolicy=interleave', 'NUMAPolicy=bind', 'NUMAPolicy=preferred\nNUMAMask=0 1']) {
+      expect(spec(bad).privileges?.numaPolicy, bad).to.deep.equal({ mode: -1, nodes: [] });
+    }
+    expect(spec('').privileges?.numaPolicy).to.equal(undefined);
+  });
+
+  it('CPUAffinity=numa binds to the CPUs of the mask\'s nodes (none without a mask: 215/CPUAFFINITY), shown as such', function () {
+    if (!existsSync('/sys/devices/system/node/node0/cpulist')) {
+      console.log('      skipped: this kernel shows no NUMA nodes in /sys/devices/system/node');
+      this.skip();
+    }
+    const node0 = readFileSync('/sys/devices/system/node/node0/cpulist', 'utf8').trim();
+    expect(show('NUMAPolicy=bind\nNUMAMask=0\nCPUAffinity=numa', 'CPUAffinity', 'CPUAffinityFromNUMA')).to.deep.equal({ CPUAffinity: node0.replace(/,/g, ' '), CPUAffinityFromNUMA: 'true' });
+    expect(spec('CPUAffinity=numa').privileges?.cpuAffinity).to.deep.equal([]);
   });
 });

@@ -9,6 +9,7 @@ import { ValueError, parseBoolean, parseTimeSpan, type DirectiveSpec } from '@un
 import type { PrivilegesSpec } from '../ports/process-privileges.js';
 import { prop, type PropertyValue } from '../property.js';
 import { CAPABILITY_NAMES } from './process-defaults.js';
+import { NUMA_POLICIES, cpusOfNumaNodes, effectiveNumaPolicy, numaDirectives, numaPolicyIsValid, readNuma, type NumaSettings } from './exec-numa.js';
 
 /** CPUSchedulingPolicy= names by policy number (SCHED_OTHER 0 … SCHED_IDLE 5). */
 const SCHED_POLICIES: Record<string, number> = { other: 0, fifo: 1, rr: 2, batch: 3, idle: 5 };
@@ -53,6 +54,8 @@ export interface ExecPrivileges {
   /** CPUAffinity= CPUs, sorted; undefined when unset. */
   cpuAffinity?: number[];
   cpuAffinityFromNuma: boolean;
+  /** NUMAPolicy= and NUMAMask= (exec-numa.ts). */
+  numa: NumaSettings;
   timerSlackNsec?: number;
   personality?: number;
   keyringMode?: KeyringMode;
@@ -221,6 +224,7 @@ export function execPrivilegeDirectives(): Record<string, DirectiveSpec> {
     CPUSchedulingPriority: scalar(parseCpuSchedulingPriority),
     CPUSchedulingResetOnFork: scalar(parseBoolean),
     CPUAffinity: each(parseCpuAffinity),
+    ...numaDirectives(),
     TimerSlackNSec: scalar(parseTimerSlackNsec),
     Personality: scalar(parsePersonality),
     KeyringMode: scalar(parseKeyringMode),
@@ -261,6 +265,7 @@ export function readExecPrivileges(section: ReadonlyMap<string, unknown> | undef
     cpuSchedulingResetOnFork: get<boolean>('CPUSchedulingResetOnFork') ?? false,
     cpuAffinity,
     cpuAffinityFromNuma: fromNuma,
+    numa: readNuma(get),
     timerSlackNsec: get<number>('TimerSlackNSec'),
     personality: get<number>('Personality'),
     keyringMode: get<KeyringMode>('KeyringMode'),
@@ -325,7 +330,14 @@ export function buildPrivilegesSpec(p: ExecPrivileges, r: PrivilegesRequest): Pr
   if (p.oomScoreAdjust !== undefined) spec.oomScoreAdjust = p.oomScoreAdjust;
   if (p.coredumpFilter !== undefined) spec.coredumpFilter = `0x${p.coredumpFilter.toString(16)}`;
   if (p.cpuScheduling) spec.cpuScheduling = { ...p.cpuScheduling, resetOnFork: p.cpuSchedulingResetOnFork };
-  if (p.cpuAffinity) spec.cpuAffinity = [...p.cpuAffinity];
+  const cpus = effectiveCpuAffinity(p);
+  if (cpus) spec.cpuAffinity = cpus;
+  const numaPolicy = effectiveNumaPolicy(p.numa);
+  if (numaPolicy !== undefined) {
+    // local and default take no nodes (the kernel refuses a mask with them).
+    const nodes = numaPolicy === 'local' || numaPolicy === 'default' ? [] : [...(p.numa.nodes ?? [])];
+    spec.numaPolicy = numaPolicyIsValid(p.numa) ? { mode: NUMA_POLICIES[numaPolicy], nodes } : { mode: -1, nodes: [] };
+  }
   if (p.timerSlackNsec !== undefined) spec.timerSlackNsec = p.timerSlackNsec;
   if (p.personality !== undefined) spec.personality = p.personality;
   const keyring = p.keyringMode ?? (r.scope === 'system' ? 'private' : 'inherit');
@@ -342,9 +354,21 @@ export function buildPrivilegesSpec(p: ExecPrivileges, r: PrivilegesRequest): Pr
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
-/** A CPU set as D-Bus `ay`, the bytes of the kernel's cpu_set_t (CPU n is bit n % 8 of byte n / 8). */
+/**
+ * The CPUs the process is bound to (systemd's exec_context_get_cpu_affinity()): those of the
+ * NUMAMask= nodes with CPUAffinity=numa, else CPUAffinity='s; undefined when neither is set.
+ */
+export function effectiveCpuAffinity(p: ExecPrivileges): number[] | undefined {
+  if (p.cpuAffinityFromNuma) return cpusOfNumaNodes(p.numa.nodes ?? []);
+  return p.cpuAffinity ? [...p.cpuAffinity] : undefined;
+}
+
+/**
+ * A CPU (or node) set as D-Bus `ay`, the bytes of the kernel's cpu_set_t as systemd allocates it
+ * (whole 64-bit words; CPU n is bit n % 8 of byte n / 8).
+ */
 export function cpuSetBytes(cpus: readonly number[]): Buffer {
-  const bytes = Buffer.alloc(cpus.length === 0 ? 0 : Math.floor(Math.max(...cpus) / 8) + 1);
+  const bytes = Buffer.alloc(cpus.length === 0 ? 0 : (Math.floor(Math.max(...cpus) / 64) + 1) * 8);
   for (const c of cpus) bytes[c >> 3]! |= 1 << (c & 7);
   return bytes;
 }
@@ -379,8 +403,12 @@ export function execPrivilegeProperties(p: ExecPrivileges, scope: 'system' | 'us
     o.CPUSchedulingPriority = prop.int(p.cpuScheduling.priority);
   }
   o.CPUSchedulingResetOnFork = prop.bool(p.cpuSchedulingResetOnFork);
-  if (p.cpuAffinity) o.CPUAffinity = prop.raw(formatCpuRanges(p.cpuAffinity), { bus: cpuSetBytes(p.cpuAffinity) });
+  const cpus = effectiveCpuAffinity(p);
+  if (cpus) o.CPUAffinity = prop.raw(formatCpuRanges(cpus), { bus: cpuSetBytes(cpus) });
   o.CPUAffinityFromNUMA = prop.bool(p.cpuAffinityFromNuma);
+  const numaPolicy = effectiveNumaPolicy(p.numa);
+  if (numaPolicy !== undefined) o.NUMAPolicy = prop.raw(numaPolicy, { bus: NUMA_POLICIES[numaPolicy] });
+  if (p.numa.nodes) o.NUMAMask = prop.raw(formatCpuRanges(p.numa.nodes), { bus: cpuSetBytes(p.numa.nodes) });
   if (p.timerSlackNsec !== undefined) o.TimerSlackNSec = prop.int(p.timerSlackNsec);
   if (p.personality !== undefined) o.Personality = prop.string(personalityName(p.personality));
   o.KeyringMode = prop.string(p.keyringMode ?? (scope === 'user' ? 'inherit' : 'private'));

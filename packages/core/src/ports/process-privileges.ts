@@ -14,6 +14,12 @@ export interface PrivilegesSpec {
   cpuScheduling?: { policy: number; priority: number; resetOnFork: boolean };
   /** CPUAffinity=: the CPU numbers for sched_setaffinity(). */
   cpuAffinity?: number[];
+  /**
+   * NUMAPolicy=/NUMAMask=: set_mempolicy(2) after the CPU affinity, `mode` an MPOL_* number and
+   * `nodes` the node mask (empty: none). Mode -1 means the combination is invalid (systemd's
+   * numa_policy_is_valid()): the child fails there with 242/NUMA_POLICY.
+   */
+  numaPolicy?: { mode: number; nodes: number[] };
   /** TimerSlackNSec=: prctl(PR_SET_TIMERSLACK). */
   timerSlackNsec?: number;
   /** Personality=: personality(2) value (PER_LINUX, PER_LINUX32). */
