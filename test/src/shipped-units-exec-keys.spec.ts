@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
-import { UnitFileLoader, unitSectionTable, installSectionTable, isValidUnitName, unitNameReplaceInstance } from '@unitkit/unit-file';
+import { UnitFileLoader, unitSectionTable, installSectionTable, isValidUnitName, parseUnitText, unitNameReplaceInstance } from '@unitkit/unit-file';
 import { createTestManager } from '@unitkit/testing';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
@@ -46,4 +46,45 @@ describe('shipped service and socket units: the keys of systemd.exec(5) and syst
       expect(Object.fromEntries(unknown)).to.deep.equal({});
     });
   }
+});
+
+/** Every directive systemd.exec(5) and systemd.kill(5) of systemd 252 document (from the man pages). */
+const EXEC_AND_KILL_KEYS = [
+  'AmbientCapabilities', 'AppArmorProfile', 'BindPaths', 'BindReadOnlyPaths', 'CPUAffinity',
+  'CPUSchedulingPolicy', 'CPUSchedulingPriority', 'CPUSchedulingResetOnFork', 'CacheDirectory',
+  'CacheDirectoryMode', 'CapabilityBoundingSet', 'ConfigurationDirectory', 'ConfigurationDirectoryMode',
+  'CoredumpFilter', 'DynamicUser', 'Environment', 'EnvironmentFile', 'ExecPaths', 'ExecSearchPath',
+  'ExtensionDirectories', 'ExtensionImages', 'Group', 'IOSchedulingClass', 'IOSchedulingPriority',
+  'IPCNamespacePath', 'IgnoreSIGPIPE', 'InaccessiblePaths', 'KeyringMode', 'LimitAS', 'LimitCORE',
+  'LimitCPU', 'LimitDATA', 'LimitFSIZE', 'LimitLOCKS', 'LimitMEMLOCK', 'LimitMSGQUEUE', 'LimitNICE',
+  'LimitNOFILE', 'LimitNPROC', 'LimitRSS', 'LimitRTPRIO', 'LimitRTTIME', 'LimitSIGPENDING', 'LimitSTACK',
+  'LoadCredential', 'LoadCredentialEncrypted', 'LockPersonality', 'LogExtraFields', 'LogLevelMax',
+  'LogNamespace', 'LogRateLimitBurst', 'LogRateLimitIntervalSec', 'LogsDirectory', 'LogsDirectoryMode',
+  'MemoryDenyWriteExecute', 'MountAPIVFS', 'MountFlags', 'MountImages', 'NUMAMask', 'NUMAPolicy',
+  'NetworkNamespacePath', 'Nice', 'NoExecPaths', 'NoNewPrivileges', 'OOMScoreAdjust', 'PAMName',
+  'PassEnvironment', 'Personality', 'PrivateDevices', 'PrivateIPC', 'PrivateMounts', 'PrivateNetwork',
+  'PrivateTmp', 'PrivateUsers', 'ProcSubset', 'ProtectClock', 'ProtectControlGroups', 'ProtectHome',
+  'ProtectHostname', 'ProtectKernelLogs', 'ProtectKernelModules', 'ProtectKernelTunables', 'ProtectProc',
+  'ProtectSystem', 'ReadOnlyPaths', 'ReadWritePaths', 'RemoveIPC', 'RestrictAddressFamilies',
+  'RestrictFileSystems', 'RestrictNamespaces', 'RestrictRealtime', 'RestrictSUIDSGID', 'RootDirectory',
+  'RootHash', 'RootHashSignature', 'RootImage', 'RootImageOptions', 'RootVerity', 'RuntimeDirectory',
+  'RuntimeDirectoryMode', 'RuntimeDirectoryPreserve', 'SELinuxContext', 'SecureBits', 'SetCredential',
+  'SetCredentialEncrypted', 'SmackProcessLabel', 'StandardError', 'StandardInput', 'StandardInputData',
+  'StandardInputText', 'StandardOutput', 'StateDirectory', 'StateDirectoryMode', 'SupplementaryGroups',
+  'SyslogFacility', 'SyslogIdentifier', 'SyslogLevel', 'SyslogLevelPrefix', 'SystemCallArchitectures',
+  'SystemCallErrorNumber', 'SystemCallFilter', 'SystemCallLog', 'TTYColumns', 'TTYPath', 'TTYReset',
+  'TTYRows', 'TTYVHangup', 'TTYVTDisallocate', 'TemporaryFileSystem', 'TimeoutCleanSec', 'TimerSlackNSec',
+  'UMask', 'UnsetEnvironment', 'User', 'UtmpIdentifier', 'UtmpMode', 'WorkingDirectory',
+  'FinalKillSignal', 'KillMode', 'KillSignal', 'RestartKillSignal', 'SendSIGHUP', 'SendSIGKILL', 'WatchdogSignal',
+];
+
+describe('the keys of systemd.exec(5) and systemd.kill(5)', () => {
+  it('are all known to a service (none is "Unknown key name")', () => {
+    const t = createTestManager({ modules: [serviceModule, socketModule, targetModule, killDirectivesModule], options: { scope: 'system' } });
+    const unknown = EXEC_AND_KILL_KEYS.filter((k) => {
+      const parsed = parseUnitText(`[Service]\n${k}=\n`, { name: 'a.service', tables: [...t.manager.directiveTables()] });
+      return parsed.diagnostics.some((d) => /Unknown key name/.test(d.message));
+    });
+    expect(unknown).to.deep.equal([]);
+  });
 });

@@ -4,7 +4,8 @@
  * Lives in the cli package because it writes unitkitd's journal (a manager composing its own
  * journal binds its own capture).
  */
-import type { CapturedStream, EventLoop, FdWatch, OutputCapture } from '@unitkit/core';
+import type { CapturedStream, CapturedStreamOptions, EventLoop, FdWatch, OutputCapture } from '@unitkit/core';
+import { OutputLineFilter } from '@unitkit/core';
 import { closeFd, pipe, readFd } from '@unitkit/native';
 import type { Journal } from './journal.js';
 
@@ -21,6 +22,8 @@ export interface CapturedStreamState {
   pid: number;
   /** An unfinished line read so far. */
   pending: string;
+  /** SyslogLevelPrefix=, LogLevelMax=, the rate limit (absent in the state of an older image: the defaults). */
+  options?: CapturedStreamOptions;
 }
 
 /** OutputCapture that writes into a {@link Journal}. */
@@ -45,23 +48,30 @@ export class JournalOutputCapture implements OutputCapture {
   adoptStreams(streams: CapturedStreamState[]): void {
     for (const st of streams) {
       if (!Number.isInteger(st.fd) || st.fd < 0) continue;
-      const s = this.stream(st.unit, st.identifier, st.priority, st.fd, undefined, st.pending ?? '');
+      const s = this.stream(st.unit, st.identifier, st.priority, st.options ?? {}, st.fd, undefined, st.pending ?? '');
       s.spawned(st.pid);
     }
   }
 
-  open(unit: string, identifier: string, priority: number): CapturedStream {
+  open(unit: string, identifier: string, priority: number, options: CapturedStreamOptions = {}): CapturedStream {
     const [readEnd, writeEnd] = pipe(true);
-    return this.stream(unit, identifier, priority, readEnd, writeEnd, '');
+    return this.stream(unit, identifier, priority, options, readEnd, writeEnd, '');
   }
 
-  private stream(unit: string, identifier: string, priority: number, readEnd: number, writeEnd: number | undefined, pendingText: string): CapturedStream & { fd: number } {
+  private stream(unit: string, identifier: string, priority: number, options: CapturedStreamOptions, readEnd: number, writeEnd: number | undefined, pendingText: string): CapturedStream & { fd: number } {
     let pid = 0;
     let pending = pendingText;
     let watch: FdWatch | undefined;
     let writeOpen = writeEnd !== undefined;
-    const emit = (message: string) =>
-      this.journal.append({ time: this.loop.realtime(), unit, pid, priority, identifier, message });
+    const filter = new OutputLineFilter(priority, options);
+    const emit = (text: string) => {
+      const time = this.loop.realtime();
+      const line = filter.line(text, time);
+      if (!line) return;
+      // journald's own words when its rate limit dropped lines of this unit.
+      if (line.suppressed) this.journal.append({ time, unit, pid: 0, priority: 5, identifier: 'unitkitd', message: `Suppressed ${line.suppressed} messages from ${unit}` });
+      this.journal.append({ time, unit, pid, priority: line.priority, identifier, message: line.message });
+    };
     const finish = () => {
       this.live.delete(readEnd);
       watch?.dispose();
@@ -105,7 +115,7 @@ export class JournalOutputCapture implements OutputCapture {
           writeOpen = false;
           closeFd(writeEnd!);
         }
-        this.live.set(readEnd, () => ({ fd: readEnd, unit, identifier, priority, pid, pending }));
+        this.live.set(readEnd, () => ({ fd: readEnd, unit, identifier, priority, pid, pending, options }));
         watch = this.loop.watchFd(readEnd, { readable: true }, () => drain());
       },
       abort: () => {

@@ -23,6 +23,7 @@ export * from './emergency-action.js';
 export * from './manager-options.js';
 export * from './rate-limit.js';
 export * from './log-rate-limit.js';
+export * from './output-line-filter.js';
 export * from './condition.js';
 export * from './notify-message.js';
 export * from './property.js';

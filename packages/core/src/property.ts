@@ -48,7 +48,7 @@ export const prop = {
   usec: (value: Usec): PropertyValue => ({ type: 'usec', value }),
   timestamp: (value: Usec): PropertyValue => ({ type: 'timestamp', value }),
   raw: (value: string, bus?: { bus?: unknown; busItem?: unknown }): PropertyValue => ({ type: 'raw', value, ...bus }),
-  hidden: (value = ''): PropertyValue => ({ type: 'hidden', value }),
+  hidden: (value = '', bus?: unknown): PropertyValue => (bus === undefined ? { type: 'hidden', value } : { type: 'hidden', value, bus }),
 };
 
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -34,6 +34,9 @@ enum {
   EXIT_ADDRESS_FAMILIES = 232,
   EXIT_KEYRING = 237,
   EXIT_NUMA_POLICY = 242,
+  EXIT_SELINUX_CONTEXT = 229,
+  EXIT_APPARMOR_PROFILE = 231,
+  EXIT_SMACK_PROCESS_LABEL = 236,
 };
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -58,6 +61,9 @@ const char *uk_priv_status_step(int status) {
     case EXIT_ADDRESS_FAMILIES: return "ADDRESS_FAMILIES";
     case EXIT_KEYRING: return "KEYRING";
     case EXIT_NUMA_POLICY: return "NUMA_POLICY";
+    case EXIT_SELINUX_CONTEXT: return "SELINUX_CONTEXT";
+    case EXIT_APPARMOR_PROFILE: return "APPARMOR_PROFILE";
+    case EXIT_SMACK_PROCESS_LABEL: return "SMACK_PROCESS_LABEL";
     default: return NULL;
   }
 }
@@ -203,6 +209,28 @@ bool uk_priv_build(napi_env env, napi_value spec, priv_plan *p) {
     free(id);
   }
 
+  if (!uk_prop(env, s, "securityLabels", &v, &present)) return false;
+  if (present && !uk_is_nullish(env, v)) {
+    bool is_array = false;
+    uint32_t n = 0;
+    napi_is_array(env, v, &is_array);
+    if (!is_array) return uk_throw_type(env, "privileges.securityLabels must be an array");
+    napi_get_array_length(env, v, &n);
+    if (n > 3) return uk_throw_type(env, "at most 3 security labels");
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value e;
+      napi_get_element(env, v, i, &e);
+      p->labels[i].path = uk_prop_string(env, e, "path", &ok);
+      if (!ok) return false;
+      p->labels[i].text = uk_prop_string(env, e, "text", &ok);
+      p->nlabels = i + 1;
+      if (!ok) return false;
+      if (!p->labels[i].path || !p->labels[i].text) return uk_throw_type(env, "a security label needs path and text");
+      if (!uk_prop_i32(env, e, "status", &p->labels[i].status, NULL) || !uk_prop_bool(env, e, "ignoreErrors", &p->labels[i].ignore_errors, NULL))
+        return false;
+    }
+  }
+
   if (!uk_prop(env, s, "capabilities", &v, &present)) return false;
   if (present && !uk_is_nullish(env, v)) {
     bool any;
@@ -221,6 +249,10 @@ bool uk_priv_build(napi_env env, napi_value spec, priv_plan *p) {
 
 void uk_priv_free(priv_plan *p) {
   free(p->coredump);
+  for (size_t i = 0; i < p->nlabels; i++) {
+    free(p->labels[i].path);
+    free(p->labels[i].text);
+  }
   if (p->affinity) CPU_FREE(p->affinity);
 }
 
@@ -458,6 +490,17 @@ static bool have_effective(int cap) {
 }
 
 int uk_priv_final(const priv_plan *p) {
+  for (size_t i = 0; i < p->nlabels; i++) {
+    int fd = open(p->labels[i].path, O_WRONLY | O_CLOEXEC);
+    size_t len = strlen(p->labels[i].text);
+    ssize_t n = fd < 0 ? -1 : write(fd, p->labels[i].text, len);
+    int err = errno;
+    if (fd >= 0) close(fd);
+    if (n != (ssize_t)len && !p->labels[i].ignore_errors) {
+      errno = n < 0 ? err : EIO;
+      return p->labels[i].status;
+    }
+  }
   if (!p->caps) return 0;
   /* PR_SET_SECUREBITS is privileged and fails once keep-caps is locked: only when they differ. */
   if (raw_prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != p->securebits) {

@@ -38,6 +38,13 @@ typedef struct {
   int securebits;
   bool nnp, nnp_if_unprivileged;
   int last_cap;
+  /* SELinuxContext=, AppArmorProfile=, SmackProcessLabel=: /proc attribute writes (core decides which). */
+  struct {
+    char *path, *text;
+    int status;
+    bool ignore_errors;
+  } labels[3];
+  size_t nlabels;
 } priv_plan;
 
 /* Reads spec.privileges (absent: nothing to do). False with a pending JS exception. */
@@ -51,7 +58,7 @@ int uk_priv_late_attrs(const priv_plan *p);                              /* Time
 int uk_priv_keyring(const priv_plan *p, bool set_uid, uid_t uid, bool set_gid, gid_t gid); /* KeyringMode= (after UMask=) */
 int uk_priv_before_setuid(const priv_plan *p);                           /* bounding set, ambient set (after the group change) */
 int uk_priv_setuid(const priv_plan *p, uid_t uid);                       /* keep-caps + setresuid() + ambient raise */
-int uk_priv_final(const priv_plan *p);                                   /* SecureBits=, NoNewPrivileges= (before the filters) */
+int uk_priv_final(const priv_plan *p);                                   /* security labels, SecureBits=, NoNewPrivileges= (before the filters) */
 
 typedef struct {
   struct sock_fprog *progs; /* one BPF program per filter, in load order */

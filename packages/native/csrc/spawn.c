@@ -257,6 +257,7 @@ static int child_main(void *arg) {
         if (k == 0) {
           uk_terminal_prepare(s->path, &p->terminal_reset);
           fd = uk_terminal_acquire(s->path, s->acquire == ACQUIRE_FORCE);
+          if (fd >= 0) uk_terminal_set_size(fd, &p->terminal_reset);
         } else {
           fd = open(s->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         }
@@ -509,10 +510,18 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   napi_value reset;
   bool has_reset;
   if (!uk_prop(env, spec, "terminalReset", &reset, &has_reset)) return false;
-  if (has_reset && (!uk_prop_bool(env, reset, "reset", &p->terminal_reset.reset, NULL) ||
-                    !uk_prop_bool(env, reset, "vhangup", &p->terminal_reset.vhangup, NULL) ||
-                    !uk_prop_bool(env, reset, "vtDisallocate", &p->terminal_reset.vt_disallocate, NULL)))
-    return false;
+  p->terminal_reset.rows = p->terminal_reset.columns = -1;
+  if (has_reset) {
+    bool has_rows = false, has_columns = false;
+    int32_t rows = -1, columns = -1;
+    if (!uk_prop_bool(env, reset, "reset", &p->terminal_reset.reset, NULL) ||
+        !uk_prop_bool(env, reset, "vhangup", &p->terminal_reset.vhangup, NULL) ||
+        !uk_prop_bool(env, reset, "vtDisallocate", &p->terminal_reset.vt_disallocate, NULL) ||
+        !uk_prop_i32(env, reset, "rows", &rows, &has_rows) || !uk_prop_i32(env, reset, "columns", &columns, &has_columns))
+      return false;
+    if (has_rows) p->terminal_reset.rows = rows;
+    if (has_columns) p->terminal_reset.columns = columns;
+  }
   if (!get_stdio(env, spec, "stdin", &p->stdio[0]) || !get_stdio(env, spec, "stdout", &p->stdio[1]) ||
       !get_stdio(env, spec, "stderr", &p->stdio[2]))
     return false;

@@ -89,3 +89,15 @@ int uk_terminal_acquire(const char *path, bool force) {
   }
   return fd;
 }
+
+void uk_terminal_set_size(int fd, const uk_terminal_reset *r) {
+  if (r->rows < 0 && r->columns < 0) return;
+  int saved = errno;
+  struct winsize ws;
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0) {
+    if (r->rows >= 0) ws.ws_row = (unsigned short)r->rows;
+    if (r->columns >= 0) ws.ws_col = (unsigned short)r->columns;
+    (void)ioctl(fd, TIOCSWINSZ, &ws);
+  }
+  errno = saved;
+}

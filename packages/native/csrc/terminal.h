@@ -11,6 +11,7 @@
 
 typedef struct {
   bool reset, vhangup, vt_disallocate;
+  int rows, columns; /* TTYRows=/TTYColumns=, -1 when unset */
 } uk_terminal_reset;
 
 /* Best effort, as systemd's exec_context_tty_reset(): a step that fails is skipped. */
@@ -21,5 +22,8 @@ void uk_terminal_prepare(const char *path, const uk_terminal_reset *r);
  * session); `force` takes it from another session. Returns the fd, or -1 with errno set.
  */
 int uk_terminal_acquire(const char *path, bool force);
+
+/* TTYRows=/TTYColumns= on an open terminal (best effort, as systemd's terminal_set_size_fd()). */
+void uk_terminal_set_size(int fd, const uk_terminal_reset *r);
 
 #endif

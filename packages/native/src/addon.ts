@@ -84,7 +84,7 @@ export interface RawSpawnPlan {
   stdout?: RawStdio;
   stderr?: RawStdio;
   /** TTYReset=, TTYVHangup=, TTYVTDisallocate= for a terminal stdin (csrc/terminal.c). */
-  terminalReset?: { reset: boolean; vhangup: boolean; vtDisallocate: boolean };
+  terminalReset?: { reset: boolean; vhangup: boolean; vtDisallocate: boolean; rows?: number; columns?: number };
   fds?: number[];
   rlimits?: { resource: number; soft: number; hard: number }[];
   cgroupPath?: string;

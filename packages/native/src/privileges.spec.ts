@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecSpec, PrivilegesSpec, SeccompFilterSpec } from '@unitkit/core';
 import { SECCOMP_ACTION } from '@unitkit/core';
@@ -84,6 +84,19 @@ describe('spawner: process attributes and privileges (csrc/privileges.c)', () =>
     expect([invalid.exit.status, invalid.failure?.step, invalid.failure?.code]).to.deep.equal([242, 'NUMA_POLICY', 'EINVAL']);
     const refused = await sh('exit 0', { privileges: { numaPolicy: { mode: 3, nodes: [] } } });
     expect(refused.exit.status).to.equal(242);
+  });
+
+  it('writes security labels to their attribute files before exec; a failed write ends the process with its status unless ignored', async () => {
+    const file = join(scratch, 'label-attr');
+    writeFileSync(file, '');
+    const written = await sh('exit 0', { privileges: { securityLabels: [{ path: file, text: 'exec foo', status: 231, ignoreErrors: false }] } });
+    expect(written.exit.status).to.equal(0);
+    expect(readFileSync(file, 'utf8')).to.equal('exec foo');
+    const missing = join(scratch, 'no-such-dir', 'attr');
+    const failed = await sh('exit 0', { privileges: { securityLabels: [{ path: missing, text: 'ctx', status: 229, ignoreErrors: false }] } });
+    expect([failed.exit.status, failed.failure?.step, failed.failure?.code]).to.deep.equal([229, 'SELINUX_CONTEXT', 'ENOENT']);
+    const ignored = await sh('exit 0', { privileges: { securityLabels: [{ path: missing, text: 'ctx', status: 236, ignoreErrors: true }] } });
+    expect(ignored.exit.status).to.equal(0);
   });
 
   it('joins a fresh session keyring holding the invocation id (KeyringMode=private)', async function () {

@@ -88,6 +88,13 @@ describe('NativeProcessSpawner: terminals and StandardInput=data', () => {
     expect(drain(pty.master).trim()).to.equal('icrnl icanon echo');
   });
 
+  it('sets TTYRows=/TTYColumns= on the terminal it takes', async () => {
+    const child = spawner.spawn(shell('stty size', { stdin: { kind: 'terminal', path: pty.path, acquire: 'try' }, stdout: { kind: 'terminal', path: pty.path }, terminalReset: { reset: false, vhangup: false, vtDisallocate: false, rows: 40, columns: 100 } }));
+    track(child.pid);
+    await waitExit(child.pid);
+    expect(drain(pty.master).trim()).to.equal('40 100');
+  });
+
   it('hands StandardInput=data over as a sealed memory file named data-fd', async () => {
     const out = outputPipe();
     const child = spawner.spawn(shell('readlink /proc/self/fd/0; cat; echo x >> /proc/self/fd/0 2>/dev/null || echo sealed', { stdin: { kind: 'data', data: new TextEncoder().encode('hello\nworld\n') }, stdout: { kind: 'fd', fd: out.writeFd } }));

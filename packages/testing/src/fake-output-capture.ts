@@ -1,13 +1,15 @@
 /**
  * OutputCapture that records what was opened and lets a test write lines "from the process".
  */
-import type { CapturedStream, OutputCapture } from '@unitkit/core';
+import type { CapturedStream, CapturedStreamOptions, OutputCapture } from '@unitkit/core';
 
 /** One fake captured stream. */
 export interface FakeCapturedStream extends CapturedStream {
   unit: string;
   identifier: string;
   priority: number;
+  /** SyslogLevelPrefix=, LogLevelMax=, the rate limit the unit asked for. */
+  options: CapturedStreamOptions;
   pid?: number;
   lines: string[];
   /** True when the spawn never happened and the stream was closed. */
@@ -19,12 +21,13 @@ export class FakeOutputCapture implements OutputCapture {
   readonly streams: FakeCapturedStream[] = [];
   private nextFd = 700;
 
-  open(unit: string, identifier: string, priority: number): FakeCapturedStream {
+  open(unit: string, identifier: string, priority: number, options: CapturedStreamOptions = {}): FakeCapturedStream {
     const stream: FakeCapturedStream = {
       fd: this.nextFd++,
       unit,
       identifier,
       priority,
+      options,
       lines: [],
       aborted: false,
       spawned(pid: number) {

@@ -5,6 +5,8 @@
  */
 import { execTerminalDirectives } from './exec-terminal.js';
 import { stdinDataDirectives } from './exec-stdin-data.js';
+import { execLoggingDirectives } from './exec-logging.js';
+import { execMiscDirectives } from './exec-misc-settings.js';
 import {
   ValueError, environmentDirective, environmentFileDirective, environmentNamesDirective, modeDirective, parseSize, parseTimeSpan, stringDirective,
   booleanDirective, wordListDirective, type DirectiveSpec, type DirectiveTable,
@@ -158,6 +160,8 @@ export function execContextDirectives(): Record<string, DirectiveSpec> {
     StandardError: scalar(parseExecOutput),
     SyslogIdentifier: stringDirective(),
     SyslogLevel: scalar(parseSyslogLevel),
+    ...execLoggingDirectives(),
+    ...execMiscDirectives(),
     ...execPrivilegeDirectives(),
     ...execSeccompDirectives(),
     ...sandboxDirectives(),

@@ -13,6 +13,8 @@ import { defaultExecPrivileges, readExecPrivileges, type ExecPrivileges } from '
 import { defaultExecSeccomp, readExecSeccomp, type ExecSeccomp } from './exec-seccomp.js';
 import { defaultExecTerminal, readExecTerminal, type ExecTerminal } from './exec-terminal.js';
 import { readStdinData } from './exec-stdin-data.js';
+import { defaultExecLogging, readExecLogging, type ExecLogging } from './exec-logging.js';
+import { readExecMiscSettings, type ExecMiscSettings } from './exec-misc-settings.js';
 import { defaultSandbox, readSandbox, type SandboxContext } from './exec-sandbox.js';
 
 /** StandardInput=: where fd 0 comes from (`data`: the bytes of StandardInputText=/StandardInputData=). */
@@ -77,6 +79,10 @@ export interface ExecContext {
   syslogIdentifier?: string;
   /** SyslogLevel= as a number (6 = info by default). */
   syslogLevel: number;
+  /** SyslogFacility=, SyslogLevelPrefix=, LogLevelMax=, LogExtraFields=, LogRateLimit*=, LogNamespace= (exec-logging.ts). */
+  logging: ExecLogging;
+  /** ExecSearchPath=, TimeoutCleanSec=, RemoveIPC=, the security labels (exec-misc-settings.ts). */
+  misc: ExecMiscSettings;
   /** Limit*= by systemd's resource name (NOFILE, CORE…). */
   limits: Partial<Record<string, RlimitSpec>>;
   /** Process attributes and capabilities (OOMScoreAdjust=, CPUAffinity=, CapabilityBoundingSet=…). */
@@ -120,6 +126,8 @@ export function defaultExecContext(): ExecContext {
     stderr: { kind: 'inherit' },
     stdoutExplicit: false,
     syslogLevel: 6,
+    logging: defaultExecLogging(),
+    misc: readExecMiscSettings(() => undefined, false),
     limits: {},
     privileges: defaultExecPrivileges(),
     seccomp: defaultExecSeccomp(),
@@ -180,6 +188,8 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.stderr = get<ExecOutput>('StandardError') ?? c.stderr;
   c.syslogIdentifier = get<string>('SyslogIdentifier');
   c.syslogLevel = get<number>('SyslogLevel') ?? c.syslogLevel;
+  c.logging = readExecLogging(get);
+  c.misc = readExecMiscSettings(get, c.dynamicUser);
   for (const name of RLIMIT_NAMES) {
     const v = get<RlimitSpec>(`Limit${name}`);
     if (v) c.limits[name] = v;

@@ -6,6 +6,7 @@ import { readExecContext } from './exec-context.js';
 import { execContextProperties, formatExecCommand } from './exec-properties.js';
 import type { UserDatabase } from '../ports/user-database.js';
 import { processDefaults } from './process-defaults.js';
+import { securityLabelWrites } from './exec-security-labels.js';
 
 const alice = { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/zsh' };
 const groups: Record<string, number> = { wheel: 10, audio: 29, alice: 1000 };
@@ -124,6 +125,53 @@ describe('exec context', () => {
     const parsed = parseUnitText('[Service]\nStandardInputData=!!!\nStandardInputText=bad \\q\nStandardInputText=good', { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
     expect(parsed.diagnostics.map((d) => d.message)).to.deep.equal(["Invalid value for StandardInputData=, ignoring: '!!!' (not base64)", "Invalid value for StandardInputText=, ignoring: 'bad \\q' (invalid C escape)"]);
     expect(Buffer.from(readExecContext(parsed.sections.get('Service')).stdinData).toString()).to.equal('good\n');
+  });
+
+  it('reads the logging settings, shows them as systemd does and hands the capture its line rules', () => {
+    const body = 'SyslogFacility=local3\nSyslogLevelPrefix=no\nLogLevelMax=warning\nLogExtraFields=FOO=bar BAZ=qux\nLogExtraFields=ONE=1\nLogRateLimitIntervalSec=5s\nLogRateLimitBurst=20\nLogNamespace=myns';
+    const shown = new Map(execContextProperties(context(body), 'system'));
+    const v = (k: string) => (shown.get(k) as { value: unknown }).value;
+    expect(['SyslogPriority', 'SyslogLevelPrefix', 'SyslogFacility', 'LogLevelMax', 'LogRateLimitIntervalUSec', 'LogRateLimitBurst', 'LogExtraFields', 'LogNamespace'].map(v))
+      .to.deep.equal([158, false, 19, 4, 5_000_000, 20, 'FOO=bar BAZ=qux ONE=1', 'myns']);
+    const opened: unknown[] = [];
+    const output = { open: (...a: unknown[]) => (opened.push(a[3]), { fd: 77, spawned() {}, abort() {} }) };
+    build(body, '/bin/true', { output });
+    expect(opened[0]).to.deep.equal({ levelPrefix: false, levelMax: 4, rateLimit: { intervalUsec: 5_000_000, burst: 20 } });
+    const plain = new Map(execContextProperties(context(''), 'system'));
+    expect(['SyslogPriority', 'SyslogFacility', 'LogLevelMax'].map((k) => (plain.get(k) as { value: unknown }).value)).to.deep.equal([30, 3, -1]);
+  });
+
+  it('looks bare commands up in ExecSearchPath=, which is also $PATH unless the unit sets one', () => {
+    const { spec } = build('ExecSearchPath=/nonexistent:/usr/bin:/bin', 'true');
+    expect(spec.path).to.equal('/usr/bin/true');
+    expect(spec.env).to.include('PATH=/nonexistent:/usr/bin:/bin');
+    expect(build('ExecSearchPath=/usr/bin\nEnvironment=PATH=/mine', 'true').spec.env).to.include('PATH=/mine');
+    const shown = new Map(execContextProperties(context('ExecSearchPath=/a:/b\nExecSearchPath=/c\nTimeoutCleanSec=7s\nRemoveIPC=yes'), 'system'));
+    expect(['ExecSearchPath', 'TimeoutCleanUSec', 'RemoveIPC'].map((k) => (shown.get(k) as { value: unknown }).value)).to.deep.equal([['/a', '/b', '/c'], 7_000_000, true]);
+    expect((new Map(execContextProperties(context('DynamicUser=yes'), 'system')).get('RemoveIPC') as { value: unknown }).value).to.equal(true);
+  });
+
+  it('shows security labels as set and writes them only where their module is active', () => {
+    const c = context('SELinuxContext=-system_u:system_r:foo_t:s0\nAppArmorProfile=foo\nSmackProcessLabel=-bar');
+    const shown = new Map(execContextProperties(c, 'system'));
+    expect(['SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'].map((k) => (shown.get(k) as { value: unknown }).value)).to.deep.equal(['-system_u:system_r:foo_t:s0', 'foo', '-bar']);
+    expect(securityLabelWrites(c.misc, { selinux: false, apparmor: false, smack: false })).to.deep.equal([]);
+    const all = securityLabelWrites(c.misc, { selinux: true, apparmor: true, smack: true });
+    expect(all.map((w) => [w.text, w.status, w.ignoreErrors])).to.deep.equal([['bar', 236, true], ['system_u:system_r:foo_t:s0', 229, true], ['exec foo', 231, false]]);
+  });
+
+  it('keeps RestrictFileSystems= as an allow or deny list without its items, and TTYRows=/TTYColumns= for the terminal', () => {
+    const show = (body: string, k: string) => new Map(execContextProperties(context(body), 'system')).get(k) as { value: unknown; bus?: unknown };
+    expect([show('RestrictFileSystems=ext4 tmpfs\nRestrictFileSystems=~proc', 'RestrictFileSystems').value, show('RestrictFileSystems=~ext4', 'RestrictFileSystems').value, show('', 'RestrictFileSystems').value]).to.deep.equal(['', '~', '~']);
+    expect([show('TTYRows=40', 'TTYRows').value, show('TTYRows=40', 'TTYRows').bus, show('', 'TTYColumns').bus]).to.deep.equal(['[unprintable]', 40, 65535]);
+    const t = build('StandardInput=tty\nTTYPath=/dev/pts/3\nTTYRows=40\nTTYColumns=100', '/bin/true').spec.terminalReset;
+    expect(t).to.deep.equal({ reset: false, vhangup: false, vtDisallocate: false, rows: 40, columns: 100 });
+  });
+
+  it('refuses the disk-image settings at load, naming the setting', () => {
+    const parsed = parseUnitText('[Service]\nRootImage=/srv/img.raw\nExecStart=/bin/true', { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
+    expect(parsed.failure?.state).to.equal('bad-setting');
+    expect(parsed.failure?.message).to.match(/RootImage= is not supported by unitkit/);
   });
 
   it('passes limits and listen fds', () => {

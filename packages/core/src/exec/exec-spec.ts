@@ -21,6 +21,7 @@ import { buildPrivilegesSpec } from './exec-privileges.js';
 import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
 import { NamespaceSetupError, prepareNamespace } from './exec-namespace.js';
 import { isTerminalInput, terminalPath, terminalType } from './exec-terminal.js';
+import { securityLabelWrites } from './exec-security-labels.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -94,10 +95,13 @@ export class ExecPrepareError extends Error {
   }
 }
 
-/** Resolves a bare command name through DEFAULT_EXEC_PATH, as systemd does at load time; absolute paths are kept. */
-export function resolveExecPath(path: string): string {
+/**
+ * Resolves a bare command name through ExecSearchPath= when the unit sets it, else through
+ * DEFAULT_EXEC_PATH as systemd does at load time; absolute paths are kept.
+ */
+export function resolveExecPath(path: string, searchPath: readonly string[] = []): string {
   if (path.startsWith('/')) return path;
-  for (const dir of DEFAULT_EXEC_PATH.split(':')) {
+  for (const dir of searchPath.length > 0 ? searchPath : DEFAULT_EXEC_PATH.split(':')) {
     const candidate = `${dir}/${path}`;
     if (existsSync(candidate)) return candidate;
   }
@@ -127,6 +131,8 @@ export function buildExecEnvironment(r: ExecSpecRequest, user?: UserRecord): Rec
   const term = terminalType(r.context, r.managerEnvironment, r.managerPid === 1);
   if (term) env.TERM = term;
   Object.assign(env, r.environment ?? {});
+  // ExecSearchPath= is $PATH too, unless PassEnvironment=/Environment=/EnvironmentFile= set one below.
+  if (r.context.misc.execSearchPath.length > 0) env.PATH = r.context.misc.execSearchPath.join(':');
   for (const name of r.context.passEnvironment) {
     const v = r.managerEnvironment[name];
     if (v !== undefined) env[name] = v;
@@ -221,7 +227,12 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   }
   const journal = (): StdioSpec => {
     if (!r.output) return { kind: 'inherit' };
-    const s = r.output.open(r.unitName, identifier, ctx.syslogLevel);
+    const l = ctx.logging;
+    const s = r.output.open(r.unitName, identifier, ctx.syslogLevel, {
+      levelPrefix: l.levelPrefix,
+      ...(l.levelMax !== undefined ? { levelMax: l.levelMax } : {}),
+      ...(l.rateLimitIntervalUsec > 0 && l.rateLimitBurst > 0 ? { rateLimit: { intervalUsec: l.rateLimitIntervalUsec, burst: l.rateLimitBurst } } : {}),
+    });
     captured.push(s);
     return { kind: 'fd', fd: s.fd };
   };
@@ -263,7 +274,7 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   const stderr = sameJournal ? stdout : mapOutput(ctx.stderr, stdout);
 
   const spec: ExecSpec = {
-    path: resolveExecPath(r.command.path),
+    path: resolveExecPath(r.command.path, ctx.misc.execSearchPath),
     argv,
     env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     stdin,
@@ -274,8 +285,11 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     ignoreSigpipe: ctx.ignoreSigpipe,
     unit: r.unitName,
   };
-  if (stdin.kind === 'terminal' && (ctx.terminal.ttyReset || ctx.terminal.ttyVHangup || ctx.terminal.ttyVTDisallocate)) {
-    spec.terminalReset = { reset: ctx.terminal.ttyReset, vhangup: ctx.terminal.ttyVHangup, vtDisallocate: ctx.terminal.ttyVTDisallocate };
+  const t = ctx.terminal;
+  if (stdin.kind === 'terminal' && (t.ttyReset || t.ttyVHangup || t.ttyVTDisallocate || t.ttyRows !== undefined || t.ttyColumns !== undefined)) {
+    spec.terminalReset = { reset: t.ttyReset, vhangup: t.ttyVHangup, vtDisallocate: t.ttyVTDisallocate };
+    if (t.ttyRows !== undefined) spec.terminalReset.rows = t.ttyRows;
+    if (t.ttyColumns !== undefined) spec.terminalReset.columns = t.ttyColumns;
   }
   if (ctx.nice !== undefined) spec.nice = ctx.nice;
   if (ctx.ioScheduling) {
@@ -304,7 +318,8 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
   const privileges = buildPrivilegesSpec(ctx.privileges, {
     scope: r.scope, invocationId: r.invocationId, fullPrivileges: !sandboxed, seccomp: seccomp.length > 0,
   });
-  if (privileges) spec.privileges = privileges;
+  const labels = sandboxed ? securityLabelWrites(ctx.misc) : [];
+  if (privileges || labels.length > 0) spec.privileges = { ...privileges, ...(labels.length > 0 ? { securityLabels: labels } : {}) };
   if (seccomp.length > 0) spec.seccomp = seccomp;
   const rlimits = { ...ctx.limits };
   // systemd hands services a soft NOFILE of 1024 (DefaultLimitNOFILESoft) whatever it raised its

@@ -14,6 +14,9 @@ export interface ExecTerminal {
   ttyReset: boolean;
   ttyVHangup: boolean;
   ttyVTDisallocate: boolean;
+  /** TTYRows=/TTYColumns=: the terminal's size, set when the process takes it. */
+  ttyRows?: number;
+  ttyColumns?: number;
   utmpIdentifier?: string;
   utmpMode: 'init' | 'login' | 'user';
 }
@@ -28,6 +31,14 @@ const ttyPath: DirectiveSpec<string> = {
   parse: (v: string) => {
     if (!v.startsWith('/')) throw new ValueError(`Path '${v}' is not absolute, ignoring.`);
     return v;
+  },
+};
+
+const ttySize: DirectiveSpec<number> = {
+  kind: 'scalar',
+  parse: (v: string) => {
+    if (!/^[0-9]+$/.test(v) || Number(v) >= 65535) throw new ValueError(`Failed to parse ${v}, ignoring.`);
+    return Number(v);
   },
 };
 
@@ -46,6 +57,8 @@ export function execTerminalDirectives(): Record<string, DirectiveSpec> {
     TTYReset: booleanDirective(),
     TTYVHangup: booleanDirective(),
     TTYVTDisallocate: booleanDirective(),
+    TTYRows: ttySize,
+    TTYColumns: ttySize,
     UtmpIdentifier: stringDirective(),
     UtmpMode: utmpMode,
   };
@@ -58,6 +71,8 @@ export function readExecTerminal(get: <T>(key: string) => T | undefined): ExecTe
   t.ttyReset = get<boolean>('TTYReset') ?? false;
   t.ttyVHangup = get<boolean>('TTYVHangup') ?? false;
   t.ttyVTDisallocate = get<boolean>('TTYVTDisallocate') ?? false;
+  t.ttyRows = get<number>('TTYRows');
+  t.ttyColumns = get<number>('TTYColumns');
   t.utmpIdentifier = get<string>('UtmpIdentifier');
   t.utmpMode = get<ExecTerminal['utmpMode']>('UtmpMode') ?? 'init';
   return t;

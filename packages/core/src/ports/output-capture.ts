@@ -14,13 +14,27 @@ export interface CapturedStream {
   abort(): void;
 }
 
+/**
+ * How the lines of a stream are judged, as journald judges a stdout stream (see
+ * {@link OutputLineFilter} in core for the one implementation of these rules).
+ */
+export interface CapturedStreamOptions {
+  /** SyslogLevelPrefix= (default true): a line starting with "<N>" gets level N & 7, the prefix removed. */
+  levelPrefix?: boolean;
+  /** LogLevelMax=: lines of a higher level number (less important) are dropped. */
+  levelMax?: number;
+  /** LogRateLimitIntervalSec= (µs) and LogRateLimitBurst=: more lines than the burst in one interval are dropped and counted. */
+  rateLimit?: { intervalUsec: number; burst: number };
+}
+
 /** Token and interface of the output-capture port. */
 export const OutputCapture = Symbol('OutputCapture');
 export interface OutputCapture {
   /**
    * Opens a stream whose lines become journal entries of `unit` with `identifier` (SyslogIdentifier=,
    * by default the program name) and `priority` (SyslogLevel=, 6 = info by default; stderr streams
-   * pass 3 = err only when the unit asks for it, as systemd keeps info).
+   * pass 3 = err only when the unit asks for it, as systemd keeps info), each line judged by
+   * `options` (SyslogLevelPrefix=, LogLevelMax=, the rate limit).
    */
-  open(unit: string, identifier: string, priority: number): CapturedStream;
+  open(unit: string, identifier: string, priority: number, options?: CapturedStreamOptions): CapturedStream;
 }

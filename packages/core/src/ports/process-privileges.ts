@@ -4,6 +4,16 @@
  * exec-seccomp.ts), the spawner only carries it out at systemd's places in exec_child().
  */
 
+/** One write of a security label to a /proc attribute file of the child (SELinuxContext=, AppArmorProfile=, SmackProcessLabel=). */
+export interface SecurityLabelWrite {
+  path: string;
+  text: string;
+  /** The exit status when the write fails (229, 231, 236). */
+  status: number;
+  /** The "-" prefix: a failure is ignored. */
+  ignoreErrors: boolean;
+}
+
 /** Process attributes and privileges; every field is optional and absent means "leave as inherited". */
 export interface PrivilegesSpec {
   /** OOMScoreAdjust=: written to /proc/self/oom_score_adj (a refusal for lack of privilege is ignored). */
@@ -20,6 +30,8 @@ export interface PrivilegesSpec {
    * numa_policy_is_valid()): the child fails there with 242/NUMA_POLICY.
    */
   numaPolicy?: { mode: number; nodes: number[] };
+  /** Security labels, written right before the capability steps' end (before NoNewPrivileges=). */
+  securityLabels?: SecurityLabelWrite[];
   /** TimerSlackNSec=: prctl(PR_SET_TIMERSLACK). */
   timerSlackNsec?: number;
   /** Personality=: personality(2) value (PER_LINUX, PER_LINUX32). */

@@ -32,6 +32,9 @@ export interface TerminalResetSpec {
   vhangup: boolean;
   /** A virtual console /dev/ttyN is deallocated (or cleared when in use). */
   vtDisallocate: boolean;
+  /** TTYRows=/TTYColumns=: set on the terminal once taken (TIOCSWINSZ); absent ones are left as they are. */
+  rows?: number;
+  columns?: number;
 }
 
 /** A resource limit, as setrlimit() takes it; `Infinity` is RLIM_INFINITY. */
