@@ -75,6 +75,8 @@ export function exportKubernetes(opts: KubernetesExportOptions): KubernetesExpor
   const ns = opts.namespace ? { namespace: opts.namespace } : {};
   const podNames = new Set<string>();
   for (const pod of pods) {
+    // A root that could not be loaded (reported) makes no pod.
+    if (!pod.units.has(pod.root)) continue;
     let name = opts.name && pods.length === 1 ? dnsLabel(opts.name, 52) : unitObjectName(pod.root).slice(0, 52);
     for (let i = 2; podNames.has(name); i++) name = `${unitObjectName(pod.root).slice(0, 48)}-${i}`;
     podNames.add(name);
