@@ -47,6 +47,8 @@ Options:
   --state-size=SIZE          The StatefulSet's volume for StateDirectory= (default: 1Gi)
   --cron-jobs                Turn self-contained timers with OnCalendar= into CronJobs
   --report=FILE              Write the report into FILE instead of stderr
+  -q --quiet                 Do not print the report (errors still set the exit status)
+  --no-pager                 Accepted; the output is never paged
   -h --help                  Show this help`;
 
 /** Runs `unitkitctl export ARGS…` (`argv` is what follows `export`); returns the exit status. */
@@ -72,6 +74,9 @@ export function runExport(argv: string[], env: NodeJS.ProcessEnv, io: ExportIo, 
         'cron-jobs': { type: 'boolean' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        // systemctl's options that make sense here too: the output is never paged; -q drops the report.
+        'no-pager': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
       },
     });
   } catch (e) {
@@ -149,7 +154,7 @@ export function runExport(argv: string[], env: NodeJS.ProcessEnv, io: ExportIo, 
     } catch (e) {
       return fail(`cannot write the report: ${(e as Error).message}`);
     }
-  } else for (const l of lines) io.err(l);
+  } else if (!o.quiet) for (const l of lines) io.err(l);
   if (result.documents.length === 0) return fail('nothing to export');
   return result.report.hasErrors ? 1 : 0;
 }
