@@ -116,6 +116,7 @@ export function runExport(argv: string[], env: NodeJS.ProcessEnv, io: ExportIo, 
   const unitDir = o['unit-dir'] ?? '/etc/systemd/system';
   if (!path.isAbsolute(unitDir)) return fail(`--unit-dir must be absolute: ${unitDir}`);
   if (o.name !== undefined && units.length > 1) return fail('--name needs exactly one unit');
+  if (o.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(o.namespace)) return fail(`bad --namespace: ${o.namespace} (a DNS label: lowercase letters, digits, '-')`);
 
   const pathEnv = { ...env };
   if (o['unit-path'] !== undefined) pathEnv.UNITKIT_UNIT_PATH = o['unit-path'];

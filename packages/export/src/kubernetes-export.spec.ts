@@ -43,6 +43,11 @@ function fixture(): { dir: string; files: string } {
   w('backup.service', '[Service]\nType=oneshot\nExecStart=/usr/bin/backup\n');
   w('report.timer', '[Timer]\nOnCalendar=*-*-* *:*:30\n');
   w('report.service', '[Service]\nType=oneshot\nExecStart=/usr/bin/report\n');
+  w('jobs.target', '[Unit]\nWants=app.timer\n');
+  w('app.timer', '[Timer]\nOnCalendar=daily\n');
+  w('app.service', '[Service]\nType=oneshot\nExecStart=/usr/bin/app-job\n');
+  w('data.mount', '[Mount]\nWhat=/dev/sdb1\nWhere=/data\n');
+  w('uses-data.service', '[Unit]\nRequires=data.mount\n[Service]\nExecStart=/usr/bin/x\n');
   return { dir, files };
 }
 
@@ -166,6 +171,20 @@ describe('exportKubernetes', () => {
     expect(lines).to.match(/report\.timer: note: stays in the pod/);
   });
 
+  it('leaves out unit types a pod has no place for, saying what to use', () => {
+    const { documents, report } = exportKubernetes(base(fx.dir, ['uses-data.service']));
+    expect(report.format()).to.include('uses-data.service: Requires=data.mount: does-not-map: data.mount: a pod mounts volumes, not mount units (use a volume in the manifest); it is left out');
+    const cm = documents.find((d) => d.object.kind === 'ConfigMap')!.object as any;
+    expect(Object.keys(cm.data)).to.not.include('data.mount');
+  });
+
+  it('never gives a CronJob the name of a pod, so that Services select only the pod', () => {
+    const { documents } = exportKubernetes(base(fx.dir, ['backup.timer', 'app.target', 'jobs.target'], { cronJobs: true }));
+    const names = documents.filter((d) => ['CronJob', 'Deployment', 'StatefulSet'].includes(d.object.kind)).map((d) => `${d.object.kind}/${d.object.metadata?.name}`);
+    // backup.timer was a root: its CronJob takes the pod's name. app.timer's would be "app", the name of app.target's pod.
+    expect(names).to.deep.equal(['StatefulSet/app', 'Deployment/jobs', 'CronJob/backup', 'CronJob/app-job-2']);
+  });
+
   it('reports a unit that is not there as an error', () => {
     const { documents, report } = exportKubernetes(base(fx.dir, ['nope.service']));
     expect(report.hasErrors).to.equal(true);
@@ -214,6 +233,7 @@ describe('runExport (unitkitctl export)', () => {
     expect(run(['kubernetes', '--bogus']).rc).to.equal(1);
     expect(run(['kubernetes', '--health-port=0']).err[0]).to.match(/bad --health-port/);
     expect(run(['kubernetes', '--name=x', 'a.service', 'b.service']).err[0]).to.match(/--name needs exactly one unit/);
+    expect(run(['kubernetes', '--namespace=Bad_NS']).err[0]).to.match(/bad --namespace/);
     expect(run([]).rc).to.equal(1);
     expect(run(['kubernetes', `--unit-path=${fx.dir}`, 'nope.service']).err).to.deep.equal(['nope.service: error: nope.service is not found in the unit path; it is left out', 'unitkitctl export: nothing to export']);
     expect(run(['--help']).out).to.match(/^unitkitctl export kubernetes/);

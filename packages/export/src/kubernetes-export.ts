@@ -93,7 +93,11 @@ export function exportKubernetes(opts: KubernetesExportOptions): KubernetesExpor
         // The job's pod ends when the service does, with its result as the exit status.
         const files = unitFilesOf(jobUnits, ALWAYS_STUBBED, report, [exportDropIn(plan.service, 'zz-unitkit-cronjob.conf', ['[Unit]', 'SuccessAction=exit', 'FailureAction=exit'])]);
         plan.schedules.forEach((s, i) => {
-          const jobName = `${unitObjectName(unit).slice(0, 48)}${i > 0 ? `-${i + 1}` : ''}`;
+          // CronJob names share the pods' label namespace: a Service must never select a job's pod.
+          // A root timer's pod is left empty (its service is self-contained): the job takes the pod's name.
+          let jobName = unit === pod.root && i === 0 ? name : `${unitObjectName(unit).slice(0, 48)}${i > 0 ? `-${i + 1}` : ''}`;
+          if (jobName !== name) for (let n = 2; podNames.has(jobName); n++) jobName = `${unitObjectName(unit).slice(0, 44)}-job-${n}`;
+          podNames.add(jobName);
           const built = buildPod({
             name: jobName, namespace: opts.namespace, units: jobUnits, files, image: opts.image, unitDir: opts.unitDir, managerMemory: opts.managerMemory,
             args: ['--system', `--unit-path=${opts.unitDir}`, '--log-target=console', `--unit=${plan.service}`], ports: [], report,

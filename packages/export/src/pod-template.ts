@@ -21,6 +21,9 @@ import { cpuQuantity, memoryQuantity, readUnitResources } from './resource-setti
 import { unitFilesConfigMapData, type UnitFile } from './unit-files.js';
 import { podLabels } from './kubernetes-object.js';
 
+/** What a ConfigMap may hold (etcd's object limit), less room for its metadata. */
+const CONFIG_MAP_MAX = 1024 * 1024 - 16 * 1024;
+
 /** systemd's DefaultTimeoutStopSec=, in seconds. */
 const DEFAULT_STOP_TIMEOUT_SEC = 90;
 
@@ -83,6 +86,8 @@ export function buildPod(input: PodInput): PodOutput {
   const mounts: IVolumeMount[] = [];
 
   const unitData = unitFilesConfigMapData(input.files);
+  const size = Object.values(unitData.data).reduce((n, t) => n + Buffer.byteLength(t), 0);
+  if (size > CONFIG_MAP_MAX) report.add('error', name, '', `the unit files take ${size} bytes, more than a ConfigMap holds (1 MiB); export fewer units per pod`);
   objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('units'), data: unitData.data });
   volumes.push({ name: 'units', configMap: { name: `${name}-units`, items: unitData.items } });
   mounts.push({ name: 'units', mountPath: input.unitDir, readOnly: true });

@@ -10,6 +10,7 @@ import { UnitFileLoader, unitNamePrefix, unitNameType, isValidUnitName } from '@
 import { exportDirectiveTables } from './directive-tables.js';
 import type { ExportReport } from './export-report.js';
 import { ALWAYS_STUBBED, isStubbedTarget } from './special-targets.js';
+import { RESOURCE_KEYS } from './resource-settings.js';
 
 /** The [Unit] dependencies that pull the named units in when the unit starts, and how strongly. */
 export const PULLING_DEPENDENCIES: Readonly<Record<string, 'weak' | 'strong'>> = {
@@ -20,6 +21,15 @@ export const PULLING_DEPENDENCIES: Readonly<Record<string, 'weak' | 'strong'>> =
   Requires: 'strong',
   Requisite: 'strong',
   BindsTo: 'strong',
+};
+
+/** Unit types that have no place in a pod, with the reason. */
+const UNSUPPORTED_TYPES: Readonly<Record<string, string>> = {
+  mount: 'a pod mounts volumes, not mount units (use a volume in the manifest)',
+  automount: 'a pod mounts volumes, not automount units',
+  swap: 'swap is the node\'s, not the pod\'s',
+  device: 'devices reach a pod through device plugins',
+  scope: 'scopes are made at run time, not from files',
 };
 
 /** One pod's units: the root first, then in the order found. */
@@ -77,7 +87,11 @@ export function collectPods(opts: UnitSetOptions): PodUnits[] {
       // A template is read through an instance of it: the loader refuses to load a bare template.
       def = loader.load(name.includes('@.') ? name.replace('@.', '@unitkit-export.') : name);
       cache.set(name, def);
-      for (const d of def.diagnostics) report.add(d.severity === 'error' ? 'error' : 'note', name, d.key ? `${d.key}=` : '', `${d.file}:${d.line}: ${d.message}`);
+      for (const d of def.diagnostics) {
+        // Resource settings are read from the assignments (resource-settings.ts), whichever plugin enforces them.
+        if (d.key && RESOURCE_KEYS.has(d.key) && d.message.startsWith('Unknown key')) continue;
+        report.add(d.severity === 'error' ? 'error' : 'note', name, d.key ? `${d.key}=` : '', `${d.file}:${d.line}: ${d.message}`);
+      }
     }
     return def;
   };
@@ -106,6 +120,12 @@ export function collectPods(opts: UnitSetOptions): PodUnits[] {
         report.add(strong ? 'does-not-map' : 'note', from ?? name, `${via}=${name}`, `${name} runs in the pod of ${other}: Kubernetes has no dependency between pods${strong ? ' (this unit no longer fails or stops with it; use the other pod\'s readiness instead)' : ''}`);
         continue;
       }
+      const type = unitNameType(name) ?? '';
+      const unsupported = UNSUPPORTED_TYPES[type];
+      if (unsupported) {
+        report.add('does-not-map', from ?? name, via ? `${via}=${name}` : '', `${name}: ${unsupported}; it is left out`);
+        continue;
+      }
       const def = load(name);
       if (def.loadState !== 'loaded') {
         const why = def.loadState === 'not-found' ? 'not found in the unit path' : def.loadState === 'masked' ? 'masked' : `not loadable (${def.loadError ?? def.loadState})`;
@@ -117,7 +137,6 @@ export function collectPods(opts: UnitSetOptions): PodUnits[] {
       }
       pod.units.set(name, def);
       owner.set(name, root);
-      const type = unitNameType(name);
       if (type === 'socket') pod.stubs.add('sockets.target');
       if (type === 'timer') pod.stubs.add('timers.target');
       if (type === 'path') pod.stubs.add('paths.target');
