@@ -138,7 +138,7 @@ export function collectPods(opts: UnitSetOptions): PodUnits[] {
       pod.units.set(name, def);
       owner.set(name, root);
       if (type === 'socket') pod.stubs.add('sockets.target');
-      if (type === 'timer') pod.stubs.add('timers.target');
+      if (type === 'timer') for (const t of ['timers.target', 'time-set.target', 'time-sync.target']) pod.stubs.add(t);
       if (type === 'path') pod.stubs.add('paths.target');
       for (const next of pulledUnits(name, def)) queue.push({ name: next.name, from: name, via: next.via });
     }
