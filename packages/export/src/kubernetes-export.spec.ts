@@ -24,7 +24,7 @@ function fixture(): { dir: string; files: string } {
     fs.writeFileSync(path.join(dir, name), text);
   };
   w('app.target', '[Unit]\nDescription=The app\nWants=web.socket\nRequires=db.service\n');
-  w('web.socket', '[Socket]\nListenStream=8080\nListenDatagram=0.0.0.0:5353\nListenStream=127.0.0.1:9000\nListenStream=/run/web.sock\n');
+  w('web.socket', '[Socket]\nListenStream=8000\nListenDatagram=0.0.0.0:5353\nListenStream=127.0.0.1:9000\nListenStream=/run/web.sock\n');
   w('web.service', [
     '[Unit]', 'Requires=web.socket',
     '[Service]', 'ExecStart=/usr/bin/web', 'MemoryMax=256M', 'MemoryMin=64M', 'CPUQuota=150%', 'MemoryHigh=200M', 'KillMode=process',
@@ -116,11 +116,14 @@ describe('exportKubernetes', () => {
     const svc = find(objects, 'Service', 'web');
     expect(svc.spec.selector).to.deep.equal({ 'app.kubernetes.io/name': 'web' });
     expect(svc.spec.ports).to.deep.equal([
-      { name: 'tcp-8080', port: 8080, targetPort: 'tcp-8080', protocol: 'TCP' },
+      { name: 'tcp-8000', port: 8000, targetPort: 'tcp-8000', protocol: 'TCP' },
       { name: 'udp-5353', port: 5353, targetPort: 'udp-5353', protocol: 'UDP' },
     ]);
     const ports = find(objects, 'StatefulSet', 'web').spec.template.spec.containers[0].ports;
-    expect(ports.map((p: any) => p.name)).to.deep.equal(['tcp-8080', 'udp-5353', 'health']);
+    expect(ports.map((p: any) => p.name)).to.deep.equal(['tcp-8000', 'udp-5353', 'health']);
+    // The health endpoint must not share a port with a socket of the pod.
+    const clash = exportKubernetes(base(fx.dir, ['web.socket'], { healthPort: 8000 })).report;
+    expect(clash.format()).to.include("web.socket: ListenStream=8000: error: unitkitd's health endpoint needs port 8000 in the same pod; choose another with --health-port=");
     const lines = report.format().join('\n');
     expect(lines).to.match(/web\.socket: ListenStream=127\.0\.0\.1:9000: does-not-map: listens on loopback/);
     expect(lines).to.match(/web\.socket: ListenStream=\/run\/web\.sock: does-not-map: .*inside the pod only/);

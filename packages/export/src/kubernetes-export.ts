@@ -142,6 +142,8 @@ export function exportKubernetes(opts: KubernetesExportOptions): KubernetesExpor
       services.push({ object: service as KubernetesObject, comment: `${unit}: ${mapped.map((p) => p.listen).join(', ')}` });
     }
 
+    const taken = ports.find((p) => p.port === opts.healthPort && p.protocol === 'TCP');
+    if (taken) report.add('error', pod.root, taken.listen, `unitkitd's health endpoint needs port ${opts.healthPort} in the same pod; choose another with --health-port=`);
     const files = unitFilesOf(pod.units, pod.stubs, report);
     // An explicit unit path: the pod runs exactly the exported units (the image's entrypoint without one runs the bundled examples).
     const args = ['--system', `--unit-path=${opts.unitDir}`, '--log-target=console', `--health-listen=0.0.0.0:${opts.healthPort}`, `--unit=${pod.root}`];

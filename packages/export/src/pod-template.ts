@@ -158,7 +158,11 @@ export function buildPod(input: PodInput): PodOutput {
   const resources: NonNullable<IContainer['resources']> = {};
   if (services > 0 && memoryAll && memoryAny) resources.limits = { memory: memoryQuantity(memoryMax + input.managerMemory) };
   if (services > 0 && cpuAll && cpuAny) resources.limits = { ...resources.limits, cpu: cpuQuantity(cpu) };
-  if (memoryRequest > 0) resources.requests = { memory: memoryQuantity(memoryRequest + input.managerMemory) };
+  if (memoryRequest > 0) {
+    // A request above the limit is refused by the API server: a MemoryMin= above its MemoryMax= is capped, as the kernel caps it.
+    const limit = resources.limits?.memory !== undefined ? memoryMax + input.managerMemory : Infinity;
+    resources.requests = { memory: memoryQuantity(Math.min(memoryRequest + input.managerMemory, limit)) };
+  }
 
   const container: IContainer = {
     name: 'unitkitd',
