@@ -121,9 +121,9 @@ export function buildPod(input: PodInput): PodOutput {
     const section = processSection(unit);
     if (!section) continue;
     const r = readUnitResources(unit, def, section, report);
-    for (const key of SANDBOX_KEYS) {
-      const v = rawValue(def, section, key);
-      if (v !== undefined && v !== 'no' && v !== 'false') report.add('note', unit, `${key}=${v}`, 'needs mount or namespace privileges that an unprivileged container lacks: give the container CAP_SYS_ADMIN (securityContext) or drop it');
+    const sandbox = SANDBOX_KEYS.map((key) => [key, rawValue(def, section, key)] as const).filter(([, v]) => v !== undefined && v !== 'no' && v !== 'false');
+    if (sandbox.length > 0) {
+      report.add('note', unit, sandbox.map(([k, v]) => `${k}=${v}`).join(' '), `${sandbox.length > 1 ? 'need' : 'needs'} mount or namespace privileges that an unprivileged container lacks: give the container CAP_SYS_ADMIN (securityContext) or drop ${sandbox.length > 1 ? 'them' : 'it'}`);
     }
     const kill = rawValue(def, section, 'KillMode');
     if (kill && kill !== 'control-group') report.add('does-not-map', unit, `KillMode=${kill}`, 'holds when the unit stops inside the pod, but when the pod ends the container runtime kills every process left, after terminationGracePeriodSeconds');
