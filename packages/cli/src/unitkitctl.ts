@@ -29,6 +29,7 @@ import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } 
 import { listTimers } from './verbs/list-timers.js';
 import { listUnitFiles } from './verbs/list-unit-files.js';
 import { daemonReexec } from './ctl-daemon-reexec.js';
+import { exportVerbArgs, runExportVerb } from './verbs/export.js';
 
 const prog = 'unitkitctl';
 
@@ -465,6 +466,7 @@ Unit Commands:
   daemon-reexec                       Reexecute the manager
   is-system-running                   Check whether the manager is fully running
   logs -u UNIT [-n N] [-f]            Show the captured output of a unit
+  export kubernetes [UNIT...]         Print Kubernetes manifests for units (export --help)
 
 Options:
   -p --property=NAME  -P NAME  -a --all  --value  -t --type=TYPE  --state=STATE  --failed
@@ -480,6 +482,8 @@ $XDG_RUNTIME_DIR/unitkit otherwise).`;
 
 /** Runs unitkitctl with `argv`; returns the exit status. */
 export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = stdio, isTTY = process.stdout.isTTY): Promise<number> {
+  const exportArgs = exportVerbArgs(argv);
+  if (exportArgs) return runExportVerb(exportArgs, env, io);
   let o: CtlOptions;
   try {
     o = parseCtlOptions(argv, prog);
