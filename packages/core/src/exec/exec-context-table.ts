@@ -48,6 +48,8 @@ export function parseExecInput(value: string): ExecInput {
     if (!path.startsWith('/')) throw new ValueError(`Path in StandardInput=file: is not absolute: '${path}'`);
     return { kind: 'file', path };
   }
+  // "fd" alone names the fd "stdin" (exec_context_fdname()); the name is resolved where it is used.
+  if (value === 'fd') return { kind: 'fd', name: '' };
   if (value.startsWith('fd:')) return { kind: 'fd', name: value.slice(3) };
   throw new ValueError(`Invalid standard input: '${value}'`);
 }
@@ -64,6 +66,7 @@ export function parseExecOutput(value: string): ExecOutput {
       return { kind, path };
     }
   }
+  if (value === 'fd') return { kind: 'fd', name: '' };
   if (value.startsWith('fd:')) return { kind: 'fd', name: value.slice(3) };
   throw new ValueError(`Invalid standard output: '${value}'`);
 }

@@ -139,7 +139,7 @@ export function defaultExecContext(): ExecContext {
 
 /**
  * Reads an execution context from a section parsed with {@link execContextTable}'s directives.
- * StandardOutput= defaults to inherit when StandardInput= is a socket or tty and no output was
+ * StandardOutput= defaults to inherit when StandardInput= is a socket, a named fd or a tty and no output was
  * given, as systemd's unit_patch_contexts() does; so are User= and Group= of a DynamicUser= unit
  * without them (named after `unitName`).
  */
@@ -184,7 +184,7 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   if (c.stdinData.length > 0 && c.stdin.kind === 'null') c.stdin = { kind: 'data' };
   const out = get<ExecOutput>('StandardOutput');
   c.stdoutExplicit = out !== undefined;
-  c.stdout = out ?? (['socket', 'tty', 'tty-force', 'tty-fail'].includes(c.stdin.kind) ? { kind: 'inherit' } : c.stdout);
+  c.stdout = out ?? (['socket', 'fd', 'tty', 'tty-force', 'tty-fail'].includes(c.stdin.kind) ? { kind: 'inherit' } : c.stdout);
   c.stderr = get<ExecOutput>('StandardError') ?? c.stderr;
   c.syslogIdentifier = get<string>('SyslogIdentifier');
   c.syslogLevel = get<number>('SyslogLevel') ?? c.syslogLevel;

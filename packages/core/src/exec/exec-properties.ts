@@ -3,6 +3,7 @@
  * order and formats (checked against systemctl show of systemd 252).
  */
 import { formatSecurityLabel } from './exec-misc-settings.js';
+import { streamFdName } from './exec-named-fds.js';
 import { childExitCodeNumber } from '../ports/event-loop.js';
 import * as os from 'node:os';
 import type { UnitScope } from '../ports/process-scopes.js';
@@ -129,12 +130,12 @@ export function execContextProperties(c: ExecContext, scope: 'system' | 'user', 
     ['CPUSchedulingResetOnFork', no],
     ['NonBlocking', no],
     ['StandardInput', prop.string(c.stdin.kind)],
-    ...empty('StandardInputFileDescriptorName'),
+    ['StandardInputFileDescriptorName', prop.string(c.stdin.kind === 'fd' ? streamFdName(c.stdin, 0) : '')],
     ['StandardInputData', prop.raw(Buffer.from(c.stdinData).toString('base64'), { bus: Buffer.from(c.stdinData) })],
     ['StandardOutput', prop.string(c.stdout.kind)],
-    ...empty('StandardOutputFileDescriptorName'),
+    ['StandardOutputFileDescriptorName', prop.string(c.stdout.kind === 'fd' ? streamFdName(c.stdout, 1) : '')],
     ['StandardError', prop.string(c.stderr.kind)],
-    ...empty('StandardErrorFileDescriptorName'),
+    ['StandardErrorFileDescriptorName', prop.string(c.stderr.kind === 'fd' ? streamFdName(c.stderr, 2) : '')],
     ['TTYPath', prop.string(c.terminal.ttyPath ?? '')],
     ['TTYReset', prop.bool(c.terminal.ttyReset)],
     ['TTYVHangup', prop.bool(c.terminal.ttyVHangup)],

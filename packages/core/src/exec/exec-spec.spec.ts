@@ -168,6 +168,20 @@ describe('exec context', () => {
     expect(t).to.deep.equal({ reset: false, vhangup: false, vtDisallocate: false, rows: 40, columns: 100 });
   });
 
+  it('connects fd:NAME streams to the named fds handed over, each fd to one stream, and fails the spawn when a name is missing', () => {
+    const fds = [{ fd: 10, name: 'a' }, { fd: 11, name: 'b' }, { fd: 12, name: 'a' }];
+    const s = build('StandardInput=fd:a\nStandardOutput=fd:b\nStandardError=fd:a', '/bin/true', { fds }).spec;
+    expect([s.stdin, s.stdout, s.stderr]).to.deep.equal([{ kind: 'fd', fd: 10 }, { kind: 'fd', fd: 11 }, { kind: 'fd', fd: 12 }]);
+    // A name used twice needs two fds of that name, as in systemd.
+    expect(() => build('StandardInput=fd:b\nStandardError=fd:b', '/bin/true', { fds })).to.throw(/Failed to load a named file descriptor/);
+    expect(() => build('StandardInput=fd', '/bin/true', { fds })).to.throw(/named file descriptor/);
+    const d = build('StandardInput=fd', '/bin/true', { fds: [{ fd: 9, name: 'stdin' }] }).spec;
+    expect([d.stdin, d.stdout]).to.deep.equal([{ kind: 'fd', fd: 9 }, { kind: 'fd', fd: 9 }]);
+    const shown = new Map(execContextProperties(context('StandardInput=fd\nStandardOutput=fd:x'), 'system'));
+    expect(['StandardInput', 'StandardInputFileDescriptorName', 'StandardOutput', 'StandardOutputFileDescriptorName', 'StandardErrorFileDescriptorName'].map((k) => (shown.get(k) as { value: unknown }).value))
+      .to.deep.equal(['fd', 'stdin', 'fd', 'x', '']);
+  });
+
   it('refuses the disk-image settings at load, naming the setting', () => {
     const parsed = parseUnitText('[Service]\nRootImage=/srv/img.raw\nExecStart=/bin/true', { name: 'a.service', tables: [execContextTable('Service', ['service'])] });
     expect(parsed.failure?.state).to.equal('bad-setting');

@@ -22,6 +22,7 @@ import { buildSeccompFilters, seccompAvailable } from './exec-seccomp.js';
 import { NamespaceSetupError, prepareNamespace } from './exec-namespace.js';
 import { isTerminalInput, terminalPath, terminalType } from './exec-terminal.js';
 import { securityLabelWrites } from './exec-security-labels.js';
+import { namedStreamFds, streamFdName } from './exec-named-fds.js';
 
 /** systemd's default PATH for processes (DEFAULT_PATH of a merged-usr-less system). */
 export const DEFAULT_EXEC_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -203,6 +204,11 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
 
   const identifier = ctx.syslogIdentifier ?? basename(argv[0] ?? r.command.path);
   const socket: StdioSpec | undefined = r.socketFd !== undefined ? { kind: 'fd', fd: r.socketFd } : undefined;
+  // StandardInput/Output/Error=fd:NAME: among the fds this process is handed (exec-named-fds.ts).
+  const wanted = [ctx.stdin, ctx.stdout, ctx.stderr].map((st, i) => (st.kind === 'fd' ? streamFdName(st, i as 0 | 1 | 2) : undefined)) as [string | undefined, string | undefined, string | undefined];
+  const named = wanted.some((w) => w !== undefined) ? namedStreamFds(wanted, r.fds ?? []) : [undefined, undefined, undefined];
+  if (!named) throw new Error('Failed to load a named file descriptor: No such file or directory');
+  const namedFd = (i: 0 | 1 | 2): StdioSpec => ({ kind: 'fd', fd: named[i]! });
   const ttyPath = terminalPath(ctx.terminal);
   const ttyInput = isTerminalInput(ctx.stdin);
   let stdin: StdioSpec;
@@ -212,6 +218,9 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
       break;
     case 'file':
       stdin = { kind: 'file', path: ctx.stdin.path, mode: 'read' };
+      break;
+    case 'fd':
+      stdin = namedFd(0);
       break;
     case 'data':
       stdin = ctx.stdinData.length > 0 ? { kind: 'data', data: ctx.stdinData } : { kind: 'null' };
@@ -236,8 +245,10 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
     captured.push(s);
     return { kind: 'fd', fd: s.fd };
   };
-  const mapOutput = (o: ExecOutput, inherited: StdioSpec): StdioSpec => {
+  const mapOutput = (o: ExecOutput, inherited: StdioSpec, stream: 1 | 2): StdioSpec => {
     switch (o.kind) {
+      case 'fd':
+        return namedFd(stream);
       case 'inherit':
         return inherited;
       case 'null':
@@ -260,18 +271,15 @@ function buildExecSpecInto(r: ExecSpecRequest, captured: CapturedStream[]): Prep
       case 'kmsg+console':
       case 'syslog+console':
         return journal();
-      default:
-        // fd:NAME is not supported: the stream is the manager's.
-        return { kind: 'inherit' };
     }
   };
-  // stdout "inherit" takes stdin when that is a socket or a terminal (also when this command did
+  // stdout "inherit" takes stdin when that is a socket, a named fd or a terminal (also when this command did
   // not take the terminal as its input: it still writes to it), the manager's stdout otherwise.
-  const inheritedOut: StdioSpec = ctx.stdin.kind === 'socket' ? stdin : ttyInput ? { kind: 'terminal', path: ttyPath } : { kind: 'inherit' };
-  const stdout = mapOutput(ctx.stdout, inheritedOut);
+  const inheritedOut: StdioSpec = ctx.stdin.kind === 'socket' || ctx.stdin.kind === 'fd' ? stdin : ttyInput ? { kind: 'terminal', path: ttyPath } : { kind: 'inherit' };
+  const stdout = mapOutput(ctx.stdout, inheritedOut, 1);
   // stderr shares stdout's stream when it inherits, or when both go to the journal (one stream, as systemd does).
   const sameJournal = isJournal(ctx.stdout) && isJournal(ctx.stderr) && ctx.stdout.kind === ctx.stderr.kind;
-  const stderr = sameJournal ? stdout : mapOutput(ctx.stderr, stdout);
+  const stderr = sameJournal ? stdout : mapOutput(ctx.stderr, stdout, 2);
 
   const spec: ExecSpec = {
     path: resolveExecPath(r.command.path, ctx.misc.execSearchPath),
