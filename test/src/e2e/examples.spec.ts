@@ -3,43 +3,18 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { renderExampleUnits } from '@unitkit/cli';
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { examplesDir } from '@unitkit/cli';
 import { nativeStack, type NativeStack } from './native-stack.js';
+import { freePort, talk } from './loopback.js';
 
-function talk(target: number | string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = typeof target === 'number' ? net.connect(target, '127.0.0.1') : net.connect(target);
-    c.setTimeout(5000, () => c.destroy(new Error('timeout')));
-    c.on('connect', () => c.write(text));
-    let got = '';
-    c.on('data', (d) => {
-      got += String(d);
-      if (got.includes('\n') || !text.endsWith('\n')) {
-        resolve(got);
-        c.destroy();
-      }
-    });
-    c.on('error', reject);
-  });
-}
 
 function seqpacket(socketPath: string, request: string): Promise<string> {
   const py = 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET)\ns.settimeout(5)\ns.connect(sys.argv[1])\ns.send(sys.argv[2].encode())\nprint(s.recv(4096).decode(),end="")';
   return new Promise((resolve, reject) => execFile('python3', ['-c', py, socketPath, request], { encoding: 'utf8' }, (e, out) => (e ? reject(e) : resolve(out))));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('end to end: the bundled examples', function () {

@@ -6,7 +6,6 @@
  */
 import { expect } from 'chai';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { examplesDir } from '@unitkit/cli';
 import { validateManifests, type KubernetesObject } from '@unitkit/export';
+import { freePort, talk } from './loopback.js';
 
 const ctl = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../packages/cli/bin/unitkitctl.js');
 
@@ -32,28 +32,6 @@ function renderForContainer(target: string, values: Record<string, string> = {})
   return out;
 }
 
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function talk(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1');
-    c.setTimeout(5000, () => c.destroy(new Error('timeout')));
-    c.on('connect', () => c.write(text));
-    c.on('data', (d) => {
-      resolve(String(d));
-      c.destroy();
-    });
-    c.on('error', reject);
-  });
-}
 
 /** Why a pod cannot be imitated here (root and unshare are needed), or undefined. */
 function podUnavailable(): string | undefined {

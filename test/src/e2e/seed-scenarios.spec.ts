@@ -8,34 +8,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { buildCFixture, nativeStack, type NativeStack } from './native-stack.js';
+import { freePort, talk } from './loopback.js';
 
-/** One request over a stream socket (TCP port or unix path); resolves with the first reply. */
-function talk(target: number | string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = typeof target === 'number' ? net.connect(target, '127.0.0.1') : net.connect(target);
-    c.setTimeout(5000, () => c.destroy(new Error('timeout')));
-    c.on('connect', () => c.write(text));
-    c.on('data', (d) => {
-      resolve(String(d));
-      c.destroy();
-    });
-    c.on('error', reject);
-  });
-}
 
 /** One request over SOCK_SEQPACKET (Node has no such client; python3 does), without blocking our loop. */
 function talkSeqpacket(socketPath: string, text: string): Promise<string> {
   const py = 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET)\ns.settimeout(5)\ns.connect(sys.argv[1])\ns.send(sys.argv[2].encode())\nprint(s.recv(4096).decode(),end="")';
   return new Promise((resolve, reject) => execFile('python3', ['-c', py, socketPath, text], { encoding: 'utf8' }, (e, out) => (e ? reject(e) : resolve(out))));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('end to end: socket activation', function () {
