@@ -1,4 +1,4 @@
-/* Raw fd operations the socket and service code need beyond what node:fs offers. */
+/* Raw fd operations the socket and service code need beyond what node:fs offers (and the IPC_RMID of RemoveIPC=). */
 #include "unitkit.h"
 
 #include <errno.h>
@@ -6,7 +6,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -248,7 +252,29 @@ static napi_value js_open_pty(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/*
+ * sysvIpcRemove(kind, id): IPC_RMID of a System V object (kind 0 shm, 1 sem, 2 msg); false when it
+ * was gone already (EINVAL/EIDRM), throws on anything else.
+ */
+static napi_value js_sysv_ipc_remove(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t kind, id;
+  if (!uk_args(env, info, 2, argv, NULL) || !uk_get_i32(env, argv[0], "kind", &kind) || !uk_get_i32(env, argv[1], "id", &id)) return NULL;
+  int r;
+  switch (kind) {
+    case 0: r = shmctl(id, IPC_RMID, NULL); break;
+    case 1: r = semctl(id, 0, IPC_RMID); break;
+    case 2: r = msgctl(id, IPC_RMID, NULL); break;
+    default: return uk_throw_type(env, "kind must be 0 (shm), 1 (sem) or 2 (msg)");
+  }
+  napi_value out;
+  if (r < 0 && errno != EINVAL && errno != EIDRM) return uk_throw_errno(env, errno, "IPC_RMID", NULL);
+  napi_get_boolean(env, r == 0, &out);
+  return out;
+}
+
 void uk_register_fdops(napi_env env, napi_value exports) {
+  uk_export(env, exports, "sysvIpcRemove", js_sysv_ipc_remove);
   uk_export(env, exports, "memfdSealed", js_memfd_sealed);
   uk_export(env, exports, "openPty", js_open_pty);
   uk_export(env, exports, "close", js_close);

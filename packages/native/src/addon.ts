@@ -177,6 +177,7 @@ export interface NativeAddon {
   write(fd: number, data: Buffer): number | null;
   pipe2(nonblock?: boolean): [number, number];
   memfdSealed(name: string, data: Buffer): number;
+  sysvIpcRemove(kind: 0 | 1 | 2, id: number): boolean;
   openPty(): { master: number; path: string };
   socketpair(type: number, nonblock?: boolean): [number, number];
   fdType(fd: number): string;

@@ -35,3 +35,4 @@ export { NativeSocketBackend } from './native-socket-backend.js';
 export { nativePorts, type NativePorts, type NativePortsOptions } from './native-ports.js';
 export * from './nss-user-database.js';
 export * from './native-volatile-mounts.js';
+export * from './native-ipc-objects.js';

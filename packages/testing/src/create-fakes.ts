@@ -14,6 +14,7 @@ import { FakeFdOperations } from './fake-fd-operations.js';
 import { FakeOutputCapture } from './fake-output-capture.js';
 import { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
 import { FakeInotify } from './fake-inotify.js';
+import { FakeIpcObjects } from './fake-ipc-objects.js';
 
 /** Options of createFakes(), passed on to each fake. */
 export interface CreateFakesOptions {
@@ -34,6 +35,8 @@ export interface Fakes extends FakePorts {
   bus: FakeBusNameWatcher;
   /** The fake inotify: watches are recorded, events come from `emit()`. */
   inotify: FakeInotify;
+  /** The fake IPC objects port: RemoveIPC='s removals are recorded. */
+  ipc: FakeIpcObjects;
 }
 
 /**
@@ -45,7 +48,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
   const spawner = new FakeProcessSpawner(loop, options.spawner);
   const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
   const logger = new MemoryLogger({ clock: loop, ...options.logger });
-  const fakes: FakePorts & { bus: FakeBusNameWatcher; inotify: FakeInotify } = {
+  const fakes: FakePorts & { bus: FakeBusNameWatcher; inotify: FakeInotify; ipc: FakeIpcObjects } = {
     loop,
     spawner,
     notify,
@@ -56,6 +59,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
     output: new FakeOutputCapture(),
     bus: new FakeBusNameWatcher(loop),
     inotify: new FakeInotify(loop),
+    ipc: new FakeIpcObjects(),
   };
   return { ...fakes, module: fakePortsModule(options.bus === false ? { ...fakes, bus: undefined } : fakes) };
 }

@@ -3,7 +3,7 @@
  * @unitkit/core to fake instances, so a manager or a plugin resolved from the container talks
  * to the test instead of the machine.
  */
-import { BusNameWatcher, EventLoop, FdOperations, Inotify, Logger, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, SocketBackend } from '@unitkit/core';
+import { BusNameWatcher, EventLoop, FdOperations, Inotify, IpcObjects, Logger, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, SocketBackend } from '@unitkit/core';
 import { ContainerModule } from 'inversify';
 import type { FakeEventLoop } from './fake-event-loop.js';
 import type { FakeNotifyReceiver } from './fake-notify-receiver.js';
@@ -15,6 +15,7 @@ import type { FakeFdOperations } from './fake-fd-operations.js';
 import type { FakeOutputCapture } from './fake-output-capture.js';
 import type { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
 import type { FakeInotify } from './fake-inotify.js';
+import type { FakeIpcObjects } from './fake-ipc-objects.js';
 
 /** The fake port implementations, one per port. */
 export interface FakePorts {
@@ -30,11 +31,13 @@ export interface FakePorts {
   bus?: FakeBusNameWatcher;
   /** inotify (Inotify); optional for the same reason. */
   inotify?: FakeInotify;
+  /** RemoveIPC='s port (IpcObjects); optional for the same reason. */
+  ipc?: FakeIpcObjects;
 }
 
 /**
  * A ContainerModule binding every port token (EventLoop, ProcessSpawner, NotifyReceiver, Logger,
- * ProcessScopes, SocketBackend, FdOperations, OutputCapture, and BusNameWatcher and Inotify when given) to `fakes` as
+ * ProcessScopes, SocketBackend, FdOperations, OutputCapture, and BusNameWatcher, Inotify and IpcObjects when given) to `fakes` as
  * constants. Load it instead of the production ports module; when a container already has the
  * real ports bound, use `container.rebind()` per token instead: inversify accepts a second
  * binding of a token, but resolving it then fails as ambiguous.
@@ -51,5 +54,6 @@ export function fakePortsModule(fakes: FakePorts): ContainerModule {
     options.bind<OutputCapture>(OutputCapture).toConstantValue(fakes.output);
     if (fakes.bus) options.bind<BusNameWatcher>(BusNameWatcher).toConstantValue(fakes.bus);
     if (fakes.inotify) options.bind<Inotify>(Inotify).toConstantValue(fakes.inotify);
+    if (fakes.ipc) options.bind<IpcObjects>(IpcObjects).toConstantValue(fakes.ipc);
   });
 }

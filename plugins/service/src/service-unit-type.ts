@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  BusNameWatcher, ExecPrepareError, FdOperations, LogRateLimit, UserDatabase, VolatileMounts, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec, destroyExecRuntime,
+  BusNameWatcher, ExecPrepareError, FdOperations, IpcObjects, LogRateLimit, UserDatabase, VolatileMounts, removeIpcObjects, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec, destroyExecRuntime,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -159,6 +159,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     @inject(OutputCapture) @optional() private readonly output: OutputCapture | undefined,
     @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
     @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
+    @inject(IpcObjects) @optional() private readonly ipc: IpcObjects | undefined,
     @inject(BusNameWatcher) @optional() private readonly bus: BusNameWatcher | undefined,
   ) {
     // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
@@ -712,9 +713,22 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     // RuntimeDirectory= and credentials go unless preserved; the dynamic uid always (service_enter_dead()).
     const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
+    // RemoveIPC=: once no other running service runs as the same user (systemd's uid reference count).
+    if (!this.userStillRunning(unit)) removeIpcObjects(d.settings.context, { ...owner, users: this.users, ipc: this.ipc });
     releaseDynamicCredentials(d.settings.context, owner);
     destroyExecRuntime(owner);
     this.scopes.scope(unit as unknown as Unit).release();
+  }
+
+  /** Whether another service that is not inactive runs as this unit's User=/Group= (dynamic users are each their own). */
+  private userStillRunning(unit: Unit<ServiceData>): boolean {
+    const c = unit.data.settings.context;
+    if (c.dynamicUser || (c.user === undefined && c.group === undefined)) return false;
+    return unit.manager.allUnits().some((u) => {
+      if (u === (unit as unknown as Unit) || u.type !== unit.type || u.activeState() === 'inactive' || u.activeState() === 'failed') return false;
+      const o = (u as unknown as Unit<ServiceData>).data?.settings?.context;
+      return o !== undefined && !o.dynamicUser && ((c.user !== undefined && o.user === c.user) || (c.group !== undefined && o.group === c.group));
+    });
   }
 
   /** The restart timer elapsed: queue a restart job, as systemd does. */

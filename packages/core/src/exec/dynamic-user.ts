@@ -69,20 +69,31 @@ export function allocateDynamicUser(lockDir: string, name: string, users: UserDa
   throw Object.assign(new Error('No free dynamic user ID'), { code: 'EBUSY' });
 }
 
-/** Releases the uid of `name` (when its unit stopped). */
-export function releaseDynamicUser(lockDir: string, name: string): void {
+/** The lock files of `name`'s allocated uids (one, unless something went wrong). */
+function lockFilesOf(lockDir: string, name: string): string[] {
   let entries: string[];
   try {
     entries = fs.readdirSync(lockDir);
   } catch {
-    return;
+    return [];
   }
-  for (const e of entries) {
-    const f = path.join(lockDir, e);
+  return entries.filter((e) => {
     try {
-      if (fs.readFileSync(f, 'utf8') === name) fs.rmSync(f, { force: true });
+      return fs.readFileSync(path.join(lockDir, e), 'utf8') === name;
     } catch {
-      // Gone already, or unreadable: leave it.
+      // Gone already, or unreadable: not ours to count.
+      return false;
     }
-  }
+  });
+}
+
+/** The uid allocated to `name`, if it holds one. */
+export function dynamicUidOf(lockDir: string, name: string): number | undefined {
+  const first = lockFilesOf(lockDir, name)[0];
+  return first !== undefined && /^[0-9]+$/.test(first) ? Number(first) : undefined;
+}
+
+/** Releases the uid of `name` (when its unit stopped). */
+export function releaseDynamicUser(lockDir: string, name: string): void {
+  for (const e of lockFilesOf(lockDir, name)) fs.rmSync(path.join(lockDir, e), { force: true });
 }

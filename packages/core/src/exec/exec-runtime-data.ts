@@ -1,13 +1,15 @@
 /**
  * What a unit that runs processes leaves behind and gives back when it stops: its
  * RuntimeDirectory= entries and credentials directory (unit_destroy_runtime_data(), subject to
- * RuntimeDirectoryPreserve=) and its DynamicUser= uid.
+ * RuntimeDirectoryPreserve=), its DynamicUser= uid, and with RemoveIPC= the IPC objects of its user.
  */
 import type { ExecContext } from './exec-context.js';
 import type { VolatileMounts } from '../ports/volatile-mounts.js';
+import type { IpcObjects } from '../ports/ipc-objects.js';
+import type { UserDatabase } from '../ports/user-database.js';
 import { credentialsDirectory, removeCredentials } from './exec-credentials.js';
 import { execDirectoryPrefixes, removeRuntimeDirectories } from './exec-directories.js';
-import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
+import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUidOf, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
 import { releasePrivateTmp } from './private-tmp.js';
 
 /** Where a unit's processes ran. */
@@ -49,4 +51,29 @@ export function releaseDynamicCredentials(c: ExecContext, o: RuntimeDataOwner): 
   if (!c.dynamicUser) return;
   const dir = o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment);
   releaseDynamicUser(dynamicUidDirectory(dir), c.user ?? dynamicUserName(o.unitName));
+}
+
+/**
+ * RemoveIPC=: removes the IPC objects of the user and group the unit's processes ran as, when it
+ * asks for it and runs as someone (User=, Group= or DynamicUser=); never root's (systemd's
+ * manager_unref_uid()/gid() with destroy_ipc). Call it before releaseDynamicCredentials(), while
+ * the dynamic uid is still known, and only when no other running unit uses that user.
+ */
+export function removeIpcObjects(c: ExecContext, o: RuntimeDataOwner & { users?: UserDatabase; ipc?: IpcObjects }): void {
+  if (!c.misc.removeIpc || !o.ipc || (c.user === undefined && c.group === undefined)) return;
+  let uid: number | undefined;
+  let gid: number | undefined;
+  if (c.dynamicUser) {
+    const dir = o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment);
+    // The dynamic group has the number of the dynamic user, as in systemd.
+    uid = gid = dynamicUidOf(dynamicUidDirectory(dir), c.user ?? dynamicUserName(o.unitName));
+  } else {
+    const id = (name: string | undefined, byName: (n: string) => number | undefined) => (name === undefined ? undefined : /^[0-9]+$/.test(name) ? Number(name) : byName(name));
+    uid = id(c.user, (n) => o.users?.userByName(n)?.uid);
+    // Without Group= the processes ran with the user's primary group, which is cleaned too.
+    gid = c.group !== undefined ? id(c.group, (n) => o.users?.groupByName(n)?.gid) : uid !== undefined ? o.users?.userById(uid)?.gid : undefined;
+  }
+  if (uid === 0) uid = undefined;
+  if (gid === 0) gid = undefined;
+  if (uid !== undefined || gid !== undefined) o.ipc.removeOwnedBy(uid, gid);
 }

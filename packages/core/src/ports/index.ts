@@ -12,3 +12,4 @@ export * from './user-database.js';
 export * from './volatile-mounts.js';
 export * from './bus-name-watcher.js';
 export * from './inotify.js';
+export * from './ipc-objects.js';
