@@ -15,6 +15,7 @@ import { defaultUnitkitRuntimeDirectory } from './dynamic-user.js';
 import { buildNamespacePlan } from './namespace-plan.js';
 import { readMountInfo } from './mountinfo.js';
 import { acquirePrivateTmp } from './private-tmp.js';
+import { acquireSharedNamespace, sharedNamespaceDirectory } from './shared-namespaces.js';
 import { needsMountNamespace } from './exec-sandbox.js';
 
 /** Why the namespace of a process cannot be prepared; the child fails with `status`. */
@@ -32,7 +33,7 @@ export interface NamespaceRequest {
   scope: 'system' | 'user';
   managerEnvironment: Readonly<Record<string, string>>;
   runtimeDirectory?: string;
-  /** JoinsNamespaceOf=: units whose private /tmp this one shares when they have one. */
+  /** JoinsNamespaceOf=: units whose private /tmp, network and IPC namespaces this one shares when they have them. */
   joinsNamespaceOf?: readonly string[];
   /** The uid and gid the process changes to (for PrivateUsers='s maps); the manager's when unset. */
   uid?: number;
@@ -82,21 +83,32 @@ export function prepareNamespace(r: NamespaceRequest): NamespaceSpec | undefined
   const hasCredentials = c.loadCredentials.length > 0 || c.setCredentials.length > 0;
   let staging;
   let privateTmp;
+  const shared: { net?: ReturnType<typeof acquireSharedNamespace>; ipc?: ReturnType<typeof acquireSharedNamespace> } = {};
   try {
     staging = ensureStaging(runtimeDir);
     if (sb.privateTmp) privateTmp = acquirePrivateTmp(runtimeDir, r.unitName, undefined, r.joinsNamespaceOf);
+    // One network and IPC namespace per activation, and per set of units joined by JoinsNamespaceOf=.
+    if (sb.privateNetwork && !sb.networkNamespacePath) shared.net = acquireSharedNamespace(runtimeDir, r.unitName, 'net', r.joinsNamespaceOf);
+    if (sb.privateIPC && !sb.ipcNamespacePath) shared.ipc = acquireSharedNamespace(runtimeDir, r.unitName, 'ipc', r.joinsNamespaceOf);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new NamespaceSetupError(`Failed to set up mount namespacing: ${err.path ?? runtimeDir}: ${err.message}`, err.code ?? 'EIO');
   }
+  const mounts = readMountInfo();
+  const nsDir = `${sharedNamespaceDirectory(runtimeDir)}/`;
+  const hiddenMounts = mounts.filter((m) => m.path.startsWith(nsDir)).map((m) => m.path);
+  // This process binds its own namespaces before it makes its mount namespace: hide those too.
+  for (const own of [shared.net, shared.ipc]) if (own?.create && !hiddenMounts.includes(own.path)) hiddenMounts.push(own.path);
   return buildNamespacePlan(
     {
       sandbox: sb,
-      mounts: readMountInfo(),
+      mounts,
+      hiddenMounts,
       stagingRoot: staging.root,
       stagingDev: staging.dev,
       inaccessible: staging.inaccessible,
       privateTmp,
+      sharedNamespaces: shared,
       writablePaths,
       emptyDirectories,
       privateBinds,

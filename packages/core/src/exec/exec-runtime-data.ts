@@ -11,6 +11,7 @@ import { credentialsDirectory, removeCredentials } from './exec-credentials.js';
 import { execDirectoryPrefixes, removeRuntimeDirectories } from './exec-directories.js';
 import { defaultUnitkitRuntimeDirectory, dynamicUidDirectory, dynamicUidOf, dynamicUserName, releaseDynamicUser } from './dynamic-user.js';
 import { releasePrivateTmp } from './private-tmp.js';
+import { releaseSharedNamespaces } from './shared-namespaces.js';
 
 /** Where a unit's processes ran. */
 export interface RuntimeDataOwner {
@@ -39,11 +40,14 @@ export function destroyRuntimeData(c: ExecContext, o: RuntimeDataOwner): void {
 }
 
 /**
- * Removes what the unit's processes shared for one activation — the PrivateTmp= directories — when
+ * Removes what the unit's processes shared for one activation — the PrivateTmp= directories, the
+ * PrivateNetwork=/PrivateIPC= namespaces — when
  * it stops, restart or not (exec_runtime_unref(…, true) in service_enter_dead()).
  */
 export function destroyExecRuntime(o: RuntimeDataOwner): void {
-  releasePrivateTmp(o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment), o.unitName);
+  const runtimeDir = o.runtimeDirectory ?? defaultUnitkitRuntimeDirectory(o.scope, o.managerEnvironment);
+  releasePrivateTmp(runtimeDir, o.unitName);
+  releaseSharedNamespaces(runtimeDir, o.unitName, o.mounts ? (file) => o.mounts!.unmount(file) : undefined);
 }
 
 /** Gives back the DynamicUser= uid of a unit that stopped (dynamic_creds_destroy()). */

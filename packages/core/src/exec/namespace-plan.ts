@@ -117,6 +117,16 @@ export interface NamespacePlanInput {
   inaccessible: string;
   /** The private /tmp and /var/tmp directories of PrivateTmp=. */
   privateTmp?: { tmp: string; varTmp: string };
+  /**
+   * The namespace files of PrivateNetwork= and PrivateIPC= (shared-namespaces.ts): joined, or
+   * created by this process and bound there. Without one, the process gets a namespace of its own.
+   */
+  sharedNamespaces?: { net?: { path: string; create: boolean }; ipc?: { path: string; create: boolean } };
+  /**
+   * Mount points detached inside the process's mount namespace: the namespace files of every unit
+   * (systemd keeps them in sockets, so they are in no unit's mount table).
+   */
+  hiddenMounts?: string[];
   /** Paths that stay writable under ProtectSystem=strict: the exec directories (compile_read_write_paths()). */
   writablePaths?: string[];
   /** DynamicUser=: the private/ roots covered by an empty read-only tmpfs, and the directories bound back into them. */
@@ -187,6 +197,18 @@ function comparePaths(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/**
+ * Binds the namespace the process just made onto `file`, still in the manager's mount namespace
+ * (before any mount namespace of its own), so the unit's later processes can join it. Best
+ * effort: a manager that may not mount leaves each process its own namespace.
+ */
+function bindNamespaceOps(kind: 'net' | 'ipc', file: string): NamespaceOp[] {
+  return [
+    { op: 'mkfile', target: file, mode: 0o600, bestEffort: true },
+    { op: 'mount', source: `/proc/self/ns/${kind}`, target: file, flags: MS_BIND, bestEffort: true },
+  ];
+}
+
 /** Whether `p` is `prefix` or below it. */
 function isAtOrBelow(p: string, prefix: string): boolean {
   return prefix === '/' || p === prefix || p.startsWith(`${prefix}/`);
@@ -212,12 +234,19 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
   const unprivileged = userns !== undefined && (input.users?.managerUid ?? 0) !== 0;
   if (userns && unprivileged) ops.push(userns);
   // A namespace path to join wins over a new namespace (systemd's setup_shareable_ns()).
+  const shared = input.sharedNamespaces ?? {};
   if (s.networkNamespacePath) ops.push({ op: 'setns', target: s.networkNamespacePath, flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK });
+  else if (shared.net && !shared.net.create) ops.push({ op: 'setns', target: shared.net.path, flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK });
   else if (s.privateNetwork) {
     ops.push({ op: 'unshare', flags: CLONE_NEWNET, status: ExecExitStatus.NETWORK }, { op: 'loopback-up', status: ExecExitStatus.NETWORK });
+    if (shared.net) ops.push(...bindNamespaceOps('net', shared.net.path));
   }
   if (s.ipcNamespacePath) ops.push({ op: 'setns', target: s.ipcNamespacePath, flags: CLONE_NEWIPC });
-  else if (s.privateIPC) ops.push({ op: 'unshare', flags: CLONE_NEWIPC });
+  else if (shared.ipc && !shared.ipc.create) ops.push({ op: 'setns', target: shared.ipc.path, flags: CLONE_NEWIPC });
+  else if (s.privateIPC) {
+    ops.push({ op: 'unshare', flags: CLONE_NEWIPC });
+    if (shared.ipc) ops.push(...bindNamespaceOps('ipc', shared.ipc.path));
+  }
 
   const entries = collectEntries(input, probe, hostProbe);
   const wantsMountNs = entries.length > 0 || s.mountFlags !== undefined || s.privateMounts || s.rootDirectory !== undefined;
@@ -225,6 +254,7 @@ export function buildNamespacePlan(input: NamespacePlanInput, dynamicUser = fals
     const unshareAt = ops.length;
     ops.push({ op: 'unshare', flags: CLONE_NEWNS });
     ops.push({ op: 'mount', target: '/', flags: MS_REC | MS_SLAVE });
+    for (const m of input.hiddenMounts ?? []) ops.push({ op: 'umount-all', target: m, bestEffort: true });
     mountOps(input, normalize(entries), probe, hostProbe, ops);
     // A refused mount namespace (a container, an unprivileged manager) is skipped as systemd does,
     // unless the settings change what the process sees beyond protection (insist_on_sandboxing()).
