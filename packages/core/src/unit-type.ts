@@ -246,3 +246,20 @@ export class UnitLoadError extends Error {
     this.name = 'UnitLoadError';
   }
 }
+
+/**
+ * Token for contributing load extensions (multi-injection): a plugin that adds something to units
+ * of other plugins' types at load — the slice plugin assigns every unit with a cgroup its slice
+ * (Slice=, or the manager's default) and reads its resource-control settings.
+ */
+export const UnitLoadExtension = Symbol('UnitLoadExtension');
+
+/** A load extension; see {@link UnitLoadExtension}. */
+export interface UnitLoadExtension {
+  /**
+   * Called for every unit whose type's load() succeeded, with the same definition, in contribution
+   * order. May add dependencies and set generic unit fields; throwing {@link UnitLoadError} makes
+   * the unit bad-setting as a type's load() would.
+   */
+  unitLoaded(unit: Unit, definition: UnitDefinition): void;
+}
