@@ -39,8 +39,8 @@ export function parsePopulated(eventsText: string): boolean {
 export class CgroupUnitScope implements UnitScope {
   readonly backend = 'cgroup' as const;
   /** The absolute directory of the unit's cgroup. */
-  readonly dir: string;
-  readonly controlGroup: string;
+  dir: string;
+  controlGroup: string;
   readonly description: string;
   private eventsFd: number | undefined;
   private watch: FdWatch | undefined;
@@ -49,8 +49,8 @@ export class CgroupUnitScope implements UnitScope {
 
   constructor(
     readonly unit: Unit,
-    /** "app.slice/foo.service": the path below the manager's subtree. */
-    readonly relativePath: string,
+    /** "app.slice/foo.service": the path below the manager's subtree ('' for the root slice). */
+    public relativePath: string,
     private readonly ctx: CgroupUnitScopeContext,
   ) {
     this.dir = path.join(ctx.root, relativePath);
@@ -58,6 +58,19 @@ export class CgroupUnitScope implements UnitScope {
     this.description =
       `cgroup v2 (${this.dir}): every process the unit forks stays in its cgroup, so stop, kill and ` +
       `empty detection cover them all; no controllers are enabled (tasks are counted from cgroup.threads where pids.current is missing)`;
+  }
+
+  /**
+   * Moves the scope to another place in the tree (Slice= changed at a daemon-reload). Only while
+   * the cgroup is empty: running processes stay where they are until the unit is started again,
+   * as in systemd.
+   */
+  retarget(relativePath: string): void {
+    if (relativePath === this.relativePath || !this.isEmpty()) return;
+    this.stopWatching();
+    this.relativePath = relativePath;
+    this.dir = path.join(this.ctx.root, relativePath);
+    this.controlGroup = '/' + path.relative(this.ctx.mountPoint, this.dir);
   }
 
   prepare(): string | undefined {
@@ -179,8 +192,14 @@ export class CgroupUnitScope implements UnitScope {
     // rmdir fails with EBUSY while processes are left (KillMode=process…): the directory then stays,
     // as systemd leaves the cgroup of a unit whose leftovers it was told not to kill.
     if (!this.isEmpty()) return;
-    if (!removeDir(this.dir)) return;
-    // Empty slices we created on the way go too, up to the manager's subtree.
+    // The root slice is the manager's subtree itself: it goes when the manager does.
+    if (this.relativePath === '') return;
+    // A slice's own cgroup may still hold the (empty) cgroups of units that are merely stopped.
+    if (this.unit.type.suffix === 'slice') removeCgroupTreeIfEmpty(this.dir);
+    else if (!removeDir(this.dir)) return;
+    // Without slice units, nobody else removes the slices' directories: empty ones go up to the
+    // manager's subtree. Slice units remove their own when they stop.
+    if (this.unit.slice()) return;
     for (let d = path.dirname(this.dir); d.startsWith(this.ctx.root + '/'); d = path.dirname(d)) if (!removeDir(d)) break;
   }
 
@@ -233,6 +252,18 @@ export class CgroupUnitScope implements UnitScope {
     this.populated = false;
     this.unit.manager.dispatchScopeEmpty(this.unit);
   }
+}
+
+/** Removes an empty cgroup and empty cgroups below it, deepest first; stops at one that holds processes. */
+function removeCgroupTreeIfEmpty(dir: string): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  for (const e of entries) if (e.isDirectory() && !removeCgroupTreeIfEmpty(path.join(dir, e.name))) return false;
+  return removeDir(dir);
 }
 
 function removeDir(dir: string): boolean {

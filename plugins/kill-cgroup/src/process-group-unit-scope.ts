@@ -128,7 +128,7 @@ export class ProcessGroupUnitScope implements UnitScope {
 
   /** Slice= (the slice the unit would have), no ControlGroup=, TasksCurrent= from the tracked processes. */
   properties(active: boolean): PropertyList {
-    return scopeProperties(this, { active, slice: unitSliceName(unitCgroupRelativePath(this.unit.id, this.unit.manager.scope)) });
+    return scopeProperties(this, { active, slice: this.unit.slice()?.id ?? unitSliceName(unitCgroupRelativePath(this.unit.id, this.unit.manager.scope)) });
   }
 
   stats(): { tasks?: number; memory?: number } {

@@ -5,8 +5,8 @@
  * before Delegate=…); a socket after its Exec*= properties too.
  */
 import * as fs from 'node:fs';
-import type { PropertyList, UnitScope } from '@unitkit/core';
-import { prop } from '@unitkit/core';
+import type { CgroupContext, PropertyList, Unit, UnitScope } from '@unitkit/core';
+import { cgroupContextProperties, defaultCgroupContext, prop } from '@unitkit/core';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { unitSliceName } from './cgroup-hierarchy.js';
 
@@ -17,9 +17,9 @@ const notSet = prop.raw('[not set]');
  * The scope's properties, ready to splice into a unit type's properties(). `slice` overrides the
  * Slice= shown (the fallback has no cgroup but systemd still names the slice).
  */
-export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: string; active?: boolean } = {}): PropertyList {
+export function scopeProperties(scope: (UnitScope & { readonly unit?: Unit }) | undefined, opts: { slice?: string; active?: boolean } = {}): PropertyList {
   const cg = scope instanceof CgroupUnitScope ? scope : undefined;
-  const slice = opts.slice ?? (cg ? unitSliceName(cg.relativePath) : '');
+  const slice = opts.slice ?? scope?.unit?.slice()?.id ?? (cg ? unitSliceName(cg.relativePath) : '');
   // Counters are only meaningful while the unit has a cgroup with processes (or had them).
   const stats = scope && opts.active !== false ? scope.stats() : {};
   const hasCgroup = !!cg && stats.tasks !== undefined;
@@ -33,7 +33,8 @@ export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: st
     ['EffectiveCPUs', prop.string('')],
     ['EffectiveMemoryNodes', prop.string('')],
     ['TasksCurrent', stats.tasks !== undefined ? prop.int(stats.tasks) : notSet],
-    ...resourceControlDefaults(),
+    ...counterDefaults,
+    ...cgroupContextProperties(scope?.unit?.cgroupContext ?? defaultContext()),
   ];
 }
 
@@ -57,68 +58,25 @@ function defaultTasksMax(): number {
   return Number.isFinite(limit) ? Math.floor((limit * 15) / 100) : 4915;
 }
 
-let resourceDefaults: PropertyList | undefined;
+/** The IP and IO counters: unitkit does no IP or IO accounting, so systemd's "no data" values. */
+const counterDefaults: PropertyList = [
+  ['IPIngressBytes', noData],
+  ['IPIngressPackets', noData],
+  ['IPEgressBytes', noData],
+  ['IPEgressPackets', noData],
+  ['IOReadBytes', noCounter],
+  ['IOReadOperations', noCounter],
+  ['IOWriteBytes', noCounter],
+  ['IOWriteOperations', noCounter],
+];
+
+let defaults: CgroupContext | undefined;
 
 /**
- * The cgroup resource-control settings (systemd.resource-control(5)) with systemd's defaults: unitkit
- * enables no controllers, so these are what systemd shows for a unit that sets none of them.
+ * The settings of a unit whose resource control nobody parsed (no slice plugin composed): systemd's
+ * defaults, TasksMax= its DefaultTasksMax=.
  */
-function resourceControlDefaults(): PropertyList {
-  const no = prop.bool(false);
-  const notSet = prop.raw('[not set]');
-  const infinity = prop.raw('infinity');
-  resourceDefaults ??= [
-    ['IPIngressBytes', noData],
-    ['IPIngressPackets', noData],
-    ['IPEgressBytes', noData],
-    ['IPEgressPackets', noData],
-    ['IOReadBytes', noCounter],
-    ['IOReadOperations', noCounter],
-    ['IOWriteBytes', noCounter],
-    ['IOWriteOperations', noCounter],
-    ['Delegate', no],
-    ['DelegateControllers', prop.strv([])],
-    ['CPUAccounting', no],
-    ['CPUWeight', notSet],
-    ['StartupCPUWeight', notSet],
-    ['CPUShares', notSet],
-    ['StartupCPUShares', notSet],
-    ['CPUQuotaPerSecUSec', infinity],
-    ['CPUQuotaPeriodUSec', infinity],
-    ['AllowedCPUs', prop.string('')],
-    ['StartupAllowedCPUs', prop.string('')],
-    ['AllowedMemoryNodes', prop.string('')],
-    ['StartupAllowedMemoryNodes', prop.string('')],
-    ['IOAccounting', no],
-    ['IOWeight', notSet],
-    ['StartupIOWeight', notSet],
-    ['BlockIOAccounting', no],
-    ['BlockIOWeight', notSet],
-    ['StartupBlockIOWeight', notSet],
-    ['MemoryAccounting', prop.bool(true)],
-    ['DefaultMemoryLow', prop.int(0)],
-    ['DefaultMemoryMin', prop.int(0)],
-    ['MemoryMin', prop.int(0)],
-    ['MemoryLow', prop.int(0)],
-    ['MemoryHigh', infinity],
-    ['MemoryMax', infinity],
-    ['MemorySwapMax', infinity],
-    ['MemoryLimit', infinity],
-    ['DevicePolicy', prop.string('auto')],
-    ['TasksAccounting', prop.bool(true)],
-    ['TasksMax', prop.int(defaultTasksMax())],
-    ['IPAccounting', no],
-    ['IPAddressAllow', prop.strv([])],
-    ['IPAddressDeny', prop.strv([])],
-    ['IPIngressFilterPath', prop.strv([])],
-    ['IPEgressFilterPath', prop.strv([])],
-    ['DisableControllers', prop.strv([])],
-    ['ManagedOOMSwap', prop.string('auto')],
-    ['ManagedOOMMemoryPressure', prop.string('auto')],
-    ['ManagedOOMMemoryPressureLimit', prop.int(0)],
-    ['ManagedOOMPreference', prop.string('none')],
-    // An allow-list that allows everything: systemctl prints "~" (only with --all).
-    ['RestrictNetworkInterfaces', prop.hidden('~')],
-  ];
-  return resourceDefaults;
+function defaultContext(): CgroupContext {
+  defaults ??= defaultCgroupContext(defaultTasksMax());
+  return defaults;
 }
