@@ -949,6 +949,9 @@ export class Manager {
       else if (result === 'failed') (msg = `Failed to reload ${d}.`), (level = 'err');
       else if (result === 'timeout') (msg = `Timed out reloading ${d}.`), (level = 'err');
     }
+    const formats = u.type.statusMessageFormats;
+    const own = j.type === 'start' ? formats?.finishedStartJob?.[result] : j.type === 'stop' ? formats?.finishedStopJob?.[result] : undefined;
+    if (own !== undefined) msg = own.replace('%s', d);
     if (msg) u.log(level, msg, { JOB_ID: String(j.id), JOB_TYPE: j.type, JOB_RESULT: result });
   }
 

@@ -109,12 +109,14 @@ describe('SliceUnitType and Slice=', () => {
     expect(t.state('a.slice')).to.equal('active/active');
     expect(t.state('a-b.slice')).to.equal('active/active');
     expect(t.state('n.service')).to.equal('active/running');
+    expect(t.logger.find('Created slice Slice /a/b.')).to.not.equal(undefined);
     t.stop('a.slice');
     t.run();
     t.run();
     expect(t.state('n.service')).to.equal('inactive/dead');
     expect(t.state('a-b.slice')).to.equal('inactive/dead');
     expect(t.state('a.slice')).to.equal('inactive/dead');
+    expect(t.logger.find('Removed slice Slice /a.')).to.not.equal(undefined);
   });
 
   it('parses and shows resource control as systemd does', () => {

@@ -38,6 +38,7 @@ function perpetualDescription(unit: Unit): string | undefined {
 export class SliceUnitType implements UnitType<SliceData> {
   readonly suffix = 'slice';
   readonly sections: readonly string[] = ['Slice'];
+  readonly statusMessageFormats = { finishedStartJob: { done: 'Created slice %s.' }, finishedStopJob: { done: 'Removed slice %s.' } };
 
   init(): SliceData {
     return { state: 'dead' };
