@@ -4,11 +4,11 @@
  * TasksCurrent=. A service prints them right after its Exec*= properties (after ExecStopPostEx=,
  * before Delegate=…); a socket after its Exec*= properties too.
  */
-import * as fs from 'node:fs';
 import type { CgroupContext, PropertyList, Unit, UnitScope } from '@unitkit/core';
 import { cgroupContextProperties, defaultCgroupContext, prop } from '@unitkit/core';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { unitSliceName } from './cgroup-hierarchy.js';
+import { defaultTasksMax } from './default-tasks-max.js';
 
 /** systemctl prints "[not set]" for these counters when the kernel gives no value (UINT64_MAX). */
 const notSet = prop.raw('[not set]');
@@ -22,18 +22,18 @@ export function scopeProperties(scope: (UnitScope & { readonly unit?: Unit }) | 
   const slice = opts.slice ?? scope?.unit?.slice()?.id ?? (cg ? unitSliceName(cg.relativePath) : '');
   // Counters are only meaningful while the unit has a cgroup with processes (or had them).
   const stats = scope && opts.active !== false ? scope.stats() : {};
-  const hasCgroup = !!cg && stats.tasks !== undefined;
+  const hasCgroup = !!cg && opts.active !== false && cg.exists();
   return [
     ['Slice', prop.string(slice)],
     ['ControlGroup', prop.string(hasCgroup ? cg!.controlGroup : '')],
     ['ControlGroupId', prop.int(hasCgroup ? cg!.id() : 0)],
     ['MemoryCurrent', stats.memory !== undefined ? prop.int(stats.memory) : notSet],
     ['MemoryAvailable', prop.raw('infinity')],
-    ['CPUUsageNSec', notSet],
+    ['CPUUsageNSec', stats.cpuNsec !== undefined ? prop.int(stats.cpuNsec) : notSet],
     ['EffectiveCPUs', prop.string('')],
     ['EffectiveMemoryNodes', prop.string('')],
     ['TasksCurrent', stats.tasks !== undefined ? prop.int(stats.tasks) : notSet],
-    ...counterDefaults,
+    ...(stats.io ? ioCounters(stats.io) : counterDefaults),
     ...cgroupContextProperties(scope?.unit?.cgroupContext ?? defaultContext()),
   ];
 }
@@ -42,23 +42,7 @@ export function scopeProperties(scope: (UnitScope & { readonly unit?: Unit }) | 
 const noCounter = prop.raw('18446744073709551615');
 const noData = prop.raw('[no data]');
 
-/**
- * systemd's DefaultTasksMax=: 15% of what the kernel allows (the smaller of pid_max - 1 and
- * threads-max), read once.
- */
-function defaultTasksMax(): number {
-  const read = (p: string) => {
-    try {
-      return Number(fs.readFileSync(p, 'utf8').trim());
-    } catch {
-      return NaN;
-    }
-  };
-  const limit = Math.min(read('/proc/sys/kernel/pid_max') - 1, read('/proc/sys/kernel/threads-max'), 4194303);
-  return Number.isFinite(limit) ? Math.floor((limit * 15) / 100) : 4915;
-}
-
-/** The IP and IO counters: unitkit does no IP or IO accounting, so systemd's "no data" values. */
+/** The IP and IO counters without data: unitkit does no IP accounting, IO only with IOAccounting=yes and io.stat. */
 const counterDefaults: PropertyList = [
   ['IPIngressBytes', noData],
   ['IPIngressPackets', noData],
@@ -69,6 +53,17 @@ const counterDefaults: PropertyList = [
   ['IOWriteBytes', noCounter],
   ['IOWriteOperations', noCounter],
 ];
+
+/** The IO counters from io.stat (IOAccounting=yes), the IP ones still without data. */
+function ioCounters(io: { rbytes: number; wbytes: number; rios: number; wios: number }): PropertyList {
+  return [
+    ...counterDefaults.slice(0, 4),
+    ['IOReadBytes', prop.int(io.rbytes)],
+    ['IOReadOperations', prop.int(io.rios)],
+    ['IOWriteBytes', prop.int(io.wbytes)],
+    ['IOWriteOperations', prop.int(io.wios)],
+  ];
+}
 
 let defaults: CgroupContext | undefined;
 
