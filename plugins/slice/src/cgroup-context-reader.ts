@@ -4,10 +4,29 @@
  */
 import { defaultCgroupContext, type CgroupContext, type CgroupDeviceValue } from '@unitkit/core';
 
-/** Reads the resource-control settings of one section; `tasksMax` is the default TasksMax= for this unit. */
+import { resourceControlDirectives } from './resource-control-directives.js';
+
+const keys = Object.keys(resourceControlDirectives).filter((k) => k !== 'Slice');
+/** One frozen default context per default TasksMax=: most units set nothing, and thousands of units share it. */
+const shared = new Map<number, CgroupContext>();
+
+function sharedDefault(tasksMax: number): CgroupContext {
+  let c = shared.get(tasksMax);
+  if (!c) {
+    c = defaultCgroupContext(tasksMax);
+    for (const v of Object.values(c)) if (Array.isArray(v)) Object.freeze(v);
+    shared.set(tasksMax, Object.freeze(c));
+  }
+  return c;
+}
+
+/**
+ * Reads the resource-control settings of one section; `tasksMax` is the default TasksMax= for this
+ * unit. A section without any of them gets a shared, frozen default.
+ */
 export function readCgroupContext(section: ReadonlyMap<string, unknown> | undefined, tasksMax: number): CgroupContext {
+  if (!section || !keys.some((k) => section.has(k))) return sharedDefault(tasksMax);
   const c = defaultCgroupContext(tasksMax);
-  if (!section) return c;
   const get = <T>(k: string, d: T): T => (section.get(k) as T | undefined) ?? d;
   const delegate = get<{ delegate: boolean; controllers: string[] } | undefined>('Delegate', undefined);
   return {
