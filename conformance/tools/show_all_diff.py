@@ -20,8 +20,8 @@ VOLATILE = re.compile(
     r"|^Memory(Current|Available|Peak|SwapCurrent|SwapPeak|ZSwapCurrent)$|^CPUUsageNSec$|^TasksCurrent$|^IP(Ingress|Egress)(Bytes|Packets)$"
     r"|^IO(Read|Write)(Bytes|Operations)$|^NAccepted$|^NConnections$|^NRefused$|^StatusText$|^InvocationID$|^Job$"
     r"|^ExecMainCode$|^ExecMainStatus$|^StateChangeTimestamp|^ActivationDetails$)")
-# Known accepted differences (conformance/README.md): cgroup path prefix, no slices yet, freezing.
-ACCEPTED = re.compile(r"^(ControlGroup|ControlGroupId|Slice|CanFreeze|FreezerState)$")
+# Known accepted differences (conformance/README.md): cgroup path prefix, freezing.
+ACCEPTED = re.compile(r"^(ControlGroup|ControlGroupId|CanFreeze|FreezerState)$")
 # Hash-set order in systemd: compare as sets.
 SETS = {"Before", "After", "Wants", "WantedBy", "Requires", "RequiredBy", "Conflicts", "ConflictedBy",
         "Triggers", "TriggeredBy", "Names", "PartOf", "ConsistsOf", "BindsTo", "BoundBy", "Requisite",

@@ -12,6 +12,7 @@ import { nativePorts } from '@unitkit/native';
 import { targetModule } from '@unitkit/plugin-target';
 import { timerModule } from '@unitkit/plugin-timer';
 import { pathModule } from '@unitkit/plugin-path';
+import { sliceModule } from '@unitkit/plugin-slice';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
 import { KillCgroupProcessScopes, killCgroupModule } from '@unitkit/plugin-kill-cgroup';
@@ -24,7 +25,7 @@ import { ApiBus } from './api-bus.js';
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
  * module and append it here; nothing else changes.
  */
-export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, timerModule, pathModule, killCgroupModule];
+export const pluginModules: ContainerModule[] = [targetModule, serviceModule, socketModule, timerModule, pathModule, sliceModule, killCgroupModule];
 
 /** What the manager needs to know about where it runs. */
 export interface ComposeOptions {

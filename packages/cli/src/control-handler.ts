@@ -4,7 +4,7 @@
  * names, which unitkitctl maps to systemctl's messages and exit codes.
  */
 import type { Job, JobResult, Manager, Unit } from '@unitkit/core';
-import { cgroupMountKey, nextElapseKey, nextElapseTextKey, trackingKey } from './status-format.js';
+import { cgroupMountKey, nextElapseKey, nextElapseTextKey, resourceControlKey, trackingKey } from './status-format.js';
 import { findCgroup2Location } from '@unitkit/plugin-kill-cgroup';
 import { ManagerError, prop, type PropertyList, formatShow, formatPropertyValue, formatTimestamp, unitNameMangle, isValidUnitName } from '@unitkit/core';
 import { ManagerOperations } from './manager-operations.js';
@@ -242,6 +242,8 @@ export class ControlHandler {
           const scope = this.manager.processScopes.scope(u);
           if (scope.backend !== 'cgroup') props[trackingKey] = scope.description;
           else props[cgroupMountKey] = this.cgroupMount();
+          const note = scope.resourceControlNote?.();
+          if (note) props[resourceControlKey] = note;
         }
         if (u.id.endsWith('.timer')) {
           const next = this.timerRow(u, this.manager.dualNow()).next;

@@ -2,6 +2,12 @@
 export const trackingKey = '__Tracking';
 
 /**
+ * The key under which the control handler passes which resource-control settings are kept but not
+ * enforced (no controller for them). systemd has no such line: it never runs without the controllers.
+ */
+export const resourceControlKey = '__ResourceControl';
+
+/**
  * The key under which the control handler passes the cgroup2 mount ControlGroup= is relative to
  * (/sys/fs/cgroup/unified on a hybrid host): the daemon knows it, and unitkitctl stays light.
  */
@@ -279,12 +285,27 @@ export function formatStatus(input: StatusInput): string[] {
   }
   if (p.StatusText) label('Status', `"${p.StatusText}"`);
   if (p[trackingKey] && active !== 'inactive' && active !== 'failed') label('Tracking', p[trackingKey]);
+  if (p[resourceControlKey]) label('Limits', p[resourceControlKey]);
   // systemd prints these only when the cgroup accounting gave a number ([not set] otherwise).
   const counted = (v: string | undefined) => v !== undefined && /^\d+$/.test(v);
   if (counted(p.TasksCurrent)) {
     label('Tasks', `${p.TasksCurrent}${counted(p.TasksMax) ? ` (limit: ${p.TasksMax})` : ''}`);
   }
-  if (counted(p.MemoryCurrent)) label('Memory', formatBytes(Number(p.MemoryCurrent)));
+  if (counted(p.MemoryCurrent)) {
+    // The limits in force, as systemd 252 lists them after the usage.
+    const limits: string[] = [];
+    const bytes = (name: string, v: string | undefined, unset: (x: string | undefined) => boolean) => {
+      if (!unset(v)) limits.push(`${name}: ${formatBytes(Number(v))}`);
+    };
+    const zero = (x: string | undefined) => x === undefined || x === '0' || !counted(x);
+    const inf = (x: string | undefined) => x === undefined || !counted(x);
+    bytes('min', p.MemoryMin, zero);
+    bytes('low', p.MemoryLow, zero);
+    bytes('high', p.MemoryHigh, inf);
+    bytes('max', p.MemoryMax, inf);
+    bytes('swap max', p.MemorySwapMax, inf);
+    label('Memory', `${formatBytes(Number(p.MemoryCurrent))}${limits.length > 0 ? ` (${limits.join(' ')})` : ''}`);
+  }
   if (counted(p.CPUUsageNSec)) label('CPU', formatTimeSpan(Math.floor(Number(p.CPUUsageNSec) / 1000), 1000));
   if (p.ControlGroup && (active === 'active' || active === 'activating' || active === 'reloading' || active === 'deactivating')) {
     const tree = cgroupTree(p[cgroupMountKey] ?? '/sys/fs/cgroup', p.ControlGroup, '             ');

@@ -164,7 +164,8 @@ async function main(): Promise<void> {
     stopping = true;
     systemState = 'stopping';
     manager.log('info', `${why}, stopping all units.`);
-    const active = manager.allUnits().filter((u: Unit) => u.activeState() !== 'inactive' && u.activeState() !== 'failed');
+    // Perpetual units (the root slice) stay up until the process exits, as in systemd.
+    const active = manager.allUnits().filter((u: Unit) => !u.perpetual && u.activeState() !== 'inactive' && u.activeState() !== 'failed');
     for (const u of active) {
       try {
         manager.addJob('stop', u, 'replace');

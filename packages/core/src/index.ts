@@ -29,6 +29,7 @@ export * from './notify-message.js';
 export * from './property.js';
 export { busPropertyTypes, busPropertyEmits } from './bus-property-types.js';
 export * from './kill-context.js';
+export * from './cgroup-context.js';
 export * from './create-manager.js';
 export * from './unit-properties.js';
 export * from './unit-file-source.js';

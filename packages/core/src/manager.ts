@@ -32,7 +32,7 @@ import { dependencyInverse } from './unit-dependency.js';
 import type { ManagerDefaults } from './unit-settings.js';
 import { builtinManagerDefaults, readUnitSettings } from './unit-settings.js';
 import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js';
-import { UnitLoadError, UnitTypeContribution } from './unit-type.js';
+import { UnitLoadError, UnitLoadExtension, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
 import { parseNotifyMessage } from './notify-message.js';
 import { LogRateLimit } from './log-rate-limit.js';
@@ -75,6 +75,7 @@ export class Manager {
 
   private readonly types = new Map<string, UnitType>();
   private readonly tables: DirectiveTable[];
+  private readonly loadExtensions: UnitLoadExtension[];
   /** Every name (ids and aliases) → its unit. */
   private readonly units = new Map<string, Unit>();
   private readonly jobs = new Map<number, Job>();
@@ -100,7 +101,9 @@ export class Manager {
     @inject(ManagerOptions) @optional() options: ManagerOptions | undefined,
     @inject(NotifyReceiver) @optional() notify: NotifyReceiver | undefined,
     @inject(ProcessScopes) @optional() readonly processScopes: ProcessScopes | undefined,
+    @multiInject(UnitLoadExtension) @optional() loadExtensions: UnitLoadExtension[] | undefined,
   ) {
+    this.loadExtensions = loadExtensions ?? [];
     for (const t of types) {
       if (this.types.has(t.suffix)) throw new Error(`Two unit types claim the suffix .${t.suffix}`);
       this.types.set(t.suffix, t);
@@ -305,7 +308,10 @@ export class Manager {
     } else {
       try {
         for (const [kind, names] of u.settings.dependencies) for (const n of names) this.addDependency(u, kind, n, true);
+        u.perpetual = false;
+        u.cgroupContext = undefined;
         u.type.load(u, def);
+        for (const x of this.loadExtensions) x.unitLoaded(u, def);
         u.loadState = 'loaded';
         this.queues['target-deps'].add(u);
         if (u.settings.onFailureJobMode === 'isolate' && u.dependencies('OnFailure').size > 1) {
@@ -558,8 +564,9 @@ export class Manager {
       case 'verify-active':
       case 'start':
       case 'nop':
-      case 'stop':
         return true;
+      case 'stop':
+        return !u.perpetual;
       case 'restart':
       case 'try-restart':
         return this.canStart(u) && this.canStop(u);
@@ -578,7 +585,7 @@ export class Manager {
 
   /** Whether the unit's type can stop it. */
   canStop(u: Unit): boolean {
-    return !!u.type.stop;
+    return !u.perpetual && !!u.type.stop;
   }
 
   /** Whether the unit can take a reload job. */
@@ -942,6 +949,9 @@ export class Manager {
       else if (result === 'failed') (msg = `Failed to reload ${d}.`), (level = 'err');
       else if (result === 'timeout') (msg = `Timed out reloading ${d}.`), (level = 'err');
     }
+    const formats = u.type.statusMessageFormats;
+    const own = j.type === 'start' ? formats?.finishedStartJob?.[result] : j.type === 'stop' ? formats?.finishedStopJob?.[result] : undefined;
+    if (own !== undefined) msg = own.replace('%s', d);
     if (msg) u.log(level, msg, { JOB_ID: String(j.id), JOB_TYPE: j.type, JOB_RESULT: result });
   }
 
@@ -1224,6 +1234,7 @@ export class Manager {
 
   /** Whether a unit is ready to be dropped, references aside (systemd's unit_may_gc()). */
   private unitMayGc(u: Unit): boolean {
+    if (u.perpetual) return false;
     if (u.job || u.nopJob) return false;
     if (u.refs > 0) return false;
     if (u.loadState === 'stub') return false;

@@ -15,7 +15,13 @@ export type UnitDependency =
   | 'PropagatesReloadTo' | 'ReloadPropagatedFrom'
   | 'PropagatesStopTo' | 'StopPropagatedFrom'
   | 'JoinsNamespaceOf'
-  | 'References' | 'ReferencedBy';
+  | 'References' | 'ReferencedBy'
+  /**
+   * The slice a unit's processes (or, for a slice, its child cgroups) sit in, and its inverse:
+   * systemd's UNIT_IN_SLICE/UNIT_SLICE_OF. They carry no engine atoms; the implicit Requires=/After=
+   * on the slice are separate edges, added by whoever assigns the slice (the slice plugin).
+   */
+  | 'InSlice' | 'SliceOf';
 
 /** The inverse of each dependency kind: adding A Requires B also records B RequiredBy A. */
 export const dependencyInverse: Readonly<Record<UnitDependency, UnitDependency>> = {
@@ -48,6 +54,8 @@ export const dependencyInverse: Readonly<Record<UnitDependency, UnitDependency>>
   JoinsNamespaceOf: 'JoinsNamespaceOf',
   References: 'ReferencedBy',
   ReferencedBy: 'References',
+  InSlice: 'SliceOf',
+  SliceOf: 'InSlice',
 };
 
 /** All dependency kinds in the order `systemctl show` prints them. */
@@ -58,6 +66,7 @@ export const allDependencies: readonly UnitDependency[] = [
   'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom',
   'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf', 'References', 'ReferencedBy',
+  'InSlice', 'SliceOf',
 ];
 
 /**
@@ -131,6 +140,8 @@ export const dependencyAtoms: Readonly<Record<UnitDependency, readonly AtomName[
   JoinsNamespaceOf: ['JoinsNamespaceOf'],
   References: ['References'],
   ReferencedBy: ['ReferencedBy'],
+  InSlice: [],
+  SliceOf: [],
 };
 
 const byAtom = new Map<AtomName, UnitDependency[]>();

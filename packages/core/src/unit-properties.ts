@@ -12,8 +12,11 @@ import type { Unit } from './unit.js';
 import type { DualTimestamp } from './unit.js';
 import { allDependencies } from './unit-dependency.js';
 
-/** The dependency kinds `show` lists (References/ReferencedBy are internal and not shown). */
-const shownDependencies = allDependencies.filter((d) => d !== 'References' && d !== 'ReferencedBy');
+/**
+ * The dependency kinds `show` lists in one run (References/ReferencedBy are internal; InSlice is
+ * shown as Slice= by the types that have a cgroup, SliceOf after JoinsNamespaceOf= by itself).
+ */
+const shownDependencies = allDependencies.filter((d) => d !== 'References' && d !== 'ReferencedBy' && d !== 'InSlice' && d !== 'SliceOf');
 
 const loadErrors: Partial<Record<Unit['loadState'], [ManagerErrorName, (u: Unit) => string]>> = {
   'not-found': ['NoSuchUnit', (u) => `Unit ${u.id} not found.`],
@@ -65,7 +68,7 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
   list.push(['Id', prop.string(u.id)], ['Names', prop.strv([...u.names].sort())], ['Following', prop.string('')]);
   for (const d of shownDependencies) list.push([d, prop.strv(ids(u.dependencies(d)))]);
   list.push(
-    ['SliceOf', prop.strv([])],
+    ['SliceOf', prop.strv(ids(u.dependencies('SliceOf')))],
     ['RequiresMountsFor', prop.strv(s.requiresMountsFor)],
     ['Documentation', prop.strv(s.documentation)],
     ['Description', prop.string(u.description)],
@@ -114,7 +117,7 @@ export function unitProperties(u: Unit, manager: Manager): PropertyList {
     ['Asserts', conditionList('Assert', s.asserts, u.assertStates)],
     ['LoadError', prop.string(loadErrorText(u))],
     ['Transient', prop.bool(false)],
-    ['Perpetual', prop.bool(false)],
+    ['Perpetual', prop.bool(u.perpetual)],
     ['StartLimitIntervalUSec', prop.usec(s.startLimitInterval)],
     ['StartLimitBurst', prop.int(s.startLimitBurst)],
     ['StartLimitAction', prop.string(s.startLimitAction)],

@@ -12,6 +12,7 @@ import type { UnitActiveState } from './unit-active-state.js';
 import type { UnitDefinition } from './unit-definition.js';
 import type { PropertyList } from './property.js';
 import type { Unit } from './unit.js';
+import type { JobResult } from './job-type.js';
 
 /**
  * What start, stop and reload return — systemd's return conventions given names:
@@ -73,6 +74,16 @@ export interface UnitType<S = unknown> {
    * targets. Default false.
    */
   readonly orderedAfterDependencies?: boolean;
+
+  /**
+   * Optional. The type's own texts for the message logged when a start or stop job finishes, by
+   * job result, with `%s` for the unit's description (systemd's status_message_formats: a slice
+   * says "Created slice %s." instead of "Started %s."). Results without an entry keep core's text.
+   */
+  readonly statusMessageFormats?: {
+    finishedStartJob?: Partial<Record<JobResult, string>>;
+    finishedStopJob?: Partial<Record<JobResult, string>>;
+  };
 
   /**
    * Called once on a fresh unit object, before anything is loaded. Returns the unit's type-specific
@@ -245,4 +256,21 @@ export class UnitLoadError extends Error {
     super(message);
     this.name = 'UnitLoadError';
   }
+}
+
+/**
+ * Token for contributing load extensions (multi-injection): a plugin that adds something to units
+ * of other plugins' types at load — the slice plugin assigns every unit with a cgroup its slice
+ * (Slice=, or the manager's default) and reads its resource-control settings.
+ */
+export const UnitLoadExtension = Symbol('UnitLoadExtension');
+
+/** A load extension; see {@link UnitLoadExtension}. */
+export interface UnitLoadExtension {
+  /**
+   * Called for every unit whose type's load() succeeded, with the same definition, in contribution
+   * order. May add dependencies and set generic unit fields; throwing {@link UnitLoadError} makes
+   * the unit bad-setting as a type's load() would.
+   */
+  unitLoaded(unit: Unit, definition: UnitDefinition): void;
 }

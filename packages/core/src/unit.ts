@@ -11,6 +11,7 @@ import type { UnitDefinition } from './unit-definition.js';
 import type { UnitNotifyFlags, UnitType } from './unit-type.js';
 import type { UnitActiveState, UnitLoadState } from './unit-active-state.js';
 import type { UnitSettings } from './unit-settings.js';
+import type { CgroupContext } from './cgroup-context.js';
 import { readUnitSettings } from './unit-settings.js';
 import { RateLimit } from './rate-limit.js';
 import type { AtomName, UnitDependency } from './unit-dependency.js';
@@ -69,6 +70,18 @@ export class Unit<S = unknown> {
   startLimitHit = false;
   /** Limits how often core starts or stops the unit by itself (Upholds=, StopWhenUnneeded=, BindsTo=). */
   readonly autoStartStopLimit = new RateLimit(10_000_000, 16);
+
+  /**
+   * A unit that always exists and cannot be stopped (systemd's perpetual units: the root slice):
+   * never garbage-collected, no stop job applies to it (CanStop=no). Its type sets this in load().
+   */
+  perpetual = false;
+  /**
+   * The unit's resource-control settings (systemd.resource-control(5)) when its type has a cgroup
+   * context and a plugin that reads them is composed (the slice plugin); undefined otherwise. The
+   * ProcessScopes implementation applies them to the unit's cgroup.
+   */
+  cgroupContext?: CgroupContext;
 
   /** The generic state last reported to core; the "old state" of the next change. */
   lastActiveState: UnitActiveState = 'inactive';
@@ -180,6 +193,11 @@ export class Unit<S = unknown> {
       return undefined;
     }
     return trigger;
+  }
+
+  /** The slice the unit sits in (its InSlice dependency, systemd's UNIT_GET_SLICE()), if any. */
+  slice(): Unit | undefined {
+    return this.dependencies('InSlice').values().next().value as Unit | undefined;
   }
 
   /** True when this unit has a dependency of kind `kind` on `other`. */

@@ -92,7 +92,12 @@ export class MemoryUnitSource implements UnitDefinitionSource {
     this.loads.set(name, (this.loads.get(name) ?? 0) + 1);
     const id = this.aliases.get(name) ?? name;
     const entry = this.entries.get(id) ?? this.entries.get(templateOf(id) ?? '');
-    if (!entry) return notFoundDefinition(id);
+    if (!entry) {
+      // Slices and devices load without a unit file, as systemd synthesizes them (and as the real
+      // loader does): an empty definition with no fragment path.
+      if (!/\.(slice|device)$/.test(id)) return notFoundDefinition(id);
+      return { ...notFoundDefinition(id), loadState: 'loaded' };
+    }
     const names = [id, ...entry.aliases];
     const mtimes = { fragment: entry.version };
     if (entry.loadState !== 'loaded') {

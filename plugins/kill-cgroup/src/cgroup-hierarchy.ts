@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Unit } from '@unitkit/core';
 
 /** Where the cgroup v2 hierarchy is mounted and where the manager sits in it. */
 export interface Cgroup2Location {
@@ -74,6 +75,24 @@ export function unitCgroupRelativePath(unitName: string, scope: 'system' | 'user
     return `${slice}.slice/${slice}-${sliceEscape(unitName.slice(0, at))}.slice/${unitName}`;
   }
   return `${slice}.slice/${unitName}`;
+}
+
+/**
+ * The unit's cgroup below the manager's subtree, following its slice chain (InSlice= dependencies
+ * up to the root slice): Slice=a-b.slice gives `a.slice/a-b.slice/foo.service`, the root slice
+ * `-.slice` is the subtree itself (''). A unit in no slice (no slice plugin composed) falls back to
+ * {@link unitCgroupRelativePath}'s default layout.
+ */
+export function unitCgroupPathOf(unit: Unit): string {
+  const first = unit.slice();
+  if (!first && unit.type.suffix !== 'slice') return unitCgroupRelativePath(unit.id, unit.manager.scope);
+  const parts = unit.id === '-.slice' ? [] : [unit.id];
+  const seen = new Set<Unit>([unit]);
+  for (let s = first; s && !seen.has(s); s = s.slice()) {
+    seen.add(s);
+    if (s.id !== '-.slice') parts.unshift(s.id);
+  }
+  return parts.join('/');
 }
 
 /** The slice a unit's cgroup sits in directly (Slice= in `show`). */

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scopeProperties } from './scope-properties.js';
 import { signalUntilSettled } from './signal-until-settled.js';
+import { applyResourceControl, notEnforcedText, type ResourceControlResult } from './cgroup-resource-control.js';
+import { defaultTasksMax } from './default-tasks-max.js';
 import type { PropertyList } from '@unitkit/core';
 import type { EventLoop, FdWatch, ProcessSpawner, Unit, UnitScope } from '@unitkit/core';
 
@@ -39,8 +41,8 @@ export function parsePopulated(eventsText: string): boolean {
 export class CgroupUnitScope implements UnitScope {
   readonly backend = 'cgroup' as const;
   /** The absolute directory of the unit's cgroup. */
-  readonly dir: string;
-  readonly controlGroup: string;
+  dir: string;
+  controlGroup: string;
   readonly description: string;
   private eventsFd: number | undefined;
   private watch: FdWatch | undefined;
@@ -49,21 +51,56 @@ export class CgroupUnitScope implements UnitScope {
 
   constructor(
     readonly unit: Unit,
-    /** "app.slice/foo.service": the path below the manager's subtree. */
-    readonly relativePath: string,
+    /** "app.slice/foo.service": the path below the manager's subtree ('' for the root slice). */
+    public relativePath: string,
     private readonly ctx: CgroupUnitScopeContext,
   ) {
     this.dir = path.join(ctx.root, relativePath);
     this.controlGroup = '/' + path.relative(ctx.mountPoint, this.dir);
     this.description =
       `cgroup v2 (${this.dir}): every process the unit forks stays in its cgroup, so stop, kill and ` +
-      `empty detection cover them all; no controllers are enabled (tasks are counted from cgroup.threads where pids.current is missing)`;
+      `empty detection cover them all; resource-control settings are written where the manager's subtree has the controller ` +
+      `(tasks are counted from cgroup.threads where pids.current is missing)`;
+  }
+
+  /**
+   * Moves the scope to another place in the tree (Slice= changed at a daemon-reload). Only while
+   * the cgroup is empty: running processes stay where they are until the unit is started again,
+   * as in systemd.
+   */
+  retarget(relativePath: string): void {
+    if (relativePath === this.relativePath || !this.isEmpty()) return;
+    this.stopWatching();
+    this.relativePath = relativePath;
+    this.dir = path.join(this.ctx.root, relativePath);
+    this.controlGroup = '/' + path.relative(this.ctx.mountPoint, this.dir);
   }
 
   prepare(): string | undefined {
     fs.mkdirSync(this.dir, { recursive: true });
+    const c = this.unit.cgroupContext;
+    if (c) {
+      this.resourceControl = applyResourceControl(this.ctx.root, this.dir, c, { tasksDefault: this.tasksDefault() });
+      if (this.resourceControl.enforced.length > 0) this.unit.log('debug', `Applied ${this.resourceControl.enforced.join(', ')} to ${this.controlGroup}.`);
+    }
     this.startWatching();
     return this.dir;
+  }
+
+  /** What the last prepare() applied. */
+  private resourceControl: ResourceControlResult | undefined;
+
+  /** The TasksMax= a unit of this type gets when it sets none. */
+  private tasksDefault(): number {
+    return this.unit.type.suffix === 'slice' ? Infinity : defaultTasksMax();
+  }
+
+  /** Which settings are not enforced: as the last start found, or as a start would find now. */
+  resourceControlNote(): string | undefined {
+    const c = this.unit.cgroupContext;
+    if (!c) return undefined;
+    const r = this.resourceControl ?? applyResourceControl(this.ctx.root, this.dir, c, { tasksDefault: this.tasksDefault(), dryRun: true });
+    return notEnforcedText(r, this.ctx.root);
   }
 
   add(pid: number): void {
@@ -142,7 +179,7 @@ export class CgroupUnitScope implements UnitScope {
     return scopeProperties(this, { active });
   }
 
-  stats(): { tasks?: number; memory?: number } {
+  stats(): { tasks?: number; memory?: number; cpuNsec?: number; io?: { rbytes: number; wbytes: number; rios: number; wios: number } } {
     const read = (f: string): string | undefined => {
       try {
         return fs.readFileSync(path.join(this.dir, f), 'utf8');
@@ -151,9 +188,13 @@ export class CgroupUnitScope implements UnitScope {
       }
     };
     if (!fs.existsSync(this.dir)) return {};
-    const out: { tasks?: number; memory?: number } = {};
+    // systemd reads each counter only when its accounting is on (Memory/Tasks by default, CPU/IO not).
+    const acct = this.unit.cgroupContext ?? { memoryAccounting: true, tasksAccounting: true, cpuAccounting: false, ioAccounting: false };
+    const out: ReturnType<CgroupUnitScope['stats']> = {};
     const pidsCurrent = read('pids.current');
-    if (pidsCurrent !== undefined) out.tasks = Number(pidsCurrent.trim());
+    if (!acct.tasksAccounting) {
+      // not counted
+    } else if (pidsCurrent !== undefined) out.tasks = Number(pidsCurrent.trim());
     else {
       // No pids controller on this hierarchy: count the threads ourselves (what pids.current counts).
       let n = 0;
@@ -168,8 +209,13 @@ export class CgroupUnitScope implements UnitScope {
       walk(this.dir);
       out.tasks = n;
     }
-    const mem = read('memory.current');
+    const mem = acct.memoryAccounting ? read('memory.current') : undefined;
     if (mem !== undefined) out.memory = Number(mem.trim());
+    // cpu.stat's usage_usec is there without the cpu controller (cgroup v2 core statistics).
+    const usage = acct.cpuAccounting ? /^usage_usec (\d+)$/m.exec(read('cpu.stat') ?? '') : null;
+    if (usage) out.cpuNsec = Number(usage[1]) * 1000;
+    const io = acct.ioAccounting ? read('io.stat') : undefined;
+    if (io !== undefined) out.io = parseIoStat(io);
     return out;
   }
 
@@ -179,9 +225,20 @@ export class CgroupUnitScope implements UnitScope {
     // rmdir fails with EBUSY while processes are left (KillMode=process…): the directory then stays,
     // as systemd leaves the cgroup of a unit whose leftovers it was told not to kill.
     if (!this.isEmpty()) return;
-    if (!removeDir(this.dir)) return;
-    // Empty slices we created on the way go too, up to the manager's subtree.
+    // The root slice is the manager's subtree itself: it goes when the manager does.
+    if (this.relativePath === '') return;
+    // A slice's own cgroup may still hold the (empty) cgroups of units that are merely stopped.
+    if (this.unit.type.suffix === 'slice') removeCgroupTreeIfEmpty(this.dir);
+    else if (!removeDir(this.dir)) return;
+    // Without slice units, nobody else removes the slices' directories: empty ones go up to the
+    // manager's subtree. Slice units remove their own when they stop.
+    if (this.unit.slice()) return;
     for (let d = path.dirname(this.dir); d.startsWith(this.ctx.root + '/'); d = path.dirname(d)) if (!removeDir(d)) break;
+  }
+
+  /** Whether the cgroup directory exists now (the unit was started and not yet released). */
+  exists(): boolean {
+    return fs.existsSync(this.dir);
   }
 
   /** The cgroup's inode number: systemd's ControlGroupId= on cgroup v2. */
@@ -233,6 +290,25 @@ export class CgroupUnitScope implements UnitScope {
     this.populated = false;
     this.unit.manager.dispatchScopeEmpty(this.unit);
   }
+}
+
+/** Sums io.stat's per-device lines ("8:0 rbytes=1 wbytes=2 rios=3 wios=4 …"). */
+export function parseIoStat(text: string): { rbytes: number; wbytes: number; rios: number; wios: number } {
+  const sum = { rbytes: 0, wbytes: 0, rios: 0, wios: 0 };
+  for (const m of text.matchAll(/\b(rbytes|wbytes|rios|wios)=(\d+)/g)) sum[m[1] as keyof typeof sum] += Number(m[2]);
+  return sum;
+}
+
+/** Removes an empty cgroup and empty cgroups below it, deepest first; stops at one that holds processes. */
+function removeCgroupTreeIfEmpty(dir: string): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  for (const e of entries) if (e.isDirectory() && !removeCgroupTreeIfEmpty(path.join(dir, e.name))) return false;
+  return removeDir(dir);
 }
 
 function removeDir(dir: string): boolean {

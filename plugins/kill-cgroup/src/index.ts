@@ -13,3 +13,5 @@ export * from './unit-kill-request.js';
 export * from './scope-properties.js';
 export * from './kill-cgroup-module.js';
 export * from './signal-until-settled.js';
+export * from './cgroup-resource-control.js';
+export { defaultTasksMax } from './default-tasks-max.js';

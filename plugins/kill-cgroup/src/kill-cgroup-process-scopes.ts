@@ -8,7 +8,7 @@ import { inject, injectable, optional } from 'inversify';
 import type { KillContext, KillOperation, KillWhom, Unit, UnitScope } from '@unitkit/core';
 import { EventLoop, Logger, ProcessScopes, ProcessSpawner, killUnitContext, killUnitProcesses } from '@unitkit/core';
 import { signalName } from '@unitkit/unit-file';
-import { findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, unitCgroupRelativePath } from './cgroup-hierarchy.js';
+import { findCgroup2Location, managerSubtreeName, probeWritable, removeCgroupTree, unitCgroupPathOf } from './cgroup-hierarchy.js';
 import { stopLeftoverProcesses } from './leftover-processes.js';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { KillCgroupOptions, resolveBackendChoice } from './kill-cgroup-options.js';
@@ -113,18 +113,26 @@ export class KillCgroupProcessScopes implements ProcessScopes {
   private readonly followed = new WeakSet<object>();
 
   unitOf(pid: number): Unit | undefined {
-    // contains() asks /proc about this one pid (zombies included), not the scope's live list.
-    for (const [unit, scope] of this.scopes) if (scope.contains(pid)) return unit;
-    return undefined;
+    // contains() asks /proc about this one pid (zombies included), not the scope's live list. A
+    // slice's cgroup contains its units' cgroups: the deepest cgroup that holds the pid owns it.
+    let found: [Unit, CgroupUnitScope | ProcessGroupUnitScope] | undefined;
+    for (const [unit, scope] of this.scopes) {
+      if (!scope.contains(pid)) continue;
+      if (!found || scope.controlGroup.length > found[1].controlGroup.length) found = [unit, scope];
+    }
+    return found?.[0];
   }
 
   scope(unit: Unit): UnitScope {
     let s = this.scopes.get(unit);
-    if (s) return s;
+    if (s) {
+      if (s instanceof CgroupUnitScope) s.retarget(unitCgroupPathOf(unit));
+      return s;
+    }
     this.followRemovals(unit.manager);
     const info = this.backend();
     if (info.backend === 'cgroup') {
-      s = new CgroupUnitScope(unit, unitCgroupRelativePath(unit.id, unit.manager.scope), {
+      s = new CgroupUnitScope(unit, unitCgroupPathOf(unit), {
         loop: this.loop,
         spawner: this.spawner,
         mountPoint: info.mountPoint,

@@ -12,6 +12,8 @@ import { unitCgroupRelativePath, unitSliceName } from './cgroup-hierarchy.js';
 import type { PropertyList } from '@unitkit/core';
 import type { Disposable, EventLoop, ProcessSpawner, Unit, UnitScope, Usec } from '@unitkit/core';
 import { readProc, readProcTable, type ProcEntry } from './proc-table.js';
+import { resourceControlWrites } from './cgroup-resource-control.js';
+import { defaultTasksMax } from './default-tasks-max.js';
 
 /** What a ProcessGroupUnitScope needs from its ProcessScopes. */
 export interface ProcessGroupUnitScopeContext {
@@ -128,7 +130,16 @@ export class ProcessGroupUnitScope implements UnitScope {
 
   /** Slice= (the slice the unit would have), no ControlGroup=, TasksCurrent= from the tracked processes. */
   properties(active: boolean): PropertyList {
-    return scopeProperties(this, { active, slice: unitSliceName(unitCgroupRelativePath(this.unit.id, this.unit.manager.scope)) });
+    return scopeProperties(this, { active, slice: this.unit.slice()?.id ?? unitSliceName(unitCgroupRelativePath(this.unit.id, this.unit.manager.scope)) });
+  }
+
+  /** Without a cgroup nothing of resource control applies: every setting the unit made is named. */
+  resourceControlNote(): string | undefined {
+    const c = this.unit.cgroupContext;
+    if (!c) return undefined;
+    const tasksDefault = this.unit.type.suffix === 'slice' ? Infinity : defaultTasksMax();
+    const settings = resourceControlWrites(c, () => 'n/a', tasksDefault).filter((w) => !w.implicit).map((w) => w.setting);
+    return settings.length > 0 ? `${settings.join(', ')} not enforced: no cgroup (${this.ctx.reason})` : undefined;
   }
 
   stats(): { tasks?: number; memory?: number } {

@@ -4,11 +4,11 @@
  * TasksCurrent=. A service prints them right after its Exec*= properties (after ExecStopPostEx=,
  * before Delegate=…); a socket after its Exec*= properties too.
  */
-import * as fs from 'node:fs';
-import type { PropertyList, UnitScope } from '@unitkit/core';
-import { prop } from '@unitkit/core';
+import type { CgroupContext, PropertyList, Unit, UnitScope } from '@unitkit/core';
+import { cgroupContextProperties, defaultCgroupContext, prop } from '@unitkit/core';
 import { CgroupUnitScope } from './cgroup-unit-scope.js';
 import { unitSliceName } from './cgroup-hierarchy.js';
+import { defaultTasksMax } from './default-tasks-max.js';
 
 /** systemctl prints "[not set]" for these counters when the kernel gives no value (UINT64_MAX). */
 const notSet = prop.raw('[not set]');
@@ -17,23 +17,24 @@ const notSet = prop.raw('[not set]');
  * The scope's properties, ready to splice into a unit type's properties(). `slice` overrides the
  * Slice= shown (the fallback has no cgroup but systemd still names the slice).
  */
-export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: string; active?: boolean } = {}): PropertyList {
+export function scopeProperties(scope: (UnitScope & { readonly unit?: Unit }) | undefined, opts: { slice?: string; active?: boolean } = {}): PropertyList {
   const cg = scope instanceof CgroupUnitScope ? scope : undefined;
-  const slice = opts.slice ?? (cg ? unitSliceName(cg.relativePath) : '');
+  const slice = opts.slice ?? scope?.unit?.slice()?.id ?? (cg ? unitSliceName(cg.relativePath) : '');
   // Counters are only meaningful while the unit has a cgroup with processes (or had them).
   const stats = scope && opts.active !== false ? scope.stats() : {};
-  const hasCgroup = !!cg && stats.tasks !== undefined;
+  const hasCgroup = !!cg && opts.active !== false && cg.exists();
   return [
     ['Slice', prop.string(slice)],
     ['ControlGroup', prop.string(hasCgroup ? cg!.controlGroup : '')],
     ['ControlGroupId', prop.int(hasCgroup ? cg!.id() : 0)],
     ['MemoryCurrent', stats.memory !== undefined ? prop.int(stats.memory) : notSet],
     ['MemoryAvailable', prop.raw('infinity')],
-    ['CPUUsageNSec', notSet],
+    ['CPUUsageNSec', stats.cpuNsec !== undefined ? prop.int(stats.cpuNsec) : notSet],
     ['EffectiveCPUs', prop.string('')],
     ['EffectiveMemoryNodes', prop.string('')],
     ['TasksCurrent', stats.tasks !== undefined ? prop.int(stats.tasks) : notSet],
-    ...resourceControlDefaults(),
+    ...(stats.io ? ioCounters(stats.io) : counterDefaults),
+    ...cgroupContextProperties(scope?.unit?.cgroupContext ?? defaultContext()),
   ];
 }
 
@@ -41,84 +42,36 @@ export function scopeProperties(scope: UnitScope | undefined, opts: { slice?: st
 const noCounter = prop.raw('18446744073709551615');
 const noData = prop.raw('[no data]');
 
-/**
- * systemd's DefaultTasksMax=: 15% of what the kernel allows (the smaller of pid_max - 1 and
- * threads-max), read once.
- */
-function defaultTasksMax(): number {
-  const read = (p: string) => {
-    try {
-      return Number(fs.readFileSync(p, 'utf8').trim());
-    } catch {
-      return NaN;
-    }
-  };
-  const limit = Math.min(read('/proc/sys/kernel/pid_max') - 1, read('/proc/sys/kernel/threads-max'), 4194303);
-  return Number.isFinite(limit) ? Math.floor((limit * 15) / 100) : 4915;
+/** The IP and IO counters without data: unitkit does no IP accounting, IO only with IOAccounting=yes and io.stat. */
+const counterDefaults: PropertyList = [
+  ['IPIngressBytes', noData],
+  ['IPIngressPackets', noData],
+  ['IPEgressBytes', noData],
+  ['IPEgressPackets', noData],
+  ['IOReadBytes', noCounter],
+  ['IOReadOperations', noCounter],
+  ['IOWriteBytes', noCounter],
+  ['IOWriteOperations', noCounter],
+];
+
+/** The IO counters from io.stat (IOAccounting=yes), the IP ones still without data. */
+function ioCounters(io: { rbytes: number; wbytes: number; rios: number; wios: number }): PropertyList {
+  return [
+    ...counterDefaults.slice(0, 4),
+    ['IOReadBytes', prop.int(io.rbytes)],
+    ['IOReadOperations', prop.int(io.rios)],
+    ['IOWriteBytes', prop.int(io.wbytes)],
+    ['IOWriteOperations', prop.int(io.wios)],
+  ];
 }
 
-let resourceDefaults: PropertyList | undefined;
+let defaults: CgroupContext | undefined;
 
 /**
- * The cgroup resource-control settings (systemd.resource-control(5)) with systemd's defaults: unitkit
- * enables no controllers, so these are what systemd shows for a unit that sets none of them.
+ * The settings of a unit whose resource control nobody parsed (no slice plugin composed): systemd's
+ * defaults, TasksMax= its DefaultTasksMax=.
  */
-function resourceControlDefaults(): PropertyList {
-  const no = prop.bool(false);
-  const notSet = prop.raw('[not set]');
-  const infinity = prop.raw('infinity');
-  resourceDefaults ??= [
-    ['IPIngressBytes', noData],
-    ['IPIngressPackets', noData],
-    ['IPEgressBytes', noData],
-    ['IPEgressPackets', noData],
-    ['IOReadBytes', noCounter],
-    ['IOReadOperations', noCounter],
-    ['IOWriteBytes', noCounter],
-    ['IOWriteOperations', noCounter],
-    ['Delegate', no],
-    ['DelegateControllers', prop.strv([])],
-    ['CPUAccounting', no],
-    ['CPUWeight', notSet],
-    ['StartupCPUWeight', notSet],
-    ['CPUShares', notSet],
-    ['StartupCPUShares', notSet],
-    ['CPUQuotaPerSecUSec', infinity],
-    ['CPUQuotaPeriodUSec', infinity],
-    ['AllowedCPUs', prop.string('')],
-    ['StartupAllowedCPUs', prop.string('')],
-    ['AllowedMemoryNodes', prop.string('')],
-    ['StartupAllowedMemoryNodes', prop.string('')],
-    ['IOAccounting', no],
-    ['IOWeight', notSet],
-    ['StartupIOWeight', notSet],
-    ['BlockIOAccounting', no],
-    ['BlockIOWeight', notSet],
-    ['StartupBlockIOWeight', notSet],
-    ['MemoryAccounting', prop.bool(true)],
-    ['DefaultMemoryLow', prop.int(0)],
-    ['DefaultMemoryMin', prop.int(0)],
-    ['MemoryMin', prop.int(0)],
-    ['MemoryLow', prop.int(0)],
-    ['MemoryHigh', infinity],
-    ['MemoryMax', infinity],
-    ['MemorySwapMax', infinity],
-    ['MemoryLimit', infinity],
-    ['DevicePolicy', prop.string('auto')],
-    ['TasksAccounting', prop.bool(true)],
-    ['TasksMax', prop.int(defaultTasksMax())],
-    ['IPAccounting', no],
-    ['IPAddressAllow', prop.strv([])],
-    ['IPAddressDeny', prop.strv([])],
-    ['IPIngressFilterPath', prop.strv([])],
-    ['IPEgressFilterPath', prop.strv([])],
-    ['DisableControllers', prop.strv([])],
-    ['ManagedOOMSwap', prop.string('auto')],
-    ['ManagedOOMMemoryPressure', prop.string('auto')],
-    ['ManagedOOMMemoryPressureLimit', prop.int(0)],
-    ['ManagedOOMPreference', prop.string('none')],
-    // An allow-list that allows everything: systemctl prints "~" (only with --all).
-    ['RestrictNetworkInterfaces', prop.hidden('~')],
-  ];
-  return resourceDefaults;
+function defaultContext(): CgroupContext {
+  defaults ??= defaultCgroupContext(defaultTasksMax());
+  return defaults;
 }

@@ -66,7 +66,8 @@ export function serviceProperties(unit: Unit<ServiceData>, watchdogUsec: number)
     ['UID', prop.raw('[not set]')],
     ['GID', prop.raw('[not set]')],
     ['NRestarts', prop.int(d.nRestarts)],
-    ['OOMPolicy', prop.string(loaded ? 'stop' : '')],
+    // systemd's default: continue for a service that manages its own cgroup (Delegate=yes), else stop.
+    ['OOMPolicy', prop.string(loaded ? (unit.cgroupContext?.delegate ? 'continue' : 'stop') : '')],
     ['ExecMainStartTimestamp', prop.timestamp(d.mainExec.startRealtime)],
     ['ExecMainStartTimestampMonotonic', prop.int(d.mainExec.startMonotonic)],
     ['ExecMainExitTimestamp', prop.timestamp(d.mainExec.exitRealtime)],

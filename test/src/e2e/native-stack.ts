@@ -14,6 +14,7 @@ import { MemoryLogger } from '@unitkit/testing';
 import { searchPath } from '@unitkit/unit-file';
 import { timerModule } from '@unitkit/plugin-timer';
 import { pathModule } from '@unitkit/plugin-path';
+import { sliceModule } from '@unitkit/plugin-slice';
 import { targetModule } from '@unitkit/plugin-target';
 import { serviceModule } from '@unitkit/plugin-service';
 import { socketModule } from '@unitkit/plugin-socket';
@@ -73,6 +74,7 @@ export function nativeStack(
       socketModule,
       timerModule,
       pathModule,
+      sliceModule,
       createKillCgroupModule({ backend: opts.backend ?? 'auto' }),
     ],
     options: { scope, environment },

@@ -27,8 +27,17 @@ export interface UnitScope {
   isEmpty(): boolean;
   /** Sends `signal` to every process of the unit except `except`; returns how many were signalled. */
   signalAll(signal: number, except?: ReadonlySet<number>): number;
-  /** TasksCurrent= and MemoryCurrent= where the backend knows them. */
-  stats(): { tasks?: number; memory?: number };
+  /**
+   * TasksCurrent=, MemoryCurrent=, CPUUsageNSec= (ns) and the IO counters (bytes and operations)
+   * where the backend knows them.
+   */
+  stats(): { tasks?: number; memory?: number; cpuNsec?: number; io?: { rbytes: number; wbytes: number; rios: number; wios: number } };
+  /**
+   * Optional. One sentence for `status` when some of the unit's resource-control settings
+   * (`unit.cgroupContext`) are kept but not applied — the controller is not available to the
+   * manager, or there is no cgroup at all — naming them and why; undefined when all apply.
+   */
+  resourceControlNote?(): string | undefined;
   /**
    * Optional. The scope's properties for `show` (Slice=, ControlGroup=, ControlGroupId=,
    * MemoryCurrent=, TasksCurrent=…), which unit types print right after their Exec*= lines, as
