@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { buildExecSpec, destroyExecRuntime, execContextDirectives, readExecContext, type ExecSpec } from '@unitkit/core';
 import { killLeftovers, outputPipe, scratch, spawner, startReaping, track, waitExit } from './spec-helpers.js';
+import { NativeVolatileMounts } from './native-volatile-mounts.js';
+
+/** Unmounts the namespace files the first process of a unit binds (shared-namespaces.ts in core). */
+const mounts = new NativeVolatileMounts();
 
 /**
  * The namespace sandbox seen from inside real children: each test runs a shell script in a child
@@ -48,7 +52,7 @@ async function run(settings: Record<string, string>, script: string, adjust: (s:
   track(child.pid);
   const exit = await waitExit(child.pid);
   const text = out.collect();
-  destroyExecRuntime({ unitName, scope: 'system', managerEnvironment: {}, runtimeDirectory });
+  destroyExecRuntime({ unitName, scope: 'system', managerEnvironment: {}, runtimeDirectory, mounts });
   return { exit, text, child, spec };
 }
 
@@ -175,6 +179,7 @@ describe('namespace sandbox (real children)', function () {
     } finally {
       killLeftovers();
       await waitExit(holder.pid).catch(() => undefined);
+      destroyExecRuntime({ unitName: 'holder.service', scope: 'system', managerEnvironment: {}, runtimeDirectory, mounts });
     }
   });
 

@@ -86,9 +86,10 @@ export function releaseSharedNamespaces(runtimeDir: string, unit: string, unmoun
     if (others.some((f) => readRecord(runtimeDir, f.slice(0, -kind.length - 1), kind) === file)) continue;
     try {
       unmount?.(file);
+      fs.rmSync(file, { force: true });
     } catch {
-      // Not mounted (the manager could not bind it): only the file is left.
+      // Not mounted (the manager could not bind it), or still mounted because no unmount was
+      // given: what is left is a file in the runtime directory, replaced at the next activation.
     }
-    fs.rmSync(file, { force: true });
   }
 }
