@@ -423,10 +423,15 @@ export class SystemdBusApi {
         if (!this.ops.reexecute) throw new ManagerError('NotSupported', 'Re-executing is not supported by this manager.');
         this.ops.reexecute();
       }),
+      // A system unitkitd is a container's init (as emergency actions assume): Exit() and
+      // SetExitCode() are allowed there, as systemd allows them in a container — `systemctl exit N`
+      // is SetExitCode(N), then exit.target, whose systemd-exit.service ends the manager with N.
       Exit: this.method('', '', true, () => {
-        if (this.manager.scope === 'system') throw new ManagerError('NotSupported', 'Exit is only supported for user service managers.');
         if (!this.opts.exit) throw new ManagerError('NotSupported', 'Exit is not supported by this manager.');
         setImmediate(this.opts.exit);
+      }),
+      SetExitCode: this.method('y', '', true, ([code]) => {
+        this.manager.exitStatus = Number(code) & 0xff;
       }),
       SetEnvironment: this.method('as', '', true, ([a]) => this.ops.setEnvironment(a as string[])),
       UnsetEnvironment: this.method('as', '', true, ([a]) => this.ops.unsetEnvironment(a as string[])),
