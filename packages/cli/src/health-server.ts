@@ -46,7 +46,7 @@ function stateOf(name: string, u: Unit | undefined): HealthUnitState {
  * Readiness as specified above. Listed units are looked up, never loaded: a probe must not change
  * the manager (a unit nothing pulled in is simply not active).
  */
-export function readiness(manager: Manager, systemState: string, units?: readonly string[]): Readiness {
+export function readiness(manager: Pick<Manager, 'failed' | 'getUnit'>, systemState: string, units?: readonly string[]): Readiness {
   const failed = manager.failed().map((u) => stateOf(u.id, u));
   if (!units) return { ready: systemState === 'running', systemState, failed };
   const waiting = units.map((n) => stateOf(n, manager.getUnit(n))).filter((s) => s.activeState !== 'active');
@@ -67,7 +67,7 @@ export function formatReadiness(r: Readiness): string {
 /** What the health server needs from the daemon. */
 export interface HealthServerOptions {
   listen: HealthListen;
-  manager: Manager;
+  manager: Pick<Manager, 'failed' | 'getUnit'>;
   /** systemd's SystemState now (ControlHandler.systemState()). */
   systemState: () => string;
   /** --health-units=. */
