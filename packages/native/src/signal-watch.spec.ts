@@ -38,6 +38,22 @@ describe('watchSignal', () => {
     }
   });
 
+  it('keeps watching when the caller drops the handle and the garbage collector runs', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const got: number[] = [];
+    const rt10 = sigrtmin() + 10;
+    watchSignal(rt10, (s) => got.push(s));
+    if (gc) gc();
+    else {
+      // Without --expose-gc: make garbage until a collection has surely happened.
+      for (let i = 0; i < 50; i++) new Array(1e5).fill(i);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    process.kill(process.pid, rt10);
+    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(got).to.deep.equal([rt10]);
+  });
+
   it('refuses SIGKILL, SIGSTOP and non-signals', () => {
     for (const s of [9, 19, 0, 200]) expect(() => watchSignal(s, () => {})).to.throw(/not a signal that can be caught/);
   });

@@ -5,7 +5,7 @@
  * Also the broadcast kill(-1, sig) with which a PID 1 ends what is left in its namespace.
  */
 import type { Disposable } from '@unitkit/core';
-import { addon } from './addon.js';
+import { addon, type RawSignalWatch } from './addon.js';
 
 /**
  * Calls `callback` on the event loop each time `signal` arrives. Coexists with process.on() for
@@ -14,15 +14,21 @@ import { addon } from './addon.js';
  */
 export function watchSignal(signal: number, callback: (signal: number) => void): Disposable {
   const raw = addon.signalStart(signal, callback);
+  // Held until disposed: a handle the caller dropped must not be collected (its finalizer stops the watch).
+  live.add(raw);
   let disposed = false;
   return {
     dispose: () => {
       if (disposed) return;
       disposed = true;
+      live.delete(raw);
       addon.signalStop(raw);
     },
   };
 }
+
+/** The watches not disposed yet. */
+const live = new Set<RawSignalWatch>();
 
 /** This libc's SIGRTMIN (34 with glibc, which keeps the first two real-time signals for itself). */
 export function sigrtmin(): number {
