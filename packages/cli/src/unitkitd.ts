@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
   const busPath = privateBusPath(opts.scope, process.env);
-  const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus', manager.exitStatus) }) : undefined;
+  const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus', manager.exitStatus), end: (o) => endNow(o, 0, `${o} requested over D-Bus`) }) : undefined;
   if (busApi) {
     try {
       await busApi.listen(handover?.busFd ?? launcherBusFd);

@@ -223,6 +223,37 @@ print(r.read().decode(), end='')`;
     expect(c.err()).to.include('All units stopped. Exiting.');
   });
 
+  it("systemctl exit N and systemctl halt (the real systemctl, as in a systemd image): exit.target's status, halt.target's 0", async function () {
+    if (spawnSync('systemctl', ['--version'], { stdio: 'ignore' }).status !== 0) {
+      console.log('      (skipped: systemctl is not installed)');
+      return this.skip();
+    }
+    const units = path.join(dir, 'units-exit');
+    renderExampleUnits(units, { host: '0.0.0.0' });
+    // systemd 252's own exit and halt chains (units/exit.target, systemd-exit.service, halt.target,
+    // systemd-halt.service), shutdown.target stopping every unit with default dependencies.
+    const unit = (name: string, text: string) => fs.writeFileSync(path.join(units, name), `[Unit]\nDefaultDependencies=no\n${text}`);
+    unit('shutdown.target', 'RefuseManualStart=yes\n');
+    unit('exit.target', 'Requires=systemd-exit.service\nAfter=systemd-exit.service\nAllowIsolate=yes\n');
+    unit('systemd-exit.service', 'Requires=shutdown.target\nAfter=shutdown.target\nSuccessAction=exit-force\n');
+    unit('halt.target', 'Requires=systemd-halt.service\nAfter=systemd-halt.service\nAllowIsolate=yes\n');
+    unit('systemd-halt.service', 'Requires=shutdown.target\nAfter=shutdown.target\n[Service]\nType=oneshot\nExecStart=systemctl --force halt\n');
+    let c = await boot('delegated', { UNITKIT_UNIT_PATH: units });
+    await waitHealth(c, '/readyz', 200);
+    expect(inside(c, 'systemctl exit 5').status).to.equal(0);
+    expect(await c.exit).to.deep.equal({ code: 5, signal: null });
+    expect(c.err()).to.include('Exiting with status 5: unit systemd-exit.service succeeded.');
+    expect(c.err().indexOf('ticker.service: Stopped')).to.be.within(0, c.err().indexOf('Exiting with status 5'));
+
+    c = await boot('delegated', { UNITKIT_UNIT_PATH: units });
+    await waitHealth(c, '/readyz', 200);
+    process.kill(c.pid, sigrtmin() + 3);
+    expect(await c.exit).to.deep.equal({ code: 0, signal: null });
+    expect(c.err()).to.include('Received SIGRTMIN+3, starting halt.target.');
+    expect(c.err()).to.include('Halting (ending unitkitd) with status 0: halt requested over D-Bus.');
+    expect(c.err().indexOf('ticker.service: Stopped')).to.be.within(0, c.err().indexOf('Halting'));
+  });
+
   it('without a writable cgroup: the process-group fallback, no orphan left, SIGRTMIN+3 (STOPSIGNAL of systemd images) halts with 0', async () => {
     const units = path.join(dir, 'units-fallback');
     renderExampleUnits(units, { host: '0.0.0.0' });
