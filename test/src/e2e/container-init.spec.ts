@@ -20,8 +20,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const cliDist = path.resolve(here, '../../../packages/cli/dist');
 const unitkitd = path.join(cliDist, 'unitkitd.js');
 const unitkitctl = path.resolve(cliDist, '../bin/unitkitctl.js');
-/** The Dockerfile's ENTRYPOINT arguments, verbatim (examples/container/Dockerfile). */
-const entrypointArgs = ['--system', '--log-target=console', '--health-listen=0.0.0.0:8080'];
+const dockerfile = fs.readFileSync(path.resolve(here, '../../../examples/container/Dockerfile'), 'utf8');
+/** The Dockerfile's ENTRYPOINT arguments, read from it: the test runs what the image runs. */
+const entrypointArgs: string[] = (() => {
+  const m = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  const argv = m ? (JSON.parse(m[1]!) as string[]) : [];
+  if (argv[0] !== 'unitkitd') throw new Error(`examples/container/Dockerfile: no ENTRYPOINT ["unitkitd", …] (${m?.[0]})`);
+  return argv.slice(1);
+})();
+/** The image's ENV UNITKIT_EXAMPLES_HOST. */
+const examplesHost = /^ENV UNITKIT_EXAMPLES_HOST=(\S+)$/m.exec(dockerfile)?.[1] ?? '127.0.0.1';
 
 /** A booted container. */
 interface Container {
@@ -85,7 +93,7 @@ describe("end to end: unitkitd as a container's init (PID 1 of new namespaces)",
       cgroup === 'delegated' ? 'mount -t cgroup2 cgroup2 /sys/fs/cgroup' : 'mount -t tmpfs -o ro tmpfs /sys/fs/cgroup',
       `exec "${process.execPath}" "${unitkitd}" ${entrypointArgs.join(' ')}`,
     ].join('\n');
-    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/root', UNITKIT_EXAMPLES_HOST: '0.0.0.0', ...env };
+    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/root', UNITKIT_EXAMPLES_HOST: examplesHost, ...env };
     const child = spawn('unshare', ['--mount', '--pid', '--net', '--cgroup', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
     let out = '';
     let err = '';
@@ -145,6 +153,13 @@ print(r.read().decode(), end='')`;
         return { pid: Number(stat!.split(' ')[0]), ppid: Number(after[1]), state: after[0]!, cmd: (cmd ?? '').trim() };
       });
   }
+
+  it('runs the ENTRYPOINT of the Dockerfile: --system, the console, the health endpoint on 0.0.0.0:8080', () => {
+    expect(entrypointArgs).to.deep.equal(['--system', '--log-target=console', '--health-listen=0.0.0.0:8080']);
+    expect(examplesHost).to.equal('0.0.0.0');
+    expect(dockerfile).to.match(/^STOPSIGNAL SIGRTMIN\+3$/m);
+    expect(dockerfile).to.match(/^HEALTHCHECK .*\n.*\/readyz/m);
+  });
 
   it('runs the bundled examples from the image entrypoint: the echo answers, the probes answer, SIGTERM stops every unit in order and exits 0', async () => {
     const c = await boot('delegated');
