@@ -287,7 +287,8 @@ async function main(): Promise<void> {
   const endBy = (req: Extract<SignalRequest, { kind: 'end' }>, why: string) => {
     const status = () => (req.objective === 'exit' ? manager.exitStatus : 0);
     if (req.immediate) return endNow(req.objective, status(), why);
-    if (stopping) return manager.log('notice', `${why}, but the manager is already stopping.`);
+    // One orderly end at a time: a second SIGTERM while halt.target runs changes nothing.
+    if (stopping || systemState === 'stopping') return manager.log('notice', `${why}, but the manager is already stopping.`);
     const target = req.target ? tryLoad(req.target) : undefined;
     if (!target || target.loadState !== 'loaded') return shutdown(why, status());
     startDeadline();
