@@ -191,7 +191,7 @@ print(r.read().decode(), end='')`;
     const unit = (name: string, text: string) => fs.writeFileSync(path.join(units, name), text);
     // default.target also waits for a slow oneshot: the system is "starting" for a while.
     unit('default.target', '[Unit]\nDescription=test\nWants=examples.target slow.service\n');
-    unit('slow.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 3"\n');
+    unit('slow.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 6"\n');
     unit('orphans.service', '[Service]\nExecStart=/bin/sh -c "echo leaving orphans; (sleep 1001 &); (sleep 1002 &); exec sleep 1003"\n');
     unit('bad.service', '[Service]\nExecStart=/bin/false\n');
     unit('job.service', '[Unit]\nFailureAction=exit\n[Service]\nType=oneshot\nExecStart=/bin/sh -c "exit 3"\n');
