@@ -18,7 +18,8 @@ import { sigrtmin } from '@unitkit/native';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cliDist = path.resolve(here, '../../../packages/cli/dist');
-const unitkitd = path.join(cliDist, 'unitkitd.js');
+/** What the image's PATH finds as `unitkitd`: the bin shim, through the C launcher when it is built. */
+const unitkitd = path.resolve(here, '../../../node_modules/.bin/unitkitd');
 const unitkitctl = path.resolve(cliDist, '../bin/unitkitctl.js');
 const dockerfile = fs.readFileSync(path.resolve(here, '../../../examples/container/Dockerfile'), 'utf8');
 /** The Dockerfile's ENTRYPOINT arguments, read from it: the test runs what the image runs. */
@@ -91,7 +92,7 @@ describe("end to end: unitkitd as a container's init (PID 1 of new namespaces)",
       'mount -t tmpfs tmpfs /run',
       'ip link set lo up',
       cgroup === 'delegated' ? 'mount -t cgroup2 cgroup2 /sys/fs/cgroup' : 'mount -t tmpfs -o ro tmpfs /sys/fs/cgroup',
-      `exec "${process.execPath}" "${unitkitd}" ${entrypointArgs.join(' ')}`,
+      `exec "${unitkitd}" ${entrypointArgs.join(' ')}`,
     ].join('\n');
     const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/root', UNITKIT_EXAMPLES_HOST: examplesHost, ...env };
     const child = spawn('unshare', ['--mount', '--pid', '--net', '--cgroup', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
