@@ -52,6 +52,15 @@ async function main(): Promise<void> {
   // The example unit files are templates (absolute paths, ports): render them where we read them.
   // Their %t, the bus stand-in and their XDG_RUNTIME_DIR are the manager's own runtime directory:
   // the quick start never binds a path of the user's real session.
+  // Until the handlers below are in place a SIGTERM/SIGINT is kept, not lost — as PID 1 of a
+  // namespace an unhandled one is dropped by the kernel, and `docker stop` would wait for its
+  // SIGKILL — and acted on once the start-up has queued its jobs.
+  // The listeners stay for good (removing Node's last listener drops a signal still in flight);
+  // what they call is switched once the real handler exists.
+  const earlySignals: Array<[number, string]> = [];
+  let dispatchSignal: (signal: number, name: string) => void = (signal, name) => void earlySignals.push([signal, name]);
+  process.on('SIGTERM', () => dispatchSignal(15, 'SIGTERM'));
+  process.on('SIGINT', () => dispatchSignal(2, 'SIGINT'));
   if (opts.examples) {
     renderExampleUnits(examplesUnitDir(opts.runtimeDir), { host: opts.examplesHost });
     process.env.XDG_RUNTIME_DIR = opts.runtimeDir;
@@ -236,7 +245,9 @@ async function main(): Promise<void> {
     endStatus = exitStatus;
     startDeadline();
     manager.log('info', `${why}, stopping all units.`);
-    const active = manager.allUnits().filter((u: Unit) => u.activeState() !== 'inactive' && u.activeState() !== 'failed');
+    // A unit still waiting to start (a start job queued during start-up, a restart) gets its stop
+    // job too: `replace` turns the start into a stop, as shutdown.target's Conflicts= would.
+    const active = manager.allUnits().filter((u: Unit) => (u.activeState() !== 'inactive' && u.activeState() !== 'failed') || u.job !== undefined);
     for (const u of active) {
       try {
         manager.addJob('stop', u, 'replace');
@@ -334,8 +345,9 @@ async function main(): Promise<void> {
     }
     endBy(req, why);
   };
-  process.on('SIGTERM', () => onSignal(15, 'SIGTERM'));
-  process.on('SIGINT', () => onSignal(2, 'SIGINT'));
+  dispatchSignal = onSignal;
+  // After the start-up below has queued its jobs, so that the end replaces them.
+  if (earlySignals.length > 0) setImmediate(() => earlySignals.forEach(([s, n]) => onSignal(s, n)));
   // Real-time signals have no name Node knows: the addon watches them.
   for (const offset of realtimeOffsets) {
     try {
