@@ -61,6 +61,16 @@ async function main(): Promise<void> {
   let dispatchSignal: (signal: number, name: string) => void = (signal, name) => void earlySignals.push([signal, name]);
   process.on('SIGTERM', () => dispatchSignal(15, 'SIGTERM'));
   process.on('SIGINT', () => dispatchSignal(2, 'SIGINT'));
+  // Real-time signals have no name Node knows: the addon watches them.
+  const rtmin = sigrtmin();
+  const unwatchable: string[] = [];
+  for (const offset of realtimeOffsets) {
+    try {
+      watchSignal(rtmin + offset, (s) => dispatchSignal(s, offset === 0 ? 'SIGRTMIN' : `SIGRTMIN+${offset}`));
+    } catch (e) {
+      unwatchable.push(`SIGRTMIN+${offset}: ${(e as Error).message}`);
+    }
+  }
   if (opts.examples) {
     renderExampleUnits(examplesUnitDir(opts.runtimeDir), { host: opts.examplesHost });
     process.env.XDG_RUNTIME_DIR = opts.runtimeDir;
@@ -320,7 +330,7 @@ async function main(): Promise<void> {
     };
     manager.events.on('idle', reached);
   };
-  const rtmin = sigrtmin();
+  for (const u of unwatchable) manager.log('warning', `Cannot watch ${u}`);
   const burst = new CtrlAltDelBurst();
   /** Acts on a signal as signalRequest() says. */
   const onSignal = (signal: number, name: string) => {
@@ -348,14 +358,6 @@ async function main(): Promise<void> {
   dispatchSignal = onSignal;
   // After the start-up below has queued its jobs, so that the end replaces them.
   if (earlySignals.length > 0) setImmediate(() => earlySignals.forEach(([s, n]) => onSignal(s, n)));
-  // Real-time signals have no name Node knows: the addon watches them.
-  for (const offset of realtimeOffsets) {
-    try {
-      watchSignal(rtmin + offset, (s) => onSignal(s, offset === 0 ? 'SIGRTMIN' : `SIGRTMIN+${offset}`));
-    } catch (e) {
-      manager.log('warning', `Cannot watch SIGRTMIN+${offset}: ${(e as Error).message}`);
-    }
-  }
   /**
    * daemon-reexec: serializes now (a failure is the caller's error and nothing else happens), execs
    * right after the reply is written. If the exec fails, everything is still here: log and go on.
