@@ -62,7 +62,10 @@ describe('unitkitd', function () {
     // The first line comes before the sockets are bound and the units started.
     await d.waitFor(/unitkitd running in user mode/);
     d.child.kill('SIGTERM');
+    // A manager that missed the signal must not outlive the test.
+    const guard = setTimeout(() => d.child.kill('SIGKILL'), 10000);
     expect(await d.exited).to.equal(0);
+    clearTimeout(guard);
     expect(d.stderr()).to.match(/Received SIGTERM, stopping all units\./);
     expect(d.stderr()).to.match(/All units stopped\. Exiting\./);
     expect(d.stderr()).to.match(/slow\.service: Stopped/);
