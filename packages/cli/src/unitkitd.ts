@@ -162,6 +162,11 @@ async function main(): Promise<void> {
   }
   manager.log('info', `Control socket: ${controlPath} (connect with UNITKIT_RUNTIME_DIR=${opts.runtimeDir} unitkitctl${opts.scope === 'user' ? ' --user' : ''} status)`);
 
+  // A reader of our stdout/stderr that went away (EPIPE: a closed pipe, a log driver gone) must
+  // not make each log line an internal error that is itself logged there — a loop that spun at
+  // full CPU. What cannot be written is dropped; the journal files still have it.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   // A bug reached from a unit file or a client must not take every unit down with the manager.
   process.on('uncaughtException', (e) => manager.log('crit', `Internal error, continuing: ${e.stack ?? String(e)}`));
   process.on('unhandledRejection', (e) => manager.log('crit', `Internal error, continuing: ${String((e as Error)?.stack ?? e)}`));
