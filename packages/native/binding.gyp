@@ -23,7 +23,8 @@
         "csrc/privileges.c",
         "csrc/seccomp.c",
         "csrc/namespaces.c",
-        "csrc/terminal.c"
+        "csrc/terminal.c",
+        "csrc/signals.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

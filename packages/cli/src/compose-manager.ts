@@ -20,6 +20,7 @@ import { Journal } from './journal.js';
 import { JournalLogger } from './journal-logger.js';
 import { JournalOutputCapture } from './journal-output-capture.js';
 import { ApiBus } from './api-bus.js';
+import { ConsoleOutput } from './console-output.js';
 
 /**
  * The unit types this manager runs: one inversify module per plugin. To add a plugin, import its
@@ -46,6 +47,12 @@ export interface ComposeOptions {
   plugins?: ContainerModule[];
   /** Connect to the API bus when dbus.socket and dbus.service run (default true). */
   apiBus?: boolean;
+  /**
+   * `console`: services' captured output also goes to stdout (`UNIT[PID]: line`) and the
+   * manager's messages to stderr without `<N>` priority prefixes; see daemon-options.ts.
+   * Default `journal`: the journal files alone.
+   */
+  logTarget?: 'journal' | 'console';
 }
 
 /** A running composition: the manager and the ports it sits on. */
@@ -74,13 +81,16 @@ function ensureRuntimeDir(dir: string): void {
 /** Builds the production manager: native ports, unit files from disk, and the plugins. */
 export function composeManager(opts: ComposeOptions): ComposedDaemon {
   ensureRuntimeDir(opts.runtimeDir);
-  const stderr = new StderrLogger({ level: opts.logLevel });
+  const onConsole = opts.logTarget === 'console';
+  // On the console the reader is a person or a container's log driver, not journald: no <N> prefixes.
+  const stderr = new StderrLogger({ level: opts.logLevel, prefixPriority: onConsole ? false : undefined });
+  const consoleOutput = onConsole ? new ConsoleOutput() : undefined;
   // Told once per outage, on stderr: the journal is what failed.
   const onWriteError = (e: Error) => stderr.log({ level: 'err', message: `Failed to write to the journal in ${path.join(opts.runtimeDir, 'journal')}: ${e.message}; services keep running, their output is not kept until writes succeed again.` });
   const journal = new Journal({ dir: path.join(opts.runtimeDir, 'journal'), onWriteError });
   const logger = new JournalLogger(stderr, journal);
   let capture: JournalOutputCapture | undefined;
-  const ports = nativePorts({ runtimeDir: opts.runtimeDir, notifyFd: opts.notifyFd, logger, outputCapture: (loop) => (capture = new JournalOutputCapture(loop, journal)) });
+  const ports = nativePorts({ runtimeDir: opts.runtimeDir, notifyFd: opts.notifyFd, logger, outputCapture: (loop) => (capture = new JournalOutputCapture(loop, journal, consoleOutput && ((e) => consoleOutput.write(e)))) });
   let managerRef: Manager | undefined;
   const bus = opts.apiBus === false ? undefined : new ApiBus({ loop: ports.loop, logger, address: () => apiBusAddress(opts.scope, managerRef?.environment ?? {}, opts.runtimeDir) });
   const busModule = new ContainerModule(({ bind }) => {

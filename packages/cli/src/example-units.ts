@@ -23,10 +23,12 @@ export function examplesDir(): string {
 }
 
 /**
- * Writes the example unit files into `target`, with @EXAMPLES@, @NODE@, @ECHO_PORT@ and
- * @GREET_PORT@ filled in. Returns the names written.
+ * Writes the example unit files into `target`, with @EXAMPLES@, @NODE@, @ECHO_PORT@,
+ * @GREET_PORT@ and @HOST@ (the address the TCP sockets bind: 127.0.0.1 unless `host` says
+ * otherwise — a container's image sets 0.0.0.0 so that published ports reach them) filled in.
+ * Returns the names written.
  */
-export function renderExampleUnits(target: string, opts: { node?: string; ports?: Partial<ExamplePorts> } = {}): string[] {
+export function renderExampleUnits(target: string, opts: { node?: string; ports?: Partial<ExamplePorts>; host?: string } = {}): string[] {
   const ports = { ...defaultExamplePorts, ...opts.ports };
   const src = path.join(examplesDir(), 'units');
   fs.mkdirSync(target, { recursive: true });
@@ -37,7 +39,8 @@ export function renderExampleUnits(target: string, opts: { node?: string; ports?
       .replaceAll('@EXAMPLES@', examplesDir())
       .replaceAll('@NODE@', opts.node ?? process.execPath)
       .replaceAll('@ECHO_PORT@', String(ports.echo))
-      .replaceAll('@GREET_PORT@', String(ports.greet));
+      .replaceAll('@GREET_PORT@', String(ports.greet))
+      .replaceAll('@HOST@', opts.host ?? '127.0.0.1');
     fs.writeFileSync(path.join(target, name), text);
   }
   return names;

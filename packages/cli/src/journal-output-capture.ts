@@ -8,6 +8,7 @@ import type { CapturedStream, CapturedStreamOptions, EventLoop, FdWatch, OutputC
 import { OutputLineFilter } from '@unitkit/core';
 import { closeFd, pipe, readFd } from '@unitkit/native';
 import type { Journal } from './journal.js';
+import type { JournalEntry } from './control-protocol.js';
 
 /** A line longer than this is cut into several entries, as journald cuts at LineMax= (48K). */
 const LINE_MAX = 48 * 1024;
@@ -28,9 +29,11 @@ export interface CapturedStreamState {
 
 /** OutputCapture that writes into a {@link Journal}. */
 export class JournalOutputCapture implements OutputCapture {
+  /** `tee`, when given, sees every captured line too (`--log-target=console` writes it to stdout). */
   constructor(
     private readonly loop: EventLoop,
     private readonly journal: Journal,
+    private readonly tee?: (entry: JournalEntry) => void,
   ) {}
 
   /** The streams being read, by their read end: handed to the next image on a manager re-exec. */
@@ -64,13 +67,17 @@ export class JournalOutputCapture implements OutputCapture {
     let watch: FdWatch | undefined;
     let writeOpen = writeEnd !== undefined;
     const filter = new OutputLineFilter(priority, options);
+    const append = (entry: JournalEntry) => {
+      this.journal.append(entry);
+      this.tee?.(entry);
+    };
     const emit = (text: string) => {
       const time = this.loop.realtime();
       const line = filter.line(text, time);
       if (!line) return;
       // journald's own words when its rate limit dropped lines of this unit.
-      if (line.suppressed) this.journal.append({ time, unit, pid: 0, priority: 5, identifier: 'unitkitd', message: `Suppressed ${line.suppressed} messages from ${unit}` });
-      this.journal.append({ time, unit, pid, priority: line.priority, identifier, message: line.message });
+      if (line.suppressed) append({ time, unit, pid: 0, priority: 5, identifier: 'unitkitd', message: `Suppressed ${line.suppressed} messages from ${unit}` });
+      append({ time, unit, pid, priority: line.priority, identifier, message: line.message });
     };
     const finish = () => {
       this.live.delete(readEnd);

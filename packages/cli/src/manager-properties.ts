@@ -94,7 +94,7 @@ export function managerProperties(s: ManagerPropertySources): PropertyList {
     ['ControlGroup', prop.string('')],
     ['SystemState', prop.string(s.systemState)],
     // A byte: systemctl prints "[unprintable]", and only with --all.
-    ['ExitCode', { type: 'hidden', value: '[unprintable]', bus: 0 } as PropertyValue],
+    ['ExitCode', { type: 'hidden', value: '[unprintable]', bus: m.exitStatus } as PropertyValue],
     ['DefaultTimerAccuracyUSec', prop.usec(60_000_000)],
     ['DefaultTimeoutStartUSec', prop.usec(90_000_000)],
     ['DefaultTimeoutStopUSec', prop.usec(90_000_000)],

@@ -100,6 +100,12 @@ export interface SystemdBusApiOptions {
   path: string;
   /** Manager.Exit(): ends the manager (a user manager exits; unitkitd stops its units first). */
   exit?: () => void;
+  /**
+   * Manager.Halt()/PowerOff()/Reboot()/KExec() (what `systemctl --force halt` calls, and so
+   * systemd-halt.service): a system manager ends at once, as systemd's objective does; unitkitd
+   * is a container's init, so the host is never touched.
+   */
+  end?: (objective: 'halt' | 'poweroff' | 'reboot') => void;
   /** The uid allowed to change state besides root (default: ours). */
   ownerUid?: number;
 }
@@ -304,6 +310,14 @@ export class SystemdBusApi {
   }
 
   /** A method spec whose handler's ManagerErrors become systemd's D-Bus errors; `mutates` requires the right to change state. */
+  /** Halt()… as systemd's method_halt(): system managers only, acted on after the reply. */
+  private endBy(objective: 'halt' | 'poweroff' | 'reboot', name: string): void {
+    if (this.manager.scope !== 'system') throw new ManagerError('NotSupported', `${name} is only supported for system managers.`);
+    if (!this.opts.end) throw new ManagerError('NotSupported', `${name} is not supported by this manager.`);
+    const end = this.opts.end;
+    setImmediate(() => end(objective));
+  }
+
   private method(inSignature: string, outSignature: string, mutates: boolean, fn: (args: unknown[], ctx: CallContext) => unknown[] | void | Promise<unknown[] | void>) {
     return {
       inSignature,
@@ -423,11 +437,20 @@ export class SystemdBusApi {
         if (!this.ops.reexecute) throw new ManagerError('NotSupported', 'Re-executing is not supported by this manager.');
         this.ops.reexecute();
       }),
+      // A system unitkitd is a container's init (as emergency actions assume): Exit() and
+      // SetExitCode() are allowed there, as systemd allows them in a container — `systemctl exit N`
+      // is SetExitCode(N), then exit.target, whose systemd-exit.service ends the manager with N.
       Exit: this.method('', '', true, () => {
-        if (this.manager.scope === 'system') throw new ManagerError('NotSupported', 'Exit is only supported for user service managers.');
         if (!this.opts.exit) throw new ManagerError('NotSupported', 'Exit is not supported by this manager.');
         setImmediate(this.opts.exit);
       }),
+      SetExitCode: this.method('y', '', true, ([code]) => {
+        this.manager.exitStatus = Number(code) & 0xff;
+      }),
+      Halt: this.method('', '', true, () => this.endBy('halt', 'Halt')),
+      PowerOff: this.method('', '', true, () => this.endBy('poweroff', 'PowerOff')),
+      Reboot: this.method('', '', true, () => this.endBy('reboot', 'Reboot')),
+      KExec: this.method('', '', true, () => this.endBy('reboot', 'KExec')),
       SetEnvironment: this.method('as', '', true, ([a]) => this.ops.setEnvironment(a as string[])),
       UnsetEnvironment: this.method('as', '', true, ([a]) => this.ops.unsetEnvironment(a as string[])),
       UnsetAndSetEnvironment: this.method('asas', '', true, ([minus, plus]) => this.ops.modifyEnvironment(minus as string[], plus as string[])),

@@ -55,6 +55,22 @@ describe('unitkitd', function () {
     expect(d.stderr()).to.match(/All units stopped\. Exiting\./);
   });
 
+  it('a SIGTERM during start-up is kept (not the default action) and acted on once the start jobs are queued: their units stop, exit 0', async () => {
+    fs.writeFileSync(path.join(dir, 'units', 'default.target'), '[Unit]\nDescription=Top\nWants=slow.service\n');
+    fs.writeFileSync(path.join(dir, 'units', 'slow.service'), '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 1000\n');
+    const d = runDaemon(['--user'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
+    // The first line comes before the sockets are bound and the units started.
+    await d.waitFor(/unitkitd running in user mode/);
+    d.child.kill('SIGTERM');
+    // A manager that missed the signal must not outlive the test.
+    const guard = setTimeout(() => d.child.kill('SIGKILL'), 10000);
+    expect(await d.exited).to.equal(0);
+    clearTimeout(guard);
+    expect(d.stderr()).to.match(/Received SIGTERM, stopping all units\./);
+    expect(d.stderr()).to.match(/All units stopped\. Exiting\./);
+    expect(d.stderr()).to.match(/slow\.service: Stopped/);
+  });
+
   it('says so and keeps running when the default unit does not exist', async () => {
     const d = runDaemon(['--user', '--unit=nope.target'], { ...process.env, UNITKIT_UNIT_PATH: path.join(dir, 'units'), UNITKIT_RUNTIME_DIR: path.join(dir, 'run') });
     await d.waitFor(/Failed to start nope\.target: Unit nope\.target not found\./);

@@ -17,6 +17,7 @@ static napi_value init(napi_env env, napi_value exports) {
   uk_register_users(env, exports);
   uk_register_mounts(env, exports);
   uk_register_inotify(env, exports);
+  uk_register_signals(env, exports);
   return exports;
 }
 

@@ -88,5 +88,6 @@ void uk_register_exec(napi_env env, napi_value exports);
 void uk_register_users(napi_env env, napi_value exports);
 void uk_register_mounts(napi_env env, napi_value exports);
 void uk_register_inotify(napi_env env, napi_value exports);
+void uk_register_signals(napi_env env, napi_value exports);
 
 #endif

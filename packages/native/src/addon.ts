@@ -155,6 +155,8 @@ export type RawNotifyMessage =
 
 /** Opaque handle of an fd watch. */
 export type RawWatch = { readonly __watch: unique symbol };
+/** An opaque signal watch handle (signals.c). */
+export type RawSignalWatch = { readonly __signalWatch: unique symbol };
 
 /** The functions the C addon exports (csrc/*.c). */
 export interface NativeAddon {
@@ -219,6 +221,10 @@ export interface NativeAddon {
   pollStart(fd: number, events: number, callback: (events: number) => void): RawWatch;
   pollUpdate(watch: RawWatch, events: number): void;
   pollStop(watch: RawWatch): void;
+  signalStart(signal: number, callback: (signal: number) => void): RawSignalWatch;
+  signalStop(watch: RawSignalWatch): void;
+  sigrtmin(): number;
+  killAll(signal: number): boolean;
   /** `before`, when given, runs once per wake-up before anything is reaped, while exited children are still zombies. */
   reaperStart(
     callback: (pid: number, code: 'exited' | 'killed' | 'dumped', status: number) => void,

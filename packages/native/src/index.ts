@@ -27,6 +27,7 @@ export {
 export { parseSocketAddress, formatSocketAddress, ipv6Supported, type SocketAddress } from './socket-address.js';
 export * from './fd-ops.js';
 export * from './process-ops.js';
+export { watchSignal, sigrtmin, killAllProcesses } from './signal-watch.js';
 export { execInPlace } from './exec-in-place.js';
 export { addonPath, launcherPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
