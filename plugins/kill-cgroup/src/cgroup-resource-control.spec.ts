@@ -11,6 +11,28 @@ const context = (over: Partial<CgroupContext>): CgroupContext => ({ ...defaultCg
 const dev = (p: string) => (p === '/dev/vda' ? '254:0' : undefined);
 
 describe('resource control on cgroup v2', () => {
+  it('Delegate= enables the delegated controllers the subtree has down to the unit\'s cgroup, with no setting to write', () => {
+    const tree = new FakeCgroupTree(['cpu', 'memory', 'pids']);
+    try {
+      const dir = tree.path('app.slice/d.service');
+      fs.mkdirSync(dir, { recursive: true });
+      const r = applyResourceControl(tree.root, dir, context({ delegate: true, delegateControllers: ['cpu', 'cpuset', 'io', 'memory', 'pids'] }), { tasksDefault: 4915 });
+      for (const d of ['', 'app.slice']) expect(tree.read(path.join(d, 'cgroup.subtree_control')), d).to.equal('+cpu +memory +pids');
+      expect(r.notEnforced).to.deep.equal([]);
+      const none = new FakeCgroupTree(['memory']);
+      try {
+        const d2 = none.path('app.slice/e.service');
+        fs.mkdirSync(d2, { recursive: true });
+        applyResourceControl(none.root, d2, context({ delegate: false }), { tasksDefault: 4915 });
+        expect(none.read('cgroup.subtree_control')).to.equal('');
+      } finally {
+        none.cleanup();
+      }
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('turns settings into interface-file writes, defaults left out', () => {
     const w = resourceControlWrites(
       context({

@@ -140,9 +140,11 @@ export function applyResourceControl(
 ): ResourceControlResult {
   const writes = resourceControlWrites(c, opts.deviceOf, opts.tasksDefault);
   const result: ResourceControlResult = { enforced: [], notEnforced: [], missingControllers: [] };
-  if (writes.length === 0) return result;
+  if (writes.length === 0 && !c.delegate) return result;
   const available = readControllers(path.join(root, 'cgroup.controllers'));
-  const needed = [...new Set(writes.map((w) => w.controller))];
+  // Delegate=: the delegated controllers are enabled down to the unit's cgroup, so the unit can
+  // turn them on for the sub-cgroups it makes (systemd's cgroup_context_get_mask() with delegation).
+  const needed = [...new Set([...(c.delegate ? c.delegateControllers : []), ...writes.map((w) => w.controller)])];
   const usable = new Set(needed.filter((x) => available.has(x)));
   // Only controllers the unit asked for are worth a note; a missing one for a default is not.
   result.missingControllers = [...new Set(writes.filter((w) => !w.implicit && !available.has(w.controller)).map((w) => w.controller))];
