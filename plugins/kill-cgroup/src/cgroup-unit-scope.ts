@@ -87,6 +87,18 @@ export class CgroupUnitScope implements UnitScope {
     return this.dir;
   }
 
+  /** See UnitScope.delegateTo: root's processes need nothing handed over. */
+  delegateTo(uid: number, gid: number): void {
+    if (!this.unit.cgroupContext?.delegate || (uid === 0 && gid === 0)) return;
+    for (const f of ['', 'cgroup.procs', 'cgroup.subtree_control', 'cgroup.threads']) {
+      try {
+        fs.chownSync(path.join(this.dir, f), uid, gid);
+      } catch (e) {
+        this.unit.log('warning', `Failed to delegate ${path.join(this.controlGroup, f)} to ${uid}:${gid}: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /** What the last prepare() applied. */
   private resourceControl: ResourceControlResult | undefined;
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { ContainerModule } from 'inversify';
 import type { Manager, Unit } from '@unitkit/core';
-import { EventLoop, Logger, ProcessScopes, ProcessSpawner, UnitDefinitionSource, UnitTypeContribution, createManager } from '@unitkit/core';
+import { EventLoop, Logger, ProcessScopes, ProcessSpawner, UnitDefinitionSource, UnitTypeContribution, createManager, defaultCgroupContext } from '@unitkit/core';
 import { NativeEventLoop, NativeProcessSpawner } from '@unitkit/native';
 import { MemoryLogger, MemoryUnitSource } from '@unitkit/testing';
 import { createKillCgroupModule, selectScopeBackend, unitKillCommon, scopeProperties, CgroupUnitScope, KillCgroupProcessScopes } from './index.js';
@@ -247,6 +247,29 @@ describe('KillMode= with real processes', function () {
         await h.stop();
         expect(fs.existsSync(scope.dir)).to.equal(false);
         expect(fs.existsSync(path.dirname(scope.dir))).to.equal(false); // the empty app.slice went too
+      } finally {
+        h.close();
+      }
+    });
+    it('Delegate=: hands the unit\'s cgroup to the user its processes run as (as root, a real cgroup)', async function () {
+      if (process.geteuid?.() !== 0) {
+        console.log('      skipped: chown of a cgroup needs root');
+        return this.skip();
+      }
+      const h = harness('cgroup');
+      try {
+        const u = await h.start();
+        const scope = h.scopes.scope(u as Unit) as CgroupUnitScope;
+        const files = ['', 'cgroup.procs', 'cgroup.subtree_control', 'cgroup.threads'].map((f) => path.join(scope.dir, f));
+        // Without Delegate= nothing is handed over.
+        scope.delegateTo(65534, 65534);
+        expect(files.map((f) => fs.statSync(f).uid)).to.deep.equal([0, 0, 0, 0]);
+        (u as Unit).cgroupContext = { ...defaultCgroupContext(Infinity), delegate: true, delegateControllers: ['pids'] };
+        scope.delegateTo(65534, 65534);
+        expect(files.map((f) => `${fs.statSync(f).uid}:${fs.statSync(f).gid}`)).to.deep.equal(Array(4).fill('65534:65534'));
+        // What stays the manager's: the kill switch (where the kernel has one) and the limits.
+        if (fs.existsSync(path.join(scope.dir, 'cgroup.kill'))) expect(fs.statSync(path.join(scope.dir, 'cgroup.kill')).uid).to.equal(0);
+        await h.stop();
       } finally {
         h.close();
       }

@@ -1253,6 +1253,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       });
       const spec = prepared.spec;
       if (prepared.failureMessage) unit.log('err', prepared.failureMessage);
+      // Delegate=: the cgroup belongs to the user the process runs as.
+      if (spec.uid !== undefined || spec.gid !== undefined) scope.delegateTo?.(spec.uid ?? 0, spec.gid ?? 0);
       captured = prepared.captured;
       if (main && watchdog > 0 && watchdog !== Infinity) spec.pidEnvironment = [...(spec.pidEnvironment ?? []), 'WATCHDOG_PID'];
       const spawned = this.spawner.spawn(spec);

@@ -19,6 +19,12 @@ export interface UnitScope {
    * cgroup directory the child must join before exec (ExecSpec.cgroupPath), or undefined.
    */
   prepare(): string | undefined;
+  /**
+   * Optional. Delegate=: the processes run as `uid`/`gid`, so the unit's cgroup is handed to them
+   * (systemd chowns the directory and its cgroup.procs, cgroup.subtree_control, cgroup.threads).
+   * Called after prepare() with the ids the spawned process gets; does nothing without Delegate=.
+   */
+  delegateTo?(uid: number, gid: number): void;
   /** Records a process spawned for the unit (the fallback tracks it and its process group). */
   add(pid: number): void;
   /** The unit's live processes (cgroup.procs, or the tracked ones), sorted. */
