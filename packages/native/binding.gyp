@@ -24,7 +24,8 @@
         "csrc/seccomp.c",
         "csrc/namespaces.c",
         "csrc/terminal.c",
-        "csrc/signals.c"
+        "csrc/signals.c",
+        "csrc/utmp.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -4,6 +4,7 @@
 static napi_value init(napi_env env, napi_value exports) {
   uk_register_errors(env, exports);
   uk_register_fdops(env, exports);
+  uk_register_utmp(env, exports);
   uk_register_process(env, exports);
   uk_register_sockets(env, exports);
   uk_register_sockinfo(env, exports);

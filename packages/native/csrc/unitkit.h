@@ -75,6 +75,7 @@ void uk_reaper_child_started(napi_env env);
 /* Module parts; each registers its functions on `exports`. */
 void uk_register_errors(napi_env env, napi_value exports);
 void uk_register_fdops(napi_env env, napi_value exports);
+void uk_register_utmp(napi_env env, napi_value exports);
 void uk_register_process(napi_env env, napi_value exports);
 void uk_register_sockets(napi_env env, napi_value exports);
 void uk_register_sockinfo(napi_env env, napi_value exports);

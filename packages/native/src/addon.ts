@@ -180,6 +180,7 @@ export interface NativeAddon {
   pipe2(nonblock?: boolean): [number, number];
   memfdSealed(name: string, data: Buffer): number;
   sysvIpcRemove(kind: 0 | 1 | 2, id: number): boolean;
+  utmpRecord(r: { type: 'init' | 'login' | 'user' | 'dead'; id: string; pid: number; sid?: number; line?: string; user?: string; exitCode?: number; exitStatus?: number; file?: string; wtmp?: string }): boolean;
   openPty(): { master: number; path: string };
   socketpair(type: number, nonblock?: boolean): [number, number];
   fdType(fd: number): string;

@@ -37,3 +37,4 @@ export { nativePorts, type NativePorts, type NativePortsOptions } from './native
 export * from './nss-user-database.js';
 export * from './native-volatile-mounts.js';
 export * from './native-ipc-objects.js';
+export * from './native-utmp-records.js';

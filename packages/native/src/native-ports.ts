@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { LogLevel } from '@unitkit/core';
-import { EventLoop, FdOperations, Inotify, IpcObjects, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger, UserDatabase, VolatileMounts } from '@unitkit/core';
+import { EventLoop, FdOperations, Inotify, IpcObjects, UtmpRecords, Logger, NotifyReceiver, OutputCapture, ProcessSpawner, SocketBackend, StderrLogger, UserDatabase, VolatileMounts } from '@unitkit/core';
 import { NativeInotify } from './native-inotify.js';
 import { NativeVolatileMounts } from './native-volatile-mounts.js';
 import { NativeIpcObjects } from './native-ipc-objects.js';
+import { NativeUtmpRecords } from './native-utmp-records.js';
 import { NssUserDatabase } from './nss-user-database.js';
 import { NativeEventLoop } from './native-event-loop.js';
 import { NativeFdOperations } from './native-fd-operations.js';
@@ -42,7 +43,7 @@ export interface NativePortsOptions {
 
 /** The native ports as one module, with the objects behind them and a way to release them. */
 export interface NativePorts {
-  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend, UserDatabase, VolatileMounts, IpcObjects, Inotify (and OutputCapture when given). */
+  /** Binds EventLoop, ProcessSpawner, NotifyReceiver, Logger, FdOperations, SocketBackend, UserDatabase, VolatileMounts, IpcObjects, UtmpRecords, Inotify (and OutputCapture when given). */
   module: ContainerModule;
   loop: NativeEventLoop;
   notify: NativeNotifyReceiver;
@@ -76,6 +77,7 @@ export function nativePorts(options: NativePortsOptions): NativePorts {
     bind(UserDatabase).toConstantValue(new NssUserDatabase());
     bind(VolatileMounts).toConstantValue(new NativeVolatileMounts());
     bind(IpcObjects).toConstantValue(new NativeIpcObjects());
+    bind(UtmpRecords).toConstantValue(new NativeUtmpRecords());
     bind(Inotify).toConstantValue(new NativeInotify());
     if (capture) bind(OutputCapture).toConstantValue(capture);
   });

@@ -15,6 +15,7 @@ import { FakeOutputCapture } from './fake-output-capture.js';
 import { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
 import { FakeInotify } from './fake-inotify.js';
 import { FakeIpcObjects } from './fake-ipc-objects.js';
+import { FakeUtmpRecords } from './fake-utmp-records.js';
 
 /** Options of createFakes(), passed on to each fake. */
 export interface CreateFakesOptions {
@@ -37,6 +38,8 @@ export interface Fakes extends FakePorts {
   inotify: FakeInotify;
   /** The fake IPC objects port: RemoveIPC='s removals are recorded. */
   ipc: FakeIpcObjects;
+  /** The fake utmp: UtmpIdentifier='s records are kept in memory. */
+  utmp: FakeUtmpRecords;
 }
 
 /**
@@ -48,7 +51,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
   const spawner = new FakeProcessSpawner(loop, options.spawner);
   const notify = new FakeNotifyReceiver(loop, options.notifyAddress);
   const logger = new MemoryLogger({ clock: loop, ...options.logger });
-  const fakes: FakePorts & { bus: FakeBusNameWatcher; inotify: FakeInotify; ipc: FakeIpcObjects } = {
+  const fakes: FakePorts & { bus: FakeBusNameWatcher; inotify: FakeInotify; ipc: FakeIpcObjects; utmp: FakeUtmpRecords } = {
     loop,
     spawner,
     notify,
@@ -60,6 +63,7 @@ export function createFakes(options: CreateFakesOptions = {}): Fakes {
     bus: new FakeBusNameWatcher(loop),
     inotify: new FakeInotify(loop),
     ipc: new FakeIpcObjects(),
+    utmp: new FakeUtmpRecords(),
   };
   return { ...fakes, module: fakePortsModule(options.bus === false ? { ...fakes, bus: undefined } : fakes) };
 }

@@ -3,7 +3,7 @@
  * @unitkit/core to fake instances, so a manager or a plugin resolved from the container talks
  * to the test instead of the machine.
  */
-import { BusNameWatcher, EventLoop, FdOperations, Inotify, IpcObjects, Logger, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, SocketBackend } from '@unitkit/core';
+import { BusNameWatcher, EventLoop, FdOperations, Inotify, IpcObjects, UtmpRecords, Logger, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, SocketBackend } from '@unitkit/core';
 import { ContainerModule } from 'inversify';
 import type { FakeEventLoop } from './fake-event-loop.js';
 import type { FakeNotifyReceiver } from './fake-notify-receiver.js';
@@ -16,6 +16,7 @@ import type { FakeOutputCapture } from './fake-output-capture.js';
 import type { FakeBusNameWatcher } from './fake-bus-name-watcher.js';
 import type { FakeInotify } from './fake-inotify.js';
 import type { FakeIpcObjects } from './fake-ipc-objects.js';
+import type { FakeUtmpRecords } from './fake-utmp-records.js';
 
 /** The fake port implementations, one per port. */
 export interface FakePorts {
@@ -33,11 +34,13 @@ export interface FakePorts {
   inotify?: FakeInotify;
   /** RemoveIPC='s port (IpcObjects); optional for the same reason. */
   ipc?: FakeIpcObjects;
+  /** UtmpIdentifier='s port (UtmpRecords); optional for the same reason. */
+  utmp?: FakeUtmpRecords;
 }
 
 /**
  * A ContainerModule binding every port token (EventLoop, ProcessSpawner, NotifyReceiver, Logger,
- * ProcessScopes, SocketBackend, FdOperations, OutputCapture, and BusNameWatcher, Inotify and IpcObjects when given) to `fakes` as
+ * ProcessScopes, SocketBackend, FdOperations, OutputCapture, and BusNameWatcher, Inotify, IpcObjects and UtmpRecords when given) to `fakes` as
  * constants. Load it instead of the production ports module; when a container already has the
  * real ports bound, use `container.rebind()` per token instead: inversify accepts a second
  * binding of a token, but resolving it then fails as ambiguous.
@@ -55,5 +58,6 @@ export function fakePortsModule(fakes: FakePorts): ContainerModule {
     if (fakes.bus) options.bind<BusNameWatcher>(BusNameWatcher).toConstantValue(fakes.bus);
     if (fakes.inotify) options.bind<Inotify>(Inotify).toConstantValue(fakes.inotify);
     if (fakes.ipc) options.bind<IpcObjects>(IpcObjects).toConstantValue(fakes.ipc);
+    if (fakes.utmp) options.bind<UtmpRecords>(UtmpRecords).toConstantValue(fakes.utmp);
   });
 }

@@ -15,6 +15,7 @@ export * from './fake-notify-receiver.js';
 export * from './fake-bus-name-watcher.js';
 export * from './fake-inotify.js';
 export * from './fake-ipc-objects.js';
+export * from './fake-utmp-records.js';
 export * from './fake-cgroup-tree.js';
 export * from './memory-logger.js';
 export * from './fake-process-scopes.js';

@@ -13,7 +13,7 @@ import {
   isCleanExit,
   remoteAddressOf,
   spliceScopeProperties,
-  BusNameWatcher, ExecPrepareError, FdOperations, IpcObjects, LogRateLimit, UserDatabase, VolatileMounts, removeIpcObjects, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec, destroyExecRuntime,
+  BusNameWatcher, ExecPrepareError, FdOperations, IpcObjects, UtmpRecords, LogRateLimit, UserDatabase, VolatileMounts, removeIpcObjects, cleanableExecResources, destroyRuntimeData, execDirectoryMountPaths, execDirectoryPrefixes, destroysRuntimeData, releaseDynamicCredentials, NotifyReceiver, OutputCapture, ProcessScopes, ProcessSpawner, UnitLoadError, buildExecSpec, destroyExecRuntime,
   emptyExecStatus,
 } from '@unitkit/core';
 import type {
@@ -160,6 +160,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     @inject(UserDatabase) @optional() private readonly users: UserDatabase | undefined,
     @inject(VolatileMounts) @optional() private readonly mounts: VolatileMounts | undefined,
     @inject(IpcObjects) @optional() private readonly ipc: IpcObjects | undefined,
+    @inject(UtmpRecords) @optional() private readonly utmp: UtmpRecords | undefined,
     @inject(BusNameWatcher) @optional() private readonly bus: BusNameWatcher | undefined,
   ) {
     // Without the kill-mode plugin, fall back to process groups (see process-group-scopes.ts).
@@ -826,6 +827,11 @@ export class ServiceUnitType implements UnitType<ServiceData> {
   /** A watched main or control process was reaped. */
   sigchldEvent(unit: Unit<ServiceData>, exit: ChildExit): void {
     const d = unit.data;
+    const utmpId = d.settings.context.terminal.utmpIdentifier;
+    // UtmpIdentifier=: the process's record ends (si_code: 1 exited, 2 killed, 3 dumped).
+    if (utmpId && (exit.pid === d.mainPid || exit.pid === d.controlPid)) {
+      this.utmp?.processExited({ id: utmpId, pid: exit.pid, code: exit.code === 'exited' ? 1 : exit.code === 'killed' ? 2 : 3, status: exit.status });
+    }
     if (exit.pid === d.mainPid) return this.mainExited(unit, exit);
     if (exit.pid === d.controlPid) return this.controlExited(unit, exit);
   }
@@ -1259,6 +1265,15 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       if (main && watchdog > 0 && watchdog !== Infinity) spec.pidEnvironment = [...(spec.pidEnvironment ?? []), 'WATCHDOG_PID'];
       const spawned = this.spawner.spawn(spec);
       for (const c of captured) c.spawned(spawned.pid);
+      const t = s.context.terminal;
+      if (t.utmpIdentifier && !spawned.failure) {
+        // The process leads a new session: its sid is its pid. The line is TTYPath= without /dev/.
+        this.utmp?.processStarted({
+          id: t.utmpIdentifier, pid: spawned.pid, sid: spawned.pid, mode: t.utmpMode,
+          ...(t.ttyPath ? { line: t.ttyPath.replace(/^\/dev\//, '') } : {}),
+          ...(t.utmpMode === 'user' ? { user: s.context.user ?? 'root' } : {}),
+        });
+      }
       scope.add(spawned.pid);
       unit.watchPid(spawned.pid);
       unit.log('debug', `Forked ${command.path} as ${spawned.pid}`);

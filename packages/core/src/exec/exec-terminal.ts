@@ -2,7 +2,7 @@
  * The terminal settings of systemd.exec(5): TTYPath=, TTYReset=, TTYVHangup=, TTYVTDisallocate=,
  * and the utmp ones, UtmpIdentifier=/UtmpMode=; and what follows from them for a process: the
  * terminal StandardInput=tty, tty-force, tty-fail and StandardOutput=tty use, and $TERM. The spawner opens the terminal
- * (exec-spec.ts builds the request); utmp records are not written — see core's README.
+ * (exec-spec.ts builds the request); the utmp records are written through the UtmpRecords port.
  */
 import type { DirectiveSpec } from '@unitkit/unit-file';
 import type { ExecContext, ExecInput, ExecOutput } from './exec-context.js';

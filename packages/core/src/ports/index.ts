@@ -13,3 +13,4 @@ export * from './volatile-mounts.js';
 export * from './bus-name-watcher.js';
 export * from './inotify.js';
 export * from './ipc-objects.js';
+export * from './utmp-records.js';
