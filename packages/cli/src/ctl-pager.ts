@@ -6,7 +6,6 @@
  * (only `less` in secure mode); `LESS=$SYSTEMD_LESS` (default `FRSXMK`), `LESSCHARSET` and
  * `LESSSECURE` are set for it. Both stdout and stderr go into the pager, as in systemd.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -109,8 +108,13 @@ export interface RunningPager {
   close(): Promise<void>;
 }
 
-/** Starts the chosen pager with its stdin a pipe and stdout/stderr the terminal. */
-export function startPager(choice: PagerChoice, env: NodeJS.ProcessEnv): RunningPager {
+/**
+ * Starts the chosen pager with its stdin a pipe and stdout/stderr the terminal. node:child_process
+ * is imported here, not at the top: most calls never page (not on a terminal), and loading it (with
+ * what it pulls in) is a measurable share of a client call's start-up (issue #19).
+ */
+export async function startPager(choice: PagerChoice, env: NodeJS.ProcessEnv): Promise<RunningPager> {
+  const { spawn } = await import('node:child_process');
   const childEnv: NodeJS.ProcessEnv = { ...env };
   for (const [k, v] of Object.entries(choice.env)) {
     if (v === undefined) delete childEnv[k];

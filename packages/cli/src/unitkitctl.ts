@@ -24,7 +24,6 @@ import { activeTriggeringUnits, catOutdatedWarning, triggeringUnitsWarning, unit
 import { formatStatus, stateBullet } from './status-format.js';
 import type { Colors } from './terminal-colors.js';
 import { terminalColors } from './terminal-colors.js';
-import { edit } from './verbs/edit.js';
 import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } from './verbs/environment.js';
 import { listTimers } from './verbs/list-timers.js';
 import { listUnitFiles } from './verbs/list-unit-files.js';
@@ -427,7 +426,9 @@ const verbs: Record<string, Verb> = {
   'set-environment': setEnvironment,
   'unset-environment': unsetEnvironment,
   'import-environment': importEnvironment,
-  edit,
+  // Loaded when used: edit brings node:child_process and node:crypto, which every other call would
+  // otherwise load at start-up for nothing (issue #19).
+  edit: async (c, o, io, colors) => (await import('./verbs/edit.js')).edit(c, o, io, colors),
 };
 
 const helpText = `${prog} [OPTIONS...] COMMAND ...
@@ -536,7 +537,7 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
   if (io === stdio && pagedVerbs.has(verbName) && !(verbName === 'logs' && o.follow)) {
     const choice = choosePager({ env, onTty: !!process.stdout.isTTY && !!process.stderr.isTTY, disabled: o.noPager, escalated: runningEscalated(env) });
     if (choice) {
-      const p = startPager(choice, env);
+      const p = await startPager(choice, env);
       pager = p;
       // stderr goes into the pager too, so messages stay in order with the output.
       io = { out: (l) => p.write(`${l}\n`), err: (l) => p.write(`${l}\n`) };

@@ -23,7 +23,12 @@ export interface DualTimestamp {
   monotonic: Usec;
 }
 
-const never = (): DualTimestamp => ({ realtime: 0, monotonic: 0 });
+/**
+ * "Never" on both clocks, one frozen object shared by every unit: a unit's timestamps are replaced
+ * whole when they change, never written into, and most of a large unit set never leaves inactive
+ * (seven objects per unit were ~0.5 KB of each loaded unit; issue #19).
+ */
+const NEVER: DualTimestamp = Object.freeze({ realtime: 0, monotonic: 0 });
 
 /** One unit. `S` is the type-specific state created by its type's `init()`. */
 export class Unit<S = unknown> {
@@ -43,13 +48,13 @@ export class Unit<S = unknown> {
   /** A nop job, which can exist beside a real one. */
   nopJob?: Job;
 
-  stateChangeTimestamp = never();
-  inactiveExitTimestamp = never();
-  activeEnterTimestamp = never();
-  activeExitTimestamp = never();
-  inactiveEnterTimestamp = never();
-  conditionTimestamp = never();
-  assertTimestamp = never();
+  stateChangeTimestamp: DualTimestamp = NEVER;
+  inactiveExitTimestamp: DualTimestamp = NEVER;
+  activeEnterTimestamp: DualTimestamp = NEVER;
+  activeExitTimestamp: DualTimestamp = NEVER;
+  inactiveEnterTimestamp: DualTimestamp = NEVER;
+  conditionTimestamp: DualTimestamp = NEVER;
+  assertTimestamp: DualTimestamp = NEVER;
   /** The outcome of the last condition check; false until the unit was first started, as in systemd. */
   conditionResult = false;
   assertResult = false;
@@ -102,12 +107,13 @@ export class Unit<S = unknown> {
   initError?: string;
 
   private readonly deps = new Map<UnitDependency, Set<Unit>>();
-  private readonly timers = new Map<string, Disposable>();
-  /** The deadline of each armed timer, kept for a manager re-exec (monotonic time survives execve). */
-  private readonly timerDeadlines = new Map<string, Usec>();
-  private readonly fdWatches = new Map<number, FdWatch>();
-  /** The events each fd watch asks for, kept for a manager re-exec. */
-  private readonly fdWatchEvents = new Map<number, FdEvents>();
+/**
+   * The armed timers with their deadlines (kept for a manager re-exec: monotonic time survives
+   * execve), and the fd watches with the events they ask for (likewise). Created on first use: most
+   * loaded units never arm a timer or watch an fd, and four empty Maps were ~0.7 KB of each (#19).
+   */
+  private timers?: Map<string, { timer: Disposable; at: Usec }>;
+  private fdWatches?: Map<number, { watch: FdWatch; events: FdEvents }>;
   /** @internal The pids this unit watches; the manager routes exits and notify datagrams by them. */
   readonly pids = new Set<number>();
 
@@ -286,57 +292,54 @@ export class Unit<S = unknown> {
   setTimer(key: string, at: Usec): void {
     this.clearTimer(key);
     if (at === Infinity) return;
-    this.timerDeadlines.set(key, at);
-    this.timers.set(
-      key,
-      this.manager.loop.armTimer(at, () => {
-        this.timers.delete(key);
-        this.timerDeadlines.delete(key);
-        this.manager.dispatchTimer(this.self, key);
-      }),
-    );
+    const timer = this.manager.loop.armTimer(at, () => {
+      this.timers?.delete(key);
+      this.manager.dispatchTimer(this.self, key);
+    });
+    (this.timers ??= new Map()).set(key, { timer, at });
   }
 
   /** Disarms the timer `key` if armed. */
   clearTimer(key: string): void {
-    const t = this.timers.get(key);
+    const t = this.timers?.get(key);
     if (t) {
-      t.dispose();
-      this.timers.delete(key);
-      this.timerDeadlines.delete(key);
+      t.timer.dispose();
+      this.timers!.delete(key);
     }
   }
 
   /** @internal The armed timers and their deadlines (for a manager re-exec). */
   armedTimers(): Array<[string, Usec]> {
-    return [...this.timerDeadlines];
+    return [...(this.timers ?? [])].map(([key, t]) => [key, t.at]);
   }
 
   /** @internal The watched fds and their events (for a manager re-exec). */
   watchedFds(): Array<[number, FdEvents]> {
-    return [...this.fdWatchEvents];
+    return [...(this.fdWatches ?? [])].map(([fd, w]) => [fd, w.events]);
   }
 
   /** True when the timer `key` is armed. */
   hasTimer(key: string): boolean {
-    return this.timers.has(key);
+    return this.timers?.has(key) ?? false;
   }
 
   /** Watches `fd`; `type.fdEvent(unit, fd, events)` is called on events. Re-watching updates the events. */
   watchFd(fd: number, events: FdEvents): void {
-    const w = this.fdWatches.get(fd);
-    this.fdWatchEvents.set(fd, { ...events });
-    if (w) return w.update(events);
-    this.fdWatches.set(fd, this.manager.loop.watchFd(fd, events, (ev) => this.manager.dispatchFd(this.self, fd, ev)));
+    const w = this.fdWatches?.get(fd);
+    if (w) {
+      w.events = { ...events };
+      return w.watch.update(events);
+    }
+    const watch = this.manager.loop.watchFd(fd, events, (ev) => this.manager.dispatchFd(this.self, fd, ev));
+    (this.fdWatches ??= new Map()).set(fd, { watch, events: { ...events } });
   }
 
   /** Stops watching `fd` (the fd stays open). */
   unwatchFd(fd: number): void {
-    const w = this.fdWatches.get(fd);
+    const w = this.fdWatches?.get(fd);
     if (w) {
-      w.dispose();
-      this.fdWatches.delete(fd);
-      this.fdWatchEvents.delete(fd);
+      w.watch.dispose();
+      this.fdWatches!.delete(fd);
     }
   }
 
@@ -347,8 +350,8 @@ export class Unit<S = unknown> {
 
   /** @internal Releases every timer, fd watch and pid watch (the unit is being dropped). */
   releaseWatches(): void {
-    for (const key of [...this.timers.keys()]) this.clearTimer(key);
-    for (const fd of [...this.fdWatches.keys()]) this.unwatchFd(fd);
+    for (const key of [...(this.timers?.keys() ?? [])]) this.clearTimer(key);
+    for (const fd of [...(this.fdWatches?.keys() ?? [])]) this.unwatchFd(fd);
     this.unwatchAllPids();
   }
 

@@ -243,7 +243,21 @@ export interface NativeAddon {
   recvFds(fd: number, max: number): { data: Buffer; fds: number[]; fdsTruncated: boolean } | null;
 }
 
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * This package's root. Found through module resolution when this file is bundled into another
+ * (unitkitd is one esbuild bundle in packages/cli/dist: its import.meta.url is the bundle's), else
+ * from this file's own place in dist/.
+ */
+function findPackageRoot(): string {
+  const own = join(dirname(fileURLToPath(import.meta.url)), '..');
+  if (existsSync(join(own, 'binding.gyp'))) return own;
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@unitkit/native')), '..');
+  } catch {
+    return own;
+  }
+}
+const packageRoot = findPackageRoot();
 /** Where node-gyp puts the addon. */
 export const addonPath = join(packageRoot, 'build', 'Release', 'unitkit_native.node');
 /** Where node-gyp puts unitkitd-launcher (csrc/launcher), the program behind @unitkit/cli's bin/unitkitd. */

@@ -4,6 +4,7 @@
  * streams, resource limits. Parsed by the table of exec-context-table.ts into a section, read
  * back here as one value; exec-spec.ts turns it into an ExecSpec for each command.
  */
+import { sharedIfEmpty } from './shared-empty.js';
 import type { EnvironmentFileSpec } from '@unitkit/unit-file';
 import type { RlimitSpec } from '../ports/process-spawner.js';
 import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type ExecDirectoryItem, type ExecDirectoryType, type RuntimeDirectoryPreserve } from './exec-directories.js';
@@ -146,14 +147,14 @@ export function defaultExecContext(): ExecContext {
 export function readExecContext(section: ReadonlyMap<string, unknown> | undefined, unitName?: string): ExecContext {
   const c = defaultExecContext();
   const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
-  c.environment = get<string[]>('Environment') ?? [];
-  c.environmentFiles = get<EnvironmentFileSpec[]>('EnvironmentFile') ?? [];
-  c.passEnvironment = get<string[]>('PassEnvironment') ?? [];
-  c.unsetEnvironment = get<string[]>('UnsetEnvironment') ?? [];
+  c.environment = sharedIfEmpty(get<string[]>('Environment') ?? []);
+  c.environmentFiles = sharedIfEmpty(get<EnvironmentFileSpec[]>('EnvironmentFile') ?? []);
+  c.passEnvironment = sharedIfEmpty(get<string[]>('PassEnvironment') ?? []);
+  c.unsetEnvironment = sharedIfEmpty(get<string[]>('UnsetEnvironment') ?? []);
   c.workingDirectory = get<WorkingDirectory>('WorkingDirectory');
   c.user = get<string>('User');
   c.group = get<string>('Group');
-  c.supplementaryGroups = get<string[]>('SupplementaryGroups') ?? [];
+  c.supplementaryGroups = sharedIfEmpty(get<string[]>('SupplementaryGroups') ?? []);
   c.dynamicUser = get<boolean>('DynamicUser') ?? false;
   c.pamName = get<string>('PAMName');
   if (c.dynamicUser && unitName !== undefined) {
@@ -170,11 +171,11 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
       if (e) e.symlinks.push(...i.symlinks.filter((l) => !e.symlinks.includes(l)));
       else merged.push({ path: i.path, symlinks: [...i.symlinks] });
     }
-    c.directories[t] = { items: merged, mode: get<number>(`${t}DirectoryMode`) ?? 0o755 };
+    c.directories[t] = { items: sharedIfEmpty(merged), mode: get<number>(`${t}DirectoryMode`) ?? 0o755 };
   }
   c.runtimeDirectoryPreserve = get<RuntimeDirectoryPreserve>('RuntimeDirectoryPreserve') ?? 'no';
-  c.loadCredentials = get<LoadCredential[]>('LoadCredential') ?? [];
-  c.setCredentials = get<SetCredential[]>('SetCredential') ?? [];
+  c.loadCredentials = sharedIfEmpty(get<LoadCredential[]>('LoadCredential') ?? []);
+  c.setCredentials = sharedIfEmpty(get<SetCredential[]>('SetCredential') ?? []);
   c.umask = get<number>('UMask') ?? c.umask;
   c.nice = get<number>('Nice');
   c.ioScheduling = ioSchedulingOf(get<number>('IOSchedulingClass'), get<number>('IOSchedulingPriority'));

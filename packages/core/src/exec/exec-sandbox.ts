@@ -5,6 +5,7 @@
  * RootDirectory=, MountFlags=. Their directives (merged into the exec-context table), their values,
  * and their `show` texts. namespace-plan.ts turns them into the operations the child runs.
  */
+import { sharedIfEmpty } from './shared-empty.js';
 import {
   ValueError, WHITESPACE, booleanDirective, extractFirstWord, parseAbsolutePath, parseBoolean, pathDirective, type DirectiveSpec,
 } from '@unitkit/unit-file';
@@ -259,14 +260,14 @@ export function readSandbox(get: <T>(key: string) => T | undefined, dynamicUser:
   s.privateTmp = get<boolean>('PrivateTmp') ?? false;
   s.protectSystem = get<ProtectSystem>('ProtectSystem') ?? 'no';
   s.protectHome = get<ProtectHome>('ProtectHome') ?? 'no';
-  s.readWritePaths = [...(get<SandboxPath[]>('ReadWriteDirectories') ?? []), ...(get<SandboxPath[]>('ReadWritePaths') ?? [])];
-  s.readOnlyPaths = [...(get<SandboxPath[]>('ReadOnlyDirectories') ?? []), ...(get<SandboxPath[]>('ReadOnlyPaths') ?? [])];
-  s.inaccessiblePaths = [...(get<SandboxPath[]>('InaccessibleDirectories') ?? []), ...(get<SandboxPath[]>('InaccessiblePaths') ?? [])];
-  s.execPaths = get<SandboxPath[]>('ExecPaths') ?? [];
-  s.noExecPaths = get<SandboxPath[]>('NoExecPaths') ?? [];
-  s.bindPaths = get<BindPath[]>('BindPaths') ?? [];
-  s.bindReadOnlyPaths = get<BindPath[]>('BindReadOnlyPaths') ?? [];
-  s.temporaryFileSystems = get<TemporaryFileSystem[]>('TemporaryFileSystem') ?? [];
+  s.readWritePaths = sharedIfEmpty([...(get<SandboxPath[]>('ReadWriteDirectories') ?? []), ...(get<SandboxPath[]>('ReadWritePaths') ?? [])]);
+  s.readOnlyPaths = sharedIfEmpty([...(get<SandboxPath[]>('ReadOnlyDirectories') ?? []), ...(get<SandboxPath[]>('ReadOnlyPaths') ?? [])]);
+  s.inaccessiblePaths = sharedIfEmpty([...(get<SandboxPath[]>('InaccessibleDirectories') ?? []), ...(get<SandboxPath[]>('InaccessiblePaths') ?? [])]);
+  s.execPaths = sharedIfEmpty(get<SandboxPath[]>('ExecPaths') ?? []);
+  s.noExecPaths = sharedIfEmpty(get<SandboxPath[]>('NoExecPaths') ?? []);
+  s.bindPaths = sharedIfEmpty(get<BindPath[]>('BindPaths') ?? []);
+  s.bindReadOnlyPaths = sharedIfEmpty(get<BindPath[]>('BindReadOnlyPaths') ?? []);
+  s.temporaryFileSystems = sharedIfEmpty(get<TemporaryFileSystem[]>('TemporaryFileSystem') ?? []);
   s.privateDevices = get<boolean>('PrivateDevices') ?? false;
   s.protectKernelTunables = get<boolean>('ProtectKernelTunables') ?? false;
   s.protectKernelModules = get<boolean>('ProtectKernelModules') ?? false;
