@@ -8,6 +8,7 @@
  */
 import type { Usec } from './ports/event-loop.js';
 import { prop, type PropertyList, type PropertyValue } from './property.js';
+import { cpuSetBytes, formatCpuRanges } from './exec/exec-privileges.js';
 
 /** One per-device limit or weight (IOReadBandwidthMax=/dev/sda 10M…): the path and the value. */
 export interface CgroupDeviceValue {
@@ -100,16 +101,7 @@ export function defaultCgroupContext(tasksMax: number): CgroupContext {
  * bitmask, one bit per index, as systemd's cpu_set_to_dbus().
  */
 export function formatIndexSet(set: readonly number[]): PropertyValue {
-  const parts: string[] = [];
-  for (let i = 0; i < set.length; ) {
-    let j = i;
-    while (j + 1 < set.length && set[j + 1] === set[j]! + 1) j++;
-    parts.push(i === j ? `${set[i]}` : `${set[i]}-${set[j]}`);
-    i = j + 1;
-  }
-  const bytes = set.length === 0 ? [] : new Array<number>(Math.floor(set[set.length - 1]! / 8) + 1).fill(0);
-  for (const n of set) bytes[n >> 3]! |= 1 << (n & 7);
-  return prop.raw(parts.join(' '), { bus: Buffer.from(bytes) });
+  return prop.raw(formatCpuRanges(set), { bus: cpuSetBytes(set) });
 }
 
 /** "[not set]" for an unset weight (UINT64_MAX), "idle" for CPUWeight=idle (0), else the number. */

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupContext, CgroupDeviceValue } from '@unitkit/core';
+import { formatCpuRanges } from '@unitkit/core';
 
 /** One write to a cgroup interface file, and the setting it carries out. */
 export interface CgroupWrite {
@@ -27,17 +28,6 @@ const max = (v: number): string => (v === Infinity ? 'max' : String(v));
 /** The kernel's default CPU period: 100 ms. */
 const DEFAULT_CPU_PERIOD = 100_000;
 
-/** "0-1,3" for cpuset files. */
-function cpuList(set: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < set.length; ) {
-    let j = i;
-    while (j + 1 < set.length && set[j + 1] === set[j]! + 1) j++;
-    parts.push(i === j ? `${set[i]}` : `${set[i]}-${set[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
 
 /**
  * The block device behind a path, as "MAJOR:MINOR" for io.* files: the device itself for a device
@@ -77,8 +67,8 @@ export function resourceControlWrites(c: CgroupContext, deviceOf: (p: string) =>
     const setting = c.cpuQuotaPerSec === Infinity ? `CPUQuotaPeriodSec=${period}us` : `CPUQuota=${c.cpuQuotaPerSec / 10000}%`;
     add('cpu', 'cpu.max', `${quota} ${period}`, setting);
   }
-  if (c.allowedCpus.length > 0) add('cpuset', 'cpuset.cpus', cpuList(c.allowedCpus), `AllowedCPUs=${cpuList(c.allowedCpus)}`);
-  if (c.allowedMemoryNodes.length > 0) add('cpuset', 'cpuset.mems', cpuList(c.allowedMemoryNodes), `AllowedMemoryNodes=${cpuList(c.allowedMemoryNodes)}`);
+  if (c.allowedCpus.length > 0) add('cpuset', 'cpuset.cpus', formatCpuRanges(c.allowedCpus, ','), `AllowedCPUs=${formatCpuRanges(c.allowedCpus, ',')}`);
+  if (c.allowedMemoryNodes.length > 0) add('cpuset', 'cpuset.mems', formatCpuRanges(c.allowedMemoryNodes, ','), `AllowedMemoryNodes=${formatCpuRanges(c.allowedMemoryNodes, ',')}`);
   if (c.tasksMax !== Infinity) {
     add('pids', 'pids.max', max(c.tasksMax), `TasksMax=${c.tasksMax}`);
     if (c.tasksMax === tasksDefault) w[w.length - 1]!.implicit = true;

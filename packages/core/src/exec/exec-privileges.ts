@@ -373,8 +373,8 @@ export function cpuSetBytes(cpus: readonly number[]): Buffer {
   return bytes;
 }
 
-/** CPU numbers as systemd's cpu_set_to_range_string(): "0-2 5". */
-export function formatCpuRanges(cpus: readonly number[]): string {
+/** CPU (or node) numbers as systemd's cpu_set_to_range_string(): "0-2 5"; cgroup files take "," as `separator`. */
+export function formatCpuRanges(cpus: readonly number[], separator = ' '): string {
   const parts: string[] = [];
   for (let i = 0; i < cpus.length; ) {
     let j = i;
@@ -382,7 +382,7 @@ export function formatCpuRanges(cpus: readonly number[]): string {
     parts.push(i === j ? String(cpus[i]) : `${cpus[i]}-${cpus[j]}`);
     i = j + 1;
   }
-  return parts.join(' ');
+  return parts.join(separator);
 }
 
 function capabilityList(mask: bigint, lastCap: number): string {
