@@ -101,9 +101,25 @@ export function unitSliceName(relativePath: string): string {
   return parts[parts.length - 2] ?? '';
 }
 
-/** Name of a manager's own subtree below its cgroup: one per manager process, so managers never share one. */
-export function managerSubtreeName(pid: number = process.pid): string {
-  return `unitkit-${pid}`;
+/**
+ * Name of a manager's own subtree below its cgroup: one per manager process, so managers never
+ * share one. Every container's init is pid 1: two of them in one cgroup (PID namespaces without a
+ * cgroup namespace of their own) would share `unitkit-1` and stop each other's units, so pid 1
+ * adds its PID namespace (`unitkit-1-ns4026532300`), which a re-exec keeps.
+ */
+export function managerSubtreeName(pid: number = process.pid, pidNamespace: () => string | undefined = ownPidNamespace): string {
+  if (pid !== 1) return `unitkit-${pid}`;
+  const ns = pidNamespace();
+  return ns ? `unitkit-1-ns${ns}` : 'unitkit-1';
+}
+
+/** The inode number of this process's PID namespace ("pid:[4026531836]"), or undefined. */
+function ownPidNamespace(): string | undefined {
+  try {
+    return /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** rmdir()s a cgroup directory and its sub-cgroups, deepest first; returns true when it is gone. */

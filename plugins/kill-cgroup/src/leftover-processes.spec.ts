@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findCgroup2Location, probeWritable } from './cgroup-hierarchy.js';
+import { findCgroup2Location, managerSubtreeName, probeWritable } from './cgroup-hierarchy.js';
 import { stopLeftoverProcesses } from './leftover-processes.js';
 import type { LeftoverProcess } from './leftover-processes.js';
 
@@ -82,3 +82,13 @@ describe('left-over processes of a manager in another PID namespace', () => {
   });
 });
 
+
+describe('the manager subtree name', () => {
+  it('is unitkit-PID, and for pid 1 (a container\'s init) names its PID namespace too, so two inits in one cgroup never share one', () => {
+    expect(managerSubtreeName(4242)).to.equal('unitkit-4242');
+    expect(managerSubtreeName(1, () => '4026532300')).to.equal('unitkit-1-ns4026532300');
+    expect(managerSubtreeName(1, () => undefined)).to.equal('unitkit-1');
+    // Our own namespace's is a number, as the kernel names it.
+    expect(managerSubtreeName(1)).to.match(/^unitkit-1-ns[0-9]+$/);
+  });
+});
