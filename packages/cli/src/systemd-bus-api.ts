@@ -581,7 +581,19 @@ export class SystemdBusApi {
     const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames, snapshot);
     // Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these.
     unitProps.Job = { signature: '(uo)', get: () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']) };
-    if (unitProps.LoadError) unitProps.LoadError = { signature: '(ss)', get: () => loadErrorPair(list()) };
+    if (unitProps.LoadError) {
+      // From the snapshot of the message that reads it, not a list of its own: computing a unit's
+      // ~300 properties again for this one doubled the work (and the garbage) of every GetAll.
+      let memo: { for: unknown; list: PropertyList } = { for: firstAsker, list: snapshot };
+      unitProps.LoadError = {
+        signature: '(ss)',
+        get: (ctx) => {
+          if (memo.for === firstAsker) memo.for = ctx.message;
+          else if (memo.for !== ctx.message) memo = { for: ctx.message, list: list() };
+          return loadErrorPair(memo.list);
+        },
+      };
+    }
     const unitMethods: InterfaceSpec['methods'] = {};
     for (const [m, verb] of [
       ['Start', 'start'], ['Stop', 'stop'], ['Reload', 'reload'], ['Restart', 'restart'], ['TryRestart', 'try-restart'],

@@ -17,7 +17,9 @@ export const MAX_ARRAY_LENGTH = 64 * 1024 * 1024;
  * the message (a header, or a body).
  */
 export class WireWriter {
-  private buf = Buffer.alloc(256);
+  // Not zero-filled: every byte up to `pos` is written (padding explicitly, by align()). Small
+  // buffers come from Node's pool; a GetAll reply grows to ~16 KB, so it starts at 1 KB.
+  private buf = Buffer.allocUnsafe(1024);
   private pos = 0;
   /** Fds written as `h`, in index order. */
   readonly fds: number[] = [];
@@ -35,9 +37,9 @@ export class WireWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = this.buf.length * 4;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.alloc(size);
+    const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
