@@ -70,6 +70,10 @@ describe('unitkitd-launcher', function () {
     }
   });
 
+  it('binds nothing for a system manager that is not the machine\'s (not PID 1, no --as-init)', () => {
+    expect(run('echo "fd=${UNITKIT_BUS_FD:-none}"', ['--system']).stdout).to.equal('fd=none\n');
+  });
+
   it('reports a program it cannot execute', () => {
     const r = spawnSync(launcher, [path.join(dir, 'missing')], { env, encoding: 'utf8' });
     expect(r.status).to.equal(127);
@@ -131,8 +135,10 @@ describe('takeLauncherBusSocket()', () => {
     expect(takeLauncherBusSocket({}, '/p')).to.equal(undefined);
   });
 
-  it('puts the bus where systemctl looks for it', () => {
+  it('puts the bus where systemctl looks for it, the host\'s path only for the machine\'s manager', () => {
     expect(privateBusPath('system', {})).to.equal('/run/systemd/private');
+    expect(privateBusPath('system', {}, { machineManager: true, runtimeDir: '/run/unitkit' })).to.equal('/run/systemd/private');
+    expect(privateBusPath('system', {}, { machineManager: false, runtimeDir: '/tmp/x/run' })).to.equal('/tmp/x/run/systemd/private');
     expect(privateBusPath('user', { XDG_RUNTIME_DIR: '/run/user/5' })).to.equal('/run/user/5/systemd/private');
     expect(privateBusPath('user', {})).to.equal(undefined);
   });

@@ -7,10 +7,13 @@ import { closeFd, localAddress, setCloexec, socketInfo } from '@unitkit/native';
 
 /**
  * Where systemd's private bus lives for a manager of this scope (systemctl's rule): a user
- * manager without XDG_RUNTIME_DIR has none. unitkitd-launcher.c applies the same rule.
+ * manager without XDG_RUNTIME_DIR has none. A system manager takes /run/systemd/private only as
+ * the machine's manager (PID 1 of its namespace, or --as-init); any other system manager — one
+ * beside the machine's own, a test — serves it in its runtime directory, never the host's path.
+ * unitkitd-launcher.c applies the same rule.
  */
-export function privateBusPath(scope: 'system' | 'user', env: NodeJS.ProcessEnv): string | undefined {
-  if (scope === 'system') return '/run/systemd/private';
+export function privateBusPath(scope: 'system' | 'user', env: NodeJS.ProcessEnv, machine?: { machineManager: boolean; runtimeDir: string }): string | undefined {
+  if (scope === 'system') return !machine || machine.machineManager ? '/run/systemd/private' : path.join(machine.runtimeDir, 'systemd', 'private');
   return env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'systemd', 'private') : undefined;
 }
 

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
   // Taken first: the variable must not reach the manager's environment, hence its services. (The
   // examples run on a bus of their own, below: the launcher binds nothing for them.)
-  const launcherBusFd = takeLauncherBusSocket(process.env, opts.examples ? undefined : privateBusPath(opts.scope, process.env));
+  const launcherBusFd = takeLauncherBusSocket(process.env, opts.examples ? undefined : privateBusPath(opts.scope, process.env, opts));
   // The example unit files are templates (absolute paths, ports): render them where we read them.
   // Their %t, the bus stand-in and their XDG_RUNTIME_DIR are the manager's own runtime directory:
   // the quick start never binds a path of the user's real session.
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     if (failed) manager.log('warning', `Failed to create ${BOOTED_MARKER}, systemctl will not talk to this manager: ${failed}`);
   }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
-  const busPath = privateBusPath(opts.scope, process.env);
+  const busPath = privateBusPath(opts.scope, process.env, opts);
   const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus', manager.exitStatus), end: (o) => endNow(o, 0, `${o} requested over D-Bus`) }) : undefined;
   if (busApi) {
     try {

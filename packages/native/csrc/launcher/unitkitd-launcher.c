@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   /* The daemon's own rule (daemon-options.ts): --system by default for root, the last flag wins. */
-  int system = geteuid() == 0, help = 0;
+  int system = geteuid() == 0, help = 0, as_init = 0;
   /* Without a unit path or runtime directory the manager runs the bundled examples on a bus of
    * their own (daemon-options.ts): the session's real socket is never bound for them. */
   int examples = !getenv("UNITKIT_UNIT_PATH") && !getenv("UNITKIT_RUNTIME_DIR");
@@ -83,12 +83,16 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) help = 1;
     else if (strncmp(argv[i], "--deserialize=", 14) == 0) help = 1; /* a re-exec brings its own socket */
     else if (strncmp(argv[i], "--unit-path=", 12) == 0 || strncmp(argv[i], "--runtime-dir=", 14) == 0) examples = 0;
+    else if (strcmp(argv[i], "--as-init") == 0) as_init = 1;
   }
   const char *runtime = getenv("XDG_RUNTIME_DIR");
   char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
   int have_path = 0;
-  if (system) have_path = snprintf(path, sizeof(path), "/run/systemd/private") < (int)sizeof(path);
-  else if (runtime && runtime[0] == '/') have_path = snprintf(path, sizeof(path), "%s/systemd/private", runtime) < (int)sizeof(path);
+  /* A system manager takes the host's path only as the machine's manager (PID 1, or --as-init);
+   * any other binds its own in its runtime directory, from Node. */
+  if (system) {
+    if (getpid() == 1 || as_init) have_path = snprintf(path, sizeof(path), "/run/systemd/private") < (int)sizeof(path);
+  } else if (runtime && runtime[0] == '/') have_path = snprintf(path, sizeof(path), "%s/systemd/private", runtime) < (int)sizeof(path);
   unsetenv("UNITKIT_BUS_FD"); /* never a stale value from the environment we were started in */
   if (!help && !examples && have_path) {
     int fd = bind_private_socket(path);
