@@ -715,7 +715,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const owner = { unitName: unit.id, scope: unit.manager.scope, managerEnvironment: unit.manager.environment, runtimeDirectory: unit.manager.runtimeDirectory, mounts: this.mounts };
     if (destroysRuntimeData(d.settings.context, d.state === 'auto-restart')) destroyRuntimeData(d.settings.context, owner);
     // RemoveIPC=: once no other running service runs as the same user (systemd's uid reference count).
-    if (!this.userStillRunning(unit)) removeIpcObjects(d.settings.context, { ...owner, users: this.users, ipc: this.ipc });
+    if (d.settings.context.misc.removeIpc && !this.userStillRunning(unit)) removeIpcObjects(d.settings.context, { ...owner, users: this.users, ipc: this.ipc });
     releaseDynamicCredentials(d.settings.context, owner);
     destroyExecRuntime(owner);
     this.scopes.scope(unit as unknown as Unit).release();
