@@ -116,6 +116,54 @@ function deviceLines(name: string, list: readonly CgroupDeviceValue[]): Property
   return list.map((d) => [name, prop.raw(`${d.path} ${d.value}`, { busItem: [d.path, d.value] })]);
 }
 
+/** What a process scope knows of a unit's cgroup for `show`; absent counters print as systemd's "no value". */
+export interface CgroupShowState {
+  slice: string;
+  /** ControlGroup= ('' without a cgroup) and ControlGroupId= (0). */
+  controlGroup?: string;
+  controlGroupId?: number;
+  memory?: number;
+  cpuNsec?: number;
+  tasks?: number;
+  io?: { rbytes: number; wbytes: number; rios: number; wios: number };
+}
+
+const notSet = prop.raw('[not set]');
+/** UINT64_MAX: an I/O counter without data. */
+const noCounter = prop.raw('18446744073709551615');
+const noData = prop.raw('[no data]');
+
+/**
+ * The cgroup part of `show` for a unit with a cgroup context, in systemd's order: Slice=,
+ * ControlGroup=, ControlGroupId=, the memory, CPU and task counters, the IP counters (unitkit does
+ * no IP accounting), the IO counters (with IOAccounting= and io.stat), then the settings. One
+ * table for every type: services and sockets through their process scope, slices too.
+ */
+export function cgroupShowProperties(st: CgroupShowState, c: CgroupContext): PropertyList {
+  const count = (v: number | undefined) => (v !== undefined ? prop.int(v) : notSet);
+  const io = st.io;
+  return [
+    ['Slice', prop.string(st.slice)],
+    ['ControlGroup', prop.string(st.controlGroup ?? '')],
+    ['ControlGroupId', prop.int(st.controlGroupId ?? 0)],
+    ['MemoryCurrent', count(st.memory)],
+    ['MemoryAvailable', prop.raw('infinity')],
+    ['CPUUsageNSec', count(st.cpuNsec)],
+    ['EffectiveCPUs', prop.string('')],
+    ['EffectiveMemoryNodes', prop.string('')],
+    ['TasksCurrent', count(st.tasks)],
+    ['IPIngressBytes', noData],
+    ['IPIngressPackets', noData],
+    ['IPEgressBytes', noData],
+    ['IPEgressPackets', noData],
+    ['IOReadBytes', io ? prop.int(io.rbytes) : noCounter],
+    ['IOReadOperations', io ? prop.int(io.rios) : noCounter],
+    ['IOWriteBytes', io ? prop.int(io.wbytes) : noCounter],
+    ['IOWriteOperations', io ? prop.int(io.wios) : noCounter],
+    ...cgroupContextProperties(c),
+  ];
+}
+
 /**
  * The resource-control properties in systemd 252's order (after the IP and IO counters): Delegate=
  * … ManagedOOMPreference=, with systemd's formats — "[not set]" for unset weights, "infinity" for
