@@ -1,10 +1,12 @@
 /**
  * The last settings of systemd.exec(5) unitkit knows: ExecSearchPath= (where bare command names
  * are looked up, and $PATH unless the unit sets its own), TimeoutCleanSec= (`clean`'s timeout),
- * RemoveIPC=, RestrictFileSystems= (read and shown only, as below), the security labels SELinuxContext=, AppArmorProfile=, SmackProcessLabel= (applied
- * only where that security module is active, as systemd does — see exec-security-labels.ts), and
- * the disk-image settings (RootImage=, MountImages=, ExtensionImages=…), which unitkit refuses at
- * load: a unit meant to run inside an image must not run on the host's tree instead.
+ * RemoveIPC= (carried out by removeIpcObjects() in exec-runtime-data.ts), RestrictFileSystems=
+ * (read and shown only, see below), the security labels SELinuxContext=, AppArmorProfile=,
+ * SmackProcessLabel= (applied only where that security module is active, as systemd does — see
+ * exec-security-labels.ts), and the disk-image settings (RootImage=, MountImages=,
+ * ExtensionImages=…), which unitkit refuses at load: a unit meant to run inside an image must not
+ * run on the host's tree instead.
  */
 import type { DirectiveSpec } from '@unitkit/unit-file';
 import { ValueError, parseBoolean, parseTimeSpan } from '@unitkit/unit-file';
