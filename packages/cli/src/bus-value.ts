@@ -3,7 +3,7 @@
  * is also what the D-Bus API sends, converted to systemd's signature for that property (from
  * core's busPropertyTypes), so systemctl over D-Bus prints what unitkitctl prints.
  */
-import type { PropertyValue } from '@unitkit/core';
+import type { PropertyList, PropertyValue } from '@unitkit/core';
 import { formatPropertyValue } from '@unitkit/core';
 import { parseSingleType, type TypeNode } from '@unitkit/dbus';
 
@@ -73,11 +73,12 @@ function numberFromText(code: string, text: string): number | bigint {
   return maxOf(code);
 }
 
+/** An integer of type `code`; 64-bit ones stay numbers while safe (the writer takes both). */
 function integer(code: string, n: number): number | bigint {
   if (n === Infinity) return maxOf(code);
-  if (!Number.isFinite(n)) return code === 't' || code === 'x' ? 0n : 0;
+  if (!Number.isFinite(n)) return 0;
   const i = Math.trunc(n);
-  if (code === 't' || code === 'x') return BigInt(i);
+  if ((code === 't' || code === 'x') && !Number.isSafeInteger(i)) return BigInt(i);
   return i;
 }
 
@@ -95,11 +96,25 @@ function typeOf(signature: string): TypeNode {
  * element for properties `show` lists once per element, such as Listen= and ExecStart=).
  */
 export function busValue(signature: string, entries: readonly PropertyValue[]): unknown {
+  return busValueInList(signature, entries.map((e): [string, PropertyValue] => ['', e]), 0, entries.length);
+}
+
+/**
+ * {@link busValue} of the entries `from` to `to` (exclusive) of a property list: a GetAll
+ * converts a unit's whole list in place, without an array per property.
+ */
+export function busValueInList(signature: string, list: PropertyList, from: number, to: number): unknown {
   const t = typeOf(signature);
-  const first = entries[0];
-  if (!first) return emptyBusValue(t);
-  const items = entries.filter((e) => e.type === 'raw' && e.busItem !== undefined).map((e) => (e as { busItem: unknown }).busItem);
-  if (items.length > 0 && t.code === 'a') return items;
+  if (from >= to) return emptyBusValue(t);
+  const first = list[from]![1];
+  if (t.code === 'a') {
+    let items: unknown[] | undefined;
+    for (let i = from; i < to; i++) {
+      const e = list[i]![1];
+      if (e.type === 'raw' && e.busItem !== undefined) (items ??= []).push(e.busItem);
+    }
+    if (items) return items;
+  }
   if ((first.type === 'raw' || first.type === 'hidden') && first.bus !== undefined) return first.bus;
   switch (t.code) {
     case 's':
@@ -126,10 +141,16 @@ export function busValue(signature: string, entries: readonly PropertyValue[]): 
     }
     case 'a':
       if (t.element.code === 's' || t.element.code === 'o') {
-        if (first.type === 'strv') return [...first.value];
+        // The writer only reads it: no copy.
+        if (first.type === 'strv') return first.value;
         if (first.type === 'string') return first.value === '' ? [] : [first.value];
         // Repeated text entries (one per element).
-        return entries.map(formatPropertyValue).filter((x) => x !== '');
+        const texts: string[] = [];
+        for (let i = from; i < to; i++) {
+          const text = formatPropertyValue(list[i]![1]);
+          if (text !== '') texts.push(text);
+        }
+        return texts;
       }
       return emptyBusValue(t);
     default:

@@ -12,11 +12,11 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Job, JobResult, Logger, Manager, PropertyList, PropertyValue, Unit } from '@unitkit/core';
-import { ManagerError, busPropertyEmits, busPropertyTypes } from '@unitkit/core';
-import { DbusError, DbusServer, type CallContext, type DbusConnection, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec } from '@unitkit/dbus';
+import type { Job, JobResult, Logger, Manager, PropertyList, Unit } from '@unitkit/core';
+import { ManagerError, busPropertyEmits } from '@unitkit/core';
+import { DbusError, DbusServer, type CallContext, type DbusConnection, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec, Variant } from '@unitkit/dbus';
 import type { EventLoop } from '@unitkit/core';
-import { busValue } from './bus-value.js';
+import { busSignatureTables, busValueOfName, busValuesInto, UNIT_INTERFACE, UnitBusProperties } from './bus-property-list.js';
 import type { ControlHandler } from './control-handler.js';
 import { mayChangeState, type ManagerOperations } from './manager-operations.js';
 import type { InstallChange } from '@unitkit/unit-file';
@@ -27,7 +27,8 @@ const ROOT = '/org/freedesktop/systemd1';
 const UNIT_PREFIX = `${ROOT}/unit`;
 const JOB_PREFIX = `${ROOT}/job`;
 const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
-const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';
+const UNIT_IFACE = UNIT_INTERFACE;
+const PROPERTIES_IFACE = 'org.freedesktop.DBus.Properties';
 const JOB_IFACE = 'org.freedesktop.systemd1.Job';
 
 /** systemd's bus_label_escape(): letters and digits stay, every other byte becomes `_xx`; "" is "_". */
@@ -79,16 +80,8 @@ export function toDbusError(e: unknown): unknown {
   return new DbusError(name, e.message);
 }
 
-/** The D-Bus interface of a unit type: service → org.freedesktop.systemd1.Service. */
-function typeInterface(u: Unit): string {
-  const suffix = u.id.slice(u.id.lastIndexOf('.') + 1);
-  return `org.freedesktop.systemd1.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
-}
-
-/** Marks a property snapshot taken for whichever message asks first. */
-const firstAsker = Symbol('first asker');
-
-const signatureTables = new Map(Object.entries(busPropertyTypes).map(([iface, list]) => [iface, new Map(list)]));
+/** The properties each interface announces on change, as sets. */
+const changeSets = new Map(Object.entries(busPropertyEmits).map(([iface, e]) => [iface, new Set(e.changed)]));
 
 /** Options of {@link SystemdBusApi}. */
 export interface SystemdBusApiOptions {
@@ -231,18 +224,23 @@ export class SystemdBusApi {
       const objPath = unitObjectPath(u.id);
       const connections = [...this.ready()];
       if (connections.length === 0) return;
-      // One lookup (one computation of the unit's properties) for every connection.
-      const spec = this.tree.lookup(objPath);
-      if (!spec) return;
-      for (const iface of [typeInterface(u), UNIT_IFACE]) {
-        const props = spec[iface]?.properties;
+      // One computation of the unit's properties, and one body per interface, for every connection.
+      const props = this.unitProperties(u);
+      for (const iface of props.interfaces()) {
         const emits = busPropertyEmits[iface];
-        if (!props || !emits) continue;
-        const changed = emits.changed.filter((n) => props[n]);
+        if (!emits) continue;
+        const values = new Map<string, Variant>();
+        props.valuesInto(iface, values, changeSets.get(iface));
+        // In the order of systemd's table.
+        const changed = new Map<string, Variant>();
+        for (const n of emits.changed) {
+          const v = values.get(n);
+          if (v) changed.set(n, v);
+        }
         // All of them, as systemd names every Exec*= of the interface, set or not.
         const invalidated = [...emits.invalidated];
-        if (changed.length + invalidated.length === 0) continue;
-        for (const c of connections) this.tree.emitPropertiesChanged(c, objPath, iface, changed, invalidated, spec);
+        if (changed.size + invalidated.length === 0) continue;
+        for (const c of connections) c.emitSignal(objPath, PROPERTIES_IFACE, 'PropertiesChanged', 'sa{sv}as', [iface, changed, invalidated]);
       }
     });
   }
@@ -489,9 +487,27 @@ export class SystemdBusApi {
         return [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])];
       }),
     };
+    // One list per message: GetAll and Get read the same snapshot. A change signal (no message)
+    // computes its own.
+    const table = busSignatureTables.get(MANAGER_IFACE)!;
+    const on = (n: string) => table.has(n);
+    let memo: { for: unknown; list: PropertyList } | undefined;
+    const listFor = (ctx: CallContext): PropertyList => {
+      if (ctx.message && memo?.for === ctx.message) return memo.list;
+      const list = this.opts.handler.managerProperties();
+      memo = ctx.message ? { for: ctx.message, list } : undefined;
+      return list;
+    };
+    const properties: Record<string, PropertySpec> = {};
+    for (const [name] of this.opts.handler.managerProperties()) {
+      const sig = table.get(name);
+      if (sig && !properties[name])
+        properties[name] = { signature: sig, get: (ctx) => { const l = listFor(ctx); return busValueOfName(l, l.findIndex(([n]) => n === name), name, sig); } };
+    }
     return {
       methods,
-      properties: this.propertySpecs(MANAGER_IFACE, () => this.opts.handler.managerProperties()),
+      properties,
+      getAll: (ctx, out) => busValuesInto(listFor(ctx), table, on, out),
       signals: {
         UnitNew: { signature: 'so', names: ['id', 'unit'] },
         UnitRemoved: { signature: 'so', names: ['id', 'unit'] },
@@ -516,48 +532,14 @@ export class SystemdBusApi {
     this.signal(ROOT, MANAGER_IFACE, 'StartupFinished', 'tttttt', () => [0n, 0n, 0n, 0n, t, t]);
   }
 
-  /**
-   * The properties of one interface from a property list (computed once per call that reads
-   * them), in the list's order, each with systemd's signature; names systemd does not have on
-   * that interface are left out. Repeated entries (Listen=, ExecStart=) make one array.
-   */
-  private propertySpecs(iface: string, list: () => PropertyList, only?: ReadonlySet<string>, snapshot?: PropertyList): Record<string, PropertySpec> {
-    const table = signatureTables.get(iface);
-    if (!table) return {};
-    const byName = (l: PropertyList) => {
-      const m = new Map<string, PropertyValue[]>();
-      for (const [n, v] of l) {
-        const a = m.get(n);
-        if (a) a.push(v);
-        else m.set(n, [v]);
-      }
-      return m;
-    };
-    // The list read to build this object serves the message that looked it up (the first to ask):
-    // a unit's properties are computed once per GetAll, not twice.
-    let cache: Map<string, PropertyValue[]> | undefined = snapshot ? byName(snapshot) : undefined;
-    let cachedFor: unknown = snapshot ? firstAsker : undefined;
-    const entries = (ctx: CallContext) => {
-      if (cachedFor === firstAsker) cachedFor = ctx.message;
-      // One list per incoming message: GetAll reads every property from the same snapshot.
-      if (!cache || cachedFor !== ctx.message) {
-        cache = byName(list());
-        cachedFor = ctx.message;
-      }
-      return cache;
-    };
-    const specs: Record<string, PropertySpec> = {};
-    const names = only ? [...only] : [...new Set(list().map(([n]) => n))];
-    for (const name of names) {
-      const sig = table.get(name);
-      if (!sig) continue;
-      specs[name] = { signature: sig, get: (ctx) => busValue(sig, entries(ctx).get(name) ?? []) };
-    }
-    return specs;
-  }
-
   // Units
 
+  /**
+   * A unit's object. It is built per lookup, that is per message (or per turn's change signals),
+   * and cheaply: its property list is computed on first use and serves everything that lookup
+   * reads; GetAll converts that list in one pass, and the per-property specs (for Get,
+   * PropertiesChanged, introspection) and the methods are made only when asked for.
+   */
   private unitObject(objPath: string): ObjectSpec | undefined {
     const label = objPath.slice(UNIT_PREFIX.length + 1);
     if (label.includes('/')) return undefined;
@@ -570,45 +552,31 @@ export class SystemdBusApi {
     } catch {
       return undefined;
     }
-    const list = () => this.manager.properties(u);
-    const snapshot = list();
-    const names = snapshot.map(([n]) => n);
-    const typeIface = typeInterface(u);
-    const typeTable = signatureTables.get(typeIface);
-    const unitTable = signatureTables.get(UNIT_IFACE)!;
-    const typeNames = new Set(names.filter((n) => typeTable?.has(n)));
-    const unitNames = new Set(names.filter((n) => !typeNames.has(n) && unitTable.has(n)));
-    const unitProps = this.propertySpecs(UNIT_IFACE, list, unitNames, snapshot);
-    // Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these.
-    unitProps.Job = { signature: '(uo)', get: () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']) };
-    if (unitProps.LoadError) {
-      // From the snapshot of the message that reads it, not a list of its own: computing a unit's
-      // ~300 properties again for this one doubled the work (and the garbage) of every GetAll.
-      let memo: { for: unknown; list: PropertyList } = { for: firstAsker, list: snapshot };
-      unitProps.LoadError = {
-        signature: '(ss)',
-        get: (ctx) => {
-          if (memo.for === firstAsker) memo.for = ctx.message;
-          else if (memo.for !== ctx.message) memo = { for: ctx.message, list: list() };
-          return loadErrorPair(memo.list);
-        },
-      };
-    }
-    const unitMethods: InterfaceSpec['methods'] = {};
+    const props = this.unitProperties(u);
+    const spec: ObjectSpec = {};
+    // systemd lists the type's interface first in GetAll(""): systemctl show prints Type= before Id=.
+    for (const iface of props.interfaces()) spec[iface] = props.interfaceSpec(iface, iface === UNIT_IFACE ? () => this.unitMethods(u) : undefined);
+    return spec;
+  }
+
+  /** A unit's properties for one message or one turn's signals. */
+  private unitProperties(u: Unit): UnitBusProperties {
+    return new UnitBusProperties(u, (genericOnly) => this.manager.properties(u, genericOnly), () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']));
+  }
+
+  /** The methods of org.freedesktop.systemd1.Unit on `u`'s object. */
+  private unitMethods(u: Unit): NonNullable<InterfaceSpec['methods']> {
+    const methods: NonNullable<InterfaceSpec['methods']> = {};
     for (const [m, verb] of [
       ['Start', 'start'], ['Stop', 'stop'], ['Reload', 'reload'], ['Restart', 'restart'], ['TryRestart', 'try-restart'],
       ['ReloadOrRestart', 'reload-or-restart'], ['ReloadOrTryRestart', 'try-reload-or-restart'],
     ] as const) {
-      unitMethods[m] = this.method('s', 'o', true, ([mode]) => [jobObjectPath(this.ops.enqueue(verb, u.id, String(mode)).job.id)]);
+      methods[m] = this.method('s', 'o', true, ([mode]) => [jobObjectPath(this.ops.enqueue(verb, u.id, String(mode)).job.id)]);
     }
-    unitMethods.Kill = this.method('si', '', true, ([whom, sig]) => this.ops.kill([u.id], String(whom) || 'all', Number(sig)));
-    unitMethods.ResetFailed = this.method('', '', true, () => this.ops.resetFailed([u.id]));
-    unitMethods.GetProcesses = this.method('', 'a(sus)', false, () => [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])]);
-    const spec: ObjectSpec = {};
-    // systemd lists the type's interface first in GetAll(""): systemctl show prints Type= before Id=.
-    if (typeTable) spec[typeIface] = { properties: this.propertySpecs(typeIface, list, typeNames, snapshot) };
-    spec[UNIT_IFACE] = { methods: unitMethods, properties: unitProps };
-    return spec;
+    methods.Kill = this.method('si', '', true, ([whom, sig]) => this.ops.kill([u.id], String(whom) || 'all', Number(sig)));
+    methods.ResetFailed = this.method('', '', true, () => this.ops.resetFailed([u.id]));
+    methods.GetProcesses = this.method('', 'a(sus)', false, () => [this.ops.unitProcesses(u).map(([pid, cmd]) => ['/', pid, cmd])]);
+    return methods;
   }
 
   // Jobs
@@ -633,15 +601,6 @@ export class SystemdBusApi {
   }
 }
 
-/** LoadError's text `org.freedesktop.systemd1.X "message"` as systemd's (ss). */
-function loadErrorPair(list: PropertyList): [string, string] {
-  const v = list.find(([n]) => n === 'LoadError')?.[1];
-  const text = v && 'value' in v && typeof v.value === 'string' ? v.value : '';
-  const m = /^(\S+) "(.*)"$/s.exec(text);
-  return m ? [m[1]!, m[2]!] : ['', ''];
-}
-
-/** The bits of EnableUnitFilesWithFlags' `t`: 1 runtime, 2 force. */
 function bitFlags(f: unknown): { runtime: boolean; force: boolean } {
   const n = BigInt(f as bigint | number);
   return { runtime: (n & 1n) !== 0n, force: (n & 2n) !== 0n };

@@ -1535,9 +1535,14 @@ export class Manager {
     this.scheduleDispatch();
   }
 
-  /** Every property of a unit as `systemctl show` lists them: the type's, then the generic ones. */
-  properties(u: Unit): PropertyList {
-    return unitProperties(u, this);
+  /**
+   * Every property of a unit as `systemctl show` lists them: the type's, then the generic ones.
+   * With `genericOnly`, only the generic ones (org.freedesktop.systemd1.Unit's): what a client
+   * reading one of those (systemctl's is-active, or NeedDaemonReload after a job) needs, without
+   * the type's ~200 (the exec context's, the cgroup's).
+   */
+  properties(u: Unit, genericOnly = false): PropertyList {
+    return unitProperties(u, this, genericOnly);
   }
 
   /**

@@ -59,11 +59,11 @@ function presetOf(u: Unit, manager: Manager): string {
 }
 
 /** Every property of `u`: the type's, then the generic ones. */
-export function unitProperties(u: Unit, manager: Manager): PropertyList {
+export function unitProperties(u: Unit, manager: Manager, genericOnly = false): PropertyList {
   const s = u.settings;
   const def = u.definition;
   const ids = (units: Iterable<Unit>) => [...units].map((x) => x.id);
-  const typeProperties = u.type.properties?.bind(u.type);
+  const typeProperties = genericOnly ? undefined : u.type.properties?.bind(u.type);
   const list: PropertyList = typeProperties ? [...manager.callHook(u, 'properties', () => typeProperties(u), [])] : [];
   list.push(['Id', prop.string(u.id)], ['Names', prop.strv([...u.names].sort())], ['Following', prop.string('')]);
   for (const d of shownDependencies) list.push([d, prop.strv(ids(u.dependencies(d)))]);

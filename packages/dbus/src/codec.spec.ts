@@ -124,6 +124,26 @@ describe('marshalling', () => {
     expect(() => decodeMessage(bytes, [30])).to.throw(DbusProtocolError, /announces 2 fds, 1 arrived/);
   });
 
+  it('writes 64-bit integers from numbers and bigints alike, both byte orders, at the edges', () => {
+    const values: [string, number | bigint, bigint][] = [
+      ['t', 0, 0n], ['t', 2 ** 32, 2n ** 32n], ['t', Number.MAX_SAFE_INTEGER, 2n ** 53n - 1n], ['t', 2n ** 53n, 2n ** 53n],
+      ['t', 2n ** 64n - 1n, 2n ** 64n - 1n], ['t', 2n ** 63n + 5n, 2n ** 63n + 5n],
+      ['x', -1, -1n], ['x', -(2 ** 40) - 3, -(2n ** 40n) - 3n], ['x', Number.MIN_SAFE_INTEGER, -(2n ** 53n) + 1n],
+      ['x', -(2n ** 63n), -(2n ** 63n)], ['x', 2n ** 63n - 1n, 2n ** 63n - 1n], ['x', -(2n ** 60n) - 1n, -(2n ** 60n) - 1n],
+    ];
+    for (const bigEndian of [false, true])
+      for (const [sig, v, want] of values) {
+        const w = new WireWriter(bigEndian);
+        w.writeSignature(sig, [v]);
+        expect(new WireReader(w.finish(), !bigEndian).readSignature(sig), `${sig} ${v}`).to.deep.equal([want]);
+      }
+    const enc = (sig: string, v: unknown) => () => new WireWriter().writeSignature(sig, [v]);
+    expect(enc('t', -1)).to.throw(TypeError);
+    expect(enc('t', 2 ** 60)).to.throw(TypeError);
+    expect(enc('x', 2n ** 63n)).to.throw(TypeError);
+    expect(enc('t', 2n ** 64n)).to.throw(TypeError);
+  });
+
   it('refuses bad values when encoding with TypeErrors', () => {
     const enc = (signature: string, body: unknown[], extra: Partial<DbusMessage> = {}) => () =>
       encodeMessage({ type: MessageType.MethodCall, serial: 1, path: '/', member: 'M', signature, body, ...extra });

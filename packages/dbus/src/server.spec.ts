@@ -109,6 +109,28 @@ describe('DbusServer and ObjectTree', () => {
     expect(got[0]!.body).to.deep.equal(['org.example.Test', new Map([['Count', variant('u', 5)]]), []]);
   });
 
+  it('answers GetAll and Get through an interface\'s fast paths, falling back to its properties', async () => {
+    const P = 'org.freedesktop.DBus.Properties';
+    const asked: string[] = [];
+    tree.addObject('/org/example/Fast', {
+      'org.example.Fast': {
+        properties: { A: { signature: 'u', get: () => 1 }, B: { signature: 's', get: () => 'slow' } },
+        getAll: (_ctx, out) => {
+          asked.push('all');
+          out.set('A', variant('u', 10));
+          out.set('B', variant('s', 'fast'));
+        },
+        getOne: (name) => (asked.push(name), name === 'A' ? variant('u', 11) : undefined),
+      },
+    });
+    const [all] = (await call('/org/example/Fast', P, 'GetAll', 's', [''])) as [Map<string, Variant>];
+    expect([...all]).to.deep.equal([['A', variant('u', 10)], ['B', variant('s', 'fast')]]);
+    expect(await call('/org/example/Fast', P, 'Get', 'ss', ['org.example.Fast', 'A'])).to.deep.equal([variant('u', 11)]);
+    expect(await call('/org/example/Fast', P, 'Get', 'ss', ['org.example.Fast', 'B'])).to.deep.equal([variant('s', 'slow')]);
+    expect((await fails(call('/org/example/Fast', P, 'Get', 'ss', ['org.example.Fast', 'C'])))[0]).to.equal('org.freedesktop.DBus.Error.UnknownProperty');
+    expect(asked).to.deep.equal(['all', 'A', 'B', 'C']);
+  });
+
   it('introspects objects and parent nodes; Peer Ping and GetMachineId', async () => {
     const [xml] = (await call('/org/example/Obj', 'org.freedesktop.DBus.Introspectable', 'Introspect')) as [string];
     expect(xml).to.match(/^<!DOCTYPE node PUBLIC "-\/\/freedesktop\/\/DTD D-BUS Object Introspection 1.0\/\/EN"/);

@@ -7,6 +7,9 @@ import { Variant } from './variant.js';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** The type of a variant's signature. */
+const SIGNATURE_TYPE: TypeNode = { code: 'g' };
 
 /** Maximum array length in bytes (spec: 64 MiB). */
 export const MAX_ARRAY_LENGTH = 64 * 1024 * 1024;
@@ -83,40 +86,45 @@ export class WireWriter {
         if (typeof v !== 'boolean') throw new TypeError(`expected a boolean for "b", got ${describe(v)}`);
         this.uint32(v ? 1 : 0);
         return;
+      // Fixed-size values are written in place: a GetAll reply has hundreds of them, and a closure
+      // or a temporary BigInt per value was most of the reply's garbage.
       case 'n': {
         const x = int(v, -0x8000, 0x7fff, 'n');
-        this.fixed(2, (o) => (this.bigEndian ? this.buf.writeInt16BE(x, o) : this.buf.writeInt16LE(x, o)));
+        this.at(2);
+        if (this.bigEndian) this.buf.writeInt16BE(x, this.pos);
+        else this.buf.writeInt16LE(x, this.pos);
+        this.pos += 2;
         return;
       }
       case 'q': {
         const x = int(v, 0, 0xffff, 'q');
-        this.fixed(2, (o) => (this.bigEndian ? this.buf.writeUInt16BE(x, o) : this.buf.writeUInt16LE(x, o)));
+        this.at(2);
+        if (this.bigEndian) this.buf.writeUInt16BE(x, this.pos);
+        else this.buf.writeUInt16LE(x, this.pos);
+        this.pos += 2;
         return;
       }
       case 'i': {
         const x = int(v, -0x80000000, 0x7fffffff, 'i');
-        this.fixed(4, (o) => (this.bigEndian ? this.buf.writeInt32BE(x, o) : this.buf.writeInt32LE(x, o)));
+        this.at(4);
+        if (this.bigEndian) this.buf.writeInt32BE(x, this.pos);
+        else this.buf.writeInt32LE(x, this.pos);
+        this.pos += 4;
         return;
       }
-      case 'u': {
-        const x = int(v, 0, 0xffffffff, 'u');
-        this.fixed(4, (o) => (this.bigEndian ? this.buf.writeUInt32BE(x, o) : this.buf.writeUInt32LE(x, o)));
+      case 'u':
+        this.uint32(int(v, 0, 0xffffffff, 'u'));
         return;
-      }
-      case 'x': {
-        const x = big(v, INT64_MIN, INT64_MAX, 'x');
-        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigInt64BE(x, o) : this.buf.writeBigInt64LE(x, o)));
+      case 'x':
+      case 't':
+        this.int64(t.code, v);
         return;
-      }
-      case 't': {
-        const x = big(v, 0n, UINT64_MAX, 't');
-        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeBigUInt64BE(x, o) : this.buf.writeBigUInt64LE(x, o)));
-        return;
-      }
       case 'd': {
         if (typeof v !== 'number') throw new TypeError(`expected a number for "d", got ${describe(v)}`);
-        const x = v;
-        this.fixed(8, (o) => (this.bigEndian ? this.buf.writeDoubleBE(x, o) : this.buf.writeDoubleLE(x, o)));
+        this.at(8);
+        if (this.bigEndian) this.buf.writeDoubleBE(v, this.pos);
+        else this.buf.writeDoubleLE(v, this.pos);
+        this.pos += 8;
         return;
       }
       case 'h': {
@@ -153,7 +161,7 @@ export class WireWriter {
       }
       case 'v': {
         if (!(v instanceof Variant)) throw new TypeError(`expected a Variant for "v", got ${describe(v)}`);
-        this.write({ code: 'g' }, v.signature);
+        this.write(SIGNATURE_TYPE, v.signature);
         this.write(parseSingleType(v.signature), v.value);
         return;
       }
@@ -161,7 +169,7 @@ export class WireWriter {
         if (!Array.isArray(v) || v.length !== t.fields.length)
           throw new TypeError(`expected an array of ${t.fields.length} fields for "${formatType(t)}", got ${describe(v)}`);
         this.align(8);
-        t.fields.forEach((f, i) => this.write(f, v[i]));
+        for (let i = 0; i < t.fields.length; i++) this.write(t.fields[i]!, v[i]);
         return;
       }
       case '{':
@@ -178,11 +186,14 @@ export class WireWriter {
     this.align(alignmentOf(element));
     const start = this.pos;
     if (element.code === '{') {
-      for (const [k, val] of entries(v)) {
+      const entry = (val: unknown, k: unknown) => {
         this.align(8);
         this.write(element.key, k);
         this.write(element.value, val);
-      }
+      };
+      // A Map is walked with forEach: its iterator made a [key, value] array per entry.
+      if (v instanceof Map) v.forEach(entry);
+      else for (const [k, val] of entries(v)) entry(val, k);
     } else if (element.code === 'y' && (v instanceof Uint8Array)) {
       this.raw(v);
     } else {
@@ -195,11 +206,44 @@ export class WireWriter {
     else this.buf.writeUInt32LE(length, lengthAt);
   }
 
-  private fixed(size: number, put: (offset: number) => void): void {
+  /** Aligns to `size` and makes room for a value of that size at `pos`. */
+  private at(size: number): void {
     this.align(size);
     this.ensure(size);
-    put(this.pos);
-    this.pos += size;
+  }
+
+  /**
+   * An `x` or `t`: as two 32-bit halves when the value is a safe integer (or one of the type's
+   * bounds, systemd's "infinity"), through BigInt arithmetic only otherwise.
+   */
+  private int64(code: 'x' | 't', v: unknown): void {
+    let lo: number, hi: number;
+    const n = typeof v === 'number' ? v : typeof v === 'bigint' && v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : undefined;
+    if (n !== undefined) {
+      if (!Number.isSafeInteger(n)) throw new TypeError(`expected a bigint for "${code}", got ${describe(v)}`);
+      if (n < 0 && code === 't') throw new TypeError(`${n} is out of range for "t"`);
+      lo = n >>> 0;
+      hi = Math.floor(n / 0x100000000) >>> 0;
+    } else if (code === 't' && v === UINT64_MAX) {
+      lo = hi = 0xffffffff;
+    } else if (code === 'x' && v === INT64_MAX) {
+      lo = 0xffffffff;
+      hi = 0x7fffffff;
+    } else {
+      const b = code === 'x' ? big(v, INT64_MIN, INT64_MAX, 'x') : big(v, 0n, UINT64_MAX, 't');
+      const u = BigInt.asUintN(64, b);
+      lo = Number(u & 0xffffffffn);
+      hi = Number(u >> 32n);
+    }
+    this.at(8);
+    if (this.bigEndian) {
+      this.buf.writeUInt32BE(hi, this.pos);
+      this.buf.writeUInt32BE(lo, this.pos + 4);
+    } else {
+      this.buf.writeUInt32LE(lo, this.pos);
+      this.buf.writeUInt32LE(hi, this.pos + 4);
+    }
+    this.pos += 8;
   }
 
   private raw(bytes: Uint8Array): void {
