@@ -101,6 +101,8 @@ export interface SystemdBusApiOptions {
   end?: (objective: 'halt' | 'poweroff' | 'reboot') => void;
   /** The uid allowed to change state besides root (default: ours). */
   ownerUid?: number;
+  /** Called when a client's connection has closed: its requests are answered (see heap-trim.ts). */
+  afterClient?: () => void;
 }
 
 /** The D-Bus API server; see the module comment. */
@@ -162,6 +164,7 @@ export class SystemdBusApi {
       // systemctl checks nothing but the socket's owner; others read (as on systemd's private bus, 0600 for root, here for the user).
       socketMode: 0o600,
       onMessage: this.tree.handler,
+      onConnectionClosed: this.opts.afterClient && (() => this.opts.afterClient!()),
       sender: BUS_NAME,
     };
   }

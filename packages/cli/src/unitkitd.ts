@@ -17,7 +17,7 @@ import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-optio
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { SystemdBusApi } from './systemd-bus-api.js';
 import { BOOTED_MARKER, createBootedMarker } from './booted-marker.js';
-import { trimHeapAfterLoadBursts } from './heap-trim.js';
+import { collectYoungAfterClients, trimHeapAfterLoadBursts } from './heap-trim.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   }
   // systemd's D-Bus API on its private socket: the real systemctl (and unit files that call it) drive us.
   const busPath = privateBusPath(opts.scope, process.env, opts);
-  const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, exit: () => shutdown('Exit requested over D-Bus', manager.exitStatus), end: (o) => endNow(o, 0, `${o} requested over D-Bus`) }) : undefined;
+  const busApi = busPath ? new SystemdBusApi({ handler, loop: daemon.loop, logger: daemon.logger, path: busPath, afterClient: collectYoungAfterClients(), exit: () => shutdown('Exit requested over D-Bus', manager.exitStatus), end: (o) => endNow(o, 0, `${o} requested over D-Bus`) }) : undefined;
   if (busApi) {
     try {
       await busApi.listen(handover?.busFd ?? launcherBusFd);

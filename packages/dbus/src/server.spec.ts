@@ -150,14 +150,19 @@ describe('DbusServer and ObjectTree', () => {
   });
 
   it('refuses connections beyond maxConnections', async () => {
-    const small = DbusServer.listen({ path: join(dir, 'small'), loop: t.loop, logger, maxConnections: 1, onMessage: tree.handler });
+    let closed = 0;
+    const small = DbusServer.listen({ path: join(dir, 'small'), loop: t.loop, logger, maxConnections: 1, onMessage: tree.handler, onConnectionClosed: () => closed++ });
     try {
       const first = await connectBus({ address: small.address, loop: t.loop, hello: false });
       const e = await connectBus({ address: small.address, loop: t.loop, hello: false }).catch((x: unknown) => x);
       expect(e).to.be.instanceOf(DbusError);
       expect(logger.warnings.some((w) => /too many connections/.test(w))).to.equal(true);
       expect(await first.call('org.example', '/org/example/Obj', 'org.example.Test', 'Later')).to.deep.equal([7]);
+      expect(closed, 'a refused connection was never adopted').to.equal(0);
       first.close();
+      // The server hears the hang-up and says the client is gone.
+      await until(() => closed === 1);
+      expect(small.connections.size).to.equal(0);
     } finally {
       small.close();
     }

@@ -23,6 +23,8 @@ export interface DbusServerOptions {
   onMessage?: (message: DecodedMessage, connection: DbusConnection) => void;
   /** Told about each accepted connection, before its handshake. */
   onConnection?: (connection: DbusConnection) => void;
+  /** Told when a connection has closed (the peer hung up, or it was closed): its call is over. */
+  onConnectionClosed?: (connection: DbusConnection) => void;
   /** Refuse a peer by its credentials before the handshake (default: everyone the socket mode lets in). */
   authorize?: (peer: PeerCredentials) => boolean;
   /** The server GUID (32 hex digits; default random). */
@@ -151,7 +153,10 @@ export class DbusServer {
       loop: this.options.loop,
       logger: this.options.logger,
       onMessage: (m, c) => this.route(m, c),
-      onClose: (_reason, c) => this.connections.delete(c),
+      onClose: (_reason, c) => {
+        this.connections.delete(c);
+        this.options.onConnectionClosed?.(c);
+      },
       callTimeoutUsec: this.options.callTimeoutUsec,
       authTimeoutUsec: this.options.authTimeoutUsec,
       sender: this.options.sender,
