@@ -18,6 +18,8 @@ const samples: [string, unknown][] = [
   ['t', 2n ** 64n - 1n],
   ['d', -1.5e300],
   ['s', 'grüße ✓'],
+  ['s', 'a-longer-ascii-string-'.repeat(4)],
+  ['s', 'é'.repeat(70)],
   ['s', ''],
   ['o', '/org/freedesktop/systemd1/unit/foo_2eservice'],
   ['g', 'a{sv}(ii)'],

@@ -50,9 +50,10 @@ export class WireWriter {
   /** Zero padding up to a multiple of `n`. */
   align(n: number): void {
     const pad = (n - (this.pos % n)) % n;
+    if (pad === 0) return;
     this.ensure(pad);
-    this.buf.fill(0, this.pos, this.pos + pad);
-    this.pos += pad;
+    // At most 7 bytes: a loop beats Buffer.fill's argument checks.
+    for (let i = 0; i < pad; i++) this.buf[this.pos++] = 0;
   }
 
   byte(v: number): void {
@@ -138,14 +139,17 @@ export class WireWriter {
       case 'o': {
         if (typeof v !== 'string') throw new TypeError(`expected a string for "${t.code}", got ${describe(v)}`);
         if (t.code === 'o' && !isValidObjectPath(v)) throw new TypeError(`invalid object path ${JSON.stringify(v)}`);
-        if (v.includes('\0')) throw new TypeError('strings may not contain NUL bytes');
-        // Straight into the buffer: a GetAll reply writes hundreds of strings.
-        const length = Buffer.byteLength(v, 'utf8');
-        this.uint32(length);
-        this.ensure(length + 1);
-        this.buf.write(v, this.pos, length, 'utf8');
-        this.pos += length;
-        this.buf[this.pos++] = 0;
+        this.uint32(0);
+        if (!this.asciiString(v)) {
+          if (v.includes('\0')) throw new TypeError('strings may not contain NUL bytes');
+          // Straight into the buffer: a GetAll reply writes hundreds of strings.
+          const length = Buffer.byteLength(v, 'utf8');
+          this.ensure(length + 1);
+          this.buf.write(v, this.pos, length, 'utf8');
+          this.pos += length;
+          this.buf[this.pos++] = 0;
+          this.setUint32(this.pos - length - 5, length);
+        }
         return;
       }
       case 'g': {
@@ -154,8 +158,7 @@ export class WireWriter {
         // Signatures are ASCII (parseSignature checked): written in place, no temporary Buffer.
         this.ensure(v.length + 2);
         this.buf[this.pos++] = v.length;
-        this.buf.write(v, this.pos, v.length, 'latin1');
-        this.pos += v.length;
+        for (let i = 0; i < v.length; i++) this.buf[this.pos++] = v.charCodeAt(i);
         this.buf[this.pos++] = 0;
         return;
       }
@@ -204,6 +207,35 @@ export class WireWriter {
     if (length > MAX_ARRAY_LENGTH) throw new DbusProtocolError(`array of ${length} bytes exceeds the 64 MiB limit`);
     if (this.bigEndian) this.buf.writeUInt32BE(length, lengthAt);
     else this.buf.writeUInt32LE(length, lengthAt);
+  }
+
+  /**
+   * Writes a short ASCII string's bytes and NUL after the length just written (4 bytes before
+   * `pos`), and that length; false, with nothing written, for a long or non-ASCII one. Byte by
+   * byte beats Buffer.write's argument checks and native call for the short names and values
+   * that make up most of a reply.
+   */
+  private asciiString(v: string): boolean {
+    const n = v.length;
+    if (n > 64) return false;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) return false;
+      if (c === 0) throw new TypeError('strings may not contain NUL bytes');
+      buf[start + i] = c;
+    }
+    buf[start + n] = 0;
+    this.pos = start + n + 1;
+    this.setUint32(start - 4, n);
+    return true;
+  }
+
+  private setUint32(at: number, v: number): void {
+    if (this.bigEndian) this.buf.writeUInt32BE(v, at);
+    else this.buf.writeUInt32LE(v, at);
   }
 
   /** Aligns to `size` and makes room for a value of that size at `pos`. */

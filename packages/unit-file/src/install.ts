@@ -154,12 +154,12 @@ export class UnitFileInstaller {
     return { entry, id: res.id };
   }
 
-  private readInstall(entry: UnitFileEntry, name: string): InstallInfo {
+  private readInstall(entry: UnitFileEntry, name: string, known?: string): InstallInfo {
     const info: InstallInfo = { name, path: entry.path, wantedBy: [], requiredBy: [], alias: [], also: [], diagnostics: [] };
     if (entry.kind === 'masked') return info;
     let text: string;
     try {
-      text = readFileSync(entry.path, 'utf8');
+      text = known ?? readFileSync(entry.path, 'utf8');
     } catch {
       return info;
     }
@@ -202,9 +202,10 @@ export class UnitFileInstaller {
 
   /**
    * The unit file state `systemctl is-enabled` prints. Throws ValueError when there is no
-   * unit file of that name ("No such file or directory").
+   * unit file of that name ("No such file or directory"). `fragment` is the file's text when the
+   * caller has just read it (a unit's load), so it is not read twice.
    */
-  state(name: string): UnitFileState {
+  state(name: string, fragment?: { path: string; text: string }): UnitFileState {
     const { entry } = this.find(name);
     if (entry.kind === 'masked') return this.isRuntimeDir(entry.dir.slice(this.root.length)) ? 'masked-runtime' : 'masked';
     const fragmentName = nodePath.basename(entry.path);
@@ -212,7 +213,7 @@ export class UnitFileInstaller {
     const dir = entry.dir.slice(this.root.length);
     if (/\/generator(\.early|\.late)?$/.test(dir)) return 'generated';
     if (dir.endsWith('/transient')) return 'transient';
-    const info = this.readInstall(entry, name);
+    const info = this.readInstall(entry, name, fragment?.path === entry.path ? fragment.text : undefined);
     const fragmentIndex = this.dirs.indexOf(dir);
     const templ = isValidUnitName(fragmentName, { template: true });
     const instance = unitNameInstance(name);

@@ -108,6 +108,7 @@ export class UnitFileLoader {
 
     const parserOpts: FragmentParserOptions = { name: res.id, index: this.index, scope: this.scope, specifiers: this.specifiers };
     const parser = new FragmentParser(parserOpts);
+    let fragment: { path: string; text: string } | undefined;
     if (entry) {
       def.fragmentPath = entry.path;
       if (isValidUnitName(entry.name, { template: true })) def.template = entry.name;
@@ -128,6 +129,7 @@ export class UnitFileLoader {
         return def;
       }
       parser.apply(text, entry.path);
+      fragment = { path: entry.path, text };
     } else {
       const required = this.opts.fragmentRequired ? this.opts.fragmentRequired(res.id) : !OPTIONAL_FRAGMENT.has(unitNameType(res.id) ?? '');
       if (required) {
@@ -171,7 +173,7 @@ export class UnitFileLoader {
     }
     if (entry && this.opts.unitFileStates !== false) {
       try {
-        def.unitFileState = this.install().state(res.id);
+        def.unitFileState = this.install().state(res.id, fragment);
       } catch {
         // A unit without a file has no unit file state.
       }
