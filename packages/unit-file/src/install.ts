@@ -8,7 +8,7 @@ import { systemSpecifierContext } from './system-facts.js';
 import type { Diagnostic, ParseContext, SpecifierContext, UnitFileState } from './types.js';
 import { UnitFileMap, type UnitFileEntry } from './unit-file-map.js';
 import {
-  isValidUnitName, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
+  isValidUnitName, resolvedPath, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
 } from './unit-name.js';
 import { lexUnitText } from './unit-text-lexer.js';
 import { UnitFilePresets, presetDirs } from './presets.js';
@@ -133,7 +133,7 @@ export class UnitFileInstaller {
 
   // Link targets are reported without the root, as systemd writes them.
   private resolveTarget(dir: string, raw: string): string {
-    return raw.startsWith('/') ? nodePath.resolve(raw) : this.unroot(nodePath.resolve(dir, raw));
+    return raw.startsWith('/') ? resolvedPath(raw) : this.unroot(nodePath.resolve(dir, raw));
   }
 
   /** Reads the [Install] section of the unit file `name` resolves to. Throws when there is none. */

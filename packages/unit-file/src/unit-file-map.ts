@@ -1,7 +1,7 @@
 import * as nodePath from 'node:path';
 import type { DirectoryCache } from './directory-cache.js';
 import {
-  isValidUnitName, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
+  isValidUnitName, resolvedPath, unitNameInstance, unitNameReplaceInstance, unitNameTemplate, unitNameType,
 } from './unit-name.js';
 
 /** One name found at the top level of a search-path directory. */
@@ -48,7 +48,7 @@ export class UnitFileMap {
    * @param root an alternative root (`systemctl --root`): absolute symlink targets are read under it
    */
   constructor(readonly searchPath: string[], private readonly cache: DirectoryCache, readonly root = '') {
-    const inSearchPath = new Set(searchPath.map((d) => nodePath.resolve(d)));
+    const inSearchPath = new Set(searchPath.map(resolvedPath));
     for (const dir of searchPath) {
       const list = cache.list(dir);
       if (!list) continue;
@@ -60,7 +60,7 @@ export class UnitFileMap {
         const raw = cache.readlink(path);
         if (raw === undefined) continue;
         if (raw === '/dev/null') { this.entries.set(name, { name, path, dir, kind: 'masked' }); continue; }
-        const abs = raw.startsWith('/') && root ? nodePath.resolve(root + raw) : nodePath.resolve(dir, raw);
+        const abs = raw.startsWith('/') ? resolvedPath(root + raw) : nodePath.resolve(dir, raw);
         if (abs === '/dev/null') { this.entries.set(name, { name, path, dir, kind: 'masked' }); continue; }
         const base = nodePath.basename(abs);
         if (base !== name && inSearchPath.has(nodePath.dirname(abs)) && isValidUnitName(base)) {

@@ -1,7 +1,8 @@
+import * as nodePath from 'node:path';
 import { expect } from 'chai';
 import {
   isValidUnitName, unitNameEscape, unitNameFromPath, unitNameInstance, unitNamePathEscape, unitNamePathUnescape,
-  unitNamePrefix, unitNameReplaceInstance, unitNameTemplate, unitNameUnescape, unitNameMangle,
+  resolvedPath, unitNamePrefix, unitNameReplaceInstance, unitNameTemplate, unitNameUnescape, unitNameMangle,
 } from './unit-name.js';
 
 describe('unit names', () => {
@@ -46,5 +47,12 @@ describe('unit names', () => {
     expect(unitNameMangle('foo.socket')).to.equal('foo.socket');
     expect(unitNameMangle('/home')).to.equal('home.mount');
     expect(unitNameMangle('/dev/sda')).to.equal('dev-sda.device');
+  });
+});
+
+describe('resolvedPath', () => {
+  it('is path.resolve: normalized absolute paths as they are, anything else normalized', () => {
+    for (const p of ['/', '/etc/systemd/user', '/a/b.service', '/a//b', '/a/./b', '/a/../b', '/a/b/', '/a/.', '/a/..', 'rel/x', './x', '', '/..hidden/.x'])
+      expect(resolvedPath(p), JSON.stringify(p)).to.equal(nodePath.resolve(p));
   });
 });

@@ -99,17 +99,30 @@ export function parseRuntimeDirectoryPreserve(value: string): RuntimeDirectoryPr
  * does, $XDG_CONFIG_HOME (~/.config) for state, $XDG_CACHE_HOME (~/.cache), ~/.config/log and
  * ~/.config. Undefined when the user manager has no $XDG_RUNTIME_DIR.
  */
-export function execDirectoryPrefixes(scope: 'system' | 'user', env: Readonly<Record<string, string | undefined>>): Record<ExecDirectoryType, string | undefined> {
-  if (scope === 'system') return { Runtime: '/run', State: '/var/lib', Cache: '/var/cache', Logs: '/var/log', Configuration: '/etc' };
+export function execDirectoryPrefixes(scope: 'system' | 'user', env: Readonly<Record<string, string | undefined>>): Readonly<Record<ExecDirectoryType, string | undefined>> {
+  if (scope === 'system') return SYSTEM_PREFIXES;
+  // Every unit's load asks; the answer changes only with the manager's environment.
+  const m = lastUserPrefixes;
+  if (m && m.home === env.HOME && m.config === env.XDG_CONFIG_HOME && m.cache === env.XDG_CACHE_HOME && m.runtime === env.XDG_RUNTIME_DIR) return m.prefixes;
+  const prefixes = userPrefixes(env);
+  lastUserPrefixes = { home: env.HOME, config: env.XDG_CONFIG_HOME, cache: env.XDG_CACHE_HOME, runtime: env.XDG_RUNTIME_DIR, prefixes };
+  return prefixes;
+}
+
+const SYSTEM_PREFIXES: Readonly<Record<ExecDirectoryType, string | undefined>> = Object.freeze({ Runtime: '/run', State: '/var/lib', Cache: '/var/cache', Logs: '/var/log', Configuration: '/etc' });
+
+let lastUserPrefixes: { home?: string; config?: string; cache?: string; runtime?: string; prefixes: Readonly<Record<ExecDirectoryType, string | undefined>> } | undefined;
+
+function userPrefixes(env: Readonly<Record<string, string | undefined>>): Readonly<Record<ExecDirectoryType, string | undefined>> {
   const home = env.HOME || os.homedir();
   const config = env.XDG_CONFIG_HOME || path.join(home, '.config');
-  return {
+  return Object.freeze({
     Runtime: env.XDG_RUNTIME_DIR || undefined,
     State: config,
     Cache: env.XDG_CACHE_HOME || path.join(home, '.cache'),
     Logs: path.join(config, 'log'),
     Configuration: config,
-  };
+  });
 }
 
 /** The variables a process gets: RUNTIME_DIRECTORY=/run/a:/run/b… for each kind with entries. */
