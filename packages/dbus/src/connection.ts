@@ -371,7 +371,9 @@ export class DbusConnection {
     if (!this.authenticated) {
       const sasl = this.saslServer ?? this.saslClient!;
       const step = sasl.feed(data);
-      if (!this.writeBroken) for (const line of step.replies) this.outQueue.push({ bytes: Buffer.from(line, 'latin1'), fds: [] });
+      // One write for the step's replies (DATA, OK, AGREE_UNIX_FD), as sd-bus's server sends them:
+      // one wake-up of the client instead of three.
+      if (!this.writeBroken && step.replies.length > 0) this.outQueue.push({ bytes: Buffer.from(step.replies.join(''), 'latin1'), fds: [] });
       this.flush();
       if (step.fail) return this.close(step.fail);
       if (!step.rest) return;
