@@ -44,22 +44,22 @@ function exposedGc(): GcFunction | undefined {
 
 /**
  * Returns a function to call when a client's requests are answered (its connection closed): right
- * after, before the next request comes in, the young generation is collected if it is at least
- * `minBytes` full, or has less than twice that free. A `systemctl show` allocates ~250 KB (a unit loaded, ~300 properties listed and
- * encoded); with unitkitd's 1 MB semi-spaces every third or fourth call otherwise ran a scavenge
- * in the middle of its own work, copying (and promoting) that call's live objects — 1–4 ms on the
- * answer's path. Collected between calls, the young generation holds garbage only: the scavenge
- * is a fraction of that, and off every request's path.
+ * after, before the next request comes in, the young generation is collected if it has less than
+ * `reserveBytes` free — the room the next client's calls should find. A `systemctl show`
+ * allocates ~270 KB (a unit loaded, ~300 properties listed and encoded); with unitkitd's 1 MB
+ * semi-spaces every third or fourth call otherwise ran a scavenge in the middle of its own work,
+ * copying (and promoting) that call's live objects — 1–4 ms on the answer's path. Collected
+ * between calls, the young generation holds garbage only, and the scavenge is off every
+ * request's path; collecting only when room runs short keeps it to one per two or three calls.
  */
-export function collectYoungAfterClients(minBytes = 256 * 1024): () => void {
+export function collectYoungAfterClients(reserveBytes = 512 * 1024): () => void {
   const gc = exposedGc();
   if (!gc) return () => {};
   let scheduled = false;
   const run = () => {
     scheduled = false;
     const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-    // Full enough to be worth it, or too full for the next client's requests to fit.
-    if (young && (young.space_used_size >= minBytes || young.space_available_size < 2 * minBytes)) gc({ type: 'minor' });
+    if (young && young.space_available_size < reserveBytes) gc({ type: 'minor' });
   };
   return () => {
     if (scheduled) return;
