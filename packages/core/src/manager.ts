@@ -296,8 +296,7 @@ export class Manager {
     u.names.add(u.id);
     u.definition = keptDefinition(def);
     u.settings = readUnitSettings(def, this.defaults);
-    u.startLimit.interval = u.settings.startLimitInterval;
-    u.startLimit.burst = u.settings.startLimitBurst;
+    u.applyStartLimitSettings();
 
     if (u.initError !== undefined) {
       u.loadState = 'error';
@@ -836,7 +835,9 @@ export class Manager {
 
   private testConditions(u: Unit): boolean {
     u.conditionTimestamp = this.dualNow();
-    const r = testConditionList(u.settings.conditions, this.conditionEnvironment(), 'Condition', (d) =>
+    const list = u.settings.conditions;
+    if (u.conditionStates.length !== list.length) u.conditionStates = list.map((): 0 => 0);
+    const r = testConditionList(list, this.conditionEnvironment(), 'Condition', (d) =>
       u.log('debug', `${d} is not supported by unitkit, treating it as met.`),
       u.conditionStates,
     );
@@ -848,7 +849,9 @@ export class Manager {
 
   private testAsserts(u: Unit): boolean {
     u.assertTimestamp = this.dualNow();
-    const r = testConditionList(u.settings.asserts, this.conditionEnvironment(), 'Assert', undefined, u.assertStates);
+    const list = u.settings.asserts;
+    if (u.assertStates.length !== list.length) u.assertStates = list.map((): 0 => 0);
+    const r = testConditionList(list, this.conditionEnvironment(), 'Assert', undefined, u.assertStates);
     u.assertResult = r.passed;
     if (!r.passed) u.log('err', `${r.failed} failed`);
     return r.passed;

@@ -5,6 +5,7 @@ import type { Usec } from './ports/event-loop.js';
 import type { JobMode } from './job-type.js';
 import type { UnitDependency } from './unit-dependency.js';
 import type { UnitDefinition } from './unit-definition.js';
+import { sharedIfEmpty } from './exec/shared-empty.js';
 
 /** A Condition*= or Assert*= line as the [Unit] table parses it. */
 export interface ConditionSpec {
@@ -49,8 +50,11 @@ export interface UnitSettings {
   jobTimeoutRebootArgument: string;
   rebootArgument: string;
   requiresMountsFor: string[];
-  /** Dependencies named in the file, by kind. */
-  dependencies: Map<UnitDependency, string[]>;
+  /**
+   * Dependencies named in the file, by kind, in the order of unitFileDependencyDirectives (pairs,
+   * not a Map: read once per load, and a Map was ~0.4 KB of every loaded unit; issue #19).
+   */
+  dependencies: ReadonlyArray<readonly [UnitDependency, string[]]>;
 }
 
 /** Manager-wide defaults that [Unit] settings fall back to (systemd's Default*= of system.conf). */
@@ -69,25 +73,29 @@ export const unitFileDependencyDirectives: readonly UnitDependency[] = [
   'JoinsNamespaceOf',
 ];
 
+const noDependencies: ReadonlyArray<readonly [UnitDependency, string[]]> = Object.freeze([]);
+const noSection: ReadonlyMap<string, unknown> = new Map();
+
 /** Reads the generic settings out of a definition's [Unit] section. */
 export function readUnitSettings(def: UnitDefinition | undefined, defaults: ManagerDefaults): UnitSettings {
-  const sec = def?.sections.get('Unit') ?? new Map<string, unknown>();
+  const sec = def?.sections.get('Unit') ?? noSection;
   const get = <T>(key: string, fallback: T): T => (sec.has(key) && sec.get(key) !== undefined ? (sec.get(key) as T) : fallback);
-  const dependencies = new Map<UnitDependency, string[]>();
+  const dependencies: Array<readonly [UnitDependency, string[]]> = [];
   for (const d of unitFileDependencyDirectives) {
     const v = sec.get(d);
-    if (Array.isArray(v) && v.length > 0) dependencies.set(d, v as string[]);
+    if (Array.isArray(v) && v.length > 0) dependencies.push([d, v as string[]]);
   }
-  const conditions: ConditionSpec[] = [];
-  const asserts: ConditionSpec[] = [];
+  let conditions: ConditionSpec[] = [];
+  let asserts: ConditionSpec[] = [];
   for (const [key, value] of sec) {
     if (!Array.isArray(value)) continue;
-    if (key.startsWith('Condition')) conditions.push(...(value as ConditionSpec[]));
-    else if (key.startsWith('Assert')) asserts.push(...(value as ConditionSpec[]));
+    // concat() sizes the result exactly (push() grows the backing store by half again).
+    if (key.startsWith('Condition')) conditions = conditions.concat(value as ConditionSpec[]);
+    else if (key.startsWith('Assert')) asserts = asserts.concat(value as ConditionSpec[]);
   }
   return {
     description: get('Description', ''),
-    documentation: get('Documentation', [] as string[]),
+    documentation: sharedIfEmpty(get('Documentation', [] as string[])),
     defaultDependencies: get('DefaultDependencies', true),
     stopWhenUnneeded: get('StopWhenUnneeded', false),
     refuseManualStart: get('RefuseManualStart', false),
@@ -101,8 +109,8 @@ export function readUnitSettings(def: UnitDefinition | undefined, defaults: Mana
     startLimitInterval: get('StartLimitIntervalSec', get('StartLimitInterval', defaults.startLimitInterval)),
     startLimitBurst: get('StartLimitBurst', defaults.startLimitBurst),
     collectMode: get('CollectMode', 'inactive' as CollectMode),
-    conditions,
-    asserts,
+    conditions: sharedIfEmpty(conditions),
+    asserts: sharedIfEmpty(asserts),
     sourcePath: get<string | undefined>('SourcePath', undefined),
     failureAction: get('FailureAction', 'none'),
     successAction: get('SuccessAction', 'none'),
@@ -112,7 +120,7 @@ export function readUnitSettings(def: UnitDefinition | undefined, defaults: Mana
     jobTimeoutAction: get('JobTimeoutAction', 'none'),
     jobTimeoutRebootArgument: get('JobTimeoutRebootArgument', ''),
     rebootArgument: get('RebootArgument', ''),
-    requiresMountsFor: get('RequiresMountsFor', [] as string[]),
-    dependencies,
+    requiresMountsFor: sharedIfEmpty(get('RequiresMountsFor', [] as string[])),
+    dependencies: dependencies.length > 0 ? dependencies.slice() : noDependencies,
   };
 }

@@ -159,10 +159,15 @@ export class FragmentParser {
     if (spec.kind === 'list') {
       const items = Array.isArray(parsed) ? parsed : [parsed];
       const prev = sec.get(target) as unknown[] | undefined;
-      const list = prev ?? [];
-      if (spec.merge) spec.merge(list, items);
-      else list.push(...items);
-      if (!prev) sec.set(target, list);
+      if (spec.merge) {
+        const list = prev ?? [];
+        spec.merge(list, items);
+        if (!prev) sec.set(target, list);
+      } else {
+        // A new exact-size array per line (concat/slice): push() grows the backing store to 17
+        // slots at the first item, and loaded units keep these lists (issue #19).
+        sec.set(target, prev ? prev.concat(items) : items.slice());
+      }
     } else sec.set(target, parsed);
   }
 }
