@@ -32,6 +32,9 @@ def main():
     ap.add_argument("n", type=int, nargs="?", default=10000)
     ap.add_argument("--impl", default="unitkit", choices=["both", "unitkit", "systemd"])
     ap.add_argument("--snapshots")
+    ap.add_argument("--node-options", default="", help="NODE_OPTIONS for unitkitd (e.g. --heap-prof)")
+    ap.add_argument("--node-flags", default="", help="more node/V8 flags for unitkitd (e.g. --trace-gc), beside its shebang's")
+    ap.add_argument("--log", help="copy unitkitd's output here")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-held-")
     try:
@@ -42,10 +45,17 @@ def main():
             root = tempfile.mkdtemp(prefix=f"bench-held-{k.name}-")
             m = k(root)
             try:
+                if k is bench.Unitkit and a.node_flags:
+                    bundle = os.path.join(bench.PROJECT, "packages", "cli", "dist", "unitkitd.bundle.js")
+                    argv = ["node", *bench.node_flags(), *a.node_flags.split(), bundle, "--user"]
+                    real = subprocess.Popen
+                    subprocess.Popen = lambda args, **kw: real(argv if args and args[0].endswith("unitkitd") else args, **kw)
+                if k is bench.Unitkit and (a.snapshots or a.node_options):
+                    env = m.env
+                    opts = (a.node_options + (" --heapsnapshot-signal=SIGUSR2" if a.snapshots else "")).strip()
+                    m.env = lambda: dict(env(), NODE_OPTIONS=opts)
                 if a.snapshots and k is bench.Unitkit:
                     os.makedirs(a.snapshots, exist_ok=True)
-                    env = m.env
-                    m.env = lambda: dict(env(), NODE_OPTIONS="--heapsnapshot-signal=SIGUSR2")
                     cwd = os.getcwd()
                     os.chdir(root)  # node writes the snapshot into its working directory
                     try:
@@ -60,12 +70,16 @@ def main():
                 idle = bench.rss_mb(m.proc.pid)
                 reload_s, grown = bench.reload_and_rss(m, probe, a.n)
                 held = bench.rss_mb(m.proc.pid)
+                with open(f"/proc/{m.proc.pid}/smaps_rollup") as f:
+                    print("".join(l for l in f if l.split(":")[0] in ("Rss", "Anonymous", "Private_Dirty", "Shared_Clean")), end="")
                 print(f"{k.name}: idle {idle:.2f} MB, held {held:.2f} MB, grown {grown:.2f} MB for {a.n} units = "
                       f"{grown * 1024 / a.n:.2f} KB/unit; daemon-reload {reload_s:.2f} s", flush=True)
                 if a.snapshots and k is bench.Unitkit:
                     snapshot(m, a.snapshots, f"held-{a.n}.heapsnapshot")
             finally:
                 m.stop()
+                if a.log and k is bench.Unitkit:
+                    shutil.copy(os.path.join(root, "unitkitd.log"), a.log)
                 shutil.rmtree(root, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -30,7 +30,7 @@ import { DirectiveTableContribution, UnitDefinitionSource, keptDefinition, notFo
 import type { AtomName, UnitDependency } from './unit-dependency.js';
 import { dependencyInverse } from './unit-dependency.js';
 import type { ManagerDefaults } from './unit-settings.js';
-import { builtinManagerDefaults, readUnitSettings } from './unit-settings.js';
+import { builtinManagerDefaults, readUnitSettings, unitFileDependencies } from './unit-settings.js';
 import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js';
 import { UnitLoadError, UnitLoadExtension, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
@@ -306,7 +306,7 @@ export class Manager {
       u.loadError = def.loadError;
     } else {
       try {
-        for (const [kind, names] of u.settings.dependencies) for (const n of names) this.addDependency(u, kind, n, true);
+        for (const [kind, names] of unitFileDependencies(def)) for (const n of names) this.addDependency(u, kind, n, true);
         u.perpetual = false;
         u.cgroupContext = undefined;
         u.type.load(u, def);

@@ -50,11 +50,6 @@ export interface UnitSettings {
   jobTimeoutRebootArgument: string;
   rebootArgument: string;
   requiresMountsFor: string[];
-  /**
-   * Dependencies named in the file, by kind, in the order of unitFileDependencyDirectives (pairs,
-   * not a Map: read once per load, and a Map was ~0.4 KB of every loaded unit; issue #19).
-   */
-  dependencies: ReadonlyArray<readonly [UnitDependency, string[]]>;
 }
 
 /** Manager-wide defaults that [Unit] settings fall back to (systemd's Default*= of system.conf). */
@@ -73,18 +68,28 @@ export const unitFileDependencyDirectives: readonly UnitDependency[] = [
   'JoinsNamespaceOf',
 ];
 
-const noDependencies: ReadonlyArray<readonly [UnitDependency, string[]]> = Object.freeze([]);
 const noSection: ReadonlyMap<string, unknown> = new Map();
+
+/**
+ * The dependencies a definition's [Unit] section names, by kind, in the order of
+ * unitFileDependencyDirectives. Read from the definition at load, not kept in the settings: the
+ * edges are what the unit keeps (a copy of the names was ~0.25 KB of every loaded unit; #19).
+ */
+export function unitFileDependencies(def: UnitDefinition): Array<[UnitDependency, readonly string[]]> {
+  const sec = def.sections.get('Unit');
+  const out: Array<[UnitDependency, readonly string[]]> = [];
+  if (!sec) return out;
+  for (const d of unitFileDependencyDirectives) {
+    const v = sec.get(d);
+    if (Array.isArray(v) && v.length > 0) out.push([d, v as string[]]);
+  }
+  return out;
+}
 
 /** Reads the generic settings out of a definition's [Unit] section. */
 export function readUnitSettings(def: UnitDefinition | undefined, defaults: ManagerDefaults): UnitSettings {
   const sec = def?.sections.get('Unit') ?? noSection;
   const get = <T>(key: string, fallback: T): T => (sec.has(key) && sec.get(key) !== undefined ? (sec.get(key) as T) : fallback);
-  const dependencies: Array<readonly [UnitDependency, string[]]> = [];
-  for (const d of unitFileDependencyDirectives) {
-    const v = sec.get(d);
-    if (Array.isArray(v) && v.length > 0) dependencies.push([d, v as string[]]);
-  }
   let conditions: ConditionSpec[] = [];
   let asserts: ConditionSpec[] = [];
   for (const [key, value] of sec) {
@@ -121,6 +126,5 @@ export function readUnitSettings(def: UnitDefinition | undefined, defaults: Mana
     jobTimeoutRebootArgument: get('JobTimeoutRebootArgument', ''),
     rebootArgument: get('RebootArgument', ''),
     requiresMountsFor: sharedIfEmpty(get('RequiresMountsFor', [] as string[])),
-    dependencies: dependencies.length > 0 ? dependencies.slice() : noDependencies,
   };
 }

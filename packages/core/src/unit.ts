@@ -123,11 +123,13 @@ export class Unit<S = unknown> {
   initError?: string;
 
   /**
-   * Every unit this one has an edge to, with one bit per dependency kind (see dependencyBit). One
-   * Map per unit, made at its first edge: a default service has ~10 kinds of edges to ~5 units, and a
-   * Set per kind was ~1.8 KB of each loaded unit (issue #19).
+   * Every unit this one has an edge to, with one bit per dependency kind (see dependencyBit), in
+   * the order of each unit's first edge. Made at the first edge; up to SMALL_EDGES units as a flat
+   * array [unit, mask, unit, mask…] (a default service has ~10 kinds of edges to ~7 units), beyond
+   * as a Map (a target that wants thousands of units). A Set per kind was ~1.8 KB of each loaded
+   * unit, one Map ~0.4 KB, the array ~0.15 KB (issue #19).
    */
-  private deps?: Map<Unit, number>;
+  private deps?: Array<Unit | number> | Map<Unit, number>;
   /**
    * The armed timers with their deadlines (kept for a manager re-exec: monotonic time survives
    * execve), and the fd watches with the events they ask for (likewise). Created on first use: most
@@ -209,15 +211,57 @@ export class Unit<S = unknown> {
   dependencies(kind: UnitDependency): ReadonlySet<Unit> {
     const bit = dependencyBit[kind];
     let out: Set<Unit> | undefined;
-    if (this.deps) for (const [u, m] of this.deps) if (m & bit) (out ??= new Set()).add(u);
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & bit) (out ??= new Set()).add(d[i] as Unit);
+    } else if (d) for (const [u, m] of d) if (m & bit) (out ??= new Set()).add(u);
     return out ?? emptySet;
   }
 
   /** The first unit this one has a dependency of kind `kind` on, if any. */
   firstDependency(kind: UnitDependency): Unit | undefined {
     const bit = dependencyBit[kind];
-    if (this.deps) for (const [u, m] of this.deps) if (m & bit) return u;
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & bit) return d[i] as Unit;
+    } else if (d) for (const [u, m] of d) if (m & bit) return u;
     return undefined;
+  }
+
+  /** The kind bits of this unit's edges to `other` (0 for none). */
+  private edgeMask(other: Unit): number {
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if (d[i] === other) return d[i + 1] as number;
+      return 0;
+    }
+    return d?.get(other) ?? 0;
+  }
+
+  /** Sets the kind bits of this unit's edges to `other`; 0 removes `other`. */
+  private setEdgeMask(other: Unit, mask: number): void {
+    let d = this.deps;
+    if (d instanceof Map) {
+      if (mask === 0) d.delete(other);
+      else d.set(other, mask);
+      return;
+    }
+    d ??= this.deps = [];
+    for (let i = 0; i < d.length; i += 2) {
+      if (d[i] !== other) continue;
+      if (mask === 0) d.splice(i, 2);
+      else d[i + 1] = mask;
+      return;
+    }
+    if (mask === 0) return;
+    if (d.length < SMALL_EDGES * 2) {
+      d.push(other, mask);
+      return;
+    }
+    const map = new Map<Unit, number>();
+    for (let i = 0; i < d.length; i += 2) map.set(d[i] as Unit, d[i + 1] as number);
+    map.set(other, mask);
+    this.deps = map;
   }
 
   /**
@@ -245,52 +289,59 @@ export class Unit<S = unknown> {
 
   /** True when this unit has a dependency of kind `kind` on `other`. */
   hasDependency(kind: UnitDependency, other: Unit): boolean {
-    return ((this.deps?.get(other) ?? 0) & dependencyBit[kind]) !== 0;
+    return (this.edgeMask(other) & dependencyBit[kind]) !== 0;
   }
 
   /** Every unit related to this one by a dependency that carries `atom`, each once. */
   unitsWithAtom(atom: AtomName): Unit[] {
     const mask = dependencyMaskOfAtom(atom);
     const out: Unit[] = [];
-    if (this.deps && mask) for (const [u, m] of this.deps) if (m & mask) out.push(u);
+    const d = this.deps;
+    if (!d || !mask) return out;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & mask) out.push(d[i] as Unit);
+    } else for (const [u, m] of d) if (m & mask) out.push(u);
     return out;
   }
 
   /** True when some dependency carrying `atom` points at `other`. */
   hasAtom(atom: AtomName, other: Unit): boolean {
-    return ((this.deps?.get(other) ?? 0) & dependencyMaskOfAtom(atom)) !== 0;
+    return (this.edgeMask(other) & dependencyMaskOfAtom(atom)) !== 0;
   }
 
   /** True when some dependency carries `atom` at all. */
   hasAnyAtom(atom: AtomName): boolean {
     const mask = dependencyMaskOfAtom(atom);
-    if (this.deps && mask) for (const m of this.deps.values()) if (m & mask) return true;
+    const d = this.deps;
+    if (!d || !mask) return false;
+    if (Array.isArray(d)) {
+      for (let i = 1; i < d.length; i += 2) if ((d[i] as number) & mask) return true;
+    } else for (const m of d.values()) if (m & mask) return true;
     return false;
   }
 
   /** @internal Records one direction of an edge; Manager.addDependency() keeps both directions. */
   linkDependency(kind: UnitDependency, other: Unit): boolean {
     const bit = dependencyBit[kind];
-    const deps = (this.deps ??= new Map());
-    const m = deps.get(other) ?? 0;
+    const m = this.edgeMask(other);
     if (m & bit) return false;
-    deps.set(other, m | bit);
+    this.setEdgeMask(other, m | bit);
     return true;
   }
 
   /** @internal Removes one direction of an edge. */
   unlinkDependency(kind: UnitDependency, other: Unit): void {
-    const m = this.deps?.get(other);
-    if (m === undefined) return;
-    const left = m & ~dependencyBit[kind];
-    if (left === 0) this.deps!.delete(other);
-    else this.deps!.set(other, left);
+    const m = this.edgeMask(other);
+    if (m & dependencyBit[kind]) this.setEdgeMask(other, m & ~dependencyBit[kind]);
   }
 
   /** @internal Every (kind, unit) edge of this unit. */
   *allDependencies(): Iterable<[UnitDependency, Unit]> {
-    if (!this.deps) return;
-    for (const [u, m] of this.deps) for (let i = 0; i < dependencyOfBit.length; i++) if (m & (2 ** i)) yield [dependencyOfBit[i]!, u];
+    const d = this.deps;
+    if (!d) return;
+    const pairs: Array<[Unit, number]> = Array.isArray(d) ? [] : [...d];
+    if (Array.isArray(d)) for (let i = 0; i < d.length; i += 2) pairs.push([d[i] as Unit, d[i + 1] as number]);
+    for (const [u, m] of pairs) for (let i = 0; i < dependencyOfBit.length; i++) if (m & (2 ** i)) yield [dependencyOfBit[i]!, u];
   }
 
   /**
@@ -405,6 +456,8 @@ export class Unit<S = unknown> {
 }
 
 const emptySet: ReadonlySet<Unit> = new Set();
+/** Units a unit's edges are kept for in a flat array before they move to a Map (see Unit.deps). */
+const SMALL_EDGES = 12;
 const emptyPids: ReadonlySet<number> = new Set();
 /**
  * The condition states of a unit never checked: shared and frozen (the manager gives a unit an

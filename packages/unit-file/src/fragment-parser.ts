@@ -3,6 +3,7 @@ import type { Diagnostic, DirectiveSpec, DirectiveTable, ParseContext, RawAssign
 import { lexUnitText } from './unit-text-lexer.js';
 import { unitNameType } from './unit-name.js';
 import { ValueError } from './value-error.js';
+import { detachedString } from './detached-string.js';
 
 /**
  * All directive tables, indexed for lookups by section and key. Build one per loader
@@ -141,7 +142,8 @@ export class FragmentParser {
     }
     let parsed: unknown;
     try {
-      const v = spec.noSpecifiers ? value : ctx.expand(value);
+      // Detached: what the parser keeps must not pin the file's whole text (detached-string.ts).
+      const v = detachedString(spec.noSpecifiers ? value : ctx.expand(value));
       parsed = spec.parse(v, ctx);
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
@@ -159,15 +161,10 @@ export class FragmentParser {
     if (spec.kind === 'list') {
       const items = Array.isArray(parsed) ? parsed : [parsed];
       const prev = sec.get(target) as unknown[] | undefined;
-      if (spec.merge) {
-        const list = prev ?? [];
-        spec.merge(list, items);
-        if (!prev) sec.set(target, list);
-      } else {
-        // A new exact-size array per line (concat/slice): push() grows the backing store to 17
-        // slots at the first item, and loaded units keep these lists (issue #19).
-        sec.set(target, prev ? prev.concat(items) : items.slice());
-      }
+      const list = prev ?? [];
+      if (spec.merge) spec.merge(list, items);
+      else list.push(...items);
+      if (!prev) sec.set(target, list);
     } else sec.set(target, parsed);
   }
 }
