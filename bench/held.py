@@ -27,6 +27,38 @@ def snapshot(m, into, name):
     shutil.move(new, os.path.join(into, name))
 
 
+def rollup(pid):
+    """RSS split as /proc/PID/smaps_rollup gives it: anonymous and file-backed, MB."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("Rss", "Anonymous"):
+                out[k] = int(v.split()[0]) / 1024
+    out["File"] = out["Rss"] - out["Anonymous"]
+    return out
+
+
+def idle_figure(runs):
+    """bench.py's idle_over_node_mb, `runs` times, with the anonymous/file-backed split of both."""
+    for _ in range(runs):
+        root = tempfile.mkdtemp(prefix="bench-idle-")
+        m = bench.Unitkit(root)
+        try:
+            m.start()
+            floor = subprocess.Popen(["node", *bench.node_flags(), "-e", "setInterval(() => {}, 1e9)"])
+            time.sleep(2)
+            u, n = rollup(m.proc.pid), rollup(floor.pid)
+            floor.kill()
+            floor.wait()
+            print(f"unitkitd {u['Rss']:.2f} MB (anon {u['Anonymous']:.2f}, file {u['File']:.2f}); node {n['Rss']:.2f} "
+                  f"(anon {n['Anonymous']:.2f}, file {n['File']:.2f}); over node {u['Rss'] - n['Rss']:.2f} MB "
+                  f"(anon {u['Anonymous'] - n['Anonymous']:+.2f}, file {u['File'] - n['File']:+.2f})", flush=True)
+        finally:
+            m.stop()
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=10000)
@@ -35,7 +67,10 @@ def main():
     ap.add_argument("--node-options", default="", help="NODE_OPTIONS for unitkitd (e.g. --heap-prof)")
     ap.add_argument("--node-flags", default="", help="more node/V8 flags for unitkitd (e.g. --trace-gc), beside its shebang's")
     ap.add_argument("--log", help="copy unitkitd's output here")
+    ap.add_argument("--idle", type=int, metavar="RUNS", help="only the idle figure: RUNS fresh managers beside a bare Node")
     a = ap.parse_args()
+    if a.idle:
+        return idle_figure(a.idle)
     tmp = tempfile.mkdtemp(prefix="bench-held-")
     try:
         probe = os.path.join(tmp, "probe")
