@@ -17,7 +17,8 @@ import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-optio
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { SystemdBusApi } from './systemd-bus-api.js';
 import { BOOTED_MARKER, createBootedMarker } from './booted-marker.js';
-import { trimHeapAfterLoadBursts } from './heap-trim.js';
+import { compactHeap, trimHeapAfterLoadBursts } from './heap-trim.js';
+import { endStartupTiering } from './startup-tiering.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
@@ -178,6 +179,9 @@ async function main(): Promise<void> {
     timestamps.Finish = dualNow();
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
+    // The start-up's code and garbage are not what an idle manager needs (see the two modules).
+    endStartupTiering();
+    setTimeout(compactHeap, 100).unref();
     // As systemd --user: userspace and total are both the time from the manager's start to now.
     busApi?.startupFinished(timestamps.Userspace ? timestamps.Finish.monotonic - timestamps.Userspace.monotonic : ms * 1000);
     if (opts.examples) {
