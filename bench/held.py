@@ -103,7 +103,16 @@ def main():
                     m.start()
                     time.sleep(2)
                 idle = bench.rss_mb(m.proc.pid)
-                reload_s, grown = bench.reload_and_rss(m, probe, a.n)
+                # The split of what grew (anonymous / file-backed), read where reload_and_rss reads RSS.
+                reads, rss = [], bench.rss_mb
+                bench.rss_mb = lambda pid: (reads.append(rollup(pid)), rss(pid))[1]
+                try:
+                    reload_s, grown = bench.reload_and_rss(m, probe, a.n)
+                finally:
+                    bench.rss_mb = rss
+                if len(reads) == 2:
+                    print(f"grown: anonymous {reads[1]['Anonymous'] - reads[0]['Anonymous']:+.2f} MB, "
+                          f"file-backed {reads[1]['File'] - reads[0]['File']:+.2f} MB")
                 held = bench.rss_mb(m.proc.pid)
                 with open(f"/proc/{m.proc.pid}/smaps_rollup") as f:
                     print("".join(l for l in f if l.split(":")[0] in ("Rss", "Anonymous", "Private_Dirty", "Shared_Clean")), end="")

@@ -25,7 +25,7 @@ import { execReexec, prepareReexec, readReexecState } from './reexec.js';
 import { privateBusPath, takeLauncherBusSocket } from './launcher-bus-socket.js';
 import { runEnvironmentGenerators } from './user-environment-generators.js';
 import type { ManagerTimestamps } from './manager-properties.js';
-import { killAllProcesses, monotonicUsec, realtimeUsec, sigrtmin, watchSignal } from '@unitkit/native';
+import { killAllProcesses, limitMallocArenas, monotonicUsec, realtimeUsec, sigrtmin, watchSignal } from '@unitkit/native';
 import { HealthServer } from './health-server.js';
 import type { EndObjective, SignalRequest } from './shutdown-signals.js';
 import { CtrlAltDelBurst, realtimeOffsets, signalRequest } from './shutdown-signals.js';
@@ -36,6 +36,9 @@ function dualNow() {
 }
 
 async function main(): Promise<void> {
+  // Two malloc arenas, not one per helper thread of V8 (compiler, GC): each kept a few MB resident
+  // after the first burst of work (~2–4 MB; issue #19). The threads allocate little and rarely.
+  limitMallocArenas(2);
   let opts;
   try {
     opts = parseDaemonOptions(process.argv.slice(2), process.env);

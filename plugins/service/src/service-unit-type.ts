@@ -110,7 +110,13 @@ function statusesOf(commands: readonly unknown[]): ExecStatus[] {
   return commands.length === 0 ? NO_EXEC_STATUSES : commands.map(() => NO_EXEC_STATUS);
 }
 
-/** A loaded service's statuses object (written per list at each start). */
+/** The statuses of `d`, its own (writable) from the first start on. */
+function ownStatuses(d: ServiceData): Record<ExecCommandList, ExecStatus[]> {
+  if (d.statuses === NO_STATUSES) d.statuses = freshStatuses(d.settings);
+  return d.statuses;
+}
+
+/** A started service's statuses object (made afresh at each start). */
 function freshStatuses(s: ServiceSettings): Record<ExecCommandList, ExecStatus[]> {
   return Object.fromEntries(execCommandLists.map((l) => [l, statusesOf(s.exec[l])])) as unknown as Record<ExecCommandList, ExecStatus[]>;
 }
@@ -239,7 +245,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const mounts = [...unit.settings.requiresMountsFor];
     for (const p of execDirectoryMountPaths(s.context.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) if (!mounts.includes(p)) mounts.push(p);
     if (mounts.length > 0) unit.settings.requiresMountsFor = mounts.sort();
-    unit.data.statuses = freshStatuses(s);
+    // Shared until the first start: a never-started service shows every command with an empty status.
+    unit.data.statuses = NO_STATUSES;
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
     };
@@ -444,7 +451,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.watchdogOverride = undefined;
     d.watchdogOriginal = d.settings.watchdogUsec;
     d.mainExec = NO_MAIN_EXEC;
-    for (const l of execCommandLists) d.statuses[l] = statusesOf(d.settings.exec[l]);
+    d.statuses = freshStatuses(d.settings);
     // A start that is not an automatic restart resets the restart counter.
     if (d.flushNRestarts) {
       d.nRestarts = 0;
@@ -879,7 +886,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.mainExec = { ...d.mainExec, code: exit.code, status: exit.status, exitRealtime: now.realtime(), exitMonotonic: now.now() };
     const index = d.mainIndex;
     if (index !== undefined) {
-      d.statuses.ExecStart[index] = { ...d.mainExec };
+      ownStatuses(d).ExecStart[index] = { ...d.mainExec };
       if (s.exec.ExecStart[index]?.flags.ignoreFailure) f = 'success';
     }
     this.logExit(unit, 'Main process', exit, f === 'success');
@@ -943,7 +950,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (d.state === 'condition' && f === 'exit-code' && exit.status < 255) f = 'exec-condition';
     d.controlPid = undefined;
     const st = d.statuses[list][index];
-    if (st) d.statuses[list][index] = { ...st, code: exit.code, status: exit.status, exitRealtime: unit.manager.loop.realtime() };
+    if (st) ownStatuses(d)[list][index] = { ...st, code: exit.code, status: exit.status, exitRealtime: unit.manager.loop.realtime() };
     if (s.exec[list][index]?.flags.ignoreFailure) f = 'success';
     this.logExit(unit, 'Control process', exit, f === 'success');
     if (!d.state.startsWith('reload')) d.result = firstFailure(d.result, f);
@@ -1323,7 +1330,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.controlList = list;
     d.controlIndex = index;
     const loop = unit.manager.loop;
-    d.statuses[list][index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    ownStatuses(d)[list][index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
     return true;
   }
 
@@ -1337,7 +1344,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.mainPidKnown = true;
     d.mainIndex = index;
     d.mainExec = { pid: r.pid, startRealtime: loop.realtime(), startMonotonic: loop.now(), exitRealtime: 0, exitMonotonic: 0, status: 0 };
-    d.statuses.ExecStart[index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    ownStatuses(d).ExecStart[index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
     return r;
   }
 
