@@ -30,7 +30,11 @@ export class Journal {
   readonly events = new EventEmitter<{ entry: [JournalEntry] }>();
   readonly dir: string;
   private readonly maxFileBytes: number;
-  /** Current size of each unit's file, so rotation needs no stat() per line. */
+  /**
+   * Current size of each unit's file, so rotation needs no stat() per line; keyed by the file's
+   * unit name (usually the unit's own id string), not its path: a path string per unit that ever
+   * logged was ~0.1 KB of each held unit (issue #19).
+   */
   private readonly sizes = new Map<string, number>();
 
   private readonly onWriteError?: (error: Error) => void;
@@ -44,40 +48,39 @@ export class Journal {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /**
-   * The file of a unit. Instances of a template share the template's file (`greet@.socket`'s
-   * thousands of `greet@N-….service` connections make one rotated file, not one file each, kept
-   * forever); entries carry their unit, so reading filters.
-   */
+  /** The file of a unit (see fileKey()). */
   private fileOf(unit: string): string {
-    const at = unit.indexOf('@');
-    const dot = unit.lastIndexOf('.');
-    const key = at > 0 && dot > at ? `${unit.slice(0, at + 1)}${unit.slice(dot)}` : unit;
+    return this.pathOf(fileKey(unit));
+  }
+
+  /** The path of the file named by `key` (see fileKey()). */
+  private pathOf(key: string): string {
     // Unit names never contain '/', but a hostile client might ask to read one that does. Joined
-    // by hand: path.join's normalization, run for every line logged, was hot enough at start-up
-    // to bring in the optimizing compiler (its ~7 MB) before the manager had anything to do.
+    // by hand (the directory is resolved once): path.join's normalization, run for every line
+    // logged, was hot enough at start-up to bring in the optimizing compiler.
     return `${this.dir}/${key.replace(/[/\0]/g, '_')}.journal`;
   }
 
   /** Appends one entry (a message with newlines becomes one entry per line). */
   append(entry: JournalEntry): void {
     const lines = entry.message.split('\n');
-    const file = this.fileOf(entry.unit);
+    const key = fileKey(entry.unit);
+    const file = this.pathOf(key);
     let text = '';
     for (const message of lines) text += `${Math.floor(entry.time)}\t${entry.unit}\t${entry.pid}\t${entry.priority}\t${entry.identifier}\t${message}\n`;
     try {
-      let size = this.sizes.get(file);
+      let size = this.sizes.get(key);
       if (size === undefined) size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       if (size + text.length > this.maxFileBytes && size > 0) {
         fs.renameSync(file, `${file}.1`);
         size = 0;
       }
       fs.appendFileSync(file, text, { mode: 0o600 });
-      this.sizes.set(file, size + Buffer.byteLength(text));
+      this.sizes.set(key, size + Buffer.byteLength(text));
       this.writeFailing = false;
     } catch (e) {
       // A full or read-only disk must not stop the manager; the entry is still streamed to followers.
-      this.sizes.delete(file);
+      this.sizes.delete(key);
       if (!this.writeFailing) this.onWriteError?.(e as Error);
       this.writeFailing = true;
     }
@@ -102,6 +105,18 @@ export class Journal {
     }
     return n === undefined ? out : out.slice(Math.max(0, out.length - n));
   }
+}
+
+/**
+ * Which file a unit's entries go to: its name, or for an instance of a template the template's
+ * name. Instances share the template's file (`greet@.socket`'s thousands of `greet@N-….service`
+ * connections make one rotated file, not one file each, kept forever); entries carry their unit,
+ * so reading filters.
+ */
+function fileKey(unit: string): string {
+  const at = unit.indexOf('@');
+  const dot = unit.lastIndexOf('.');
+  return at > 0 && dot > at ? `${unit.slice(0, at + 1)}${unit.slice(dot)}` : unit;
 }
 
 /** Parses one journal file line; undefined for a torn or foreign line. */

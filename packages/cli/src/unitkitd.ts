@@ -17,14 +17,15 @@ import { daemonUsage, examplesUnitDir, parseDaemonOptions } from './daemon-optio
 import { defaultExamplePorts, renderExampleUnits } from './example-units.js';
 import { SystemdBusApi } from './systemd-bus-api.js';
 import { BOOTED_MARKER, createBootedMarker } from './booted-marker.js';
-import { collectYoungAfterClients, trimHeapAfterLoadBursts } from './heap-trim.js';
+import { collectYoungAfterClients, compactHeap, trimHeapAfterLoadBursts } from './heap-trim.js';
+import { endStartupTiering } from './startup-tiering.js';
 import { managerEnvironment } from './manager-environment.js';
 import type { DaemonHandover } from './reexec.js';
 import { execReexec, prepareReexec, readReexecState } from './reexec.js';
 import { privateBusPath, takeLauncherBusSocket } from './launcher-bus-socket.js';
 import { runEnvironmentGenerators } from './user-environment-generators.js';
 import type { ManagerTimestamps } from './manager-properties.js';
-import { killAllProcesses, monotonicUsec, realtimeUsec, sigrtmin, watchSignal } from '@unitkit/native';
+import { killAllProcesses, limitMallocArenas, monotonicUsec, realtimeUsec, sigrtmin, watchSignal } from '@unitkit/native';
 import { HealthServer } from './health-server.js';
 import type { EndObjective, SignalRequest } from './shutdown-signals.js';
 import { CtrlAltDelBurst, realtimeOffsets, signalRequest } from './shutdown-signals.js';
@@ -35,6 +36,9 @@ function dualNow() {
 }
 
 async function main(): Promise<void> {
+  // Two malloc arenas, not one per helper thread of V8 (compiler, GC): each kept a few MB resident
+  // after the first burst of work (~2–4 MB; issue #19). The threads allocate little and rarely.
+  limitMallocArenas(2);
   let opts;
   try {
     opts = parseDaemonOptions(process.argv.slice(2), process.env);
@@ -178,6 +182,9 @@ async function main(): Promise<void> {
     timestamps.Finish = dualNow();
     const ms = Number((process.hrtime.bigint() - bootStart) / 1_000_000n);
     manager.log('info', `Startup finished in ${ms}ms.`);
+    // The start-up's code and garbage are not what an idle manager needs (see the two modules).
+    endStartupTiering();
+    setTimeout(compactHeap, 100).unref();
     // As systemd --user: userspace and total are both the time from the manager's start to now.
     busApi?.startupFinished(timestamps.Userspace ? timestamps.Finish.monotonic - timestamps.Userspace.monotonic : ms * 1000);
     if (opts.examples) {

@@ -30,7 +30,7 @@ import { DirectiveTableContribution, UnitDefinitionSource, keptDefinition, notFo
 import type { AtomName, UnitDependency } from './unit-dependency.js';
 import { dependencyInverse } from './unit-dependency.js';
 import type { ManagerDefaults } from './unit-settings.js';
-import { builtinManagerDefaults, readUnitSettings } from './unit-settings.js';
+import { builtinManagerDefaults, readUnitSettings, unitFileDependencies } from './unit-settings.js';
 import type { UnitActionResult, UnitNotifyFlags, UnitType } from './unit-type.js';
 import { UnitLoadError, UnitLoadExtension, UnitTypeContribution } from './unit-type.js';
 import { testConditionList } from './condition.js';
@@ -296,8 +296,7 @@ export class Manager {
     u.names.add(u.id);
     u.definition = keptDefinition(def);
     u.settings = readUnitSettings(def, this.defaults);
-    u.startLimit.interval = u.settings.startLimitInterval;
-    u.startLimit.burst = u.settings.startLimitBurst;
+    u.applyStartLimitSettings();
 
     if (u.initError !== undefined) {
       u.loadState = 'error';
@@ -307,7 +306,7 @@ export class Manager {
       u.loadError = def.loadError;
     } else {
       try {
-        for (const [kind, names] of u.settings.dependencies) for (const n of names) this.addDependency(u, kind, n, true);
+        for (const [kind, names] of unitFileDependencies(def)) for (const n of names) this.addDependency(u, kind, n, true);
         u.perpetual = false;
         u.cgroupContext = undefined;
         u.type.load(u, def);
@@ -836,7 +835,9 @@ export class Manager {
 
   private testConditions(u: Unit): boolean {
     u.conditionTimestamp = this.dualNow();
-    const r = testConditionList(u.settings.conditions, this.conditionEnvironment(), 'Condition', (d) =>
+    const list = u.settings.conditions;
+    if (u.conditionStates.length !== list.length) u.conditionStates = list.map((): 0 => 0);
+    const r = testConditionList(list, this.conditionEnvironment(), 'Condition', (d) =>
       u.log('debug', `${d} is not supported by unitkit, treating it as met.`),
       u.conditionStates,
     );
@@ -848,7 +849,9 @@ export class Manager {
 
   private testAsserts(u: Unit): boolean {
     u.assertTimestamp = this.dualNow();
-    const r = testConditionList(u.settings.asserts, this.conditionEnvironment(), 'Assert', undefined, u.assertStates);
+    const list = u.settings.asserts;
+    if (u.assertStates.length !== list.length) u.assertStates = list.map((): 0 => 0);
+    const r = testConditionList(list, this.conditionEnvironment(), 'Assert', undefined, u.assertStates);
     u.assertResult = r.passed;
     if (!r.passed) u.log('err', `${r.failed} failed`);
     return r.passed;

@@ -10,6 +10,7 @@ import type { Disposable } from './ports/event-loop.js';
  */
 export type { Diagnostic, UnitDefinition, DirectiveSpec, DirectiveTable, ParseContext, UnitFileState } from '@unitkit/unit-file';
 import type { DirectiveTable, UnitDefinition } from '@unitkit/unit-file';
+import { sharedIfEmpty } from './exec/shared-empty.js';
 
 /** Token for contributing directive tables (multi-injection): plugins bind one per section they fill. */
 export const DirectiveTableContribution = Symbol('DirectiveTableContribution');
@@ -59,8 +60,16 @@ const NO_DEPENDENCY_DIRS: UnitDefinition['dependencyDirs'] = Object.freeze({ wan
  * (usually none). The parsed sections, raw assignments and dependency directories have been
  * consumed by then (settings, the type's load()) and were about a fifth of a loaded unit's heap
  * in a 2,000-unit profile. `show` reads only the paths and file state; `cat` reads the files
- * themselves. The emptied fields share one empty (never mutated) value.
+ * themselves. The emptied fields, and empty lists, share one empty (never mutated) value.
  */
 export function keptDefinition(def: UnitDefinition): UnitDefinition {
-  return { ...def, sections: NO_SECTIONS, assignments: [], dependencyDirs: NO_DEPENDENCY_DIRS };
+  return {
+    ...def,
+    names: def.names.slice(),
+    dropInPaths: sharedIfEmpty(def.dropInPaths),
+    diagnostics: sharedIfEmpty(def.diagnostics),
+    sections: NO_SECTIONS,
+    assignments: sharedIfEmpty([]),
+    dependencyDirs: NO_DEPENDENCY_DIRS,
+  };
 }

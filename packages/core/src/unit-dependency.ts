@@ -144,6 +144,21 @@ export const dependencyAtoms: Readonly<Record<UnitDependency, readonly AtomName[
   SliceOf: [],
 };
 
+/**
+ * Each kind's bit in a unit's dependency masks (Unit keeps one Map<Unit, mask> instead of a Set per
+ * kind: issue #19). Bits follow `allDependencies`, except that JoinsNamespaceOf, the rarest kind,
+ * takes bit 30: V8 keeps integers below 2^30 unboxed, so every common mask stays a small integer.
+ */
+export const dependencyBit: Readonly<Record<UnitDependency, number>> = (() => {
+  const order: UnitDependency[] = [...allDependencies.filter((d) => d !== 'JoinsNamespaceOf'), 'JoinsNamespaceOf'];
+  return Object.fromEntries(order.map((d, i) => [d, 2 ** i])) as Record<UnitDependency, number>;
+})();
+
+/** The kinds by bit position, the inverse of {@link dependencyBit}. */
+export const dependencyOfBit: readonly UnitDependency[] = (Object.keys(dependencyBit) as UnitDependency[]).sort(
+  (a, b) => dependencyBit[a] - dependencyBit[b],
+);
+
 const byAtom = new Map<AtomName, UnitDependency[]>();
 for (const d of Object.keys(dependencyAtoms) as UnitDependency[]) {
   for (const a of dependencyAtoms[d]) {
@@ -153,7 +168,15 @@ for (const d of Object.keys(dependencyAtoms) as UnitDependency[]) {
   }
 }
 
+const maskByAtom = new Map<AtomName, number>();
+for (const [a, kinds] of byAtom) maskByAtom.set(a, kinds.reduce((m, k) => m | dependencyBit[k], 0));
+
 /** The dependency kinds that carry `atom`, precomputed because the engine asks this on every job. */
 export function dependenciesWithAtom(atom: AtomName): readonly UnitDependency[] {
   return byAtom.get(atom) ?? [];
+}
+
+/** The bits (see {@link dependencyBit}) of the kinds that carry `atom`; 0 for none. */
+export function dependencyMaskOfAtom(atom: AtomName): number {
+  return maskByAtom.get(atom) ?? 0;
 }

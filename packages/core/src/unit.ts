@@ -15,7 +15,7 @@ import type { CgroupContext } from './cgroup-context.js';
 import { readUnitSettings } from './unit-settings.js';
 import { RateLimit } from './rate-limit.js';
 import type { AtomName, UnitDependency } from './unit-dependency.js';
-import { dependenciesWithAtom } from './unit-dependency.js';
+import { dependencyBit, dependencyMaskOfAtom, dependencyOfBit } from './unit-dependency.js';
 
 /** A point in time on both clocks, as systemd's dual_timestamp. Zero means "never". */
 export interface DualTimestamp {
@@ -63,18 +63,34 @@ export class Unit<S = unknown> {
    * 1 held, -1 failed, 0 not tested (never checked, or after the check stopped at a failure) —
    * the state systemd's Conditions/Asserts D-Bus properties carry.
    */
-  conditionStates: Array<0 | 1 | -1> = [];
-  assertStates: Array<0 | 1 | -1> = [];
+  conditionStates: Array<0 | 1 | -1> = NO_STATES;
+  assertStates: Array<0 | 1 | -1> = NO_STATES;
   /** The first condition that failed at the last check, for status ("ConditionPathExists=… was not met"). */
   failedCondition?: string;
   /** A fresh 128-bit id for every activation, as INVOCATION_ID= (32 hex digits). */
   invocationId = '';
-  /** Start requests counted against StartLimitIntervalSec=/StartLimitBurst=. */
-  readonly startLimit: RateLimit;
+  /**
+   * Start requests counted against StartLimitIntervalSec=/StartLimitBurst=; made at the first start
+   * (most held units are never started by hand), with the settings of that moment.
+   */
+  get startLimit(): RateLimit {
+    return (this.startLimitState ??= new RateLimit(this.settings.startLimitInterval, this.settings.startLimitBurst));
+  }
+  private startLimitState?: RateLimit;
+
+  /** @internal Gives the start limit the interval and burst of freshly loaded settings (keeping its count). */
+  applyStartLimitSettings(): void {
+    if (!this.startLimitState) return;
+    this.startLimitState.interval = this.settings.startLimitInterval;
+    this.startLimitState.burst = this.settings.startLimitBurst;
+  }
   /** Whether the last start was refused by the start limit (shown as a start-limit-hit result by types). */
   startLimitHit = false;
   /** Limits how often core starts or stops the unit by itself (Upholds=, StopWhenUnneeded=, BindsTo=). */
-  readonly autoStartStopLimit = new RateLimit(10_000_000, 16);
+  get autoStartStopLimit(): RateLimit {
+    return (this.autoStartStopLimitState ??= new RateLimit(10_000_000, 16));
+  }
+  private autoStartStopLimitState?: RateLimit;
 
   /**
    * A unit that always exists and cannot be stopped (systemd's perpetual units: the root slice):
@@ -106,8 +122,15 @@ export class Unit<S = unknown> {
   /** @internal Why type.init() threw, if it did: the unit then cannot load. */
   initError?: string;
 
-  private readonly deps = new Map<UnitDependency, Set<Unit>>();
-/**
+  /**
+   * Every unit this one has an edge to, with one bit per dependency kind (see dependencyBit), in
+   * the order of each unit's first edge. Made at the first edge; up to SMALL_EDGES units as a flat
+   * array [unit, mask, unit, mask…] (a default service has ~10 kinds of edges to ~7 units), beyond
+   * as a Map (a target that wants thousands of units). A Set per kind was ~1.8 KB of each loaded
+   * unit, one Map ~0.4 KB, the array ~0.15 KB (issue #19).
+   */
+  private deps?: Array<Unit | number> | Map<Unit, number>;
+  /**
    * The armed timers with their deadlines (kept for a manager re-exec: monotonic time survives
    * execve), and the fd watches with the events they ask for (likewise). Created on first use: most
    * loaded units never arm a timer or watch an fd, and four empty Maps were ~0.7 KB of each (#19).
@@ -115,7 +138,10 @@ export class Unit<S = unknown> {
   private timers?: Map<string, { timer: Disposable; at: Usec }>;
   private fdWatches?: Map<number, { watch: FdWatch; events: FdEvents }>;
   /** @internal The pids this unit watches; the manager routes exits and notify datagrams by them. */
-  readonly pids = new Set<number>();
+  get pids(): ReadonlySet<number> {
+    return this.pidSet ?? emptyPids;
+  }
+  private pidSet?: Set<number>;
 
   constructor(
     name: string,
@@ -125,7 +151,6 @@ export class Unit<S = unknown> {
     this.id = name;
     this.names.add(name);
     this.settings = readUnitSettings(undefined, manager.defaults);
-    this.startLimit = new RateLimit(this.settings.startLimitInterval, this.settings.startLimitBurst);
     try {
       this.data = type.init(this);
     } catch (e) {
@@ -178,9 +203,65 @@ export class Unit<S = unknown> {
 
   // --- dependencies ---
 
-  /** The units this one has a dependency of kind `kind` on. */
+  /**
+   * The units this one has a dependency of kind `kind` on, in the order this unit first got an edge
+   * of any kind to each. A new Set per call: callers that only need one unit or a test use
+   * firstDependency()/hasDependency().
+   */
   dependencies(kind: UnitDependency): ReadonlySet<Unit> {
-    return this.deps.get(kind) ?? emptySet;
+    const bit = dependencyBit[kind];
+    let out: Set<Unit> | undefined;
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & bit) (out ??= new Set()).add(d[i] as Unit);
+    } else if (d) for (const [u, m] of d) if (m & bit) (out ??= new Set()).add(u);
+    return out ?? emptySet;
+  }
+
+  /** The first unit this one has a dependency of kind `kind` on, if any. */
+  firstDependency(kind: UnitDependency): Unit | undefined {
+    const bit = dependencyBit[kind];
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & bit) return d[i] as Unit;
+    } else if (d) for (const [u, m] of d) if (m & bit) return u;
+    return undefined;
+  }
+
+  /** The kind bits of this unit's edges to `other` (0 for none). */
+  private edgeMask(other: Unit): number {
+    const d = this.deps;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if (d[i] === other) return d[i + 1] as number;
+      return 0;
+    }
+    return d?.get(other) ?? 0;
+  }
+
+  /** Sets the kind bits of this unit's edges to `other`; 0 removes `other`. */
+  private setEdgeMask(other: Unit, mask: number): void {
+    let d = this.deps;
+    if (d instanceof Map) {
+      if (mask === 0) d.delete(other);
+      else d.set(other, mask);
+      return;
+    }
+    d ??= this.deps = [];
+    for (let i = 0; i < d.length; i += 2) {
+      if (d[i] !== other) continue;
+      if (mask === 0) d.splice(i, 2);
+      else d[i + 1] = mask;
+      return;
+    }
+    if (mask === 0) return;
+    if (d.length < SMALL_EDGES * 2) {
+      d.push(other, mask);
+      return;
+    }
+    const map = new Map<Unit, number>();
+    for (let i = 0; i < d.length; i += 2) map.set(d[i] as Unit, d[i + 1] as number);
+    map.set(other, mask);
+    this.deps = map;
   }
 
   /**
@@ -189,7 +270,7 @@ export class Unit<S = unknown> {
    * (timers, paths) call it at start.
    */
   triggerIfLoaded(): Unit | undefined {
-    const trigger = this.dependencies('Triggers').values().next().value as Unit | undefined;
+    const trigger = this.firstDependency('Triggers');
     if (!trigger) {
       this.log('err', 'Refusing to start, no unit to trigger.');
       return undefined;
@@ -203,52 +284,64 @@ export class Unit<S = unknown> {
 
   /** The slice the unit sits in (its InSlice dependency, systemd's UNIT_GET_SLICE()), if any. */
   slice(): Unit | undefined {
-    return this.dependencies('InSlice').values().next().value as Unit | undefined;
+    return this.firstDependency('InSlice');
   }
 
   /** True when this unit has a dependency of kind `kind` on `other`. */
   hasDependency(kind: UnitDependency, other: Unit): boolean {
-    return this.deps.get(kind)?.has(other) ?? false;
+    return (this.edgeMask(other) & dependencyBit[kind]) !== 0;
   }
 
   /** Every unit related to this one by a dependency that carries `atom`, each once. */
   unitsWithAtom(atom: AtomName): Unit[] {
-    const kinds = dependenciesWithAtom(atom);
-    if (kinds.length === 1) return [...this.dependencies(kinds[0]!)];
-    const seen = new Set<Unit>();
-    for (const k of kinds) for (const u of this.dependencies(k)) seen.add(u);
-    return [...seen];
+    const mask = dependencyMaskOfAtom(atom);
+    const out: Unit[] = [];
+    const d = this.deps;
+    if (!d || !mask) return out;
+    if (Array.isArray(d)) {
+      for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & mask) out.push(d[i] as Unit);
+    } else for (const [u, m] of d) if (m & mask) out.push(u);
+    return out;
   }
 
   /** True when some dependency carrying `atom` points at `other`. */
   hasAtom(atom: AtomName, other: Unit): boolean {
-    for (const k of dependenciesWithAtom(atom)) if (this.hasDependency(k, other)) return true;
-    return false;
+    return (this.edgeMask(other) & dependencyMaskOfAtom(atom)) !== 0;
   }
 
   /** True when some dependency carries `atom` at all. */
   hasAnyAtom(atom: AtomName): boolean {
-    for (const k of dependenciesWithAtom(atom)) if ((this.deps.get(k)?.size ?? 0) > 0) return true;
+    const mask = dependencyMaskOfAtom(atom);
+    const d = this.deps;
+    if (!d || !mask) return false;
+    if (Array.isArray(d)) {
+      for (let i = 1; i < d.length; i += 2) if ((d[i] as number) & mask) return true;
+    } else for (const m of d.values()) if (m & mask) return true;
     return false;
   }
 
   /** @internal Records one direction of an edge; Manager.addDependency() keeps both directions. */
   linkDependency(kind: UnitDependency, other: Unit): boolean {
-    let set = this.deps.get(kind);
-    if (!set) this.deps.set(kind, (set = new Set()));
-    if (set.has(other)) return false;
-    set.add(other);
+    const bit = dependencyBit[kind];
+    const m = this.edgeMask(other);
+    if (m & bit) return false;
+    this.setEdgeMask(other, m | bit);
     return true;
   }
 
   /** @internal Removes one direction of an edge. */
   unlinkDependency(kind: UnitDependency, other: Unit): void {
-    this.deps.get(kind)?.delete(other);
+    const m = this.edgeMask(other);
+    if (m & dependencyBit[kind]) this.setEdgeMask(other, m & ~dependencyBit[kind]);
   }
 
   /** @internal Every (kind, unit) edge of this unit. */
   *allDependencies(): Iterable<[UnitDependency, Unit]> {
-    for (const [kind, set] of this.deps) for (const u of set) yield [kind, u];
+    const d = this.deps;
+    if (!d) return;
+    const pairs: Array<[Unit, number]> = Array.isArray(d) ? [] : [...d];
+    if (Array.isArray(d)) for (let i = 0; i < d.length; i += 2) pairs.push([d[i] as Unit, d[i + 1] as number]);
+    for (const [u, m] of pairs) for (let i = 0; i < dependencyOfBit.length; i++) if (m & (2 ** i)) yield [dependencyOfBit[i]!, u];
   }
 
   /**
@@ -274,13 +367,13 @@ export class Unit<S = unknown> {
   /** Routes the exit of `pid` (and notify datagrams from it) to this unit. */
   watchPid(pid: number): void {
     if (pid <= 0) return;
-    this.pids.add(pid);
+    (this.pidSet ??= new Set()).add(pid);
     this.manager.watchPid(this.self, pid);
   }
 
   /** Stops routing `pid` to this unit. */
   unwatchPid(pid: number): void {
-    if (this.pids.delete(pid)) this.manager.unwatchPid(this.self, pid);
+    if (this.pidSet?.delete(pid)) this.manager.unwatchPid(this.self, pid);
   }
 
   /** Stops routing all of this unit's pids. */
@@ -363,6 +456,14 @@ export class Unit<S = unknown> {
 }
 
 const emptySet: ReadonlySet<Unit> = new Set();
+/** Units a unit's edges are kept for in a flat array before they move to a Map (see Unit.deps). */
+const SMALL_EDGES = 12;
+const emptyPids: ReadonlySet<number> = new Set();
+/**
+ * The condition states of a unit never checked: shared and frozen (the manager gives a unit an
+ * array of its own, sized to its conditions, at the first check).
+ */
+const NO_STATES: Array<0 | 1 | -1> = Object.freeze([]) as unknown as Array<0 | 1 | -1>;
 
 /** An exception as a log text: its stack when it has one (which starts with the message). */
 export function errorText(e: unknown): string {

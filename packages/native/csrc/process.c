@@ -2,6 +2,7 @@
 #include "unitkit.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -175,7 +176,24 @@ static napi_value js_clock_change_rearm(napi_env env, napi_callback_info info) {
   return uk_bool(env, changed);
 }
 
+/*
+ * limitMallocArenas(n): mallopt(M_ARENA_MAX, n) where glibc has it. glibc gives every thread that
+ * meets a locked arena a new one (up to 8 per CPU), and V8's compiler and GC threads each kept a
+ * few MB of theirs resident in unitkitd (issue #19). Returns whether the limit was set.
+ */
+static napi_value js_limit_malloc_arenas(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t n;
+  if (!uk_args(env, info, 1, argv, NULL) || !uk_get_i32(env, argv[0], "arenas", &n)) return NULL;
+#ifdef M_ARENA_MAX
+  return uk_bool(env, n > 0 && mallopt(M_ARENA_MAX, n) == 1);
+#else
+  return uk_bool(env, false);
+#endif
+}
+
 void uk_register_process(napi_env env, napi_value exports) {
+  uk_export(env, exports, "limitMallocArenas", js_limit_malloc_arenas);
   uk_export(env, exports, "clockChangeFd", js_clock_change_fd);
   uk_export(env, exports, "clockChangeRearm", js_clock_change_rearm);
   uk_export(env, exports, "kill", js_kill);

@@ -194,6 +194,7 @@ export interface NativeAddon {
   setrlimit(resource: number, soft: number, hard: number): void;
   monotonicUsec(): number;
   realtimeUsec(): number;
+  limitMallocArenas(arenas: number): boolean;
   /** A timerfd that becomes readable when CLOCK_REALTIME is set (TFD_TIMER_CANCEL_ON_SET). */
   clockChangeFd(): number;
   /** inotify_init1(IN_NONBLOCK | IN_CLOEXEC). */

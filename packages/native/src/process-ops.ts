@@ -84,6 +84,15 @@ export function setResourceLimit(resource: string | number, soft: number, hard: 
   addon.setrlimit(resourceNumber(resource), soft, hard);
 }
 
+/**
+ * Caps glibc's malloc arenas for the rest of the process (mallopt(M_ARENA_MAX)); false where the C
+ * library has no such setting. unitkitd calls it at start: V8's helper threads otherwise each grow
+ * an arena of their own (issue #19).
+ */
+export function limitMallocArenas(arenas: number): boolean {
+  return addon.limitMallocArenas(arenas);
+}
+
 /** CLOCK_MONOTONIC in microseconds. */
 export function monotonicUsec(): number {
   return addon.monotonicUsec();

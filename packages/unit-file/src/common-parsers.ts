@@ -51,8 +51,10 @@ export const enumDirective = <T extends string>(values: readonly T[], extra: Par
   ({
     kind: 'scalar',
     parse: (v: string) => {
-      if (!(values as readonly string[]).includes(v)) throw new ValueError(`Invalid value '${v}', expected one of: ${values.join(', ')}`);
-      return v as T;
+      const i = (values as readonly string[]).indexOf(v);
+      if (i < 0) throw new ValueError(`Invalid value '${v}', expected one of: ${values.join(', ')}`);
+      // The table's own string, shared by every unit, not a copy from this line.
+      return values[i]!;
     },
     ...extra,
   }) as DirectiveSpec<T>;

@@ -18,6 +18,9 @@ export interface ExecFlags {
   ambient: boolean;
 }
 
+/** The flags of a command without prefixes, shared by all such commands. */
+const PLAIN_FLAGS: ExecFlags = Object.freeze({ ignoreFailure: false, argv0: false, noEnvExpand: false, fullPrivileges: false, noSetuid: false, ambient: false });
+
 /** One command of an Exec line. `argv[0]` is the path unless the "@" prefix gave another. */
 export interface ExecCommand { path: string; argv: string[]; flags: ExecFlags }
 
@@ -133,7 +136,8 @@ export function parseExecLine(value: string, expand: (s: string) => string = (s)
       }
     }
     if (argv.length === 0) fail(`Empty executable name or zeroeth argument: ${value}`);
-    commands.push({ path, argv, flags });
+    // Exact-size argv; the flags of a plain command are one shared frozen value (issue #19).
+    commands.push({ path, argv: argv.slice(), flags: Object.values(flags).some(Boolean) ? flags : PLAIN_FLAGS });
     if (!semicolon) break;
   }
   return commands;

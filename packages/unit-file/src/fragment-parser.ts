@@ -3,6 +3,7 @@ import type { Diagnostic, DirectiveSpec, DirectiveTable, ParseContext, RawAssign
 import { lexUnitText } from './unit-text-lexer.js';
 import { unitNameType } from './unit-name.js';
 import { ValueError } from './value-error.js';
+import { detachedString } from './detached-string.js';
 
 /**
  * All directive tables, indexed for lookups by section and key. Build one per loader
@@ -141,7 +142,8 @@ export class FragmentParser {
     }
     let parsed: unknown;
     try {
-      const v = spec.noSpecifiers ? value : ctx.expand(value);
+      // Detached: what the parser keeps must not pin the file's whole text (detached-string.ts).
+      const v = detachedString(spec.noSpecifiers ? value : ctx.expand(value));
       parsed = spec.parse(v, ctx);
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;

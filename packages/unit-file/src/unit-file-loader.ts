@@ -160,6 +160,9 @@ export class UnitFileLoader {
     this.addDependencyDirs(def, res.id, aliases, parser);
 
     def.sections = parser.result.sections;
+    // The lists grew by push() line by line, which leaves room for 17 items at the first; units
+    // keep many of them (Environment=, ExecStart=…), so each becomes an exact-size copy (#19).
+    for (const sec of def.sections.values()) for (const [k, v] of sec) if (Array.isArray(v)) sec.set(k, v.slice());
     def.diagnostics.push(...parser.result.diagnostics);
     def.assignments = parser.result.assignments;
     if (parser.result.failure) {

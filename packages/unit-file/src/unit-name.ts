@@ -129,7 +129,10 @@ export function pathSimplify(path: string): string {
   const abs = path.startsWith('/');
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
   const joined = parts.join('/');
-  return abs ? '/' + joined : joined || (path === '' ? '' : '.');
+  const out = abs ? '/' + joined : joined || (path === '' ? '' : '.');
+  // The input itself when it was simple already: '/' + joined is a two-part (cons) string that a
+  // unit's ExecStart= path or condition kept (~50 B more each; issue #19).
+  return out === path ? path : out;
 }
 
 /** True when no component of the path is "." or ".." and there are no double slashes (systemd's path_is_normalized()). */

@@ -89,7 +89,10 @@ export class PathUnitType implements UnitType<PathData> {
     d.trigger = s.unit ?? `${unit.id.slice(0, -'.path'.length)}.service`;
     unit.addDependency('Before', d.trigger);
     unit.addDependency('Triggers', d.trigger);
-    for (const spec of d.specs) if (!unit.settings.requiresMountsFor.includes(spec.path)) unit.settings.requiresMountsFor.push(spec.path);
+    // A copy: the settings' list may be the one shared empty array of units without RequiresMountsFor=.
+    const mounts = [...unit.settings.requiresMountsFor];
+    for (const spec of d.specs) if (!mounts.includes(spec.path)) mounts.push(spec.path);
+    unit.settings.requiresMountsFor = mounts;
     if (unit.settings.defaultDependencies) {
       unit.addDependency('Before', 'paths.target');
       if (unit.manager.scope === 'system') {

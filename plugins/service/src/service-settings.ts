@@ -4,7 +4,7 @@
  * rules that derive one setting from another (default Type=, NotifyAccess=, timeouts).
  */
 import type { DirectiveSpec, DirectiveTable, ExecContext, KillContext } from '@unitkit/core';
-import { execContextDirectives, readExecContext, readKillContext } from '@unitkit/core';
+import { defaultSharer, execContextDirectives, readExecContext, readKillContext, sharedIfEmpty } from '@unitkit/core';
 import {
   booleanDirective, enumDirective, execDirective, exitStatusSetDirective, parseEmergencyAction, pathDirective, stringDirective, timeSpanDirective,
   unitListDirective, unsignedDirective, type ExecCommand, type ExitStatusSet,
@@ -123,7 +123,12 @@ export interface ServiceSettings {
   kill: KillContext;
 }
 
-const mergeSets = (sets: ExitStatusSet[] | undefined): ExitStatusSet => ({
+/** An unset exit status set is the one shared frozen empty set (most units set none of the three). */
+const shareExitStatusSet = defaultSharer((): ExitStatusSet => ({ statuses: [], signals: [] }));
+/** KillMode= & co. left at their defaults: one shared frozen value. */
+const shareKillContext = defaultSharer(() => readKillContext(undefined));
+
+const mergeSets = (sets: ExitStatusSet[] | undefined): ExitStatusSet => shareExitStatusSet({
   statuses: [...new Set((sets ?? []).flatMap((s) => s.statuses))],
   signals: [...new Set((sets ?? []).flatMap((s) => s.signals))],
 });
@@ -131,7 +136,7 @@ const mergeSets = (sets: ExitStatusSet[] | undefined): ExitStatusSet => ({
 /** Reads the settings of a [Service] section, applying systemd's derived defaults (service_add_extras()). */
 export function readServiceSettings(section: ReadonlyMap<string, unknown> | undefined, unitName?: string): ServiceSettings {
   const get = <T>(k: string): T | undefined => section?.get(k) as T | undefined;
-  const exec = Object.fromEntries(execCommandLists.map((l) => [l, get<ExecCommand[]>(l) ?? []])) as Record<ExecCommandList, ExecCommand[]>;
+  const exec = Object.fromEntries(execCommandLists.map((l) => [l, sharedIfEmpty(get<ExecCommand[]>(l) ?? [])])) as Record<ExecCommandList, ExecCommand[]>;
   const explicitType = get<ServiceType>('Type');
   const busName = get<string>('BusName');
   // No Type=: dbus with BusName= (even without ExecStart=, which is then refused), simple with
@@ -167,9 +172,9 @@ export function readServiceSettings(section: ReadonlyMap<string, unknown> | unde
     successExitStatus: mergeSets(get('SuccessExitStatus')),
     restartPreventExitStatus: mergeSets(get('RestartPreventExitStatus')),
     restartForceExitStatus: mergeSets(get('RestartForceExitStatus')),
-    sockets: get<string[]>('Sockets') ?? [],
+    sockets: sharedIfEmpty(get<string[]>('Sockets') ?? []),
     exec,
     context: readExecContext(section, unitName),
-    kill: readKillContext(section),
+    kill: shareKillContext(readKillContext(section)),
   };
 }

@@ -85,12 +85,40 @@ export interface ServiceData {
   connectionFd?: number;
   /** The peer of that connection, for REMOTE_ADDR=/REMOTE_PORT= (IP connections only). */
   connectionPeer?: { address: string; port: string };
-  /** What the unit's notify datagrams make us log is rate-limited: the service controls it. */
-  notifyLogLimit: LogRateLimit;
+  /** What the unit's notify datagrams make us log is rate-limited: the service controls it. Made at the first datagram. */
+  notifyLogLimit?: LogRateLimit;
   /** BusName= is owned on the bus (systemd's bus_name_good): what makes a Type=dbus service running. */
   busNameGood: boolean;
   /** Who owns BusName= (a unique name), as last heard from the bus. */
   busNameOwner?: string;
+}
+
+/*
+ * Shared frozen values of a service that never ran (issue #19: a held unit kept a status object
+ * per command, a main-exec record, a watchdog timestamp and an fd store of its own, ~0.9 KB). They
+ * are replaced whole when something happens, never written into.
+ */
+const NEVER = Object.freeze({ realtime: 0, monotonic: 0 });
+const NO_FDS: Array<{ fd: number; name: string }> = Object.freeze([]) as unknown as Array<{ fd: number; name: string }>;
+const NO_MAIN_EXEC: MainExecStatus = Object.freeze({ ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 });
+const NO_EXEC_STATUS: ExecStatus = Object.freeze(emptyExecStatus());
+const NO_EXEC_STATUSES: ExecStatus[] = Object.freeze([]) as unknown as ExecStatus[];
+const NO_STATUSES = Object.freeze(Object.fromEntries(execCommandLists.map((l) => [l, NO_EXEC_STATUSES]))) as unknown as Record<ExecCommandList, ExecStatus[]>;
+
+/** The statuses of a list's commands before any ran: a writable array (entries are replaced whole) unless the list is empty. */
+function statusesOf(commands: readonly unknown[]): ExecStatus[] {
+  return commands.length === 0 ? NO_EXEC_STATUSES : commands.map(() => NO_EXEC_STATUS);
+}
+
+/** The statuses of `d`, its own (writable) from the first start on. */
+function ownStatuses(d: ServiceData): Record<ExecCommandList, ExecStatus[]> {
+  if (d.statuses === NO_STATUSES) d.statuses = freshStatuses(d.settings);
+  return d.statuses;
+}
+
+/** A started service's statuses object (made afresh at each start). */
+function freshStatuses(s: ServiceSettings): Record<ExecCommandList, ExecStatus[]> {
+  return Object.fromEntries(execCommandLists.map((l) => [l, statusesOf(s.exec[l])])) as unknown as Record<ExecCommandList, ExecStatus[]>;
 }
 
 const SIGHUP = 1;
@@ -190,18 +218,17 @@ export class ServiceUnitType implements UnitType<ServiceData> {
       mainPidKnown: false,
       mainPidAlien: false,
       controlIndex: 0,
-      statuses: Object.fromEntries(execCommandLists.map((l) => [l, []])) as unknown as Record<ExecCommandList, ExecStatus[]>,
-      mainExec: { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 },
+      statuses: NO_STATUSES,
+      mainExec: NO_MAIN_EXEC,
       statusErrno: 0,
       nRestarts: 0,
       flushNRestarts: false,
       forbidRestart: false,
       willAutoRestart: false,
       notifyState: 'unknown',
-      watchdogTimestamp: { realtime: 0, monotonic: 0 },
+      watchdogTimestamp: NEVER,
       timerDeadline: Infinity,
-      fdStore: [],
-      notifyLogLimit: new LogRateLimit(),
+      fdStore: NO_FDS,
       busNameGood: false,
     };
   }
@@ -214,10 +241,12 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const s = readServiceSettings(definition.sections.get('Service'), unit.id);
     unit.data.settings = s;
     // unit_add_exec_dependencies(): the exec directories need their file systems.
-    const mounts = unit.settings.requiresMountsFor;
+    // A copy: the settings' list may be the one shared empty array of units without RequiresMountsFor=.
+    const mounts = [...unit.settings.requiresMountsFor];
     for (const p of execDirectoryMountPaths(s.context.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) if (!mounts.includes(p)) mounts.push(p);
-    mounts.sort();
-    unit.data.statuses = Object.fromEntries(execCommandLists.map((l) => [l, s.exec[l].map(() => emptyExecStatus())])) as unknown as Record<ExecCommandList, ExecStatus[]>;
+    if (mounts.length > 0) unit.settings.requiresMountsFor = mounts.sort();
+    // Shared until the first start: a never-started service shows every command with an empty status.
+    unit.data.statuses = NO_STATUSES;
     const fail = (m: string) => {
       throw new UnitLoadError(`${unit.id}: ${m}`);
     };
@@ -421,8 +450,8 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.notifyState = 'unknown';
     d.watchdogOverride = undefined;
     d.watchdogOriginal = d.settings.watchdogUsec;
-    d.mainExec = { ...emptyExecStatus(), startMonotonic: 0, exitMonotonic: 0 };
-    for (const l of execCommandLists) d.statuses[l] = d.settings.exec[l].map(() => emptyExecStatus());
+    d.mainExec = NO_MAIN_EXEC;
+    d.statuses = freshStatuses(d.settings);
     // A start that is not an automatic restart resets the restart counter.
     if (d.flushNRestarts) {
       d.nRestarts = 0;
@@ -854,10 +883,10 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const now = unit.manager.loop;
     d.mainPid = undefined;
     d.mainPidAlien = false;
-    Object.assign(d.mainExec, { code: exit.code, status: exit.status, exitRealtime: now.realtime(), exitMonotonic: now.now() });
+    d.mainExec = { ...d.mainExec, code: exit.code, status: exit.status, exitRealtime: now.realtime(), exitMonotonic: now.now() };
     const index = d.mainIndex;
     if (index !== undefined) {
-      d.statuses.ExecStart[index] = { ...d.mainExec };
+      ownStatuses(d).ExecStart[index] = { ...d.mainExec };
       if (s.exec.ExecStart[index]?.flags.ignoreFailure) f = 'success';
     }
     this.logExit(unit, 'Main process', exit, f === 'success');
@@ -921,7 +950,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     if (d.state === 'condition' && f === 'exit-code' && exit.status < 255) f = 'exec-condition';
     d.controlPid = undefined;
     const st = d.statuses[list][index];
-    if (st) Object.assign(st, { code: exit.code, status: exit.status, exitRealtime: unit.manager.loop.realtime() });
+    if (st) ownStatuses(d)[list][index] = { ...st, code: exit.code, status: exit.status, exitRealtime: unit.manager.loop.realtime() };
     if (s.exec[list][index]?.flags.ignoreFailure) f = 'success';
     this.logExit(unit, 'Control process', exit, f === 'success');
     if (!d.state.startsWith('reload')) d.result = firstFailure(d.result, f);
@@ -1301,7 +1330,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.controlList = list;
     d.controlIndex = index;
     const loop = unit.manager.loop;
-    d.statuses[list][index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    ownStatuses(d)[list][index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
     return true;
   }
 
@@ -1315,7 +1344,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     d.mainPidKnown = true;
     d.mainIndex = index;
     d.mainExec = { pid: r.pid, startRealtime: loop.realtime(), startMonotonic: loop.now(), exitRealtime: 0, exitMonotonic: 0, status: 0 };
-    d.statuses.ExecStart[index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
+    ownStatuses(d).ExecStart[index] = { pid: r.pid, startRealtime: loop.realtime(), exitRealtime: 0, status: 0 };
     return r;
   }
 
@@ -1507,7 +1536,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
 
   /** A warning caused by what a notify datagram said: rate-limited per unit, the service controls the flood. */
   private notifyWarn(unit: Unit<ServiceData>, message: string): void {
-    const suffix = unit.data.notifyLogLimit.admit(unit.manager.loop.now());
+    const suffix = (unit.data.notifyLogLimit ??= new LogRateLimit()).admit(unit.manager.loop.now());
     if (suffix !== undefined) unit.log('warning', message + suffix);
   }
 
@@ -1588,7 +1617,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
         this.notifyWarn(unit, `Attempted to store more fds than FileDescriptorStoreMax=${max} allows, closing remaining.`);
         return;
       }
-      d.fdStore.push({ fd, name });
+      (d.fdStore === NO_FDS ? (d.fdStore = []) : d.fdStore).push({ fd, name });
       unit.log('debug', `Added fd ${fd} (${name}) to fd store.`);
     }
   }
@@ -1605,7 +1634,7 @@ export class ServiceUnitType implements UnitType<ServiceData> {
     const d = unit.data;
     if (d.fdStore.length === 0) return;
     this.closeFds(d.fdStore.map((f) => f.fd));
-    d.fdStore = [];
+    d.fdStore = NO_FDS;
   }
 
   private closeFds(fds: readonly number[]): void {

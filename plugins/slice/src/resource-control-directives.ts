@@ -21,8 +21,8 @@ export function parsePermyriad(v: string, unbounded = false): number | undefined
   let m = /^(\d+)(?:\.(\d{1,2}))?%$/.exec(v);
   let n: number | undefined;
   if (m) n = Number(m[1]) * 100 + (m[2] ? Number(m[2].padEnd(2, '0')) : 0);
-  else if ((m = /^(\d+)(?:\.(\d))?‰$/.exec(v))) n = Number(m[1]) * 10 + (m[2] ? Number(m[2]) : 0);
-  else if ((m = /^(\d+)‱$/.exec(v))) n = Number(m[1]);
+  else if ((m = /^(\d+)(?:\.(\d))?\u2030$/.exec(v))) n = Number(m[1]) * 10 + (m[2] ? Number(m[2]) : 0);
+  else if ((m = /^(\d+)\u2031$/.exec(v))) n = Number(m[1]);
   if (n === undefined) return undefined;
   if (!unbounded && n > 10000) throw new ValueError(`Percentage out of range: '${v}'`);
   return n;

@@ -145,12 +145,14 @@ export class SocketUnitType implements UnitType<SocketData> {
     d.pollLimit = new RateLimit(s.pollLimitInterval, s.pollLimitBurst);
     d.execStatus = { ExecStartPre: [], ExecStartPost: [], ExecStopPre: [], ExecStopPost: [] };
 
-    for (const l of s.listens) if (l.path && !unit.settings.requiresMountsFor.includes(l.path)) unit.settings.requiresMountsFor.push(l.path);
+    // A copy: the settings' list may be the one shared empty array of units without RequiresMountsFor=.
+    const mounts = [...unit.settings.requiresMountsFor];
+    for (const l of s.listens) if (l.path && !mounts.includes(l.path)) mounts.push(l.path);
     // The exec directories of ExecStartPre= & co. need their file systems too (unit_add_exec_dependencies()).
     for (const p of execDirectoryMountPaths(s.execContext.directories, execDirectoryPrefixes(unit.manager.scope, unit.manager.environment))) {
-      if (!unit.settings.requiresMountsFor.includes(p)) unit.settings.requiresMountsFor.push(p);
+      if (!mounts.includes(p)) mounts.push(p);
     }
-    unit.settings.requiresMountsFor.sort();
+    unit.settings.requiresMountsFor = mounts.sort();
 
     if (!s.accept) {
       d.service = s.service ?? `${unit.id.slice(0, -'.socket'.length)}.service`;

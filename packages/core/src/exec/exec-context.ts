@@ -4,7 +4,7 @@
  * streams, resource limits. Parsed by the table of exec-context-table.ts into a section, read
  * back here as one value; exec-spec.ts turns it into an ExecSpec for each command.
  */
-import { sharedIfEmpty } from './shared-empty.js';
+import { defaultSharer, sharedIfEmpty } from './shared-empty.js';
 import type { EnvironmentFileSpec } from '@unitkit/unit-file';
 import type { RlimitSpec } from '../ports/process-spawner.js';
 import { EXEC_DIRECTORY_TYPES, defaultExecDirectories, type ExecDirectory, type ExecDirectoryItem, type ExecDirectoryType, type RuntimeDirectoryPreserve } from './exec-directories.js';
@@ -109,7 +109,16 @@ export const DEFAULT_IO_SCHEDULING: IoScheduling = { class: 2, priority: 4 };
 
 /** The defaults of an execution context, as systemd's exec_context_init() and the manager defaults set them. */
 export function defaultExecContext(): ExecContext {
+  // The optional settings are listed too (as undefined): readExecContext() assigns them, and a
+  // property added after the literal goes to a separate backing store (~90 B per unit; #19).
   return {
+    workingDirectory: undefined,
+    user: undefined,
+    group: undefined,
+    pamName: undefined,
+    nice: undefined,
+    ioScheduling: undefined,
+    syslogIdentifier: undefined,
     environment: [],
     environmentFiles: [],
     passEnvironment: [],
@@ -202,8 +211,37 @@ export function readExecContext(section: ReadonlyMap<string, unknown> | undefine
   c.sandbox = readSandbox(get, c.dynamicUser);
   c.terminal = readExecTerminal(get);
   c.ignoreSigpipe = get<boolean>('IgnoreSIGPIPE') ?? true;
+  // What the file left at its defaults is the one shared frozen value (issue #19).
+  c.directories = share.directories(c.directories);
+  c.logging = share.logging(c.logging);
+  c.misc = share.misc(c.misc);
+  c.limits = share.limits(c.limits);
+  c.privileges = share.privileges(c.privileges);
+  c.seccomp = share.seccomp(c.seccomp);
+  c.sandbox = share.sandbox(c.sandbox);
+  c.terminal = share.terminal(c.terminal);
+  c.stdin = share.input(c.stdin);
+  c.stdinData = share.stdinData(c.stdinData);
+  c.stdout = share.output(c.stdout);
+  c.stderr = share.output(share.inherit(c.stderr));
   return c;
 }
+
+/** The sharers of readExecContext(), one per sub-object kind; each builds its default at first use. */
+const share = {
+  directories: defaultSharer(defaultExecDirectories),
+  logging: defaultSharer(defaultExecLogging),
+  misc: defaultSharer(() => readExecMiscSettings(() => undefined, false)),
+  limits: defaultSharer((): ExecContext['limits'] => ({})),
+  privileges: defaultSharer(defaultExecPrivileges),
+  seccomp: defaultSharer(defaultExecSeccomp),
+  sandbox: defaultSharer(defaultSandbox),
+  terminal: defaultSharer(defaultExecTerminal),
+  input: defaultSharer((): ExecInput => ({ kind: 'null' })),
+  stdinData: defaultSharer((): Uint8Array => new Uint8Array(0)),
+  output: defaultSharer((): ExecOutput => ({ kind: 'journal' })),
+  inherit: defaultSharer((): ExecOutput => ({ kind: 'inherit' })),
+};
 
 /**
  * IOSchedulingClass= and IOSchedulingPriority= combined as systemd keeps them (one ioprio value

@@ -20,3 +20,4 @@ export * from './exec-terminal.js';
 export { buildNamespacePlan, type NamespacePlanInput, type NamespaceProbe } from './namespace-plan.js';
 export { parseMountInfo, readMountInfo, type MountInfoEntry } from './mountinfo.js';
 export { acquirePrivateTmp, releasePrivateTmp, type PrivateTmpDirs } from './private-tmp.js';
+export { sharedIfEmpty, deepFreeze, sameValue, defaultSharer } from './shared-empty.js';
