@@ -1535,9 +1535,12 @@ export class Manager {
     this.scheduleDispatch();
   }
 
-  /** Every property of a unit as `systemctl show` lists them: the type's, then the generic ones. */
-  properties(u: Unit): PropertyList {
-    return unitProperties(u, this);
+  /**
+   * Every property of a unit as `systemctl show` lists them: the type's, then the generic ones.
+   * `only`: the names the caller will pick (`show -p`); the list may then leave others out.
+   */
+  properties(u: Unit, only?: ReadonlySet<string>): PropertyList {
+    return unitProperties(u, this, only);
   }
 
   /**
