@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { formatShow } from '@unitkit/core';
 import { createTestManager } from '@unitkit/testing';
 import { targetModule } from '@unitkit/plugin-target';
+import { serviceModule } from '@unitkit/plugin-service';
 
 /** `systemctl --user show t1.target` after starting it (values that vary between runs dropped). */
 const systemdT1 = `Id=t1.target
@@ -110,5 +111,17 @@ describe('show properties', () => {
       'ConditionResult=no',
       'LoadError=org.freedesktop.systemd1.NoSuchUnit "Unit nonexistent.target not found."',
     ]);
+  });
+
+  it('computes only what -p asks for, printing the same: a service\'s own properties only when one of them is asked', () => {
+    const t = createTestManager({ modules: [serviceModule, targetModule], units: { 'a.service': { Service: { ExecStart: [{ path: '/bin/true', argv: ['/bin/true'], flags: {} }] } } } });
+    const u = t.unit('a.service');
+    for (const wanted of [['ActiveState'], ['Id', 'SubState', 'LoadState'], ['ExecMainPID', 'ActiveState'], ['Type'], ['NoSuchProperty', 'Id']]) {
+      const opts = { properties: wanted };
+      expect(formatShow(t.manager.properties(u, new Set(wanted)), opts), wanted.join()).to.deep.equal(formatShow(t.manager.properties(u), opts));
+    }
+    // Generic names alone: the service's ~270 properties are left out.
+    expect(t.manager.properties(u, new Set(['ActiveState'])).length).to.be.below(t.manager.properties(u).length - 200);
+    expect(t.manager.properties(u, new Set(['Type'])).length).to.equal(t.manager.properties(u).length);
   });
 });

@@ -1,48 +1,67 @@
 #!/usr/bin/env node
 'use strict';
 // Entry point linked into node_modules/.bin; the program is compiled to dist/ by `npm run build` and
-// bundled there into one CommonJS file, dist/unitkitctl.bundle.cjs. Every call starts Node, so what
-// is ours of a call's start-up is kept small (see "Start-up" in the package README):
+// bundled there into two CommonJS files: dist/unitkitctl-quick.bundle.cjs, the quick path of the
+// common read verbs (show, is-active, is-failed: src/ctl-quick.ts), and dist/unitkitctl.bundle.cjs,
+// the whole client, loaded only when the quick path leaves the call to it. Every call starts Node,
+// so what is ours of a call's start-up is kept small (see "Start-up" in the package README):
 // - CommonJS (bin/package.json): no ES module loader to set up, no module resolution;
-// - the bundle is compiled through vm.Script with V8's code cache (Node 20 has no compile cache of
+// - each bundle is compiled through vm.Script with V8's code cache (Node 20 has no compile cache of
 //   its own; module.enableCompileCache() is 22.1): the first call saves the cache beside the bundle
-//   (if it may write there), later calls skip parsing and compiling the functions a call runs.
+//   (if it may write there), later calls skip parsing and compiling the functions a call runs;
+// - the quick path talks to unitkitd through the native addon's socket, found where the unitkitd
+//   launcher is (../../native/build/Release: beside @unitkit/cli in a workspace or node_modules).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
 
-const bundle = path.join(__dirname, '..', 'dist', 'unitkitctl.bundle.cjs');
-// V8 rejects a cache of another V8 or other flags; one file per V8 keeps two Node versions from
-// overwriting each other's.
-const cacheFile = `${bundle}.${process.versions.v8}.cache`;
-let source;
-try {
-  source = fs.readFileSync(bundle, 'utf8');
-} catch (e) {
-  if (e && e.code === 'ENOENT') {
-    process.stderr.write('unitkitctl: not built yet; run `npm run build` at the repository root first.\n');
-    process.exit(1);
+const dist = path.join(__dirname, '..', 'dist');
+// Caches to write at exit, so that they hold the functions this call compiled too, not only the top level.
+const unsaved = [];
+
+/** Runs one bundle as require() would run it, with its code cache; returns its exports. */
+function load(name) {
+  const bundle = path.join(dist, name);
+  // V8 rejects a cache of another V8 or other flags; one file per V8 keeps two Node versions from
+  // overwriting each other's.
+  const cacheFile = `${bundle}.${process.versions.v8}.cache`;
+  let source;
+  try {
+    source = fs.readFileSync(bundle, 'utf8');
+  } catch (e) {
+    if (e && e.code === 'ENOENT') {
+      process.stderr.write('unitkitctl: not built yet; run `npm run build` at the repository root first.\n');
+      process.exit(1);
+    }
+    throw e;
   }
-  throw e;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // First call, or the cache could not be written: compile from source.
+  }
+  // The wrapper require() would put around it; a shebang line becomes a comment (same line numbers).
+  const body = source.startsWith('#!') ? `//${source}` : source;
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
+    filename: bundle,
+    cachedData,
+    // No importModuleDynamically: the bundles have no import() left (esbuild's
+    // --supported:dynamic-import=false turns each into a require()), which a vm.Script could not run.
+  });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    if (unsaved.length === 0) process.once('exit', saveCaches);
+    unsaved.push({ script, cacheFile });
+  }
+  const mod = { exports: {} };
+  // The bin's own require: the bundles require Node's modules, and @unitkit/export (export verb)
+  // resolves from bin/ as from dist/ (createRequire(bundle) cost the quick path 1.4 M instructions).
+  script.runInThisContext().call(mod.exports, mod.exports, require, mod, bundle, dist);
+  return mod.exports;
 }
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  // First call, or the cache could not be written: compile from source.
-}
-// The wrapper require() would put around it; a shebang line becomes a comment (same line numbers).
-const body = source.startsWith('#!') ? `//${source}` : source;
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
-  filename: bundle,
-  cachedData,
-  // No importModuleDynamically: the bundle has no import() left (esbuild's
-  // --supported:dynamic-import=false turns each into a require()), which a vm.Script could not run.
-});
-if (cachedData === undefined || script.cachedDataRejected) {
-  // At exit, so the cache holds the functions this call compiled too, not only the top level.
-  process.once('exit', () => {
+
+function saveCaches() {
+  for (const { script, cacheFile } of unsaved) {
     try {
       const tmp = `${cacheFile}.${process.pid}`;
       fs.writeFileSync(tmp, script.createCachedData());
@@ -50,8 +69,21 @@ if (cachedData === undefined || script.cachedDataRejected) {
     } catch {
       // Read-only install: every call compiles, as without a cache.
     }
-  });
+  }
 }
-const mod = { exports: {} };
-script.runInThisContext().call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
-mod.exports.main();
+
+/** The native addon's raw functions, or undefined when it is not built (the full client then talks through `net`). */
+function nativeAddon() {
+  const m = { exports: {} };
+  try {
+    // dlopen directly: require() would resolve the path first.
+    process.dlopen(m, path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'unitkit_native.node'));
+  } catch {
+    return undefined;
+  }
+  return m.exports;
+}
+
+const rc = load('unitkitctl-quick.bundle.cjs').runQuick(process.argv.slice(2), process.env, nativeAddon);
+if (rc !== undefined) process.exitCode = rc;
+else load('unitkitctl.bundle.cjs').main();

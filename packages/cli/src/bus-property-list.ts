@@ -73,19 +73,19 @@ export function busValueOfName(list: PropertyList, first: number, name: string, 
  */
 export class UnitBusProperties {
   private snapshot: PropertyList | undefined;
-  private generic: PropertyList | undefined;
   /** The unit type's interface; systemd lists it before Unit's. */
   readonly typeInterface: string;
   private readonly typeTable: ReadonlyMap<string, string> | undefined;
   private readonly unitTable = busSignatureTables.get(UNIT_INTERFACE)!;
 
   /**
-   * @param compute the unit's property list (show's); with `genericOnly`, only Unit's.
+   * @param compute the unit's property list (show's); with `only`, a list that holds at least those
+   *   names (core's Manager.properties: only the generic ones when they all are).
    * @param job the unit's Job property, `(uo)`.
    */
   constructor(
     unit: Unit,
-    private readonly compute: (genericOnly?: boolean) => PropertyList,
+    private readonly compute: (only?: ReadonlySet<string>) => PropertyList,
     private readonly job: () => [number, string],
   ) {
     this.typeInterface = typeInterface(unit);
@@ -137,22 +137,18 @@ export class UnitBusProperties {
   }
 
   /**
-   * One property's value, or undefined when `iface` does not have it. One of Unit's is read from
-   * the generic part of the list alone (systemctl reads ActiveState, LoadState, NeedDaemonReload
-   * and TriggeredBy this way on every is-active, start and stop).
+   * One property's value, or undefined when `iface` does not have it. Computed from a list of
+   * that name only (core leaves the type's properties out for a generic one: systemctl reads
+   * ActiveState, LoadState, NeedDaemonReload and TriggeredBy this way on every is-active, start
+   * and stop), or from the whole list when this instance already has it.
    */
   value(iface: string, name: string): Variant | undefined {
     const table = this.table(iface);
     const sig = table?.get(name);
     if (!sig || !this.on(iface)(name)) return undefined;
-    const special = iface === UNIT_INTERFACE ? this.specialValue(name) : undefined;
-    if (special) return special;
-    if (iface === UNIT_INTERFACE && !this.snapshot) {
-      const generic = (this.generic ??= this.compute(true));
-      const at = generic.findIndex(([n]) => n === name);
-      if (at >= 0) return new Variant(sig, busValueOfName(generic, at, name, sig));
-    }
-    const list = this.list();
+    if (iface === UNIT_INTERFACE && name === 'Job') return this.specialValue(name);
+    const list = this.snapshot ?? this.compute(new Set([name]));
+    if (iface === UNIT_INTERFACE && name === 'LoadError') return new Variant('(ss)', loadErrorPair(list));
     return new Variant(sig, busValueOfName(list, list.findIndex(([n]) => n === name), name, sig));
   }
 
@@ -170,7 +166,7 @@ export class UnitBusProperties {
   /** Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these. */
   private specialValue(name: string): Variant | undefined {
     if (name === 'Job') return new Variant('(uo)', this.job());
-    if (name === 'LoadError') return new Variant('(ss)', loadErrorPair(this.snapshot ?? (this.generic ??= this.compute(true))));
+    if (name === 'LoadError') return new Variant('(ss)', loadErrorPair(this.list()));
     return undefined;
   }
 

@@ -190,13 +190,15 @@ export class ControlHandler {
   private show(p: Record<string, unknown>): { scope: string; units: string[][]; errors: Array<{ name: string; message: string } | null> } {
     const props = stringList(p.properties, 'properties');
     const opts = { properties: props.length > 0 ? props : undefined, all: !!p.all, value: !!p.value };
+    // Only what -p asks for is computed (a service's ~370 properties for one is most of a show's work).
+    const only = opts.properties ? new Set(opts.properties) : undefined;
     const names = unitNames(p.units);
     const scope = this.manager.scope;
     if (names.length === 0) return { scope, units: [formatShow(this.managerProperties(), opts)], errors: [null] };
     const errors: Array<{ name: string; message: string } | null> = [];
     const units = names.map((n) => {
       try {
-        const lines = formatShow(this.manager.properties(this.manager.loadUnit(n)), opts);
+        const lines = formatShow(this.manager.properties(this.manager.loadUnit(n), only), opts);
         errors.push(null);
         return lines;
       } catch (e) {

@@ -90,3 +90,16 @@ export function jobFailureMessage(unit: string, result: string, unitResult: stri
 export function jobResultFailed(result: string): boolean {
   return !['done', 'skipped', 'queued'].includes(result);
 }
+
+/**
+ * What unitkitctl prints and exits with when the manager refuses a verb's request as a whole:
+ * systemctl's "Failed to <verb>: <message>" (its own wording for daemon-reload and daemon-reexec).
+ * AccessDenied is 1 for verbs other than the job verbs, as systemctl's polkit failures are.
+ */
+export function callFailure(verb: string, error: { name: string; message: string }, jobVerb: boolean): { message: string; status: number } {
+  const message =
+    verb === 'daemon-reload' ? `Failed to reload daemon: ${error.message}`
+    : verb === 'daemon-reexec' ? `Failed to reexecute daemon: ${error.message}`
+    : `Failed to ${verb}: ${error.message}`;
+  return { message, status: error.name === 'AccessDenied' && !jobVerb ? ExitStatus.failure : exitStatusOfError(error.name) };
+}

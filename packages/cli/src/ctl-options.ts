@@ -2,15 +2,14 @@
  * unitkitctl's command line, parsed as systemctl 252 parses its own with getopt_long: options
  * anywhere, `--opt=value` or `--opt value`, bundled short options (`-aq`, `-pId`), `--` ends
  * options, unambiguous abbreviations of long options (`--no-leg`), and getopt's messages for bad
- * input. node's `util.parseArgs` splits argv into tokens (see the README for what it does and
- * does not do like getopt); the table below says what each option means.
+ * input. The scan is getopt_long's own, written out here (`node:util`'s parseArgs tokenized argv
+ * before; it does not abbreviate, its messages are not getopt's, and loading it cost a call ~3 M
+ * instructions of its ~10 M: issue #19); the table below says what each option means.
  *
  * Every option systemctl 252 knows has an entry: either it is honoured (`apply`) or it is
  * refused with a sentence saying why (`refuse`), so nothing is silently ignored. Adding an
  * option is one entry.
  */
-import { parseArgs } from 'node:util';
-
 /** Everything unitkitctl understood from argv. */
 export interface CtlOptions {
   verb?: string;
@@ -249,16 +248,7 @@ function displayName(spec: CtlOptionSpec): string {
   return spec.long && spec.short ? `-${spec.short}/--${spec.long}` : spec.long ? `--${spec.long}` : `-${spec.short}`;
 }
 
-/** The key a spec has in parseArgs' options (short-only options get a private name). */
-function keyOf(spec: CtlOptionSpec): string {
-  return spec.long ?? `short-${spec.short}`;
-}
-
 const specByShort = new Map(ctlOptionTable.filter((s) => s.short).map((s) => [s.short!, s]));
-const parseArgsOptions = Object.fromEntries(
-  ctlOptionTable.map((s) => [keyOf(s), { type: s.takesValue ? 'string' : 'boolean', ...(s.short ? { short: s.short } : {}) }] as const),
-) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
 /**
  * The options a long name may mean, as getopt_long matches them: the exact name, else every
  * option it is a prefix of — systemctl's first, so that unitkitctl's own options (`--follow`,
@@ -282,50 +272,6 @@ function resolveLong(name: string, prog: string, raw: string): CtlOptionSpec | u
   return undefined;
 }
 
-/**
- * getopt_long accepts unambiguous abbreviations of long options; parseArgs does not. This pass
- * spells abbreviations out in full before parseArgs sees argv, skipping arguments that are the
- * value of the option before them. Unknown and ambiguous names are left for the main pass, so
- * errors are reported in argv order.
- */
-function expandAbbreviations(argv: string[]): string[] {
-  const out: string[] = [];
-  let valueNext = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (valueNext) {
-      out.push(a);
-      valueNext = false;
-      continue;
-    }
-    if (a === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq === -1 ? undefined : eq);
-      const candidates = longCandidates(name);
-      const spec = candidates.length === 1 ? candidates[0]! : undefined;
-      out.push(spec ? `--${spec.long}${eq === -1 ? '' : a.slice(eq)}` : a);
-      valueNext = !!spec?.takesValue && eq === -1;
-      continue;
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      // In a bundle, the first option taking a value takes the rest, or else the next argument.
-      for (let j = 1; j < a.length; j++) {
-        const spec = specByShort.get(a[j]!);
-        if (spec?.takesValue) {
-          valueNext = j === a.length - 1;
-          break;
-        }
-      }
-    }
-    out.push(a);
-  }
-  return out;
-}
-
 function emptyOptions(): CtlOptions {
   return {
     args: [], properties: [], all: false, value: false, noBlock: false, noLegend: false, noPager: false, quiet: false,
@@ -335,37 +281,61 @@ function emptyOptions(): CtlOptions {
   };
 }
 
-/** Parses unitkitctl's argv (without node and the script). */
+/**
+ * Parses unitkitctl's argv (without node and the script) as getopt_long with systemctl's table:
+ * options and positionals in any order, `--` ends options; a long option's value is after `=` or
+ * the next argument, a short one's the rest of its bundle or the next argument, whatever either
+ * starts with. Errors are getopt's, for the first bad argument in argv order.
+ */
 export function parseCtlOptions(argv: string[], prog = 'unitkitctl'): CtlOptions {
   const o = emptyOptions();
-  const expanded = expandAbbreviations(argv);
-  const { tokens } = parseArgs({ args: expanded, options: parseArgsOptions, strict: false, allowPositionals: true, tokens: true });
   const positional: string[] = [];
-  for (const t of tokens) {
-    if (t.kind === 'positional') {
-      positional.push(t.value);
-      continue;
-    }
-    if (t.kind === 'option-terminator') {
-      // parseArgs reads a '-' inside a bundle (`-a-p`) as a terminator; getopt calls it an invalid option.
-      if (expanded[t.index] !== '--') throw new UsageError(`${prog}: invalid option -- '-'`);
-      continue;
-    }
-    const raw = expanded[t.index]!;
-    let spec: CtlOptionSpec | undefined;
-    if (t.rawName.startsWith('--')) {
-      spec = resolveLong(t.name, prog, raw);
-      if (!spec) throw new UsageError(`${prog}: unrecognized option '${raw}'`);
-      if (spec.takesValue && t.value === undefined) throw new UsageError(`${prog}: option '--${spec.long}' requires an argument`);
-      if (!spec.takesValue && t.value !== undefined) throw new UsageError(`${prog}: option '--${spec.long}' doesn't allow an argument`);
-    } else {
-      const letter = t.rawName.slice(1);
-      spec = specByShort.get(letter);
-      if (!spec) throw new UsageError(`${prog}: invalid option -- '${letter}'`);
-      if (spec.takesValue && t.value === undefined) throw new UsageError(`${prog}: option requires an argument -- '${letter}'`);
-    }
+  const use = (spec: CtlOptionSpec, value: string) => {
     if (spec.refuse) throw new UsageError(`${prog}: ${displayName(spec)} is not supported: ${spec.refuse}.`);
-    spec.apply!(o, t.value ?? '');
+    spec.apply!(o, value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const spec = resolveLong(a.slice(2, eq === -1 ? undefined : eq), prog, a);
+      if (!spec) throw new UsageError(`${prog}: unrecognized option '${a}'`);
+      let value: string | undefined;
+      if (eq !== -1) {
+        if (!spec.takesValue) throw new UsageError(`${prog}: option '--${spec.long}' doesn't allow an argument`);
+        value = a.slice(eq + 1);
+      } else if (spec.takesValue) {
+        if (i + 1 >= argv.length) throw new UsageError(`${prog}: option '--${spec.long}' requires an argument`);
+        value = argv[++i]!;
+      }
+      use(spec, value ?? '');
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const letter = a[j]!;
+        const spec = specByShort.get(letter);
+        if (!spec) throw new UsageError(`${prog}: invalid option -- '${letter}'`);
+        if (!spec.takesValue) {
+          use(spec, '');
+          continue;
+        }
+        // The rest of the bundle is the value, else the next argument.
+        let value = a.slice(j + 1);
+        if (value === '') {
+          if (i + 1 >= argv.length) throw new UsageError(`${prog}: option requires an argument -- '${letter}'`);
+          value = argv[++i]!;
+        }
+        use(spec, value);
+        break;
+      }
+      continue;
+    }
+    positional.push(a);
   }
   o.noLegend = o.legend === false;
   o.verb = positional[0];

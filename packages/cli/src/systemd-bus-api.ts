@@ -564,7 +564,7 @@ export class SystemdBusApi {
 
   /** A unit's properties for one message or one turn's signals. */
   private unitProperties(u: Unit): UnitBusProperties {
-    return new UnitBusProperties(u, (genericOnly) => this.manager.properties(u, genericOnly), () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']));
+    return new UnitBusProperties(u, (only) => this.manager.properties(u, only), () => (u.job ? [u.job.id, jobObjectPath(u.job.id)] : [0, '/']));
   }
 
   /** The methods of org.freedesktop.systemd1.Unit on `u`'s object. */

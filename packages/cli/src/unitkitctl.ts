@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ControlCallError, ControlClient } from './control-client.js';
 import type { JobOutcome, JobRow, JournalEntry, UnitRow } from './control-protocol.js';
-import { CONTROL_SOCKET_NAME } from './control-protocol.js';
-import { ExitStatus, exitStatusOfError, jobFailureMessage, jobResultFailed } from './ctl-exit-status.js';
+import { ExitStatus, callFailure, exitStatusOfError, jobFailureMessage, jobResultFailed } from './ctl-exit-status.js';
+import type { CtlOut, ShowReply } from './ctl-show-output.js';
+import { printActiveStates, printShow } from './ctl-show-output.js';
 import type { CtlOptions } from './ctl-options.js';
 import { UsageError, outputModes, parseCtlOptions, unitTypes } from './ctl-options.js';
 import type { TableStyle } from './ctl-tables.js';
@@ -28,34 +28,20 @@ import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } 
 import { listTimers } from './verbs/list-timers.js';
 import { listUnitFiles } from './verbs/list-unit-files.js';
 import { daemonReexec } from './ctl-daemon-reexec.js';
+import { controlSocketPath } from './ctl-socket-path.js';
 import { exportVerbArgs, runExportVerb } from './verbs/export.js';
 
 const prog = 'unitkitctl';
 
 /** Where a run writes: stdout and stderr, collected so tests can call verbs in-process too. */
-interface Out {
-  out(line: string): void;
-  err(line: string): void;
-}
+type Out = CtlOut;
 
 const stdio: Out = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
 };
 
-/**
- * The control socket a client talks to: --runtime-dir, else UNITKIT_RUNTIME_DIR, else unitkitd's
- * default for the scope. `--system` means the system manager's socket whoever runs unitkitctl, as
- * systemctl --system always talks to the system manager: an unprivileged user then gets that
- * socket's permission error rather than their own manager.
- */
-export function controlSocketPath(o: CtlOptions, env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? 0): string {
-  const scope = o.scope ?? (uid === 0 ? 'system' : 'user');
-  const dir =
-    o.runtimeDir ?? env.UNITKIT_RUNTIME_DIR ??
-    (scope === 'system' ? '/run/unitkit' : path.join(env.XDG_RUNTIME_DIR ?? `/run/user/${uid}`, 'unitkit'));
-  return path.join(dir, CONTROL_SOCKET_NAME);
-}
+export { controlSocketPath } from './ctl-socket-path.js';
 
 type Verb = (c: ControlClient, o: CtlOptions, io: Out, colors: Colors) => Promise<number>;
 
@@ -124,37 +110,13 @@ const jobVerb: Verb = async (c, o, io, colors) => {
   return rc;
 };
 
-type ShowReply = { units: string[][]; errors: Array<{ name: string; message: string } | null> };
-
-const show: Verb = async (c, o, io) => {
-  const { units, errors } = await c.call<ShowReply>('show', { units: o.args, properties: o.properties, all: o.all, value: o.value });
-  let rc = 0;
-  let printed = false;
-  units.forEach((lines, i) => {
-    const err = errors[i];
-    if (err) {
-      io.err(`Failed to get properties: ${err.message}`);
-      rc = ExitStatus.failure;
-      return;
-    }
-    if (printed) io.out('');
-    printed = true;
-    for (const l of lines) io.out(l);
-  });
-  return rc;
-};
+const show: Verb = async (c, o, io) =>
+  printShow(await c.call<ShowReply>('show', { units: o.args, properties: o.properties, all: o.all, value: o.value }), io);
 
 const isActive = (failedMode: boolean): Verb => async (c, o, io) => {
   needUnits(o);
   const { units } = await c.call<ShowReply>('show', { units: o.args, properties: ['ActiveState'], value: true });
-  let any = false;
-  for (const lines of units) {
-    // A unit the manager cannot load at all is reported inactive, as systemctl does when GetUnit fails.
-    const state = lines[0] ?? 'inactive';
-    if (!o.quiet) io.out(state);
-    if (failedMode ? state === 'failed' : state === 'active' || state === 'reloading') any = true;
-  }
-  return any ? 0 : failedMode ? ExitStatus.failure : ExitStatus.notRunning;
+  return printActiveStates(units, failedMode, o.quiet, io);
 };
 
 const status: Verb = async (c, o, io, colors) => {
@@ -551,8 +513,9 @@ export async function runCtl(argv: string[], env: NodeJS.ProcessEnv, io: Out = s
       return ExitStatus.failure;
     }
     if (e instanceof ControlCallError) {
-      io.err(verbName === 'daemon-reload' ? `Failed to reload daemon: ${e.message}` : verbName === 'daemon-reexec' ? `Failed to reexecute daemon: ${e.message}` : `Failed to ${verbName}: ${e.message}`);
-      return e.error.name === 'AccessDenied' && !jobVerbs.has(verbName) ? ExitStatus.failure : exitStatusOfError(e.error.name);
+      const { message, status } = callFailure(verbName, e.error, jobVerbs.has(verbName));
+      io.err(message);
+      return status;
     }
     io.err(`${verbName}: ${describeError(e)}`);
     return ExitStatus.failure;

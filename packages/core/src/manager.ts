@@ -1540,12 +1540,10 @@ export class Manager {
 
   /**
    * Every property of a unit as `systemctl show` lists them: the type's, then the generic ones.
-   * With `genericOnly`, only the generic ones (org.freedesktop.systemd1.Unit's): what a client
-   * reading one of those (systemctl's is-active, or NeedDaemonReload after a job) needs, without
-   * the type's ~200 (the exec context's, the cgroup's).
+   * `only`: the names the caller will pick (`show -p`); the list may then leave others out.
    */
-  properties(u: Unit, genericOnly = false): PropertyList {
-    return unitProperties(u, this, genericOnly);
+  properties(u: Unit, only?: ReadonlySet<string>): PropertyList {
+    return unitProperties(u, this, only);
   }
 
   /**

@@ -58,13 +58,33 @@ function presetOf(u: Unit, manager: Manager): string {
   return manager.scope === 'user' ? 'enabled' : 'disabled';
 }
 
-/** Every property of `u`: the type's, then the generic ones. */
-export function unitProperties(u: Unit, manager: Manager, genericOnly = false): PropertyList {
+/**
+ * Every property of `u`: the type's, then the generic ones. With `only` (the names a client asked
+ * for, as `show -p`), a list that holds at least those: when they are all generic, the type's
+ * properties are not computed (for a service, its ~270 properties with the exec context's are
+ * most of the work of `show -p ActiveState`; issue #19). No generic name is also a type's.
+ */
+export function unitProperties(u: Unit, manager: Manager, only?: ReadonlySet<string>): PropertyList {
+  const generic = genericProperties(u, manager);
+  const typeProperties = u.type.properties?.bind(u.type);
+  if (!typeProperties) return generic;
+  if (only && onlyGeneric(only, generic)) return generic;
+  return [...manager.callHook(u, 'properties', () => typeProperties(u), []), ...generic];
+}
+
+/** Whether every name in `only` is one of `generic`'s. */
+function onlyGeneric(only: ReadonlySet<string>, generic: PropertyList): boolean {
+  let found = 0;
+  for (const [name] of generic) if (only.has(name)) found++;
+  return found === only.size;
+}
+
+/** The generic properties of every unit, in systemctl's order. */
+function genericProperties(u: Unit, manager: Manager): PropertyList {
   const s = u.settings;
   const def = u.definition;
   const ids = (units: Iterable<Unit>) => [...units].map((x) => x.id);
-  const typeProperties = genericOnly ? undefined : u.type.properties?.bind(u.type);
-  const list: PropertyList = typeProperties ? [...manager.callHook(u, 'properties', () => typeProperties(u), [])] : [];
+  const list: PropertyList = [];
   list.push(['Id', prop.string(u.id)], ['Names', prop.strv([...u.names].sort())], ['Following', prop.string('')]);
   for (const d of shownDependencies) list.push([d, prop.strv(ids(u.dependencies(d)))]);
   list.push(
