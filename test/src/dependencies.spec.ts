@@ -271,4 +271,39 @@ describe('dependencies', () => {
       expect(t.state('a.service')).to.equal('inactive/dead');
     });
   });
+
+  it('a unit with many edges keeps its per-kind sets up to date, each in the order its units got that kind', () => {
+    const names: Record<string, UnitSpec> = { 'hub.target': {} };
+    for (let i = 0; i < 150; i++) names[`n${i}.service`] = {};
+    const t = make(names);
+    const hub = t.unit('hub.target');
+    const n = (i: number) => t.unit(`n${i}.service`);
+    const scan = (kind: 'Wants' | 'After' | 'Before') => {
+      const out: string[] = [];
+      for (let i = 0; i < 150; i++) if (hub.hasDependency(kind, n(i))) out.push(n(i).id);
+      return out;
+    };
+    for (let i = 0; i < 100; i++) hub.linkDependency(i % 3 === 0 ? 'After' : 'Wants', n(i));
+    const wants = hub.dependencies('Wants');
+    expect(hub.dependencies('Wants'), 'kept, not made again').to.equal(wants);
+    expect([...wants].map((u) => u.id).filter((id) => /^n\d+\.service$/.test(id))).to.deep.equal(scan('Wants'));
+    // A new neighbour goes last; a removed one goes; an existing neighbour that gets the kind goes
+    // last in that kind's set.
+    hub.linkDependency('Wants', n(120));
+    hub.unlinkDependency('Wants', n(1));
+    hub.linkDependency('Wants', n(3));
+    // Only the test's own units (the target also has its default dependencies, on shutdown.target).
+    const order = (kind: 'Wants' | 'After' | 'Before') => [...hub.dependencies(kind)].map((u) => u.id).filter((id) => /^n\d+\.service$/.test(id));
+    const edgeOrder = (kind: 'Wants' | 'After' | 'Before') => {
+      const ids = scan(kind);
+      // Each kind's order: n120, then n3 (for Wants) got it last.
+      const last = kind === 'Wants' ? ['n120.service', 'n3.service'] : ['n120.service'];
+      return [...ids.filter((id) => !last.includes(id)), ...last.filter((id) => ids.includes(id))];
+    };
+    expect(order('Wants')).to.deep.equal(edgeOrder('Wants'));
+    expect(order('After')).to.deep.equal(edgeOrder('After'));
+    expect(order('Before')).to.deep.equal([]);
+    hub.unlinkDependency('After', n(0));
+    expect(order('After')).to.deep.equal(edgeOrder('After'));
+  });
 });

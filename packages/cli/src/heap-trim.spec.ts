@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { collectYoungAfterClients } from './heap-trim.js';
+import { EventEmitter } from 'node:events';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { Manager } from '@unitkit/core';
+import { collectYoungAfterClients, trimHeapAfterLoadBursts } from './heap-trim.js';
 
 const youngUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
 
@@ -29,5 +32,34 @@ describe('collectYoungAfterClients', () => {
     afterClient();
     await new Promise((resolve) => setImmediate(resolve));
     expect(youngUsed()).to.be.at.least(before);
+  });
+});
+
+describe('trimHeapAfterLoadBursts', () => {
+  /** Full collections seen while `during` runs and for `ms` after. */
+  async function majorCollections(during: (events: EventEmitter) => void, ms = 150): Promise<number> {
+    const events = new EventEmitter();
+    const stop = trimHeapAfterLoadBursts({ events } as unknown as Manager, { threshold: 50, delayMs: 10 });
+    let majors = 0;
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+    });
+    obs.observe({ entryTypes: ['gc'] });
+    try {
+      during(events);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return majors;
+    } finally {
+      obs.disconnect();
+      stop();
+    }
+  }
+
+  it('compacts once after a burst that changes how many units are loaded', async () => {
+    expect(await majorCollections((e) => { for (let i = 0; i < 60; i++) e.emit('unit-loaded'); })).to.equal(1);
+  });
+
+  it('leaves units that come and go (an Accept=yes socket\'s instances) to V8', async () => {
+    expect(await majorCollections((e) => { for (let i = 0; i < 200; i++) e.emit(i % 2 ? 'unit-removed' : 'unit-loaded'); })).to.equal(0);
   });
 });

@@ -131,6 +131,13 @@ export class Unit<S = unknown> {
    */
   private deps?: Array<Unit | number> | Map<Unit, number>;
   /**
+   * The per-kind sets of a unit with many edges (a target or slice that holds thousands of units),
+   * made when first asked and kept up to date as edges change: dependencies() scanning every edge
+   * on each call made each activation cost O(units) (a slice's kinds are asked for by every
+   * transaction that pulls it in).
+   */
+  private kindSets?: Map<number, Set<Unit>>;
+  /**
    * The armed timers with their deadlines (kept for a manager re-exec: monotonic time survives
    * execve), and the fd watches with the events they ask for (likewise). Created on first use: most
    * loaded units never arm a timer or watch an fd, and four empty Maps were ~0.7 KB of each (#19).
@@ -205,16 +212,26 @@ export class Unit<S = unknown> {
 
   /**
    * The units this one has a dependency of kind `kind` on, in the order this unit first got an edge
-   * of any kind to each. A new Set per call: callers that only need one unit or a test use
-   * firstDependency()/hasDependency().
+   * of any kind to each (for a unit with many edges, once its set of that kind is kept: the order
+   * they got an edge of that kind). A new Set per call, except for a unit with many edges, which
+   * keeps one per kind asked and updates it as its edges change (as the Set per kind this
+   * replaced did): callers that only need one unit or a test use firstDependency()/hasDependency().
    */
   dependencies(kind: UnitDependency): ReadonlySet<Unit> {
     const bit = dependencyBit[kind];
+    const kept = this.kindSets?.get(bit);
+    if (kept) return kept;
     let out: Set<Unit> | undefined;
     const d = this.deps;
     if (Array.isArray(d)) {
       for (let i = 0; i < d.length; i += 2) if ((d[i + 1] as number) & bit) (out ??= new Set()).add(d[i] as Unit);
-    } else if (d) for (const [u, m] of d) if (m & bit) (out ??= new Set()).add(u);
+    } else if (d) {
+      for (const [u, m] of d) if (m & bit) (out ??= new Set()).add(u);
+      if (d.size >= HUB_EDGES) {
+        out ??= new Set();
+        (this.kindSets ??= new Map()).set(bit, out);
+      }
+    }
     return out ?? emptySet;
   }
 
@@ -242,6 +259,7 @@ export class Unit<S = unknown> {
   private setEdgeMask(other: Unit, mask: number): void {
     let d = this.deps;
     if (d instanceof Map) {
+      if (this.kindSets) this.updateKindSets(other, d.get(other) ?? 0, mask);
       if (mask === 0) d.delete(other);
       else d.set(other, mask);
       return;
@@ -262,6 +280,22 @@ export class Unit<S = unknown> {
     for (let i = 0; i < d.length; i += 2) map.set(d[i] as Unit, d[i + 1] as number);
     map.set(other, mask);
     this.deps = map;
+  }
+
+  /**
+   * Keeps the per-kind sets up to date: a unit that gets an edge of a kind goes last in that
+   * kind's set (the order of a Set per kind, which a scan of the edge map gives only for
+   * neighbours linked by that kind first). Never dropped and made again: a slice's instances get
+   * several kinds each, one after the other, and a scan per activation was the cost this removes.
+   */
+  private updateKindSets(other: Unit, old: number, mask: number): void {
+    for (const [bit, set] of this.kindSets!) {
+      const had = (old & bit) !== 0;
+      const has = (mask & bit) !== 0;
+      if (had === has) continue;
+      if (had) set.delete(other);
+      else set.add(other);
+    }
   }
 
   /**
@@ -458,6 +492,8 @@ export class Unit<S = unknown> {
 const emptySet: ReadonlySet<Unit> = new Set();
 /** Units a unit's edges are kept for in a flat array before they move to a Map (see Unit.deps). */
 const SMALL_EDGES = 12;
+/** Edges from which a unit keeps per-kind sets (see Unit.kindSets). */
+const HUB_EDGES = 64;
 const emptyPids: ReadonlySet<number> = new Set();
 /**
  * The condition states of a unit never checked: shared and frozen (the manager gives a unit an
