@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { prop } from '@unitkit/core';
-import { busValue } from './bus-value.js';
+import { prop, type PropertyValue } from '@unitkit/core';
+import { busValueInList } from './bus-value.js';
+
+/** The value of a property given by its entries alone. */
+const busValue = (signature: string, entries: PropertyValue[]) => busValueInList(signature, entries.map((e): [string, PropertyValue] => ['', e]), 0, entries.length);
 
 describe('busValue', () => {
   it('numbers: ints, spans and timestamps by signature; infinity and unset as the type\'s maximum', () => {

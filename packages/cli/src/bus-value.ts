@@ -3,7 +3,7 @@
  * is also what the D-Bus API sends, converted to systemd's signature for that property (from
  * core's busPropertyTypes), so systemctl over D-Bus prints what unitkitctl prints.
  */
-import type { PropertyList, PropertyValue } from '@unitkit/core';
+import type { PropertyList } from '@unitkit/core';
 import { formatPropertyValue } from '@unitkit/core';
 import { parseSingleType, type TypeNode } from '@unitkit/dbus';
 
@@ -92,16 +92,10 @@ function typeOf(signature: string): TypeNode {
 }
 
 /**
- * The D-Bus value, of the type `signature`, of a property given by its entries (one, or one per
- * element for properties `show` lists once per element, such as Listen= and ExecStart=).
- */
-export function busValue(signature: string, entries: readonly PropertyValue[]): unknown {
-  return busValueInList(signature, entries.map((e): [string, PropertyValue] => ['', e]), 0, entries.length);
-}
-
-/**
- * {@link busValue} of the entries `from` to `to` (exclusive) of a property list: a GetAll
- * converts a unit's whole list in place, without an array per property.
+ * The D-Bus value, of the type `signature`, of a property given by the entries `from` to `to`
+ * (exclusive) of a property list: one, or one per element for properties `show` lists once per
+ * element, such as Listen= and ExecStart=. A GetAll converts a unit's whole list in place,
+ * without an array per property.
  */
 export function busValueInList(signature: string, list: PropertyList, from: number, to: number): unknown {
   const t = typeOf(signature);
