@@ -127,13 +127,10 @@ export class UnitBusProperties {
     const table = this.table(iface);
     if (!table) return;
     const on = this.on(iface);
-    const list = this.list();
-    if (iface !== UNIT_INTERFACE) {
-      busValuesInto(list, table, only ? (n) => only.has(n) && on(n) : on, out);
-      return;
-    }
-    busValuesInto(list, table, only ? (n) => only.has(n) && on(n) : on, out, (n) => this.specialValue(n));
-    if ((!only || only.has('Job')) && !out.has('Job')) out.set('Job', this.specialValue('Job')!);
+    const pick = only ? (n: string) => only.has(n) && on(n) : on;
+    if (iface !== UNIT_INTERFACE) return busValuesInto(this.list(), table, pick, out);
+    busValuesInto(this.list(), table, pick, out, (n) => this.specialValue(n));
+    if (pick('Job') && !out.has('Job')) out.set('Job', this.specialValue('Job')!);
   }
 
   /**
@@ -146,10 +143,11 @@ export class UnitBusProperties {
     const table = this.table(iface);
     const sig = table?.get(name);
     if (!sig || !this.on(iface)(name)) return undefined;
-    if (iface === UNIT_INTERFACE && name === 'Job') return this.specialValue(name);
-    const list = this.snapshot ?? this.compute(new Set([name]));
-    if (iface === UNIT_INTERFACE && name === 'LoadError') return new Variant('(ss)', loadErrorPair(list));
-    return new Variant(sig, busValueOfName(list, list.findIndex(([n]) => n === name), name, sig));
+    const list = () => this.snapshot ?? this.compute(new Set([name]));
+    const special = iface === UNIT_INTERFACE ? this.specialValue(name, list) : undefined;
+    if (special) return special;
+    const l = list();
+    return new Variant(sig, busValueOfName(l, l.findIndex(([n]) => n === name), name, sig));
   }
 
   private table(iface: string): ReadonlyMap<string, string> | undefined {
@@ -163,10 +161,13 @@ export class UnitBusProperties {
     return type ? (n) => !type.has(n) && this.unitTable.has(n) : (n) => this.unitTable.has(n);
   }
 
-  /** Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these. */
-  private specialValue(name: string): Variant | undefined {
+  /**
+   * Job is (uo) and LoadError (ss) on D-Bus; show's text of them is made from these. `list` gives
+   * the list LoadError is read from (by default the whole one).
+   */
+  private specialValue(name: string, list: () => PropertyList = () => this.list()): Variant | undefined {
     if (name === 'Job') return new Variant('(uo)', this.job());
-    if (name === 'LoadError') return new Variant('(ss)', loadErrorPair(this.list()));
+    if (name === 'LoadError') return new Variant('(ss)', loadErrorPair(list()));
     return undefined;
   }
 
