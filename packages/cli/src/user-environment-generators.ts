@@ -7,9 +7,9 @@
  * /etc/environment.d, ~/.config/environment.d…), and gpg-agent's. systemd --user does this in
  * manager_run_environment_generators(); the system manager runs none unless configured.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runCaptured } from '@unitkit/native';
 
 /** systemd's user environment generator directories, highest priority first. */
 export const USER_ENVIRONMENT_GENERATOR_DIRS = [
@@ -74,13 +74,22 @@ export function runEnvironmentGenerators(
 ): Record<string, string> {
   let current = { ...env };
   for (const g of generators) {
-    const r = spawnSync(g, [], { env: current, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'inherit'] });
-    if (r.error || r.status !== 0) {
-      warn(`${g} failed${r.error ? `: ${r.error.message}` : ` with exit status ${r.status ?? r.signal}`}, ignoring.`);
+    // Through the addon, not child_process: that module (with net, dgram and cluster) would stay
+    // loaded in the manager for good, ~2.4 MB of every user manager (issue #19).
+    let r;
+    try {
+      r = runCaptured(g, [g], Object.entries(current).map(([k, v]) => `${k}=${v}`), { timeoutMs: 5000 });
+    } catch (error) {
+      warn(`${g} failed: ${(error as Error).message}, ignoring.`);
+      continue;
+    }
+    if (r.timedOut || r.overflow || r.status !== 0) {
+      const why = r.timedOut ? 'timed out' : r.overflow ? 'printed over 1 MiB' : r.status !== undefined ? `failed with exit status ${r.status}` : `was killed by signal ${r.signal}`;
+      warn(`${g} ${why}, ignoring.`);
       continue;
     }
     const next = { ...current };
-    for (const [k, v] of parseGeneratorOutput(r.stdout)) next[k] = v;
+    for (const [k, v] of parseGeneratorOutput(r.stdout.toString('utf8'))) next[k] = v;
     current = next;
   }
   return current;

@@ -22,6 +22,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +31,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range
@@ -728,4 +732,120 @@ out:
   return result;
 }
 
-void uk_register_spawn(napi_env env, napi_value exports) { uk_export(env, exports, "spawn", js_spawn); }
+/* ---- runCaptured: a short helper program, run to its end ---- */
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * runCaptured(path, argv, env, timeoutMs, maxBytes): runs `path` with stdin on /dev/null, stdout
+ * captured and stderr inherited, waits for it and returns { status, signal, stdout, timedOut,
+ * overflow }. For the user manager's environment generators, run once at start-up before the
+ * event loop turns: node:child_process would load ~2.4 MB of modules (net, dgram, cluster) into
+ * the manager for good (issue #19). posix_spawn is safe in a threaded process; signal dispositions
+ * and the mask are reset in the child, as a fresh process expects (Node ignores SIGPIPE). On the
+ * timeout, or more than maxBytes of output, the child gets SIGKILL. The child is reaped here by its
+ * pid, so the reaper (which runs only from the event loop) never sees it.
+ */
+static napi_value js_run_captured(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!uk_args(env, info, 5, argv, NULL)) return NULL;
+  int32_t timeout_ms, max_bytes;
+  if (!uk_get_i32(env, argv[3], "timeoutMs", &timeout_ms) || !uk_get_i32(env, argv[4], "maxBytes", &max_bytes)) return NULL;
+  char *path = uk_get_string(env, argv[0], "path must be a string", NULL);
+  if (!path) return NULL;
+  char **args = get_strv(env, argv[1], "argv must be an array of strings", 0, NULL);
+  char **envp = args ? get_strv(env, argv[2], "env must be an array of strings", 0, NULL) : NULL;
+  napi_value result = NULL;
+  char *buf = NULL;
+  int fds[2] = {-1, -1};
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  bool have_actions = false, have_attr = false;
+  if (!args || !envp) goto out;
+  if (pipe2(fds, O_CLOEXEC) < 0) {
+    uk_throw_errno(env, errno, "pipe2", NULL);
+    goto out;
+  }
+  posix_spawn_file_actions_init(&actions);
+  have_actions = true;
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawnattr_init(&attr);
+  have_attr = true;
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid;
+  int err = posix_spawn(&pid, path, &actions, &attr, args, envp);
+  close(fds[1]);
+  fds[1] = -1;
+  if (err != 0) {
+    uk_throw_errno(env, err, "posix_spawn", path);
+    goto out;
+  }
+  size_t cap = 4096, len = 0;
+  buf = malloc(cap);
+  bool timed_out = false, overflow = false;
+  int64_t deadline = now_ms() + timeout_ms;
+  while (buf) {
+    int64_t left = deadline - now_ms();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    int r = poll(&pfd, 1, (int)(left > 1000000 ? 1000000 : left));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;
+    if (len == cap) {
+      char *more = realloc(buf, cap * 2);
+      if (!more) break;
+      buf = more;
+      cap *= 2;
+    }
+    ssize_t n = read(fds[0], buf + len, cap - len);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) break;
+    len += (size_t)n;
+    if (len > (size_t)max_bytes) {
+      overflow = true;
+      len = (size_t)max_bytes;
+      break;
+    }
+  }
+  if (timed_out || overflow || !buf) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  napi_create_object(env, &result);
+  uk_set(env, result, "status", WIFEXITED(status) ? uk_int(env, WEXITSTATUS(status)) : uk_undefined(env));
+  uk_set(env, result, "signal", WIFSIGNALED(status) ? uk_int(env, WTERMSIG(status)) : uk_undefined(env));
+  napi_value out;
+  void *data;
+  napi_create_buffer_copy(env, buf ? len : 0, buf ? buf : "", &data, &out);
+  uk_set(env, result, "stdout", out);
+  uk_set(env, result, "timedOut", uk_bool(env, timed_out));
+  uk_set(env, result, "overflow", uk_bool(env, overflow));
+out:
+  if (have_actions) posix_spawn_file_actions_destroy(&actions);
+  if (have_attr) posix_spawnattr_destroy(&attr);
+  if (fds[0] >= 0) close(fds[0]);
+  if (fds[1] >= 0) close(fds[1]);
+  free(buf);
+  free(path);
+  free_strv(args);
+  free_strv(envp);
+  return result;
+}
+
+void uk_register_spawn(napi_env env, napi_value exports) {
+  uk_export(env, exports, "spawn", js_spawn);
+  uk_export(env, exports, "runCaptured", js_run_captured);
+}

@@ -139,6 +139,20 @@ export type RawStdio =
   | { kind: 'file'; path: string; flags: number }
   | { kind: 'terminal'; path: string; acquire?: 'try' | 'force' };
 
+/** What {@link NativeAddon.runCaptured} returns: how the program ended and what it printed. */
+export interface CapturedRun {
+  /** Exit status, when it exited. */
+  status?: number;
+  /** Terminating signal number, when a signal ended it. */
+  signal?: number;
+  /** Its standard output (at most the asked number of bytes). */
+  stdout: Buffer;
+  /** It ran past the timeout and was killed. */
+  timedOut: boolean;
+  /** It printed more than allowed and was killed. */
+  overflow: boolean;
+}
+
 /** Result of the C spawner; `failure` is set when the child gave up before execve(). */
 export interface RawSpawnResult {
   pid: number;
@@ -195,6 +209,8 @@ export interface NativeAddon {
   monotonicUsec(): number;
   realtimeUsec(): number;
   limitMallocArenas(arenas: number): boolean;
+  trimMalloc(): boolean;
+  runCaptured(path: string, argv: string[], env: string[], timeoutMs: number, maxBytes: number): CapturedRun;
   /** A timerfd that becomes readable when CLOCK_REALTIME is set (TFD_TIMER_CANCEL_ON_SET). */
   clockChangeFd(): number;
   /** inotify_init1(IN_NONBLOCK | IN_CLOEXEC). */

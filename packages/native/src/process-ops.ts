@@ -1,5 +1,5 @@
 /** Process-level calls: signals, pidfds, prctl and resource limits. */
-import { addon } from './addon.js';
+import { addon, type CapturedRun } from './addon.js';
 
 /** kill(): false when the process no longer exists (ESRCH). Refuses pid ≤ 0 with EINVAL. */
 export function killProcess(pid: number, signal: number): boolean {
@@ -91,6 +91,27 @@ export function setResourceLimit(resource: string | number, soft: number, hard: 
  */
 export function limitMallocArenas(arenas: number): boolean {
   return addon.limitMallocArenas(arenas);
+}
+
+/**
+ * Hands the free pages inside glibc's malloc heaps back to the kernel (malloc_trim(0)); false where
+ * nothing was released or the C library has no such call. unitkitd calls it once start-up has
+ * finished and after each compaction of its heap: what V8's parser and compiler freed stays
+ * resident otherwise (issue #19).
+ */
+export function trimMalloc(): boolean {
+  return addon.trimMalloc();
+}
+
+/**
+ * Runs a short helper program to its end, synchronously: stdin on /dev/null, stdout captured,
+ * stderr inherited, killed (SIGKILL) after `timeoutMs` or beyond `maxBytes` of output. For work
+ * done before the event loop turns (the user manager's environment generators): node:child_process
+ * would stay loaded in the manager for good, ~2.4 MB (issue #19). `env` is `NAME=value` strings.
+ * Throws an errno error when the program cannot be started.
+ */
+export function runCaptured(path: string, argv: readonly string[], env: readonly string[], options: { timeoutMs?: number; maxBytes?: number } = {}): CapturedRun {
+  return addon.runCaptured(path, [...argv], [...env], options.timeoutMs ?? 5000, options.maxBytes ?? 1024 * 1024);
 }
 
 /** CLOCK_MONOTONIC in microseconds. */
