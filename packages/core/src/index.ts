@@ -22,6 +22,7 @@ export * from './manager-events.js';
 export * from './emergency-action.js';
 export * from './manager-options.js';
 export * from './rate-limit.js';
+export { randomHexId } from './random-id.js';
 export * from './log-rate-limit.js';
 export * from './output-line-filter.js';
 export * from './condition.js';

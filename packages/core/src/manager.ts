@@ -5,7 +5,6 @@
  * routing of pids, timers, fds and notify datagrams to units. It knows no unit type: every type is
  * a contributed {@link UnitType}.
  */
-import { randomBytes } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { EventEmitter } from 'eventemitter3';
 import type { ChildExit, Disposable, FdEvents, TimeChange } from './ports/event-loop.js';
@@ -41,6 +40,7 @@ import { isValidUnitName } from '@unitkit/unit-file';
 import type { PropertyList } from './property.js';
 import { unitProperties } from './unit-properties.js';
 import { ManagerEnvironment } from './manager-environment.js';
+import { randomHexId } from './random-id.js';
 
 /** What core's start/stop/reload wrappers return: the type's answer or one of core's own refusals. */
 type CoreActionResult = UnitActionResult | 'condition' | 'assert' | 'skipped' | 'invalid' | 'dependency';
@@ -1561,7 +1561,7 @@ export class Manager {
 
   /** A fresh invocation id for a unit that is starting (INVOCATION_ID=). */
   acquireInvocationId(u: Unit): string {
-    u.invocationId = randomBytes(16).toString('hex');
+    u.invocationId = randomHexId();
     return u.invocationId;
   }
 

@@ -3,8 +3,7 @@
  * (/run/systemd/private): clients connect, authenticate with EXTERNAL (the uid must match
  * SO_PEERCRED), and talk directly to us — no Hello, no bus names.
  */
-import { randomBytes } from 'node:crypto';
-import type { EventLoop, FdWatch, Logger } from '@unitkit/core';
+import { randomHexId, type EventLoop, type FdWatch, type Logger } from '@unitkit/core';
 import { acceptConnection, closeFd, openSocket, peerCredentials } from '@unitkit/native';
 import { escapeAddressValue } from './address.js';
 import { DbusConnection, type DbusConnectionOptions, type PeerCredentials } from './connection.js';
@@ -59,7 +58,7 @@ export class DbusServer {
     readonly fd: number,
     private readonly options: DbusServerOptions,
   ) {
-    this.guid = options.guid ?? randomBytes(16).toString('hex');
+    this.guid = options.guid ?? randomHexId();
     this.watch = options.loop.watchFd(fd, { readable: true }, () => this.acceptAll());
   }
 
