@@ -2,9 +2,8 @@
  * unitkitd's command line and environment, resolved the way systemd resolves its own: scope,
  * runtime directory, unit search path.
  */
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { searchPath } from '@unitkit/unit-file';
+import { ipVersion, searchPath } from '@unitkit/unit-file';
 import type { LogLevel } from '@unitkit/core';
 import { isValidUnitName, parseLogLevel } from '@unitkit/core';
 
@@ -77,7 +76,7 @@ export function parseHealthListen(text: string): HealthListen {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
   const host = m?.[1] ?? m?.[2];
   const port = Number(m?.[3]);
-  if (!m || !host || net.isIP(host) === 0 || (m[1] !== undefined && net.isIP(host) !== 6))
+  if (!m || !host || ipVersion(host) === 0 || (m[1] !== undefined && ipVersion(host) !== 6))
     throw new Error(`--health-listen= needs ADDR:PORT with a numeric address (0.0.0.0:8080, [::1]:8080), not ${text}`);
   if (!Number.isInteger(port) || port > 65535) throw new Error(`--health-listen=: port ${m[3]} is out of range (0–65535)`);
   return { host, port };
@@ -197,7 +196,7 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv, optio
   const searchEnv = { ...env, UNITKIT_UNIT_PATH: unitPathText, SYSTEMD_UNIT_PATH: undefined };
   const pid1 = (options.pid ?? process.pid) === 1;
   const examplesHost = env.UNITKIT_EXAMPLES_HOST || undefined;
-  if (examplesHost !== undefined && net.isIP(examplesHost) === 0) throw new Error(`UNITKIT_EXAMPLES_HOST needs a numeric address, not ${examplesHost}`);
+  if (examplesHost !== undefined && ipVersion(examplesHost) === 0) throw new Error(`UNITKIT_EXAMPLES_HOST needs a numeric address, not ${examplesHost}`);
   const machineManager = scope === 'system' && (asInit || pid1);
   if (!['auto', 'console', 'journal'].includes(logTargetText)) throw new Error(`Unknown log target ${logTargetText} (console, journal or auto)`);
   // systemd as PID 1 in a container logs to the console: there is no journald there to read it.

@@ -3,7 +3,7 @@
  * (systemd.socket(5)), parsed into what the addon binds to.
  */
 import { existsSync } from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4Address, isIPv6Address } from '@unitkit/unit-file';
 import type { RawAddress } from './addon.js';
 
 /** A parsed socket address; `host` unset means the wildcard address. */
@@ -44,13 +44,13 @@ export function parseSocketAddress(text: string): SocketAddress {
   }
   const v6 = /^\[([^\]%]+)(?:%([^\]]+))?\]:(\d+)$/.exec(text);
   if (v6) {
-    if (!isIPv6(v6[1]!)) throw new Error(`Invalid IPv6 address in socket address '${text}'`);
+    if (!isIPv6Address(v6[1]!)) throw new Error(`Invalid IPv6 address in socket address '${text}'`);
     const address: SocketAddress = { family: 'inet6', host: v6[1]!, port: parsePort(v6[3]!, text) };
     if (v6[2] !== undefined) address.scope = v6[2];
     return address;
   }
   const colon = text.lastIndexOf(':');
-  if (colon > 0 && isIPv4(text.slice(0, colon))) {
+  if (colon > 0 && isIPv4Address(text.slice(0, colon))) {
     return { family: 'inet', host: text.slice(0, colon), port: parsePort(text.slice(colon + 1), text) };
   }
   throw new Error(`Invalid socket address '${text}'`);

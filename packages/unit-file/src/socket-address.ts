@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4Address, isIPv6Address } from './ip-address.js';
 import { ValueError } from './value-error.js';
 
 /** A socket address as written in ListenStream=/ListenDatagram=/ListenSequentialPacket=. */
@@ -51,7 +51,7 @@ export function parseSocketAddress(text: string): SocketAddress {
   }
   if (text.startsWith('[')) {
     const m = /^\[([^\]%]+)(?:%([^\]]+))?\]:([^%]+)(?:%(.+))?$/.exec(text);
-    if (!m || !isIPv6(m[1]!)) throw new ValueError(`Invalid IPv6 socket address '${text}'`);
+    if (!m || !isIPv6Address(m[1]!)) throw new ValueError(`Invalid IPv6 socket address '${text}'`);
     const port = parsePort(m[3]!, text);
     const ifname = m[4] ?? m[2];
     const out: SocketAddress = { family: 'inet6', address: m[1]!, port };
@@ -60,7 +60,7 @@ export function parseSocketAddress(text: string): SocketAddress {
   }
   if (/^[0-9]+$/.test(text)) return { family: 'inet6', address: '::', port: parsePort(text, text), portOnly: true };
   const m = /^([^:%]+):([0-9]+)(?:%(.+))?$/.exec(text);
-  if (m && isIPv4(m[1]!)) {
+  if (m && isIPv4Address(m[1]!)) {
     const out: SocketAddress = { family: 'inet', address: m[1]!, port: parsePort(m[2]!, text) };
     if (m[3] !== undefined) out.interface = parseIfname(m[3], text);
     return out;
