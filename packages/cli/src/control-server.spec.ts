@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LogRecord, Logger } from '@unitkit/core';
+import { NativeEventLoop } from '@unitkit/native';
 import type { ControlHandler, MethodContext } from './control-handler.js';
 import { ControlServer } from './control-server.js';
 import type { ControlServerLimits } from './control-server.js';
@@ -76,7 +77,7 @@ describe('control server limits', function () {
     const records: LogRecord[] = [];
     logger = { records, log: (r) => records.push(r), enabled: () => true };
     calls = { n: 0 };
-    server = new ControlServer({ path: path.join(dir, 'private'), handler: fakeHandler(calls), logger, limits });
+    server = new ControlServer({ path: path.join(dir, 'private'), loop: new NativeEventLoop({ subreaper: false }), handler: fakeHandler(calls), logger, limits });
     await server.listen();
   }
 

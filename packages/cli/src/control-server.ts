@@ -2,19 +2,16 @@
  * unitkitd's control socket: an AF_UNIX stream socket `$RUNTIME_DIR/private` (mode 0600) speaking
  * the newline-delimited JSON protocol of control-protocol.ts.
  *
- * Listening goes through Node's `net` (no child_process involved, so the native reaper is not
- * disturbed). Who is calling is decided by SO_PEERCRED on the accepted fd, read once per
- * connection with @unitkit/native's peerCredentials(): `net` gives the fd of a unix-socket handle
- * (`socket._handle.fd`) on Linux. That is an internal of Node, so it is used defensively: when the
- * fd or the credentials cannot be read, the client is treated as unprivileged (read-only) — it
- * fails closed, never open. Using `net` keeps buffering, back-pressure and half-close handling in
- * libuv instead of reimplementing them on raw fds.
+ * It runs on the addon's sockets and the manager's event loop, as the D-Bus server does: node:net,
+ * whose listen() also loads the cluster, child_process and dgram modules, cost every idle manager
+ * ~2.5 MB (issue #19). Who is calling is decided by SO_PEERCRED on the accepted fd, read once per
+ * connection; when it cannot be read, the client is treated as unprivileged (read-only): it fails
+ * closed, never open.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import type { Logger } from '@unitkit/core';
+import type { EventLoop, FdWatch, Logger } from '@unitkit/core';
 import { ManagerError } from '@unitkit/core';
-import { peerCredentials } from '@unitkit/native';
+import { FdStream, acceptConnection, closeFd, openSocket, peerCredentials } from '@unitkit/native';
 import type { ControlReply, ControlRequest } from './control-protocol.js';
 import {
   LineSplitter,
@@ -40,6 +37,8 @@ export interface PeerCredentials {
 /** Options of {@link ControlServer}. */
 export interface ControlServerOptions {
   path: string;
+  /** The loop that watches the listening socket and the connections (the manager's). */
+  loop: Pick<EventLoop, 'watchFd'>;
   handler: ControlHandler;
   logger: Logger;
   /** The uid allowed to change state besides root: the manager's own. */
@@ -60,21 +59,10 @@ export interface ControlServerLimits {
   partialRequestMs: number;
 }
 
-/** Reads SO_PEERCRED of a connected net.Socket; undefined when Node does not expose the fd. */
-export function socketPeerCredentials(socket: net.Socket): PeerCredentials | undefined {
-  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) return undefined;
-  try {
-    return peerCredentials(fd);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The listening control socket. */
 export class ControlServer {
-  private readonly server: net.Server;
-  private readonly connections = new Set<net.Socket>();
+  private listener: { fd: number; watch: FdWatch } | undefined;
+  private readonly connections = new Set<FdStream>();
   private readonly ownerUid: number;
   private readonly limits: ControlServerLimits;
   private refusedLogged = false;
@@ -88,94 +76,136 @@ export class ControlServer {
       partialRequestMs: PARTIAL_REQUEST_TIMEOUT_MS,
       ...opts.limits,
     };
-    this.server = net.createServer((s) => this.accept(s));
-    // An error on the listening socket (EMFILE on accept…) is logged, never fatal.
-    this.server.on('error', (e) => opts.logger.log({ level: 'err', message: `Control socket: ${e.message}` }));
   }
 
   /**
-   * Binds and listens; the socket node gets mode 0600 before any client can reach it. With
-   * `inheritedFd` (a manager re-exec), listens on that already bound socket instead: clients that
-   * connected meanwhile wait in its backlog and are served now.
+   * Binds and listens; the socket node gets mode 0600 before any client can reach it (a stale node
+   * is replaced). With `inheritedFd` (a manager re-exec), listens on that already bound socket
+   * instead: clients that connected meanwhile wait in its backlog and are served now.
    */
   listen(inheritedFd?: number): Promise<void> {
-    if (inheritedFd !== undefined) {
-      return new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject);
-        this.server.listen({ fd: inheritedFd }, () => {
-          this.server.off('error', reject);
-          resolve();
-        });
-      });
+    let fd = inheritedFd;
+    if (fd === undefined) {
+      const opened = openSocket('stream', this.opts.path, { socketMode: 0o600 });
+      for (const w of opened.warnings) this.opts.logger.log({ level: 'warning', message: `Control socket: ${w.message}` });
+      fd = opened.fd;
     }
-    fs.rmSync(this.opts.path, { force: true });
-    return new Promise<void>((resolve, reject) => {
-      // A 0177 umask while binding means the node is created 0600: no window with a looser mode.
-      const old = process.umask(0o177);
-      this.server.once('error', reject);
-      this.server.listen(this.opts.path, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-      process.umask(old);
-    }).then(() => fs.chmodSync(this.opts.path, 0o600));
+    const listening = fd;
+    this.listener = { fd: listening, watch: this.opts.loop.watchFd(listening, { readable: true }, () => this.acceptAll(listening)) };
+    return Promise.resolve();
   }
 
-  /** The listening socket's fd (to hand it to the next image on a re-exec); undefined when Node hides it. */
+  /** The listening socket's fd (to hand it to the next image on a re-exec); undefined before listen(). */
   fd(): number | undefined {
-    const fd = (this.server as unknown as { _handle?: { fd?: number } })._handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+    return this.listener?.fd;
   }
 
   /** Stops listening and drops every client. */
   close(): void {
-    for (const c of this.connections) c.destroy();
-    this.server.close();
-    fs.rmSync(this.opts.path, { force: true });
+    for (const c of [...this.connections]) c.destroy();
+    if (this.listener) {
+      this.listener.watch.dispose();
+      closeFd(this.listener.fd);
+      this.listener = undefined;
+    }
+    try {
+      fs.unlinkSync(this.opts.path);
+    } catch {
+      // already gone (or never made)
+    }
   }
 
-  private accept(socket: net.Socket): void {
+  private acceptAll(listening: number): void {
+    // A bounded batch per wake-up: a connection storm cannot hold the loop.
+    for (let i = 0; i < 64 && this.listener?.fd === listening; i++) {
+      let fd: number | null;
+      try {
+        fd = acceptConnection(listening);
+      } catch (e) {
+        // EMFILE and friends: logged, never fatal; tried again on the next wake-up.
+        this.opts.logger.log({ level: 'err', message: `Control socket: accept failed: ${(e as Error).message}` });
+        return;
+      }
+      if (fd === null) return;
+      this.accept(fd);
+    }
+  }
+
+  private accept(fd: number): void {
     if (this.connections.size >= this.limits.connections) {
       // Logged once per overload, not once per refused client.
       if (!this.refusedLogged) this.opts.logger.log({ level: 'warning', message: `Control socket: ${this.connections.size} clients connected, refusing more.` });
       this.refusedLogged = true;
-      socket.destroy();
+      closeFd(fd);
       return;
     }
     this.refusedLogged = false;
-    this.connections.add(socket);
-    const creds = socketPeerCredentials(socket);
+    let creds: PeerCredentials | undefined;
+    try {
+      creds = peerCredentials(fd);
+    } catch {
+      creds = undefined;
+    }
     const privileged = mayChangeState(creds?.uid, this.ownerUid);
     const splitter = new LineSplitter(MAX_REQUEST_BYTES);
     const closers: Array<() => void> = [];
     let closed = false;
     const who = creds ? `pid ${creds.pid} uid ${creds.uid}` : 'unknown peer';
+    // Input is read only while the client reads its replies and has few requests open: a client
+    // that pipelines without reading waits in its own socket buffer, not in the manager's memory.
+    let inFlight = 0;
+    const queue: string[] = [];
+    let partialTimer: NodeJS.Timeout | undefined;
+    let discarding = false;
+    const flowControl = () => {
+      if (closed) return;
+      const busy = inFlight >= this.limits.inFlight || socket.queuedBytes > 0;
+      if (busy) socket.pause();
+      else socket.resume();
+    };
+    const socket: FdStream = new FdStream(fd, this.opts.loop, {
+      data: (chunk) => {
+        if (discarding) return;
+        const lines = splitter.push(chunk);
+        if (lines === 'overflow') {
+          this.opts.logger.log({ level: 'warning', message: `Control socket: request from ${who} exceeds ${MAX_REQUEST_BYTES} bytes, closing connection.` });
+          write(encodeMessage({ v: PROTOCOL_VERSION, ok: false, error: { name: 'LimitsExceeded', message: `Request exceeds ${MAX_REQUEST_BYTES} bytes.` } }));
+          // Keep reading (and dropping) so the client is not blocked writing and can see the reply;
+          // the connection is closed after a second.
+          discarding = true;
+          clearTimeout(partialTimer);
+          setTimeout(() => socket.destroy(), 1000).unref();
+          return;
+        }
+        for (const line of lines) if (line.trim() !== '') queue.push(line);
+        watchPartial();
+        pump();
+      },
+      drain: flowControl,
+      close: () => {
+        closed = true;
+        clearTimeout(partialTimer);
+        queue.length = 0;
+        this.connections.delete(socket);
+        for (const c of closers.splice(0)) c();
+      },
+    });
+    this.connections.add(socket);
     const cutOff = (why: string) => {
       if (closed) return;
       this.opts.logger.log({ level: 'warning', message: `Control socket: ${who} ${why}, closing connection.` });
       socket.destroy();
     };
-    // Input is read only while the client reads its replies and has few requests open: a client
-    // that pipelines without reading waits in its own socket buffer, not in the manager's memory.
-    let inFlight = 0;
-    const queue: string[] = [];
-    const flowControl = () => {
-      if (closed) return;
-      const busy = inFlight >= this.limits.inFlight || socket.writableNeedDrain;
-      if (busy && !socket.isPaused()) socket.pause();
-      else if (!busy && socket.isPaused()) socket.resume();
-    };
     const write = (text: string) => {
       if (closed || socket.destroyed) return false;
-      if (socket.writableLength + text.length > this.limits.unreadBytes) {
-        cutOff(`does not read its replies (${socket.writableLength} bytes unread)`);
+      if (socket.queuedBytes + text.length > this.limits.unreadBytes) {
+        cutOff(`does not read its replies (${socket.queuedBytes} bytes unread)`);
         return false;
       }
       socket.write(text);
       flowControl();
       return true;
     };
-    socket.on('drain', flowControl);
     const pump = () => {
       while (queue.length > 0 && inFlight < this.limits.inFlight && !closed) {
         inFlight++;
@@ -187,7 +217,6 @@ export class ControlServer {
       }
       flowControl();
     };
-    let partialTimer: NodeJS.Timeout | undefined;
     const watchPartial = () => {
       if (splitter.pendingLength === 0) {
         clearTimeout(partialTimer);
@@ -197,35 +226,6 @@ export class ControlServer {
         partialTimer.unref();
       }
     };
-    socket.on('close', () => {
-      closed = true;
-      clearTimeout(partialTimer);
-      queue.length = 0;
-      this.connections.delete(socket);
-      for (const c of closers.splice(0)) c();
-    });
-    socket.on('error', () => {
-      // A client that vanishes mid-reply is normal; 'close' follows.
-    });
-    let discarding = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (discarding) return;
-      const lines = splitter.push(chunk);
-      if (lines === 'overflow') {
-        this.opts.logger.log({ level: 'warning', message: `Control socket: request from ${who} exceeds ${MAX_REQUEST_BYTES} bytes, closing connection.` });
-        write(encodeMessage({ v: PROTOCOL_VERSION, ok: false, error: { name: 'LimitsExceeded', message: `Request exceeds ${MAX_REQUEST_BYTES} bytes.` } }));
-        socket.end();
-        // Keep reading (and dropping) so the client is not blocked writing and can see the reply;
-        // a client that keeps flooding is cut off after a second.
-        discarding = true;
-        clearTimeout(partialTimer);
-        setTimeout(() => socket.destroy(), 1000).unref();
-        return;
-      }
-      for (const line of lines) if (line.trim() !== '') queue.push(line);
-      watchPartial();
-      pump();
-    });
   }
 
   private async handleLine(line: string, privileged: boolean, who: string, write: (t: string) => boolean, onClose: (cb: () => void) => void): Promise<void> {

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const controlPath = path.join(opts.runtimeDir, CONTROL_SOCKET_NAME);
   let reexecute: (() => void) | undefined;
   const handler = new ControlHandler({ manager, journal: daemon.journal, unitPath: opts.unitPath, systemState: () => systemState, reexecute: () => reexecute?.(), timestamps, logLevel: opts.logLevel });
-  const control = new ControlServer({ path: controlPath, handler, logger: daemon.logger });
+  const control = new ControlServer({ path: controlPath, loop: daemon.loop, handler, logger: daemon.logger });
   try {
     await control.listen(handover?.controlFd);
   } catch (e) {
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     manager.log('info', `Startup finished in ${ms}ms.`);
     // The start-up's code and garbage are not what an idle manager needs (see the two modules).
     endStartupTiering();
-    setTimeout(compactHeap, 100).unref();
+    setTimeout(() => compactHeap({ flushCode: true }), 100).unref();
     // As systemd --user: userspace and total are both the time from the manager's start to now.
     busApi?.startupFinished(timestamps.Userspace ? timestamps.Finish.monotonic - timestamps.Userspace.monotonic : ms * 1000);
     if (opts.examples) {

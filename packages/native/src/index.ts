@@ -3,6 +3,7 @@
  * install time) and the production implementations of core's ports on top of them.
  */
 export { NativeEventLoop, type NativeEventLoopOptions, type NativeFdEvents } from './native-event-loop.js';
+export { FdStream, type FdStreamHandlers } from './fd-stream.js';
 export {
   NativeProcessSpawner,
   toSpawnPlan,
@@ -29,7 +30,7 @@ export * from './fd-ops.js';
 export * from './process-ops.js';
 export { watchSignal, sigrtmin, killAllProcesses } from './signal-watch.js';
 export { execInPlace } from './exec-in-place.js';
-export { addonPath, launcherPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError } from './addon.js';
+export { addonPath, launcherPath, type AddressInfo, type SocketInfo, type OpenedSocket, type ErrnoError, type CapturedRun } from './addon.js';
 export { NativeFdOperations } from './native-fd-operations.js';
 export { sendNotifyDatagram, notifySocketAddress } from './notify-client.js';
 export { NativeSocketBackend } from './native-socket-backend.js';

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LogRecord } from '@unitkit/core';
 import { ControlServer, MAX_REQUEST_BYTES, PROTOCOL_VERSION } from '@unitkit/cli';
+import { NativeEventLoop } from '@unitkit/native';
 import type { TestManager } from '@unitkit/testing';
 import { FuzzFailure, type FuzzTarget } from '../fuzz-target.js';
 import { drive } from '../fuzz-manager.js';
@@ -81,7 +82,7 @@ export const controlSocketTarget: FuzzTarget<ControlSocketInput> = {
     const { t, handler } = controlFixture();
     const records: LogRecord[] = [];
     const socket = path.join(dir, 'private');
-    const server = new ControlServer({ path: socket, handler, logger: { log: (r) => void records.push(r), enabled: () => true } });
+    const server = new ControlServer({ path: socket, loop: new NativeEventLoop({ subreaper: false }), handler, logger: { log: (r) => void records.push(r), enabled: () => true } });
     await server.listen();
     state = { dir, server, t, records, socket };
   },
