@@ -5,9 +5,9 @@
  * flags), its counters and the defaults its units get. One list for unitkitctl and D-Bus.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { DualTimestamp, Job, JobResult, Manager, PropertyList, PropertyValue } from '@unitkit/core';
 import { RLIMIT_NAMES, managerLimits, prop } from '@unitkit/core';
+import { architectureName, kernelRelease } from '@unitkit/unit-file';
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -133,8 +133,7 @@ function progressText(p: number): string {
 
 /** The architecture by systemd's names (architecture_to_string). */
 export function architecture(arch: string = process.arch): string {
-  const names: Record<string, string> = { x64: 'x86-64', ia32: 'x86', arm64: 'arm64', arm: 'arm', ppc64: os.endianness() === 'LE' ? 'ppc64-le' : 'ppc64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loongarch64', mips64el: 'mips64-le' };
-  return names[arch] ?? arch;
+  return architectureName(arch);
 }
 
 /**
@@ -213,7 +212,7 @@ export function taintFlags(read: (file: string) => string = readText): string {
   const overflow = (f: string) => read(`/proc/sys/kernel/${f}`).trim();
   if (overflow('overflowuid') && overflow('overflowuid') !== '65534') flags.push('overflowuid-not-65534');
   if (overflow('overflowgid') && overflow('overflowgid') !== '65534') flags.push('overflowgid-not-65534');
-  const [major = 0, minor = 0] = os.release().split(/[.-]/).map(Number);
+  const [major = 0, minor = 0] = kernelRelease().split(/[.-]/).map(Number);
   if (major < 4 || (major === 4 && minor < 15)) flags.push('old-kernel');
   if (read('/proc/cgroups') !== '' && !cgroupUnified()) flags.push('cgroupsv1');
   if (/^LOCAL\s*$/m.test(read('/etc/adjtime').split('\n')[2] ?? '')) flags.push('local-hwclock');

@@ -3,7 +3,7 @@
  * src/shared/condition.c). Reads the file system and the host; has no side effects.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { currentUser, hostName } from '@unitkit/unit-file';
 import type { ConditionSpec } from './unit-settings.js';
 import { fnmatch } from '@unitkit/unit-file';
 
@@ -43,7 +43,7 @@ function kernelCommandLine(): string[] {
 }
 
 function userMatches(param: string): boolean {
-  const info = os.userInfo();
+  const info = currentUser();
   if (param === '@system') return info.uid < 1000;
   if (/^\d+$/.test(param)) return Number(param) === info.uid;
   return param === info.username;
@@ -102,7 +102,7 @@ const checks: Record<string, Check> = {
   User: (p) => userMatches(p),
   Group: (p) => groupMatches(p),
   Host: (p) => {
-    const host = os.hostname();
+    const host = hostName();
     if (/^[0-9a-f]{32}$/i.test(p)) {
       try {
         return fs.readFileSync('/etc/machine-id', 'utf8').trim() === p.toLowerCase();

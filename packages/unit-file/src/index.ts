@@ -44,10 +44,12 @@ export { parseEnvironmentFileText, readEnvironmentFile, readRegularFile, ENVIRON
 export {
   parseSocketAddress, formatSocketAddress, parseNetlinkAddress, type SocketAddress, type NetlinkAddress,
 } from './socket-address.js';
+export { ipVersion, isIPv4Address, isIPv6Address } from './ip-address.js';
 export { extractFirstWord, extractWords, WHITESPACE, type ExtractFlags, type ExtractResult } from './extract-word.js';
 export { cUnescape, cUnescapeOne } from './c-unescape.js';
 export { makeSpecifierTable, expandSpecifiers, type SpecifierUnit } from './specifiers.js';
-export { systemSpecifierContext } from './system-facts.js';
+export { systemSpecifierContext, architectureName, currentUser, hostName, kernelRelease, type CurrentUser } from './system-facts.js';
+export { nodeOs } from './node-os.js';
 export * from './unit-name.js';
 export {
   execDirective, environmentDirective, environmentFileDirective, environmentNamesDirective, socketAddressDirective, exitStatusSetDirective, fatalEnum, triggerUnitDirective,

@@ -10,7 +10,7 @@
  * step. The effect on disk and on the process is the same.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { nodeOs } from '@unitkit/unit-file';
 import * as path from 'node:path';
 import { ValueError, extractWords, WHITESPACE } from '@unitkit/unit-file';
 
@@ -114,7 +114,7 @@ const SYSTEM_PREFIXES: Readonly<Record<ExecDirectoryType, string | undefined>> =
 let lastUserPrefixes: { home?: string; config?: string; cache?: string; runtime?: string; prefixes: Readonly<Record<ExecDirectoryType, string | undefined>> } | undefined;
 
 function userPrefixes(env: Readonly<Record<string, string | undefined>>): Readonly<Record<ExecDirectoryType, string | undefined>> {
-  const home = env.HOME || os.homedir();
+  const home = env.HOME || nodeOs().homedir();
   const config = env.XDG_CONFIG_HOME || path.join(home, '.config');
   return Object.freeze({
     Runtime: env.XDG_RUNTIME_DIR || undefined,

@@ -5,7 +5,7 @@
 import { formatSecurityLabel } from './exec-misc-settings.js';
 import { streamFdName } from './exec-named-fds.js';
 import { childExitCodeNumber } from '../ports/event-loop.js';
-import * as os from 'node:os';
+import { nodeOs } from '@unitkit/unit-file';
 import type { UnitScope } from '../ports/process-scopes.js';
 import type { ExecCommand } from '@unitkit/unit-file';
 import { signalName } from '@unitkit/unit-file';
@@ -264,7 +264,7 @@ let cachedNice: number | undefined;
 function managerNice(): number {
   if (cachedNice === undefined) {
     try {
-      cachedNice = os.getPriority();
+      cachedNice = nodeOs().getPriority();
     } catch {
       cachedNice = 0;
     }

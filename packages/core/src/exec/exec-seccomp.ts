@@ -7,7 +7,7 @@
  * exec_child()'s order — which the spawner compiles with libseccomp and loads last.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { nodeOs } from '@unitkit/unit-file';
 import { ValueError, parseBoolean, type DirectiveSpec } from '@unitkit/unit-file';
 import { SECCOMP_ACTION, type SeccompFilterSpec, type SeccompRule } from '../ports/process-privileges.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
@@ -54,7 +54,10 @@ function localArchs(): string[] {
   }
 }
 
-const errnoByName = os.constants.errno as Record<string, number>;
+/** Errno numbers by name; node:os is loaded at the first errno setting, not with the manager. */
+function errnoByName(): Record<string, number> {
+  return nodeOs().constants.errno as Record<string, number>;
+}
 
 /** An errno name ("EACCES") or number, or "kill" (systemd's seccomp_parse_errno_or_action()). */
 export function parseErrnoOrKill(value: string): number {
@@ -64,7 +67,7 @@ export function parseErrnoOrKill(value: string): number {
     if (n > 4095) throw new ValueError(`Failed to parse error number, ignoring: ${value}`);
     return n;
   }
-  const n = errnoByName[value];
+  const n = errnoByName()[value];
   if (n === undefined) throw new ValueError(`Failed to parse error number, ignoring: ${value}`);
   return n;
 }
@@ -72,7 +75,7 @@ export function parseErrnoOrKill(value: string): number {
 /** The name of an errno or action, as systemd's seccomp_errno_or_action_to_string(). */
 function errnoOrKillName(n: number): string {
   if (n === SECCOMP_ERROR_NUMBER_KILL) return 'kill';
-  return Object.entries(errnoByName).find(([, v]) => v === n)?.[0] ?? String(n);
+  return Object.entries(errnoByName()).find(([, v]) => v === n)?.[0] ?? String(n);
 }
 
 /** One SystemCallFilter=/SystemCallLog= assignment. */
@@ -309,9 +312,9 @@ export function defaultExecSeccomp(): ExecSeccomp {
   return readExecSeccomp(undefined);
 }
 
-const EPERM = errnoByName.EPERM ?? 1;
-const ENOSYS = errnoByName.ENOSYS ?? 38;
-const EAFNOSUPPORT = errnoByName.EAFNOSUPPORT ?? 97;
+const EPERM = () => errnoByName().EPERM ?? 1;
+const ENOSYS = () => errnoByName().ENOSYS ?? 38;
+const EAFNOSUPPORT = () => errnoByName().EAFNOSUPPORT ?? 97;
 const CMP_NE = 1;
 const CMP_EQ = 4;
 const CMP_GT = 6;
@@ -331,7 +334,7 @@ function perArch(what: string, status: number, defaultAction: number, rules: (ar
 
 /** seccomp_restrict_address_families(): only socket(); i386 multiplexes it through socketcall(), which cannot be filtered. */
 function addressFamilyFilters(l: AddressFamilyList): SeccompFilterSpec[] {
-  const deny = SECCOMP_ACTION.errno(EAFNOSUPPORT);
+  const deny = SECCOMP_ACTION.errno(EAFNOSUPPORT());
   return perArch('RestrictAddressFamilies=', ExecExitStatus.ADDRESS_FAMILIES, SECCOMP_ACTION.ALLOW, (arch) => {
     if (arch === 'x86') return undefined;
     const fams = [...l.families].sort((a, b) => a - b);
@@ -350,7 +353,7 @@ function addressFamilyFilters(l: AddressFamilyList): SeccompFilterSpec[] {
 
 /** seccomp_memory_deny_write_execute(): no writable+executable mappings, no making memory executable. */
 function memoryDenyWriteExecuteFilters(): SeccompFilterSpec[] {
-  const deny = SECCOMP_ACTION.errno(EPERM);
+  const deny = SECCOMP_ACTION.errno(EPERM());
   const PROT_WRITE = 2;
   const PROT_EXEC = 4;
   const SHM_EXEC = 0o100000;
@@ -368,7 +371,7 @@ function memoryDenyWriteExecuteFilters(): SeccompFilterSpec[] {
 
 /** seccomp_restrict_realtime(): sched_setscheduler() only to other, batch and idle. */
 function restrictRealtimeFilters(): SeccompFilterSpec[] {
-  const deny = SECCOMP_ACTION.errno(EPERM);
+  const deny = SECCOMP_ACTION.errno(EPERM());
   const permitted = [0, 3, 5];
   const max = 5;
   return perArch('RestrictRealtime=', ExecExitStatus.SECCOMP, SECCOMP_ACTION.ALLOW, () => {
@@ -382,7 +385,7 @@ function restrictRealtimeFilters(): SeccompFilterSpec[] {
 
 /** seccomp_restrict_suid_sgid(): no SUID/SGID bits through chmod, mkdir, mknod or file creation. */
 function restrictSuidSgidFilters(): SeccompFilterSpec[] {
-  const deny = SECCOMP_ACTION.errno(EPERM);
+  const deny = SECCOMP_ACTION.errno(EPERM());
   const O_CREAT = 0o100;
   const O_TMPFILE = 0o20200000;
   return perArch('RestrictSUIDSGID=', ExecExitStatus.SECCOMP, SECCOMP_ACTION.ALLOW, () => {
@@ -396,17 +399,17 @@ function restrictSuidSgidFilters(): SeccompFilterSpec[] {
       }
     }
     // openat2() hides its mode in a structure: refused as unknown, so libc falls back to openat().
-    rules.push({ syscall: 'openat2', action: SECCOMP_ACTION.errno(ENOSYS) });
+    rules.push({ syscall: 'openat2', action: SECCOMP_ACTION.errno(ENOSYS()) });
     return rules;
   });
 }
 
 /** seccomp_restrict_namespaces(): unshare(), clone() and setns() only for the namespace kinds retained. */
 function restrictNamespacesFilters(retain: number): SeccompFilterSpec[] {
-  const deny = SECCOMP_ACTION.errno(EPERM);
+  const deny = SECCOMP_ACTION.errno(EPERM());
   return perArch('RestrictNamespaces=', ExecExitStatus.SECCOMP, SECCOMP_ACTION.ALLOW, () => {
     // clone3() keeps its flags in a structure: refused as unknown, so libc falls back to clone().
-    const rules: SeccompRule[] = [{ syscall: 'clone3', action: SECCOMP_ACTION.errno(ENOSYS) }];
+    const rules: SeccompRule[] = [{ syscall: 'clone3', action: SECCOMP_ACTION.errno(ENOSYS()) }];
     if (retain === 0) rules.push({ syscall: 'setns', action: deny });
     else rules.push({ syscall: 'setns', action: deny, args: [{ arg: 1, op: CMP_EQ, a: 0 }] });
     for (const [, f] of NAMESPACES) {
@@ -444,8 +447,8 @@ export interface SeccompRequest {
 /** A filter denying `syscalls` (names or @groups) with EPERM, for one of the sandboxing settings. */
 function denyWithEperm(what: string, syscalls: string[]): SeccompFilterSpec[] {
   const list: SyscallList = { allowList: false, entries: new Map() };
-  for (const n of syscalls) applySyscallName(list, n, EPERM, true);
-  return syscallListFilters(what, list, SECCOMP_ACTION.ALLOW, SECCOMP_ACTION.errno(EPERM));
+  for (const n of syscalls) applySyscallName(list, n, EPERM(), true);
+  return syscallListFilters(what, list, SECCOMP_ACTION.ALLOW, SECCOMP_ACTION.errno(EPERM()));
 }
 
 /** The seccomp filters of a sandboxed command, in exec_child()'s order; empty when nothing is asked for. */
@@ -472,7 +475,7 @@ export function buildSeccompFilters(s: ExecSeccomp, r: SeccompRequest): SeccompF
   if (s.lockPersonality) {
     const personality = r.personality ?? 0;
     out.push(...perArch('LockPersonality=', ExecExitStatus.SECCOMP, SECCOMP_ACTION.ALLOW, () => [
-      { syscall: 'personality', action: SECCOMP_ACTION.errno(EPERM), args: [{ arg: 0, op: CMP_NE, a: personality }] },
+      { syscall: 'personality', action: SECCOMP_ACTION.errno(EPERM()), args: [{ arg: 0, op: CMP_NE, a: personality }] },
     ]));
   }
   if (s.syscallLog) out.push(...syscallListFilters('SystemCallLog=', s.syscallLog, SECCOMP_ACTION.LOG, SECCOMP_ACTION.ALLOW));

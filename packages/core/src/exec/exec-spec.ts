@@ -4,7 +4,7 @@
  * expansion of argv, credentials, working directory, umask, limits and the standard streams.
  */
 import { existsSync } from 'node:fs';
-import * as os from 'node:os';
+import { nodeOs } from '@unitkit/unit-file';
 import { expandExecEnvironment, readEnvironmentFile, type ExecCommand } from '@unitkit/unit-file';
 import type { ExecSpec, NamespaceSpec, StdioSpec } from '../ports/process-spawner.js';
 import { ExecExitStatus } from '../ports/process-spawner.js';
@@ -373,8 +373,8 @@ interface ChildPlan {
 
 /** An errno number for a code ('ESRCH' → 3), as the spawner reports failures. */
 function errnoNumber(code: string | undefined): number {
-  const n = code ? (os.constants.errno as Record<string, number>)[code] : undefined;
-  return n ?? os.constants.errno.EIO;
+  const errno = nodeOs().constants.errno as Record<string, number>;
+  return (code ? errno[code] : undefined) ?? errno.EIO!;
 }
 
 /**
