@@ -9,9 +9,10 @@
  * (start-up, daemon-reload, a target that wants hundreds of units); one collection of a heap
  * this size takes a few milliseconds, off the hot path of any request.
  */
+import { createRequire } from 'node:module';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Manager } from '@unitkit/core';
+import { trimMalloc } from '@unitkit/native';
 
 /** Options of {@link trimHeapAfterLoadBursts}. */
 export interface HeapTrimOptions {
@@ -27,14 +28,19 @@ type GcFunction = (options?: { type: 'minor' | 'major' }) => void;
 let gcFunction: GcFunction | null | undefined;
 
 /**
- * The global gc() of `--expose-gc`, enabled at run time (a fresh context picks the flag up),
- * or undefined where the runtime refuses.
+ * The global gc() of `--expose-gc`: unitkitd's shebang passes the flag; elsewhere (a manager
+ * composed into another program) it is enabled at run time, where a fresh context picks it up.
+ * Undefined where the runtime refuses. node:vm is loaded for that fallback only: it costs an idle
+ * manager ~0.3 MB (issue #19).
  */
 function exposedGc(): GcFunction | undefined {
   if (gcFunction !== undefined) return gcFunction ?? undefined;
+  const global = (globalThis as { gc?: unknown }).gc;
+  if (typeof global === 'function') return (gcFunction = global as GcFunction);
   try {
     setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
+    const vm = createRequire(import.meta.url)('node:vm') as typeof import('node:vm');
+    const gc: unknown = vm.runInNewContext('gc');
     gcFunction = typeof gc === 'function' ? (gc as GcFunction) : null;
   } catch {
     gcFunction = null;
@@ -73,17 +79,26 @@ export function collectYoungAfterClients(reserveBytes = 512 * 1024): () => void 
  * page: V8's default compacts only nearly empty ones, and a burst's survivors are spread thinly
  * over the pages the burst filled (held units: ~2 KB of slack per unit stayed resident; issue #19).
  * Tens of ms for 10,000 held units, a few ms for an idle manager; unitkitd also calls it once
- * start-up has finished (−1.2 MB resident: the start-up's garbage and sparse pages).
+ * start-up has finished (−1.2 MB resident: the start-up's garbage and sparse pages), there with
+ * `flushCode`: the bytecode of every function not running now is dropped, to be compiled again
+ * when next called. Start-up's own code (module set-up, the first load of every unit) does not
+ * run again, and V8 would flush it only after five more full collections, which an idle manager
+ * may not run for hours (−0.65 MB); what does run again pays one lazy compilation.
  */
-export function compactHeap(): void {
+export function compactHeap(options: { flushCode?: boolean } = {}): void {
   const gc = exposedGc();
   if (!gc) return;
   setFlagsFromString('--compact-on-every-full-gc');
+  if (options.flushCode) setFlagsFromString('--stress-flush-code');
   try {
     gc();
   } finally {
     setFlagsFromString('--no-compact-on-every-full-gc');
+    if (options.flushCode) setFlagsFromString('--no-stress-flush-code');
   }
+  // What V8 freed outside its heap (parser and compiler zones, the collection's own work lists)
+  // stays resident in malloc's heap until trimmed: ~4 MB after start-up.
+  trimMalloc();
 }
 
 /** Watches the manager's unit-loaded/unit-removed events; returns a function that stops watching. */

@@ -2,7 +2,7 @@
  * The production EventLoop of core, on Node's libuv loop through the addon: uv_poll_t fd watches,
  * a SIGCHLD-driven waitid() reaper, CLOCK_MONOTONIC timers.
  */
-import { readFileSync, readlinkSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import type { ChildExit, Disposable, EventLoop, FdEvents, FdWatch, TimeChange, Usec } from '@unitkit/core';
 import { addon, type RawWatch } from './addon.js';
 import { TimerQueue } from './timer-queue.js';
@@ -10,6 +10,8 @@ import { TimerQueue } from './timer-queue.js';
 const READABLE = 1;
 const WRITABLE = 2;
 const HANGUP = 4;
+/** inotify(7): a file in /etc created, renamed over, written or removed (IN_ATTRIB|IN_CLOSE_WRITE|IN_MOVED_TO|IN_CREATE|IN_DELETE), directories only (IN_ONLYDIR). */
+const ZONE_EVENTS = 0x4 | 0x8 | 0x80 | 0x100 | 0x200 | 0x01000000;
 const PRIORITY = 8;
 
 /**
@@ -59,7 +61,7 @@ export class NativeEventLoop implements EventLoop {
   private readonly subreaper: boolean;
   private readonly zoneDirectory: string;
   private readonly timeListeners = new Set<(change: TimeChange) => void>();
-  private timeWatch?: { fd: number; watch: RawWatch; zone?: FSWatcher; zoneName: string };
+  private timeWatch?: { fd: number; watch: RawWatch; zone?: { fd: number; watch: RawWatch }; zoneName: string };
 
   constructor(options: NativeEventLoopOptions = {}) {
     this.subreaper = options.subreaper ?? true;
@@ -104,7 +106,7 @@ export class NativeEventLoop implements EventLoop {
 
   /**
    * See EventLoop.onTimeChange. The first listener opens a CLOCK_REALTIME timerfd with
-   * TFD_TIMER_CANCEL_ON_SET and watches /etc for a new localtime (inotify through fs.watch); the
+   * TFD_TIMER_CANCEL_ON_SET and watches /etc for a new localtime (inotify); the
    * last one to go closes both.
    */
   onTimeChange(callback: (change: TimeChange) => void): Disposable {
@@ -125,8 +127,23 @@ export class NativeEventLoop implements EventLoop {
     });
     this.timeWatch = { fd, watch: raw, zoneName: currentZone(this.zoneDirectory) };
     try {
-      const zone = watch(this.zoneDirectory, { persistent: false }, (_event, file) => {
-        if (file !== 'localtime' || !this.timeWatch) return;
+      // inotify through the addon, not fs.watch: that loads Node's watcher modules into every
+      // manager for good (~0.3 MB, issue #19).
+      const zoneFd = addon.inotifyInit();
+      try {
+        addon.inotifyAddWatch(zoneFd, this.zoneDirectory, ZONE_EVENTS);
+      } catch (error) {
+        addon.close(zoneFd);
+        throw error;
+      }
+      const zoneWatch = addon.pollStart(zoneFd, READABLE, () => {
+        let events;
+        try {
+          events = addon.inotifyRead(zoneFd);
+        } catch {
+          return;
+        }
+        if (!this.timeWatch || !events.some((e) => e.name === 'localtime')) return;
         // Node caches the zone it read at start; assigning TZ again makes it read the zone anew.
         if (process.env.TZ === undefined) delete process.env.TZ;
         else process.env.TZ = process.env.TZ;
@@ -135,8 +152,7 @@ export class NativeEventLoop implements EventLoop {
         this.timeWatch.zoneName = name;
         this.emitTimeChange('timezone');
       });
-      zone.on('error', () => zone.close());
-      this.timeWatch.zone = zone;
+      this.timeWatch.zone = { fd: zoneFd, watch: zoneWatch };
     } catch {
       // No /etc to watch (a minimal root): clock changes are still seen.
     }
@@ -148,7 +164,10 @@ export class NativeEventLoop implements EventLoop {
     this.timeWatch = undefined;
     addon.pollStop(w.watch);
     addon.close(w.fd);
-    w.zone?.close();
+    if (w.zone) {
+      addon.pollStop(w.zone.watch);
+      addon.close(w.zone.fd);
+    }
   }
 
   private emitTimeChange(change: TimeChange): void {

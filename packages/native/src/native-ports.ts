@@ -55,6 +55,15 @@ export interface NativePorts {
   close(): void;
 }
 
+/** Removes a file left by a previous run, if there is one. */
+function unlinkIfExists(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /**
  * Opens the native ports. Binds the notify socket at once (throws an ErrnoError when it cannot).
  */
@@ -64,7 +73,8 @@ export function nativePorts(options: NativePortsOptions): NativePorts {
   const loop = new NativeEventLoop();
   const spawner = new NativeProcessSpawner({ logger });
   const notifyPath = path.join(options.runtimeDir, 'notify');
-  if (options.notifyFd === undefined) fs.rmSync(notifyPath, { force: true });
+  // unlink, not rmSync: rmSync loads Node's rimraf module into every manager for good (issue #19).
+  if (options.notifyFd === undefined) unlinkIfExists(notifyPath);
   const notify = new NativeNotifyReceiver({ address: notifyPath, loop, logger, fd: options.notifyFd });
   const capture = options.outputCapture?.(loop);
   const module = new ContainerModule(({ bind }) => {
