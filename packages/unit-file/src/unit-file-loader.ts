@@ -72,7 +72,20 @@ export class UnitFileLoader {
 
   /** The installer over the same search path (enable/disable/is-enabled). */
   install(): UnitFileInstaller {
-    this.installer ??= new UnitFileInstaller({ scope: this.scope, searchPath: this.opts.searchPath, specifiers: this.specifiers, env: this.opts.env ?? process.env });
+    this.installer ??= new UnitFileInstaller({
+      scope: this.scope,
+      searchPath: this.opts.searchPath,
+      specifiers: this.specifiers,
+      env: this.opts.env ?? process.env,
+      shared: {
+        cache: this.cache,
+        unitFiles: () => this.unitFiles(),
+        changed: () => {
+          this.cache.clear();
+          this.map = undefined;
+        },
+      },
+    });
     return this.installer;
   }
 
