@@ -228,3 +228,38 @@ static napi_value js_errno_name(napi_env env, napi_callback_info info) {
 void uk_register_errors(napi_env env, napi_value exports) {
   uk_export(env, exports, "errnoName", js_errno_name);
 }
+
+/* A JS array of strings as a NULL-terminated, malloc'd vector with `extra` free slots before the
+ * NULL; throws a TypeError with `what` for anything else. `count` receives the array's length. */
+char **uk_get_strv(napi_env env, napi_value arr, const char *what, size_t extra, size_t *count) {
+  bool is_array = false;
+  napi_is_array(env, arr, &is_array);
+  if (!is_array) {
+    uk_throw_type(env, what);
+    return NULL;
+  }
+  uint32_t n;
+  napi_get_array_length(env, arr, &n);
+  char **v = calloc(n + extra + 1, sizeof *v);
+  if (!v) {
+    uk_throw_errno(env, ENOMEM, "malloc", NULL);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    napi_get_element(env, arr, i, &e);
+    if (!(v[i] = uk_get_string(env, e, what, NULL))) {
+      uk_free_strv(v);
+      return NULL;
+    }
+  }
+  if (count) *count = n;
+  return v;
+}
+
+/* Frees what uk_get_strv() returned (NULL is fine). */
+void uk_free_strv(char **v) {
+  if (!v) return;
+  for (char **p = v; *p; p++) free(*p);
+  free(v);
+}

@@ -27,35 +27,6 @@ static bool in_list(int fd, const int32_t *keep, uint32_t n) {
 }
 
 /* Reads a JS string array into a NULL-terminated char* array (NULL on error, exception pending). */
-static char **string_array(napi_env env, napi_value arr, const char *what) {
-  uint32_t n = 0;
-  bool is_array = false;
-  if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array) {
-    uk_throw_type(env, what);
-    return NULL;
-  }
-  napi_get_array_length(env, arr, &n);
-  char **out = calloc(n + 1, sizeof(char *));
-  if (!out) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    napi_get_element(env, arr, i, &v);
-    out[i] = uk_get_string(env, v, what, NULL);
-    if (!out[i]) {
-      for (uint32_t j = 0; j < i; j++) free(out[j]);
-      free(out);
-      return NULL;
-    }
-  }
-  return out;
-}
-
-static void free_strings(char **s) {
-  if (!s) return;
-  for (char **p = s; *p; p++) free(*p);
-  free(s);
-}
-
 /*
  * execKeepFds(path, argv[], envp[], keepFds[]): replaces the process image. Returns only by
  * throwing (the execve() errno, or an fd of keepFds that is not open: nothing is changed then).
@@ -65,8 +36,8 @@ static napi_value js_exec_keep_fds(napi_env env, napi_callback_info info) {
   if (!uk_args(env, info, 4, argv, NULL)) return NULL;
   char *path = uk_get_string(env, argv[0], "path", NULL);
   if (!path) return NULL;
-  char **args = string_array(env, argv[1], "argv must be an array of strings");
-  char **envp = args ? string_array(env, argv[2], "envp must be an array of strings") : NULL;
+  char **args = uk_get_strv(env, argv[1], "argv must be an array of strings", 0, NULL);
+  char **envp = args ? uk_get_strv(env, argv[2], "envp must be an array of strings", 0, NULL) : NULL;
   uint32_t nkeep = 0;
   bool is_array = false;
   int32_t *keep = NULL;
@@ -123,8 +94,8 @@ out:
   free(changed);
   free(keep);
   free(path);
-  free_strings(args);
-  free_strings(envp);
+  uk_free_strv(args);
+  uk_free_strv(envp);
   return result;
 }
 

@@ -125,16 +125,11 @@ typedef struct {
 
 static const int stdio_exit[3] = {EXIT_STDIN, EXIT_STDOUT, EXIT_STDERR};
 
-static void free_strv(char **v) {
-  if (!v) return;
-  for (char **p = v; *p; p++) free(*p);
-  free(v);
-}
 
 static void free_plan(plan_t *p) {
   free(p->path);
-  free_strv(p->argv);
-  free_strv(p->envp);
+  uk_free_strv(p->argv);
+  uk_free_strv(p->envp);
   free(p->cwd);
   free(p->groups);
   for (int i = 0; i < 3; i++) free(p->stdio[i].path);
@@ -330,31 +325,6 @@ static int child_main(void *arg) {
 
 /* ---- the parent: turn the JS spec into a plan ---- */
 
-static char **get_strv(napi_env env, napi_value arr, const char *what, size_t extra, size_t *count) {
-  bool is_array = false;
-  napi_is_array(env, arr, &is_array);
-  if (!is_array) {
-    uk_throw_type(env, what);
-    return NULL;
-  }
-  uint32_t n;
-  napi_get_array_length(env, arr, &n);
-  char **v = calloc(n + extra + 1, sizeof *v);
-  if (!v) {
-    uk_throw_errno(env, ENOMEM, "malloc", NULL);
-    return NULL;
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    napi_get_element(env, arr, i, &e);
-    if (!(v[i] = uk_get_string(env, e, what, NULL))) {
-      free_strv(v);
-      return NULL;
-    }
-  }
-  if (count) *count = n;
-  return v;
-}
 
 static bool get_int_array(napi_env env, napi_value arr, const char *what, int **out, size_t *count) {
   bool is_array = false;
@@ -436,7 +406,7 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
 
   if (!uk_prop(env, spec, "argv", &v, &present)) return false;
   if (!present) return uk_throw_type(env, "spec.argv is required");
-  if (!(p->argv = get_strv(env, v, "spec.argv must be an array of strings", 0, NULL))) return false;
+  if (!(p->argv = uk_get_strv(env, v, "spec.argv must be an array of strings", 0, NULL))) return false;
 
   /* Variables whose value is the child's own pid (LISTEN_PID, WATCHDOG_PID, SYSTEMD_EXEC_PID):
    * only the child knows it, so the parent reserves slots the child fills with digits. */
@@ -444,31 +414,31 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
   size_t npid = 0;
   if (!uk_prop(env, spec, "pidEnv", &v, &present)) return false;
   if (present && !uk_is_nullish(env, v)) {
-    if (!(pid_names = get_strv(env, v, "spec.pidEnv must be an array of strings", 0, &npid))) return false;
+    if (!(pid_names = uk_get_strv(env, v, "spec.pidEnv must be an array of strings", 0, &npid))) return false;
     if (npid > MAX_PID_VARS) {
-      free_strv(pid_names);
+      uk_free_strv(pid_names);
       return uk_throw_type(env, "spec.pidEnv: at most 8 names");
     }
   }
   if (!uk_prop(env, spec, "env", &v, &present)) {
-    free_strv(pid_names);
+    uk_free_strv(pid_names);
     return false;
   }
   size_t nenv = 0;
   if (present) {
-    if (!(p->envp = get_strv(env, v, "spec.env must be an array of strings", npid, &nenv))) {
-      free_strv(pid_names);
+    if (!(p->envp = uk_get_strv(env, v, "spec.env must be an array of strings", npid, &nenv))) {
+      uk_free_strv(pid_names);
       return false;
     }
   } else if (!(p->envp = calloc(npid + 1, sizeof(char *)))) {
-    free_strv(pid_names);
+    uk_free_strv(pid_names);
     return uk_throw_errno(env, ENOMEM, "malloc", NULL);
   }
   for (size_t i = 0; i < npid; i++) {
     size_t len = strlen(pid_names[i]);
     char *entry = calloc(1, len + 1 + PID_SLOT + 1);
     if (!entry) {
-      free_strv(pid_names);
+      uk_free_strv(pid_names);
       return uk_throw_errno(env, ENOMEM, "malloc", NULL);
     }
     memcpy(entry, pid_names[i], len);
@@ -477,7 +447,7 @@ static bool build_plan(napi_env env, napi_value spec, plan_t *p) {
     p->pid_slots[i] = entry + len + 1;
   }
   p->npid_slots = npid;
-  free_strv(pid_names);
+  uk_free_strv(pid_names);
 
   p->cwd = uk_prop_string(env, spec, "cwd", &ok);
   if (!ok || !uk_prop_bool(env, spec, "cwdMissingOk", &p->cwd_missing_ok, NULL)) return false;
@@ -757,8 +727,8 @@ static napi_value js_run_captured(napi_env env, napi_callback_info info) {
   if (!uk_get_i32(env, argv[3], "timeoutMs", &timeout_ms) || !uk_get_i32(env, argv[4], "maxBytes", &max_bytes)) return NULL;
   char *path = uk_get_string(env, argv[0], "path must be a string", NULL);
   if (!path) return NULL;
-  char **args = get_strv(env, argv[1], "argv must be an array of strings", 0, NULL);
-  char **envp = args ? get_strv(env, argv[2], "env must be an array of strings", 0, NULL) : NULL;
+  char **args = uk_get_strv(env, argv[1], "argv must be an array of strings", 0, NULL);
+  char **envp = args ? uk_get_strv(env, argv[2], "env must be an array of strings", 0, NULL) : NULL;
   napi_value result = NULL;
   char *buf = NULL;
   int fds[2] = {-1, -1};
@@ -840,8 +810,8 @@ out:
   if (fds[1] >= 0) close(fds[1]);
   free(buf);
   free(path);
-  free_strv(args);
-  free_strv(envp);
+  uk_free_strv(args);
+  uk_free_strv(envp);
   return result;
 }
 

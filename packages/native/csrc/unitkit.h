@@ -40,6 +40,8 @@ bool uk_get_i64(napi_env env, napi_value v, const char *what, int64_t *out);
 bool uk_get_u32(napi_env env, napi_value v, const char *what, uint32_t *out);
 /* Returns a malloc'ed NUL-terminated copy; *len (optional) gets its byte length. */
 char *uk_get_string(napi_env env, napi_value v, const char *what, size_t *len);
+char **uk_get_strv(napi_env env, napi_value arr, const char *what, size_t extra, size_t *count);
+void uk_free_strv(char **v);
 bool uk_is_nullish(napi_env env, napi_value v);
 
 /* Optional object properties: return false only on a type error (thrown); *present tells whether set. */
