@@ -325,7 +325,6 @@ static int child_main(void *arg) {
 
 /* ---- the parent: turn the JS spec into a plan ---- */
 
-
 static bool get_int_array(napi_env env, napi_value arr, const char *what, int **out, size_t *count) {
   bool is_array = false;
   napi_is_array(env, arr, &is_array);
