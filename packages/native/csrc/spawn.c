@@ -125,7 +125,6 @@ typedef struct {
 
 static const int stdio_exit[3] = {EXIT_STDIN, EXIT_STDOUT, EXIT_STDERR};
 
-
 static void free_plan(plan_t *p) {
   free(p->path);
   uk_free_strv(p->argv);
