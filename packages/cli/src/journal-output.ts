@@ -4,7 +4,7 @@
  * (monotonic time, boot ID, cursors: short-monotonic, short-delta, verbose, export, with-unit)
  * are refused rather than printed wrongly.
  */
-import * as os from 'node:os';
+import { hostName } from '@unitkit/unit-file';
 import type { JournalEntry } from './control-protocol.js';
 import { UsageError, outputIsJson } from './ctl-options.js';
 import { formatJson } from './ctl-tables.js';
@@ -38,7 +38,7 @@ function zoneName(d: Date): string {
  * One entry as journalctl prints it in `mode` (already checked), as lines. `userUnit` picks the
  * JSON unit field (`_SYSTEMD_USER_UNIT` for a user manager, as journald records it).
  */
-export function formatJournalEntry(e: JournalEntry, mode: string, userUnit: boolean, host = os.hostname(), color = false): string[] {
+export function formatJournalEntry(e: JournalEntry, mode: string, userUnit: boolean, host = hostName(), color = false): string[] {
   if (outputIsJson(mode)) {
     const fields: Record<string, string> = {
       __REALTIME_TIMESTAMP: String(e.time),

@@ -6,9 +6,9 @@
  * tab inside a message is kept: the message is everything after the fifth tab).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
+import { hostName } from '@unitkit/unit-file';
 import type { JournalEntry } from './control-protocol.js';
 
 /** Options of {@link Journal}. */
@@ -133,7 +133,7 @@ export function parseJournalLine(line: string): JournalEntry | undefined {
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** An entry in journalctl's `short` format: `Nov 21 01:51:06 host ident[pid]: message`. */
-export function formatJournalShort(e: JournalEntry, host = os.hostname()): string {
+export function formatJournalShort(e: JournalEntry, host = hostName()): string {
   const d = new Date(Math.floor(e.time / 1000));
   const p2 = (n: number) => String(n).padStart(2, '0');
   const ts = `${months[d.getMonth()]} ${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
