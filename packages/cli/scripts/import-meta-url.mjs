@@ -1,4 +1,4 @@
-// Injected by esbuild (scripts/bundle-daemon.mjs) into the CommonJS bundle of unitkitd, whose code was
+// Injected by esbuild into the CommonJS bundles of unitkitd (scripts/bundle-daemon.mjs) and unitkitctl, whose code was
 // written as ES modules: `import.meta.url` is defined as this binding, the bundle's own file URL,
 // so paths found from it (the addon, the examples) resolve as from the modules' own dist/ files.
 // The bundle is CommonJS because an ES module entry makes Node load its ESM loader, and an ES
