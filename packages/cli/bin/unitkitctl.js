@@ -17,10 +17,13 @@ const vm = require('node:vm');
 
 const dist = path.join(__dirname, '..', 'dist');
 // A code cache holds the functions of the call that wrote it, and V8 accepts it for every later
-// call: one cache per verb, else a call of another verb would compile its own functions at every
-// call, the one cache never rewritten (show after a first is-active: +13 M instructions).
+// call: one cache per common verb, else a call of another verb would compile its own functions at
+// every call, the one cache never rewritten (show after a first is-active: +13 M instructions).
+// Other verbs share one, so that the files stay few.
+const cachedVerbs = new Set(['show', 'is-active', 'is-failed', 'is-enabled', 'status', 'start', 'stop', 'restart',
+  'reload', 'list-units', 'list-unit-files', 'daemon-reload', 'enable', 'disable', 'cat', 'logs']);
 const verb = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const cacheKey = verb !== undefined && /^[a-z][a-z-]{1,30}$/.test(verb) ? verb : 'default';
+const cacheKey = cachedVerbs.has(verb) ? verb : 'default';
 // Caches to write at exit, so that they hold the functions this call compiled too, not only the top level.
 const unsaved = [];
 
@@ -40,9 +43,14 @@ function load(name) {
     }
     throw e;
   }
+  // V8 checks a cache against the source's length only: a rebuilt bundle of the same length would
+  // get the old one's code. So the cache starts with the bundle's mtime, and another is ignored.
+  const stamp = Buffer.alloc(8);
+  stamp.writeDoubleLE(fs.statSync(bundle).mtimeMs);
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    const file = fs.readFileSync(cacheFile);
+    if (file.length > 8 && file.subarray(0, 8).equals(stamp)) cachedData = file.subarray(8);
   } catch {
     // First call, or the cache could not be written: compile from source.
   }
@@ -56,7 +64,7 @@ function load(name) {
   });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (unsaved.length === 0) process.once('exit', saveCaches);
-    unsaved.push({ script, cacheFile });
+    unsaved.push({ script, cacheFile, stamp });
   }
   const mod = { exports: {} };
   // The bin's own require: the bundles require Node's modules, and @unitkit/export (export verb)
@@ -66,10 +74,10 @@ function load(name) {
 }
 
 function saveCaches() {
-  for (const { script, cacheFile } of unsaved) {
+  for (const { script, cacheFile, stamp } of unsaved) {
     try {
       const tmp = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      fs.writeFileSync(tmp, Buffer.concat([stamp, script.createCachedData()]));
       fs.renameSync(tmp, cacheFile);
     } catch {
       // Read-only install: every call compiles, as without a cache.
