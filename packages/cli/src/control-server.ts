@@ -9,9 +9,9 @@
  * closed, never open.
  */
 import * as fs from 'node:fs';
-import type { EventLoop, FdWatch, Logger } from '@unitkit/core';
+import type { EventLoop, Logger } from '@unitkit/core';
 import { ManagerError } from '@unitkit/core';
-import { FdStream, acceptConnection, closeFd, openSocket, peerCredentials } from '@unitkit/native';
+import { FdStream, UnixListener, closeFd, peerCredentials } from '@unitkit/native';
 import type { ControlReply, ControlRequest } from './control-protocol.js';
 import {
   LineSplitter,
@@ -38,7 +38,7 @@ export interface PeerCredentials {
 export interface ControlServerOptions {
   path: string;
   /** The loop that watches the listening socket and the connections (the manager's). */
-  loop: Pick<EventLoop, 'watchFd'>;
+  loop: Pick<EventLoop, 'watchFd' | 'armTimer' | 'now'>;
   handler: ControlHandler;
   logger: Logger;
   /** The uid allowed to change state besides root: the manager's own. */
@@ -61,7 +61,7 @@ export interface ControlServerLimits {
 
 /** The listening control socket. */
 export class ControlServer {
-  private listener: { fd: number; watch: FdWatch } | undefined;
+  private listener: UnixListener | undefined;
   private readonly connections = new Set<FdStream>();
   private readonly ownerUid: number;
   private readonly limits: ControlServerLimits;
@@ -84,14 +84,16 @@ export class ControlServer {
    * instead: clients that connected meanwhile wait in its backlog and are served now.
    */
   listen(inheritedFd?: number): Promise<void> {
-    let fd = inheritedFd;
-    if (fd === undefined) {
-      const opened = openSocket('stream', this.opts.path, { socketMode: 0o600 });
-      for (const w of opened.warnings) this.opts.logger.log({ level: 'warning', message: `Control socket: ${w.message}` });
-      fd = opened.fd;
-    }
-    const listening = fd;
-    this.listener = { fd: listening, watch: this.opts.loop.watchFd(listening, { readable: true }, () => this.acceptAll(listening)) };
+    this.listener = new UnixListener({
+      path: this.opts.path,
+      loop: this.opts.loop,
+      socketMode: 0o600,
+      fd: inheritedFd,
+      onConnection: (fd) => this.accept(fd),
+      // EMFILE and friends: logged, never fatal; the listener tries again after a pause.
+      onAcceptError: (e) => this.opts.logger.log({ level: 'err', message: `Control socket: accept failed: ${e.message}` }),
+    });
+    for (const w of this.listener.warnings) this.opts.logger.log({ level: 'warning', message: `Control socket: ${w.message}` });
     return Promise.resolve();
   }
 
@@ -103,31 +105,12 @@ export class ControlServer {
   /** Stops listening and drops every client. */
   close(): void {
     for (const c of [...this.connections]) c.destroy();
-    if (this.listener) {
-      this.listener.watch.dispose();
-      closeFd(this.listener.fd);
-      this.listener = undefined;
-    }
+    this.listener?.close();
+    this.listener = undefined;
     try {
       fs.unlinkSync(this.opts.path);
     } catch {
       // already gone (or never made)
-    }
-  }
-
-  private acceptAll(listening: number): void {
-    // A bounded batch per wake-up: a connection storm cannot hold the loop.
-    for (let i = 0; i < 64 && this.listener?.fd === listening; i++) {
-      let fd: number | null;
-      try {
-        fd = acceptConnection(listening);
-      } catch (e) {
-        // EMFILE and friends: logged, never fatal; tried again on the next wake-up.
-        this.opts.logger.log({ level: 'err', message: `Control socket: accept failed: ${(e as Error).message}` });
-        return;
-      }
-      if (fd === null) return;
-      this.accept(fd);
     }
   }
 

@@ -3,8 +3,8 @@
  * (/run/systemd/private): clients connect, authenticate with EXTERNAL (the uid must match
  * SO_PEERCRED), and talk directly to us — no Hello, no bus names.
  */
-import { randomHexId, type EventLoop, type FdWatch, type Logger } from '@unitkit/core';
-import { acceptConnection, closeFd, openSocket, peerCredentials } from '@unitkit/native';
+import { randomHexId, type EventLoop, type Logger } from '@unitkit/core';
+import { UnixListener, closeFd, peerCredentials } from '@unitkit/native';
 import { escapeAddressValue } from './address.js';
 import { DbusConnection, type DbusConnectionOptions, type PeerCredentials } from './connection.js';
 import { DbusErrorNames } from './errors.js';
@@ -50,23 +50,35 @@ export class DbusServer {
   readonly connections = new Set<DbusConnection>();
   /** The server GUID announced in OK. */
   readonly guid: string;
-  private readonly watch: FdWatch;
+  private readonly listener: UnixListener;
   private closed = false;
   private nextUnique = 1;
 
   private constructor(
-    readonly fd: number,
     private readonly options: DbusServerOptions,
+    fd?: number,
   ) {
     this.guid = options.guid ?? randomHexId();
-    this.watch = options.loop.watchFd(fd, { readable: true }, () => this.acceptAll());
+    this.listener = new UnixListener({
+      path: options.path,
+      loop: options.loop,
+      socketMode: options.socketMode ?? 0o600,
+      fd,
+      onConnection: (c) => this.adopt(c),
+      // EMFILE and friends: logged; the listener tries again after a pause.
+      onAcceptError: (error) => options.logger?.log({ level: 'err', message: `D-Bus server ${options.path}: accept failed: ${error.message}` }),
+    });
+    for (const w of this.listener.warnings) options.logger?.log({ level: 'warning', message: `D-Bus server ${options.path}: ${w.message}` });
+  }
+
+  /** The listening socket. */
+  get fd(): number {
+    return this.listener.fd;
   }
 
   /** Binds and listens on `options.path` (stale node replaced, parents created). */
   static listen(options: DbusServerOptions): DbusServer {
-    const { fd, warnings } = openSocket('stream', options.path, { socketMode: options.socketMode ?? 0o600 });
-    for (const w of warnings) options.logger?.log({ level: 'warning', message: `D-Bus server ${options.path}: ${w.message}` });
-    return new DbusServer(fd, options);
+    return new DbusServer(options);
   }
 
   /**
@@ -75,7 +87,7 @@ export class DbusServer {
    * `options.path` names it in logs and addresses only; nothing is bound.
    */
   static adopt(fd: number, options: DbusServerOptions): DbusServer {
-    return new DbusServer(fd, options);
+    return new DbusServer(options, fd);
   }
 
   /** The address clients use: `unix:path=…` or `unix:abstract=…`. */
@@ -88,8 +100,7 @@ export class DbusServer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.watch.dispose();
-    closeFd(this.fd);
+    this.listener.close();
     for (const c of [...this.connections]) c.close();
   }
 
@@ -112,21 +123,6 @@ export class DbusServer {
     }
     if (this.options.onMessage) this.options.onMessage(m, c);
     else if (m.type === MessageType.MethodCall) c.replyError(m, DbusErrorNames.UnknownMethod, `Unknown method ${m.member} or interface ${m.interface ?? ''}.`);
-  }
-
-  private acceptAll(): void {
-    for (let i = 0; i < 64 && !this.closed; i++) {
-      let fd: number | null;
-      try {
-        fd = acceptConnection(this.fd);
-      } catch (error) {
-        // EMFILE and friends: log, and try again on the next wake-up.
-        this.options.logger?.log({ level: 'err', message: `D-Bus server ${this.options.path}: accept failed: ${(error as Error).message}` });
-        return;
-      }
-      if (fd === null) return;
-      this.adopt(fd);
-    }
   }
 
   private adopt(fd: number): void {

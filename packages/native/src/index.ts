@@ -4,6 +4,7 @@
  */
 export { NativeEventLoop, type NativeEventLoopOptions, type NativeFdEvents } from './native-event-loop.js';
 export { FdStream, type FdStreamHandlers } from './fd-stream.js';
+export { UnixListener, type UnixListenerOptions } from './unix-listener.js';
 export {
   NativeProcessSpawner,
   toSpawnPlan,
