@@ -180,7 +180,7 @@ export class ControlServer {
       socket.destroy();
     };
     const write = (text: string) => {
-      if (closed || socket.destroyed) return false;
+      if (closed) return false;
       if (socket.queuedBytes + text.length > this.limits.unreadBytes) {
         cutOff(`does not read its replies (${socket.queuedBytes} bytes unread)`);
         return false;

@@ -4,7 +4,7 @@
  * (monotonic time, boot ID, cursors: short-monotonic, short-delta, verbose, export, with-unit)
  * are refused rather than printed wrongly.
  */
-import { hostName } from '@unitkit/unit-file';
+import { hostName } from '@unitkit/unit-file/system-facts';
 import type { JournalEntry } from './control-protocol.js';
 import { UsageError, outputIsJson } from './ctl-options.js';
 import { formatJson } from './ctl-tables.js';

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { hostName } from '@unitkit/unit-file';
+import { hostName } from '@unitkit/unit-file/system-facts';
 import type { JournalEntry } from './control-protocol.js';
 
 /** Options of {@link Journal}. */

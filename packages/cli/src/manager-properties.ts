@@ -131,10 +131,8 @@ function progressText(p: number): string {
   return String(Math.round(p * 1e6) / 1e6);
 }
 
-/** The architecture by systemd's names (architecture_to_string). */
-export function architecture(arch: string = process.arch): string {
-  return architectureName(arch);
-}
+/** The architecture by systemd's names (architecture_to_string): unit-file's table, as %a gives it. */
+export const architecture = architectureName;
 
 /**
  * The compile-time features systemd lists; unitkit's own: seccomp (libseccomp) is the one it

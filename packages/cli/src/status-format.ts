@@ -30,6 +30,7 @@ import * as fs from 'node:fs';
 // Single modules, not the package: the whole parser would add ~20 ms to every unitkitctl call.
 import { EXIT_STATUS_NAMES } from '@unitkit/unit-file/exit-status';
 import { signalName } from '@unitkit/unit-file/signals';
+import { hostName } from '@unitkit/unit-file/system-facts';
 import { formatTimeSpan } from '@unitkit/unit-file/time-span';
 import type { JournalEntry } from './control-protocol.js';
 import { formatJournalShort } from './journal.js';
@@ -314,8 +315,9 @@ export function formatStatus(input: StatusInput): string[] {
   }
   if (input.journal.length > 0) {
     out.push('');
+    const host = input.formatEntry ? undefined : hostName();
     for (const e of input.journal) {
-      for (const line of input.formatEntry?.(e) ?? [formatJournalShort(e)]) {
+      for (const line of input.formatEntry?.(e) ?? [formatJournalShort(e, host)]) {
         out.push(e.priority <= 3 ? c.red(line) : e.priority <= 5 ? c.highlight(line) : line);
       }
     }

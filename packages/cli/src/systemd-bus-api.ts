@@ -10,7 +10,6 @@
  * (core's busPropertyTypes) — one definition for unitkitctl, systemctl show and D-Bus.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Job, JobResult, Logger, Manager, PropertyList, Unit } from '@unitkit/core';
 import { ManagerError, busPropertyEmits } from '@unitkit/core';
 import { DbusError, DbusServer, type CallContext, type DbusConnection, type InterfaceSpec, type ObjectSpec, ObjectTree, type PropertySpec, Variant } from '@unitkit/dbus';
@@ -150,7 +149,6 @@ export class SystemdBusApi {
       this.opts.logger?.log({ level: 'warning', message: `${file} is in use by another manager; not serving systemd's D-Bus API there.` });
       return false;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
     this.server = DbusServer.listen(this.serverOptions());
     this.follow();
     return true;

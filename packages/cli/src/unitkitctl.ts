@@ -27,6 +27,7 @@ import { terminalColors } from './terminal-colors.js';
 import { importEnvironment, setEnvironment, showEnvironment, unsetEnvironment } from './verbs/environment.js';
 import { listTimers } from './verbs/list-timers.js';
 import { listUnitFiles } from './verbs/list-unit-files.js';
+import { hostName } from '@unitkit/unit-file/system-facts';
 import { daemonReexec } from './ctl-daemon-reexec.js';
 import { controlSocketPath } from './ctl-socket-path.js';
 import { exportVerbArgs, runExportVerb } from './verbs/export.js';
@@ -53,7 +54,9 @@ function tableStyle(o: CtlOptions, colors: Colors): TableStyle {
 /** Journal lines in the -o mode; the unit field is the user one when talking to a user manager. */
 function journalFormatter(o: CtlOptions, colors: Colors): (e: JournalEntry) => string[] {
   const user = o.scope === 'user' || (o.scope === undefined && process.getuid?.() !== 0);
-  return (e) => formatJournalEntry(e, o.output, user, undefined, colors.enabled);
+  // Read once for all the lines: it is a file read per call.
+  const host = hostName();
+  return (e) => formatJournalEntry(e, o.output, user, host, colors.enabled);
 }
 
 /** The verbs whose output goes through a pager, as systemctl's call pager_open(). */
@@ -127,7 +130,7 @@ const status: Verb = async (c, o, io, colors) => {
       c.call<{ jobs: JobRow[] }>('list-jobs'),
     ]);
     const failed = units.filter((u) => u.active === 'failed').length;
-    io.out(`${stateBullet(state === 'running' ? 'active' : state === 'degraded' ? 'failed' : 'activating', colors)} ${os.hostname()}`);
+    io.out(`${stateBullet(state === 'running' ? 'active' : state === 'degraded' ? 'failed' : 'activating', colors)} ${hostName()}`);
     io.out(`    State: ${state}`);
     io.out(`    Units: ${units.length} loaded`);
     io.out(`     Jobs: ${jobs.length} queued`);

@@ -49,16 +49,6 @@ export class FdStream {
     return this.queued;
   }
 
-  /** Whether the stream has been closed. */
-  get destroyed(): boolean {
-    return this.closed;
-  }
-
-  /** Whether reading is paused. */
-  get isPaused(): boolean {
-    return this.paused;
-  }
-
   /**
    * Writes now what the socket takes and queues the rest. After the peer stopped reading and closed
    * its end (EPIPE), output is dropped: what it sent last is still read and handled.
